@@ -1,0 +1,64 @@
+import { IsArray, IsInt, IsISO8601, IsObject, IsString, MaxLength, Min } from 'class-validator';
+
+/** Fields every `release.*` event carries. */
+export class ReleaseCampaignRef {
+  @IsString()
+  @MaxLength(64)
+  campaignId!: string;
+}
+
+/** `release.committed`: code was uploaded (wxa/commit) for one mini program. */
+export class ReleaseCommittedData extends ReleaseCampaignRef {
+  @IsInt()
+  @Min(0)
+  templateId!: number;
+
+  @IsString()
+  @MaxLength(64)
+  userVersion!: string;
+}
+
+/** `release.audit.submitted` */
+export class ReleaseAuditSubmittedData extends ReleaseCampaignRef {
+  @IsInt()
+  auditId!: number;
+}
+
+/** `release.audit.succeeded` */
+export class ReleaseAuditSucceededData extends ReleaseAuditSubmittedData {
+  @IsISO8601({ strict: true })
+  succeededAt!: string;
+}
+
+/** `release.audit.failed` */
+export class ReleaseAuditFailedData extends ReleaseAuditSubmittedData {
+  @IsString()
+  reason!: string;
+
+  /** media_ids of the reviewer's screenshots. */
+  @IsArray()
+  @IsString({ each: true })
+  screenshots!: string[];
+}
+
+/** `release.audit.delayed` */
+export class ReleaseAuditDelayedData extends ReleaseAuditSubmittedData {
+  @IsString()
+  reason!: string;
+}
+
+/** `release.released` */
+export class ReleaseReleasedData extends ReleaseCampaignRef {
+  @IsString()
+  @MaxLength(64)
+  userVersion!: string;
+}
+
+/** `release.reverted` */
+export class ReleaseRevertedData extends ReleaseCampaignRef {}
+
+/** `release.campaign.finished`: counts per final state, e.g. `{ "released": 98, "audit_failed": 2 }`. */
+export class ReleaseCampaignFinishedData extends ReleaseCampaignRef {
+  @IsObject()
+  counts!: Record<string, number>;
+}

@@ -1,0 +1,25 @@
+/**
+ * Durable queue names of this repository's consumers: PUBLIC CONTRACT for operators
+ * (dashboards, alerts on `<queue>.dlq`). DO NOT RENAME: a rename orphans the old queue
+ * with whatever it still holds. Naming rule: `<service>.<purpose>`.
+ */
+export const QueueNames = {
+  TokenComponentPushes: 'token.component-pushes',
+  AuthorizerAuthorizationPushes: 'authorizer.authorization-pushes',
+  AuthorizerTokenEvents: 'authorizer.token-events',
+  CodeReleaseAuditResults: 'code-release.audit-results',
+  AdminApiPushLog: 'admin-api.push-log',
+} as const;
+
+/** Suffix of the dead-letter queue each consumer queue has. */
+export const DEAD_LETTER_SUFFIX = '.dlq';
+/** Suffix of the delay queue that feeds retries back to its queue. */
+export const RETRY_SUFFIX = '.retry';
+
+export function deadLetterQueueOf(queue: string): string {
+  return queue + DEAD_LETTER_SUFFIX;
+}
+
+export function retryQueueOf(queue: string): string {
+  return queue + RETRY_SUFFIX;
+}
