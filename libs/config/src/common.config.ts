@@ -1,0 +1,105 @@
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+import { EnvInt } from './env-transforms.util';
+import { SecretVariable } from './secret-variable.util';
+
+/** MySQL / MariaDB connection. Each app sets its own DB_NAME (`wxop_token`, …). */
+export class DatabaseConfig {
+  @IsString()
+  @IsNotEmpty()
+  DB_HOST = '127.0.0.1';
+
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  DB_PORT = 3306;
+
+  @IsString()
+  @IsNotEmpty()
+  DB_USER = 'root';
+
+  @SecretVariable()
+  @IsString()
+  DB_PASSWORD = '';
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_]{1,64}$/, { message: 'DB_NAME must be 1-64 characters of [A-Za-z0-9_]' })
+  DB_NAME?: string;
+
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DB_POOL_SIZE = 10;
+}
+
+/** RabbitMQ connection and the events exchange. */
+export class RabbitMqConfig {
+  @SecretVariable()
+  @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RABBITMQ_PREFETCH = 20;
+
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  RABBITMQ_CONFIRM_TIMEOUT_MS = 2000;
+
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  RABBITMQ_RPC_TIMEOUT_MS = 5000;
+}
+
+/** Where the HTTP server of an app listens. Each app has its own default port. */
+export class HttpConfig {
+  @IsString()
+  @IsNotEmpty()
+  HTTP_HOST = '0.0.0.0';
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 3000;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Logging. */
+export class LogConfig {
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+/** WeChat base URLs (CONTRACT.md §5): the same build talks to WeChat or to wechat-sim. */
+export class WechatEndpointsConfig {
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  WECHAT_MP_BASE_URL = 'https://mp.weixin.qq.com';
+}
+
+/** Keys that encrypt secrets at rest (libs/secrets). */
+export class SecretsConfig {
+  /** `id:base64key,id2:base64key2`, each key 32 random bytes. */
+  @SecretVariable()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'SECRETS_KEYS must be id:base64(32 bytes)[,id:base64(32 bytes)…]',
+  })
+  SECRETS_KEYS!: string;
+
+  /** The key id new secrets are encrypted with; older ids only decrypt. */
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/)
+  SECRETS_CURRENT_KEY_ID!: string;
+}
