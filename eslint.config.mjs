@@ -5,66 +5,77 @@ import tseslint from 'typescript-eslint';
 // what its tag allows; amqplib and friends stay inside libs/messaging.
 const brokerPackages = ['amqplib', 'amqp-connection-manager'];
 
+const testFiles = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.restart-spec.ts', '**/test/**/*.ts'];
+
+/** depConstraints of STYLE.md; in test files every layer may also use type:testing. */
+function boundaries(inTests) {
+  const withTesting = (tags) =>
+    inTests && !tags.includes('type:testing') ? [...tags, 'type:testing'] : tags;
+  const constraints = [
+    // scope: a service's code uses only its own scope and shared libs
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:shared'] },
+    { sourceTag: 'scope:token', onlyDependOnLibsWithTags: ['scope:token', 'scope:shared'] },
+    { sourceTag: 'scope:authorizer', onlyDependOnLibsWithTags: ['scope:authorizer', 'scope:shared'] },
+    { sourceTag: 'scope:code-release', onlyDependOnLibsWithTags: ['scope:code-release', 'scope:shared'] },
+    { sourceTag: 'scope:admin-api', onlyDependOnLibsWithTags: ['scope:admin-api', 'scope:shared'] },
+    { sourceTag: 'scope:wechat-sim', onlyDependOnLibsWithTags: ['scope:wechat-sim', 'scope:shared'] },
+    { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // type: layering
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:util'],
+      bannedExternalImports: brokerPackages,
+    },
+    {
+      sourceTag: 'type:feature',
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'],
+      bannedExternalImports: brokerPackages,
+    },
+    {
+      sourceTag: 'type:data-access',
+      onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
+    },
+    {
+      sourceTag: 'type:contracts',
+      onlyDependOnLibsWithTags: ['type:util'],
+      allowedExternalImports: ['class-validator', 'class-transformer'],
+    },
+    {
+      sourceTag: 'type:util',
+      onlyDependOnLibsWithTags: ['type:util'],
+      bannedExternalImports: [...brokerPackages, 'typeorm', 'mysql2', '@nestjs/microservices'],
+    },
+    {
+      sourceTag: 'type:testing',
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'],
+    },
+    {
+      sourceTag: 'type:bench',
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:testing'],
+    },
+    // crypto and secrets are "node only"
+    { sourceTag: 'lib:node-only', allowedExternalImports: [] },
+  ];
+  return {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    depConstraints: constraints.map((c) =>
+      c.onlyDependOnLibsWithTags && c.sourceTag.startsWith('type:')
+        ? { ...c, onlyDependOnLibsWithTags: withTesting(c.onlyDependOnLibsWithTags) }
+        : c,
+    ),
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx', 'coverage'] },
-  {
-    files: ['**/*.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            // scope: a service's code uses only its own scope and shared libs
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:shared'] },
-            { sourceTag: 'scope:token', onlyDependOnLibsWithTags: ['scope:token', 'scope:shared'] },
-            { sourceTag: 'scope:authorizer', onlyDependOnLibsWithTags: ['scope:authorizer', 'scope:shared'] },
-            { sourceTag: 'scope:code-release', onlyDependOnLibsWithTags: ['scope:code-release', 'scope:shared'] },
-            { sourceTag: 'scope:admin-api', onlyDependOnLibsWithTags: ['scope:admin-api', 'scope:shared'] },
-            { sourceTag: 'scope:wechat-sim', onlyDependOnLibsWithTags: ['scope:wechat-sim', 'scope:shared'] },
-            { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // type: layering
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:util'],
-              bannedExternalImports: brokerPackages,
-            },
-            {
-              sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'],
-              bannedExternalImports: brokerPackages,
-            },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
-            },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:util'],
-              allowedExternalImports: ['class-validator', 'class-transformer'],
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: [...brokerPackages, 'typeorm', 'mysql2', '@nestjs/microservices'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'],
-            },
-            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:testing'] },
-            // crypto and secrets are "node only"
-            { sourceTag: 'lib:node-only', allowedExternalImports: [] },
-          ],
-        },
-      ],
-    },
-  },
+  { files: ['**/*.ts'], rules: { '@nx/enforce-module-boundaries': ['error', boundaries(false)] } },
+  // Tests may also use libs/testing.
+  { files: testFiles, rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] } },
   {
     files: ['**/*.ts'],
     languageOptions: {
@@ -82,7 +93,7 @@ export default [
   },
   {
     // Tests, benches and scripts are allowed to talk to a person.
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.restart-spec.ts', 'bench/**/*.ts', 'scripts/**'],
+    files: [...testFiles, 'bench/**/*.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },

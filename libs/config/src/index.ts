@@ -1,4 +1,12 @@
-export { loadConfig, validateSection, variableNames, ConfigValidationError, type ConfigSchema, type ConfigSections, type LoadedConfig } from './load-config';
+export {
+  loadConfig,
+  validateSection,
+  variableNames,
+  ConfigValidationError,
+  type ConfigSchema,
+  type ConfigSections,
+  type LoadedConfig,
+} from './load-config';
 export { EnvBoolean, EnvInt, EnvList } from './env-transforms.util';
 export { SecretVariable, isSecretVariable } from './secret-variable.util';
 export {

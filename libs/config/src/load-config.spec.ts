@@ -38,7 +38,9 @@ class FlagConfig {
 
 describe(loadConfig.name, () => {
   it('finds variables declared without a default', () => {
-    expect(variableNames(SecretsConfig)).toEqual(expect.arrayContaining(['SECRETS_KEYS', 'SECRETS_CURRENT_KEY_ID']));
+    expect(variableNames(SecretsConfig)).toEqual(
+      expect.arrayContaining(['SECRETS_KEYS', 'SECRETS_CURRENT_KEY_ID']),
+    );
     expect(variableNames(DatabaseConfig)).toContain('DB_NAME');
   });
 
@@ -75,7 +77,10 @@ describe(loadConfig.name, () => {
 
   it('never prints the value of a secret variable', () => {
     try {
-      loadConfig({ r: RabbitMqConfig, s: SampleConfig }, { RABBITMQ_URL: 'http://user:hunter2@host', SAMPLE_SECRET: '' });
+      loadConfig(
+        { r: RabbitMqConfig, s: SampleConfig },
+        { RABBITMQ_URL: 'http://user:hunter2@host', SAMPLE_SECRET: '' },
+      );
       throw new Error('expected a ConfigValidationError');
     } catch (error) {
       const message = (error as Error).message;
@@ -86,14 +91,20 @@ describe(loadConfig.name, () => {
   });
 
   it('parses booleans and lists strictly', () => {
-    expect(loadConfig({ f: FlagConfig }, { FLAG: 'yes', LIST: ' a, b ,,c ' }).f).toEqual({ FLAG: true, LIST: ['a', 'b', 'c'] });
+    expect(loadConfig({ f: FlagConfig }, { FLAG: 'yes', LIST: ' a, b ,,c ' }).f).toEqual({
+      FLAG: true,
+      LIST: ['a', 'b', 'c'],
+    });
     expect(loadConfig({ f: FlagConfig }, { FLAG: 'off' }).f.FLAG).toBe(false);
     expect(() => loadConfig({ f: FlagConfig }, { FLAG: 'maybe' })).toThrow(/FLAG: .*got "maybe"/);
   });
 
   it('accepts a well-formed secrets key ring', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    const sut = loadConfig({ s: SecretsConfig }, { SECRETS_KEYS: `k1:${key},k2:${key}`, SECRETS_CURRENT_KEY_ID: 'k2' });
+    const sut = loadConfig(
+      { s: SecretsConfig },
+      { SECRETS_KEYS: `k1:${key},k2:${key}`, SECRETS_CURRENT_KEY_ID: 'k2' },
+    );
     expect(sut.s.SECRETS_CURRENT_KEY_ID).toBe('k2');
   });
 });
@@ -102,7 +113,14 @@ describe('.env.example', () => {
   it('lists every variable of the shared schemas', () => {
     const example = readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8');
     const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
-    for (const schema of [DatabaseConfig, RabbitMqConfig, HttpConfig, LogConfig, WechatEndpointsConfig, SecretsConfig]) {
+    for (const schema of [
+      DatabaseConfig,
+      RabbitMqConfig,
+      HttpConfig,
+      LogConfig,
+      WechatEndpointsConfig,
+      SecretsConfig,
+    ]) {
       for (const name of variableNames(schema)) {
         expect(listed).toContain(name);
       }

@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createEnvelope } from './envelope';
-import { assertValidEnvelope, ContractViolationError, DOMAIN_EVENT_SPECS, envelopeViolations } from './event-registry';
+import {
+  assertValidEnvelope,
+  ContractViolationError,
+  DOMAIN_EVENT_SPECS,
+  envelopeViolations,
+} from './event-registry';
 import { rawPushDedupKey, rawPushId, uuidV5 } from './push-id';
 import {
   componentPushType,
@@ -72,19 +77,26 @@ describe(envelopeViolations.name, () => {
       data: { ...(valid['data'] as object), authorizerType: 'website', funcInfo: [1, 'x'] },
     });
     expect(violations).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^data\.authorizerType/), expect.stringMatching(/^data\.funcInfo/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^data\.authorizerType/),
+        expect.stringMatching(/^data\.funcInfo/),
+      ]),
     );
   });
 
   it('refuses an authorizer on release.campaign.finished', () => {
     const envelope = { ...loadFixture('release.campaign.finished'), authorizerAppid: 'wx1' };
-    expect(envelopeViolations(envelope)).toEqual(['authorizerAppid: must be absent for release.campaign.finished']);
+    expect(envelopeViolations(envelope)).toEqual([
+      'authorizerAppid: must be absent for release.campaign.finished',
+    ]);
   });
 
   it('requires raw on raw pushes', () => {
     const envelope = loadFixture('wechat.message.text');
     const { raw: _raw, ...data } = envelope['data'] as Record<string, unknown>;
-    expect(envelopeViolations({ ...envelope, data })).toEqual(expect.arrayContaining([expect.stringMatching(/^data\.raw/)]));
+    expect(envelopeViolations({ ...envelope, data })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^data\.raw/)]),
+    );
   });
 
   it('checks only the outer fields of a type this version does not know', () => {
@@ -112,7 +124,11 @@ describe(createEnvelope.name, () => {
     const sut = createEnvelope(
       DomainEventTypes.TokenAuthorizerInvalid,
       { errcode: 61023 },
-      { componentAppid: 'wx1234567890abcdef', authorizerAppid: 'wxfedcba0987654321', occurredAt: new Date(0) },
+      {
+        componentAppid: 'wx1234567890abcdef',
+        authorizerAppid: 'wxfedcba0987654321',
+        occurredAt: new Date(0),
+      },
     );
     expect(envelopeViolations(sut)).toEqual([]);
     expect(sut.occurredAt).toBe('1970-01-01T00:00:00.000Z');
@@ -167,23 +183,46 @@ describe(rawPushId.name, () => {
     const fields = { ToUserName: 'gh_1', FromUserName: 'o1', CreateTime: '1', MsgType: 'text', MsgId: '42' };
     const a = rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields });
     expect(rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields: { ...fields } })).toBe(a);
-    expect(rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields: { ...fields, MsgId: '43' } })).not.toBe(a);
+    expect(
+      rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields: { ...fields, MsgId: '43' } }),
+    ).not.toBe(a);
     expect(rawPushId({ componentAppid: 'wxother', authorizerAppid: 'wxa', fields })).not.toBe(a);
   });
 
   it('keys events by sender, time and event', () => {
-    const fields = { ToUserName: 'gh_1', FromUserName: 'o1', CreateTime: '100', MsgType: 'event', Event: 'weapp_audit_success' };
+    const fields = {
+      ToUserName: 'gh_1',
+      FromUserName: 'o1',
+      CreateTime: '100',
+      MsgType: 'event',
+      Event: 'weapp_audit_success',
+    };
     expect(rawPushDedupKey({ componentAppid: C, authorizerAppid: 'wxa', fields })).toBe(
       `event|${C}|wxa|o1|100|weapp_audit_success`,
     );
     const a = rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields });
-    expect(rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields: { ...fields, CreateTime: '101' } })).not.toBe(a);
-    expect(rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields: { ...fields, Event: 'weapp_audit_fail' } })).not.toBe(a);
+    expect(
+      rawPushId({ componentAppid: C, authorizerAppid: 'wxa', fields: { ...fields, CreateTime: '101' } }),
+    ).not.toBe(a);
+    expect(
+      rawPushId({
+        componentAppid: C,
+        authorizerAppid: 'wxa',
+        fields: { ...fields, Event: 'weapp_audit_fail' },
+      }),
+    ).not.toBe(a);
   });
 
   it('keys component pushes by InfoType, time, authorizer and ticket', () => {
-    const ticket = { AppId: C, CreateTime: '1', InfoType: 'component_verify_ticket', ComponentVerifyTicket: 't1' };
-    expect(rawPushDedupKey({ componentAppid: C, fields: ticket })).toBe(`component|${C}|component_verify_ticket|1||t1`);
+    const ticket = {
+      AppId: C,
+      CreateTime: '1',
+      InfoType: 'component_verify_ticket',
+      ComponentVerifyTicket: 't1',
+    };
+    expect(rawPushDedupKey({ componentAppid: C, fields: ticket })).toBe(
+      `component|${C}|component_verify_ticket|1||t1`,
+    );
     expect(rawPushId({ componentAppid: C, fields: { ...ticket, ComponentVerifyTicket: 't2' } })).not.toBe(
       rawPushId({ componentAppid: C, fields: ticket }),
     );

@@ -29,11 +29,20 @@ export interface EventSpec {
 
 /** Every domain event of CONTRACT.md §2 with its payload class. */
 export const DOMAIN_EVENT_SPECS: Readonly<Record<DomainEventType, EventSpec>> = {
-  [DomainEventTypes.AuthorizationAuthorized]: { dataClass: AuthorizationAuthorizedData, authorizer: 'required' },
+  [DomainEventTypes.AuthorizationAuthorized]: {
+    dataClass: AuthorizationAuthorizedData,
+    authorizer: 'required',
+  },
   [DomainEventTypes.AuthorizationUpdated]: { dataClass: AuthorizationUpdatedData, authorizer: 'required' },
-  [DomainEventTypes.AuthorizationUnauthorized]: { dataClass: AuthorizationUnauthorizedData, authorizer: 'required' },
+  [DomainEventTypes.AuthorizationUnauthorized]: {
+    dataClass: AuthorizationUnauthorizedData,
+    authorizer: 'required',
+  },
   [DomainEventTypes.TokenAuthorizerIssued]: { dataClass: TokenAuthorizerIssuedData, authorizer: 'required' },
-  [DomainEventTypes.TokenAuthorizerInvalid]: { dataClass: TokenAuthorizerInvalidData, authorizer: 'required' },
+  [DomainEventTypes.TokenAuthorizerInvalid]: {
+    dataClass: TokenAuthorizerInvalidData,
+    authorizer: 'required',
+  },
   [DomainEventTypes.ReleaseCommitted]: { dataClass: ReleaseCommittedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseAuditSubmitted]: { dataClass: ReleaseAuditSubmittedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseAuditSucceeded]: { dataClass: ReleaseAuditSucceededData, authorizer: 'required' },
@@ -41,7 +50,10 @@ export const DOMAIN_EVENT_SPECS: Readonly<Record<DomainEventType, EventSpec>> = 
   [DomainEventTypes.ReleaseAuditDelayed]: { dataClass: ReleaseAuditDelayedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseReleased]: { dataClass: ReleaseReleasedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseReverted]: { dataClass: ReleaseRevertedData, authorizer: 'required' },
-  [DomainEventTypes.ReleaseCampaignFinished]: { dataClass: ReleaseCampaignFinishedData, authorizer: 'absent' },
+  [DomainEventTypes.ReleaseCampaignFinished]: {
+    dataClass: ReleaseCampaignFinishedData,
+    authorizer: 'absent',
+  },
 };
 
 const RAW_PUSH_SPEC: EventSpec = { dataClass: RawPushData, authorizer: 'optional' };

@@ -52,14 +52,26 @@ export function rawPushDedupKey(push: RawPushIdentity): string {
     return ['msg', push.componentAppid, account, text(f['MsgId'])].join('|');
   }
   if (f['MsgType'] === 'event' && f['Event'] !== undefined) {
-    return ['event', push.componentAppid, account, text(f['FromUserName']), text(f['CreateTime']), text(f['Event'])].join(
-      '|',
-    );
+    return [
+      'event',
+      push.componentAppid,
+      account,
+      text(f['FromUserName']),
+      text(f['CreateTime']),
+      text(f['Event']),
+    ].join('|');
   }
   if (f['InfoType'] !== undefined) {
     const authorizer = text(f['AuthorizerAppid']);
     const ticket = text(f['ComponentVerifyTicket']);
-    const key = ['component', push.componentAppid, text(f['InfoType']), text(f['CreateTime']), authorizer, ticket];
+    const key = [
+      'component',
+      push.componentAppid,
+      text(f['InfoType']),
+      text(f['CreateTime']),
+      authorizer,
+      ticket,
+    ];
     if (!authorizer && !ticket) key.push(fieldsDigest(f));
     return key.join('|');
   }

@@ -21,9 +21,12 @@ describe(SecretBox.name, () => {
   const sut = new SecretBox({ currentKeyId: 'k1', keys: { k1 } });
 
   describe('encrypt', () => {
-    it.each(['', 'component-secret', '中文🔐'.repeat(50), 'x'.repeat(10_000)])('round-trips %p', (plaintext) => {
-      expect(sut.decrypt(sut.encrypt(plaintext))).toBe(plaintext);
-    });
+    it.each(['', 'component-secret', '中文🔐'.repeat(50), 'x'.repeat(10_000)])(
+      'round-trips %p',
+      (plaintext) => {
+        expect(sut.decrypt(sut.encrypt(plaintext))).toBe(plaintext);
+      },
+    );
 
     it('never stores the plaintext and never repeats a ciphertext', () => {
       const a = sut.encrypt('refresh@@@token');
@@ -58,9 +61,12 @@ describe(SecretBox.name, () => {
       expectCode(() => ring.decrypt(stored.replace('.k1.', '.k2.')), SecretsErrorCode.Tampered);
     });
 
-    it.each(['', 'plain text', 'v2.k1.a.b.c', 'v1.k1.a.b', 'v1.k1.AAAA.AAAA.AAAA'])('rejects malformed %p', (value) => {
-      expectCode(() => sut.decrypt(value), SecretsErrorCode.Malformed);
-    });
+    it.each(['', 'plain text', 'v2.k1.a.b.c', 'v1.k1.a.b', 'v1.k1.AAAA.AAAA.AAAA'])(
+      'rejects malformed %p',
+      (value) => {
+        expectCode(() => sut.decrypt(value), SecretsErrorCode.Malformed);
+      },
+    );
 
     it('names an unknown key id', () => {
       const other = new SecretBox({ currentKeyId: 'k9', keys: { k9: k2 } });
@@ -94,7 +100,10 @@ describe(SecretBox.name, () => {
       ['a short key', () => new SecretBox({ currentKeyId: 'a', keys: { a: randomBytes(16) } })],
       ['a current id not in the ring', () => new SecretBox({ currentKeyId: 'b', keys: { a: k1 } })],
       ['a bad id', () => new SecretBox({ currentKeyId: 'a.b', keys: { 'a.b': k1 } })],
-      ['a duplicate id', () => SecretBox.fromConfig(`a:${k1.toString('base64')},a:${k2.toString('base64')}`, 'a')],
+      [
+        'a duplicate id',
+        () => SecretBox.fromConfig(`a:${k1.toString('base64')},a:${k2.toString('base64')}`, 'a'),
+      ],
       ['an entry without id', () => SecretBox.fromConfig(k1.toString('base64'), 'a')],
     ])('refuses %s', (_name, build) => {
       expectCode(build, SecretsErrorCode.InvalidKeyRing);

@@ -36,15 +36,24 @@ export class SecretBox {
     const keys = new Map<string, Buffer>();
     for (const [id, key] of Object.entries(ring.keys)) {
       if (!KEY_ID.test(id)) {
-        throw new SecretsError(SecretsErrorCode.InvalidKeyRing, `key id ${JSON.stringify(id)} is not [A-Za-z0-9_-]{1,32}`);
+        throw new SecretsError(
+          SecretsErrorCode.InvalidKeyRing,
+          `key id ${JSON.stringify(id)} is not [A-Za-z0-9_-]{1,32}`,
+        );
       }
       if (key.length !== 32) {
-        throw new SecretsError(SecretsErrorCode.InvalidKeyRing, `key ${id} must be 32 bytes, got ${key.length}`);
+        throw new SecretsError(
+          SecretsErrorCode.InvalidKeyRing,
+          `key ${id} must be 32 bytes, got ${key.length}`,
+        );
       }
       keys.set(id, Buffer.from(key));
     }
     if (!keys.has(ring.currentKeyId)) {
-      throw new SecretsError(SecretsErrorCode.InvalidKeyRing, `current key id ${ring.currentKeyId} is not in the key ring`);
+      throw new SecretsError(
+        SecretsErrorCode.InvalidKeyRing,
+        `current key id ${ring.currentKeyId} is not in the key ring`,
+      );
     }
     this.currentKeyId = ring.currentKeyId;
     this.keys = keys;
@@ -53,7 +62,10 @@ export class SecretBox {
   /** Parses `id:base64,id2:base64` (the SECRETS_KEYS variable). */
   static fromConfig(keysSpec: string, currentKeyId: string): SecretBox {
     const keys: Record<string, Buffer> = {};
-    for (const entry of keysSpec.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of keysSpec
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const separator = entry.indexOf(':');
       if (separator <= 0) {
         throw new SecretsError(SecretsErrorCode.InvalidKeyRing, 'each key must be written id:base64');
@@ -72,7 +84,9 @@ export class SecretBox {
 
   encrypt(plaintext: string, context = ''): string {
     const iv = randomBytes(IV_LENGTH);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv, { authTagLength: TAG_LENGTH });
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv, {
+      authTagLength: TAG_LENGTH,
+    });
     cipher.setAAD(this.aad(this.currentKeyId, context));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [VERSION, this.currentKeyId, b64(iv), b64(ciphertext), b64(cipher.getAuthTag())].join('.');
@@ -97,9 +111,15 @@ export class SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_LENGTH });
       decipher.setAAD(this.aad(keyId, context));
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertextText, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
-      throw new SecretsError(SecretsErrorCode.Tampered, `secret encrypted with key ${keyId} failed authentication`);
+      throw new SecretsError(
+        SecretsErrorCode.Tampered,
+        `secret encrypted with key ${keyId} failed authentication`,
+      );
     }
   }
 

@@ -13,7 +13,14 @@ interface Vector {
   nonce: string;
   encrypt: string;
   expected: { msgSignature: string; random: string; plaintext: string; appid: string; urlSignature?: string };
-  reply?: { plaintext: string; random: string; timestamp: string; nonce: string; encrypt: string; msgSignature: string };
+  reply?: {
+    plaintext: string;
+    random: string;
+    timestamp: string;
+    nonce: string;
+    encrypt: string;
+    msgSignature: string;
+  };
 }
 
 const vectors = (vectorsFile as { vectors: Vector[] }).vectors;
@@ -72,7 +79,9 @@ describe(WechatCrypto.name, () => {
       });
 
       it('computes the msg_signature', () => {
-        expect(sut.signature(vector.timestamp, vector.nonce, vector.encrypt)).toBe(vector.expected.msgSignature);
+        expect(sut.signature(vector.timestamp, vector.nonce, vector.encrypt)).toBe(
+          vector.expected.msgSignature,
+        );
       });
 
       it('verifies the push and decrypts message, random and appid', () => {
@@ -127,8 +136,12 @@ describe(WechatCrypto.name, () => {
     });
 
     it('matches the plain signature examples of the same documentation family', () => {
-      expect(computeSignature('AAAAA', '1714036504', '1514711492')).toBe('f464b24fc39322e44b38aa78f5edd27bd1441696');
-      expect(computeSignature('AAAAA', '1714037059', '486452656')).toBe('899cf89e464efb63f54ddac96b0a0a235f53aa78');
+      expect(computeSignature('AAAAA', '1714036504', '1514711492')).toBe(
+        'f464b24fc39322e44b38aa78f5edd27bd1441696',
+      );
+      expect(computeSignature('AAAAA', '1714037059', '486452656')).toBe(
+        '899cf89e464efb63f54ddac96b0a0a235f53aa78',
+      );
     });
   });
 
@@ -138,16 +151,19 @@ describe(WechatCrypto.name, () => {
     const boundaryLengths = [0, 1, 25, 26, 27, 57, 58, 59, 1018, 1024, 4090, 65530, 65536];
     const randomLengths = Array.from({ length: 40 }, () => Math.floor(Math.random() * 65537));
 
-    it.each([...boundaryLengths, ...randomLengths])('round-trips %i random bytes as a binary-safe message', (n) => {
-      // Base64 keeps arbitrary bytes as valid UTF-8 text of a known length.
-      const message = randomBytes(n).toString('base64').slice(0, n);
-      const encrypt = sut.encrypt(message);
-      const ciphertextLength = Buffer.from(encrypt, 'base64').length;
-      expect(ciphertextLength % 32).toBe(0);
-      expect(ciphertextLength).toBeGreaterThan(38 + n); // padding is never empty
-      expect(ciphertextLength).toBeLessThanOrEqual(38 + n + 32);
-      expect(sut.decrypt(encrypt).message).toBe(message);
-    });
+    it.each([...boundaryLengths, ...randomLengths])(
+      'round-trips %i random bytes as a binary-safe message',
+      (n) => {
+        // Base64 keeps arbitrary bytes as valid UTF-8 text of a known length.
+        const message = randomBytes(n).toString('base64').slice(0, n);
+        const encrypt = sut.encrypt(message);
+        const ciphertextLength = Buffer.from(encrypt, 'base64').length;
+        expect(ciphertextLength % 32).toBe(0);
+        expect(ciphertextLength).toBeGreaterThan(38 + n); // padding is never empty
+        expect(ciphertextLength).toBeLessThanOrEqual(38 + n + 32);
+        expect(sut.decrypt(encrypt).message).toBe(message);
+      },
+    );
 
     it('adds a whole 32-byte block of 0x20 when the plaintext is already aligned', () => {
       const encrypt = sut.encrypt('x'.repeat(26), 'aaaabbbbccccdddd');
@@ -227,7 +243,13 @@ describe(WechatCrypto.name, () => {
       const other = new WechatCrypto({ token: TOKEN, encodingAESKey: KEY, appid: 'wx0000000000000000' });
       const foreign = other.encrypt('<xml/>');
       expectCryptoError(
-        () => sut.openPush({ msgSignature: sut.signature(timestamp, nonce, foreign), timestamp, nonce, encrypt: foreign }),
+        () =>
+          sut.openPush({
+            msgSignature: sut.signature(timestamp, nonce, foreign),
+            timestamp,
+            nonce,
+            encrypt: foreign,
+          }),
         WechatCryptoErrorCode.AppidMismatch,
       );
       // An appid that is a prefix or extension of ours is not ours either.
@@ -246,9 +268,11 @@ describe(WechatCrypto.name, () => {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(WechatCryptoError);
-      expect([WechatCryptoErrorCode.BadPadding, WechatCryptoErrorCode.IllegalLength, WechatCryptoErrorCode.AppidMismatch]).toContain(
-        (thrown as WechatCryptoError).code,
-      );
+      expect([
+        WechatCryptoErrorCode.BadPadding,
+        WechatCryptoErrorCode.IllegalLength,
+        WechatCryptoErrorCode.AppidMismatch,
+      ]).toContain((thrown as WechatCryptoError).code);
     });
 
     describe('padding', () => {
@@ -258,12 +282,21 @@ describe(WechatCrypto.name, () => {
         ['a zero pad byte', Buffer.concat([body, Buffer.alloc(19, 20), Buffer.from([0])])],
         ['a pad byte above 32', Buffer.concat([body, Buffer.alloc(19, 20), Buffer.from([33])])],
         ['inconsistent pad bytes', Buffer.concat([body, Buffer.alloc(18, 20), Buffer.from([7, 20])])],
-        ['a pad byte pointing past the padding', Buffer.concat([body, Buffer.alloc(19, 20), Buffer.from([21])])],
+        [
+          'a pad byte pointing past the padding',
+          Buffer.concat([body, Buffer.alloc(19, 20), Buffer.from([21])]),
+        ],
       ])('rejects %s', (_name, plain) => {
         expect(plain.length % 32).toBe(0);
         const forged = rawEncrypt(KEY, plain);
         expectCryptoError(
-          () => sut.openPush({ msgSignature: sut.signature(timestamp, nonce, forged), timestamp, nonce, encrypt: forged }),
+          () =>
+            sut.openPush({
+              msgSignature: sut.signature(timestamp, nonce, forged),
+              timestamp,
+              nonce,
+              encrypt: forged,
+            }),
           WechatCryptoErrorCode.BadPadding,
         );
       });
@@ -282,19 +315,28 @@ describe(WechatCrypto.name, () => {
       });
 
       it('rejects a plaintext shorter than random and msg_len', () => {
-        const forged = rawEncrypt(KEY, Buffer.concat([Buffer.from('0123456789abcdef'), Buffer.alloc(16, 16)]));
+        const forged = rawEncrypt(
+          KEY,
+          Buffer.concat([Buffer.from('0123456789abcdef'), Buffer.alloc(16, 16)]),
+        );
         expectCryptoError(() => sut.decrypt(forged), WechatCryptoErrorCode.IllegalLength);
       });
 
       it.each([0, 16, 48, 31])('rejects a ciphertext of %i bytes (not whole 32-byte blocks)', (n) => {
-        expectCryptoError(() => sut.decrypt(randomBytes(n).toString('base64')), WechatCryptoErrorCode.IllegalLength);
+        expectCryptoError(
+          () => sut.decrypt(randomBytes(n).toString('base64')),
+          WechatCryptoErrorCode.IllegalLength,
+        );
       });
     });
 
     describe('base64', () => {
       it.each([
         ['a character outside the alphabet', `*${encrypt.slice(1)}`],
-        ['URL-safe characters', encrypt.replace(/\+/g, '-').replace(/\//g, '_') + (/[+/]/.test(encrypt) ? '' : '-')],
+        [
+          'URL-safe characters',
+          encrypt.replace(/\+/g, '-').replace(/\//g, '_') + (/[+/]/.test(encrypt) ? '' : '-'),
+        ],
         ['embedded whitespace', `${encrypt.slice(0, 8)}\n${encrypt.slice(8)}`],
         ['missing padding', encrypt.replace(/=+$/, '') + (encrypt.endsWith('=') ? '' : 'A')],
         ['padding in the middle', `${encrypt.slice(0, 4)}====${encrypt.slice(8)}`],

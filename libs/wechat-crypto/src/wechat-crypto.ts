@@ -57,7 +57,10 @@ export function decodeEncodingAESKey(encodingAESKey: string): Buffer {
   }
   const key = Buffer.from(`${encodingAESKey}=`, 'base64');
   if (key.length !== 32) {
-    throw new WechatCryptoError(WechatCryptoErrorCode.InvalidAesKey, 'EncodingAESKey does not decode to 32 bytes');
+    throw new WechatCryptoError(
+      WechatCryptoErrorCode.InvalidAesKey,
+      'EncodingAESKey does not decode to 32 bytes',
+    );
   }
   return key;
 }
@@ -143,7 +146,10 @@ export class WechatCrypto {
     }
     const appidBytes = plain.subarray(messageEnd);
     if (!appidBytes.equals(this.appidBytes)) {
-      throw new WechatCryptoError(WechatCryptoErrorCode.AppidMismatch, 'appid inside the ciphertext does not match');
+      throw new WechatCryptoError(
+        WechatCryptoErrorCode.AppidMismatch,
+        'appid inside the ciphertext does not match',
+      );
     }
     return {
       random: Buffer.from(plain.subarray(0, RANDOM_LENGTH)),

@@ -1,0 +1,355 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import {
+  deadLetterQueueOf,
+  envelopeViolations,
+  retryQueueOf,
+  topicMatches,
+  type EventEnvelope,
+} from '@wxop/contracts';
+import { runWithCorrelationId } from '@wxop/observability';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+
+import { AmqpConnection } from './amqp-connection';
+import { CONSUME_EVENT_METADATA, type ConsumeEventOptions } from './consume-event.decorator';
+import { attemptOf, originalRoutingKey } from './delivery.util';
+import { NonRetryableError } from './messaging.errors';
+import { BrokerNames, MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options';
+
+/** What a handler learns about the delivery besides the envelope. */
+export interface DeliveryContext {
+  queue: string;
+  /** The routing key the event was published with. */
+  routingKey: string;
+  /** 1 for the first delivery, counting retries. */
+  attempt: number;
+  maxAttempts: number;
+  redelivered: boolean;
+}
+
+export type EventHandler<TData = Record<string, unknown>> = (
+  envelope: EventEnvelope<TData>,
+  context: DeliveryContext,
+) => unknown;
+
+interface QueueRuntime {
+  /** Logical name (without namespace); what the handlers declared. */
+  name: string;
+  queue: string;
+  patterns: Set<string>;
+  handlers: { pattern: string; handler: EventHandler<never>; label: string }[];
+  maxAttempts: number;
+  retryDelayMs: number;
+  prefetch: number;
+  channel?: ChannelWrapper;
+  rawChannel?: ConfirmChannel;
+  consumerTag?: string;
+}
+
+/** Why a message went to the dead-letter queue; carried in its `x-wxop-reason` header. */
+export type DeadLetterReason =
+  'unparseable' | 'contract-violation' | 'no-handler' | 'non-retryable' | 'attempts-exhausted';
+
+/**
+ * Runs the `@ConsumeEvent` handlers: declares each queue with its retry queue and DLQ,
+ * binds it to the events exchange, consumes with manual ack and explicit prefetch.
+ * A failed delivery is rejected into `<queue>.retry` (TTL) and comes back; after
+ * maxAttempts, or at once when unparseable, off-contract, unhandled or NonRetryable,
+ * it is copied to `<queue>.dlq` with the reason and then acked: never requeued forever.
+ */
+@Injectable()
+export class EventConsumers implements OnApplicationBootstrap {
+  private readonly logger = new Logger(EventConsumers.name);
+  private readonly names: BrokerNames;
+  private readonly queues = new Map<string, QueueRuntime>();
+  private started = false;
+  private stopping = false;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {
+    this.names = new BrokerNames(options.namespace);
+  }
+
+  /** Registers a handler by hand (the decorator does this for providers). Call before the app starts. */
+  register<TData>(options: ConsumeEventOptions, handler: EventHandler<TData>, label = 'handler'): void {
+    if (this.started) throw new Error('EventConsumers.register must be called before the application starts');
+    let runtime = this.queues.get(options.queue);
+    if (!runtime) {
+      runtime = {
+        name: options.queue,
+        queue: this.names.queue(options.queue),
+        patterns: new Set(),
+        handlers: [],
+        maxAttempts: options.maxAttempts ?? this.options.retry.maxAttempts,
+        retryDelayMs: options.retryDelayMs ?? this.options.retry.delayMs,
+        prefetch: options.prefetch ?? this.options.prefetch,
+      };
+      this.queues.set(options.queue, runtime);
+    } else {
+      this.assertSameSettings(runtime, options);
+    }
+    for (const pattern of options.patterns) {
+      runtime.patterns.add(pattern);
+      runtime.handlers.push({ pattern, handler: handler as EventHandler<never>, label });
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.discoverHandlers();
+    await this.start();
+  }
+
+  /** Declares the topology and starts consuming every registered queue. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await Promise.all([...this.queues.values()].map((runtime) => this.startQueue(runtime)));
+  }
+
+  /** Stops taking deliveries, then waits (bounded) for handlers in flight to finish. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const runtime of this.queues.values()) {
+      if (runtime.rawChannel && runtime.consumerTag) {
+        await runtime.rawChannel.cancel(runtime.consumerTag).catch(() => undefined);
+      }
+    }
+    await this.waitForIdle(this.options.shutdownTimeoutMs);
+    await Promise.all(
+      [...this.queues.values()].flatMap((runtime) => (runtime.channel ? [runtime.channel.close()] : [])),
+    );
+  }
+
+  /** Names of every queue this instance declared, for tests that clean up after themselves. */
+  declaredQueues(): string[] {
+    return [...this.queues.values()].flatMap((runtime) => [
+      runtime.queue,
+      retryQueueOf(runtime.queue),
+      deadLetterQueueOf(runtime.queue),
+    ]);
+  }
+
+  private discoverHandlers(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[methodName];
+        if (typeof method !== 'function') continue;
+        const options = this.reflector.get<ConsumeEventOptions | undefined>(CONSUME_EVENT_METADATA, method);
+        if (!options) continue;
+        const label = `${instance.constructor.name}.${methodName}`;
+        this.register<Record<string, unknown>>(
+          options,
+          (envelope, context) => (method as EventHandler).call(instance, envelope, context),
+          label,
+        );
+      }
+    }
+  }
+
+  private assertSameSettings(runtime: QueueRuntime, options: ConsumeEventOptions): void {
+    const conflicts =
+      (options.maxAttempts !== undefined && options.maxAttempts !== runtime.maxAttempts) ||
+      (options.retryDelayMs !== undefined && options.retryDelayMs !== runtime.retryDelayMs) ||
+      (options.prefetch !== undefined && options.prefetch !== runtime.prefetch);
+    if (conflicts) {
+      throw new Error(`handlers of queue ${options.queue} disagree on maxAttempts, retryDelayMs or prefetch`);
+    }
+  }
+
+  private async startQueue(runtime: QueueRuntime): Promise<void> {
+    const events = this.names.eventsExchange;
+    const retryExchange = this.names.retryExchange;
+    const retryQueue = retryQueueOf(runtime.queue);
+    runtime.channel = this.connection.createChannel(
+      `consumer:${runtime.name}`,
+      async (channel: ConfirmChannel) => {
+        await channel.assertExchange(events, 'topic', { durable: true });
+        await channel.assertExchange(retryExchange, 'direct', { durable: true });
+        await channel.assertQueue(runtime.queue, {
+          durable: true,
+          arguments: { 'x-dead-letter-exchange': retryExchange, 'x-dead-letter-routing-key': runtime.queue },
+        });
+        await channel.assertQueue(retryQueue, {
+          durable: true,
+          arguments: {
+            'x-message-ttl': runtime.retryDelayMs,
+            'x-dead-letter-exchange': '',
+            'x-dead-letter-routing-key': runtime.queue,
+          },
+        });
+        await channel.bindQueue(retryQueue, retryExchange, runtime.queue);
+        await channel.assertQueue(deadLetterQueueOf(runtime.queue), { durable: true });
+        for (const pattern of runtime.patterns) {
+          await channel.bindQueue(runtime.queue, events, pattern);
+        }
+        if (this.stopping) return;
+        await channel.prefetch(runtime.prefetch);
+        runtime.rawChannel = channel;
+        const { consumerTag } = await channel.consume(
+          runtime.queue,
+          (message) => {
+            if (message) void this.onMessage(runtime, channel, message);
+          },
+          { noAck: false },
+        );
+        runtime.consumerTag = consumerTag;
+      },
+    );
+    await runtime.channel.waitForConnect();
+    this.logger.log({ msg: 'consuming', queue: runtime.queue, patterns: [...runtime.patterns] });
+  }
+
+  private async onMessage(
+    runtime: QueueRuntime,
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+  ): Promise<void> {
+    this.inFlight++;
+    const attempt = attemptOf(message, runtime.queue);
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message.content.toString('utf8'));
+      } catch {
+        return await this.deadLetter(runtime, channel, message, attempt, 'unparseable', 'body is not JSON');
+      }
+      const violations = envelopeViolations(parsed);
+      if (violations.length > 0) {
+        return await this.deadLetter(
+          runtime,
+          channel,
+          message,
+          attempt,
+          'contract-violation',
+          violations.join('; '),
+        );
+      }
+      const envelope = parsed as EventEnvelope<never>;
+      const routingKey = originalRoutingKey(message);
+      const handlers = runtime.handlers.filter((entry) => topicMatches(entry.pattern, envelope.type));
+      const unique = [...new Map(handlers.map((entry) => [entry.handler, entry])).values()];
+      if (unique.length === 0) {
+        return await this.deadLetter(
+          runtime,
+          channel,
+          message,
+          attempt,
+          'no-handler',
+          `no handler for ${envelope.type}`,
+        );
+      }
+      const context: DeliveryContext = {
+        queue: runtime.name,
+        routingKey,
+        attempt,
+        maxAttempts: runtime.maxAttempts,
+        redelivered: message.fields.redelivered,
+      };
+      try {
+        await runWithCorrelationId(envelope.correlationId ?? envelope.id, async () => {
+          for (const entry of unique) await entry.handler(envelope, context);
+        });
+      } catch (error) {
+        const reason = errorText(error);
+        if (error instanceof NonRetryableError) {
+          return await this.deadLetter(runtime, channel, message, attempt, 'non-retryable', reason);
+        }
+        if (attempt >= runtime.maxAttempts) {
+          return await this.deadLetter(runtime, channel, message, attempt, 'attempts-exhausted', reason);
+        }
+        this.logger.warn({
+          msg: 'event handler failed, will retry',
+          queue: runtime.name,
+          eventId: envelope.id,
+          type: envelope.type,
+          attempt,
+          error: reason,
+        });
+        settle(() => channel.nack(message, false, false));
+        return;
+      }
+      settle(() => channel.ack(message));
+    } catch (error) {
+      // Only the dead-letter publish can land here: let the broker bring the message back.
+      this.logger.error({ msg: 'could not settle a delivery', queue: runtime.name, error: errorText(error) });
+      settle(() => channel.nack(message, false, false));
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private async deadLetter(
+    runtime: QueueRuntime,
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    attempt: number,
+    reason: DeadLetterReason,
+    detail: string,
+  ): Promise<void> {
+    const headers = {
+      ...(message.properties.headers ?? {}),
+      'x-wxop-reason': reason,
+      'x-wxop-error': detail.slice(0, 1000),
+      'x-wxop-attempts': attempt,
+      'x-wxop-original-routing-key': originalRoutingKey(message),
+      'x-wxop-dead-lettered-at': new Date().toISOString(),
+    };
+    await new Promise<void>((resolve, reject) => {
+      channel.sendToQueue(
+        deadLetterQueueOf(runtime.queue),
+        message.content,
+        { ...message.properties, headers, persistent: true },
+        (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+      );
+    });
+    this.logger.error({
+      msg: 'event dead-lettered',
+      queue: runtime.name,
+      reason,
+      error: detail,
+      attempt,
+      messageId: message.properties.messageId as unknown,
+    });
+    settle(() => channel.ack(message));
+  }
+
+  private waitForIdle(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.logger.warn({ msg: 'shutdown timed out with handlers in flight', inFlight: this.inFlight });
+        resolve();
+      }, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** Ack/nack on a channel that died since the delivery throws; the broker redelivers in that case. */
+function settle(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // channel closed: the delivery will come again, and the inbox makes that harmless
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,33 @@
+export { MessagingModule } from './messaging.module';
+export {
+  MESSAGING_OPTIONS,
+  BrokerNames,
+  resolveMessagingOptions,
+  type MessagingOptions,
+  type ResolvedMessagingOptions,
+} from './messaging.options';
+export { AmqpConnection } from './amqp-connection';
+export { EventPublisher, type PublishOptions } from './event-publisher';
+export {
+  EventConsumers,
+  type DeliveryContext,
+  type EventHandler,
+  type DeadLetterReason,
+} from './event-consumers';
+export { ConsumeEvent, type ConsumeEventOptions } from './consume-event.decorator';
+export { PublishError, NonRetryableError } from './messaging.errors';
+export { Inbox, InboxMigration1763800000000, INBOX_TABLE, type InboxResult } from './inbox';
+export { attemptOf, originalRoutingKey } from './delivery.util';
+export { AmqpRpcServer, RPC_DEADLINE_HEADER } from './rpc/amqp-rpc.server';
+export { AmqpRpcClient, type RpcRequestOptions } from './rpc/amqp-rpc.client';
+export { AmqpRpcContext } from './rpc/amqp-rpc.context';
+export {
+  RpcError,
+  RpcCallError,
+  RpcTimeoutError,
+  RpcUnavailableError,
+  RpcRemoteError,
+  toRpcErrorBody,
+  type RpcErrorBody,
+  type RpcReply,
+} from './rpc/rpc.errors';

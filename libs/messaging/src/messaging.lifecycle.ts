@@ -1,0 +1,30 @@
+import { Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+
+import { AmqpConnection } from './amqp-connection';
+import { EventConsumers } from './event-consumers';
+import { EventPublisher } from './event-publisher';
+import { AmqpRpcClient } from './rpc/amqp-rpc.client';
+
+/**
+ * Shutdown order: stop consuming and let handlers finish (they may still publish),
+ * then close the publisher (waiting for confirms), the RPC client, and the connection.
+ */
+@Injectable()
+export class MessagingLifecycle implements OnModuleDestroy, OnApplicationShutdown {
+  constructor(
+    private readonly consumers: EventConsumers,
+    private readonly publisher: EventPublisher,
+    private readonly rpcClient: AmqpRpcClient,
+    private readonly connection: AmqpConnection,
+  ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumers.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.close();
+    await this.rpcClient.close();
+    await this.connection.close();
+  }
+}

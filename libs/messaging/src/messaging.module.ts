@@ -1,0 +1,73 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+
+import { AmqpConnection } from './amqp-connection';
+import { BrokerHealth } from './broker-health';
+import { EventConsumers } from './event-consumers';
+import { EventPublisher } from './event-publisher';
+import { MessagingLifecycle } from './messaging.lifecycle';
+import {
+  MESSAGING_OPTIONS,
+  resolveMessagingOptions,
+  type MessagingOptions,
+  type ResolvedMessagingOptions,
+} from './messaging.options';
+import { AmqpRpcClient } from './rpc/amqp-rpc.client';
+import { AmqpRpcServer } from './rpc/amqp-rpc.server';
+
+/**
+ * RabbitMQ for one app: EventPublisher, @ConsumeEvent handlers, AmqpRpcClient, and the
+ * AmqpRpcServer transport for @MessagePattern handlers. Global: import once in the app module.
+ */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const resolved = resolveMessagingOptions(options);
+    return MessagingModule.build({ provide: MESSAGING_OPTIONS, useValue: resolved });
+  }
+
+  /** Options from other providers, e.g. the validated config: `{ useFactory: (c: RabbitMqConfig) => …, inject: [RabbitMqConfig] }`. */
+  static forRootAsync(options: {
+    useFactory: (...args: never[]) => MessagingOptions;
+    inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
+  }): DynamicModule {
+    return MessagingModule.build({
+      provide: MESSAGING_OPTIONS,
+      useFactory: (...args: never[]) => resolveMessagingOptions(options.useFactory(...args)),
+      inject: options.inject ?? [],
+    });
+  }
+
+  private static build(
+    optionsProvider: DynamicModule['providers'] extends (infer P)[] | undefined ? P : never,
+  ): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        optionsProvider,
+        {
+          provide: AmqpConnection,
+          useFactory: (resolved: ResolvedMessagingOptions) =>
+            new AmqpConnection(resolved.url, resolved.reconnectSeconds, resolved.serviceName),
+          inject: [MESSAGING_OPTIONS],
+        },
+        EventPublisher,
+        EventConsumers,
+        AmqpRpcClient,
+        AmqpRpcServer,
+        BrokerHealth,
+        MessagingLifecycle,
+      ],
+      exports: [
+        MESSAGING_OPTIONS,
+        AmqpConnection,
+        EventPublisher,
+        EventConsumers,
+        AmqpRpcClient,
+        AmqpRpcServer,
+      ],
+    };
+  }
+}

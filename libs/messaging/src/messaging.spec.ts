@@ -1,0 +1,111 @@
+import { RpcException } from '@nestjs/microservices';
+
+import { ConsumeEvent } from './consume-event.decorator';
+import { attemptOf, originalRoutingKey } from './delivery.util';
+import { BrokerNames, resolveMessagingOptions } from './messaging.options';
+import { RpcError, toRpcErrorBody } from './rpc/rpc.errors';
+
+const message = (headers: Record<string, unknown> | undefined, routingKey = 'q') =>
+  ({ properties: { headers }, fields: { routingKey } }) as unknown as Parameters<
+    typeof originalRoutingKey
+  >[0];
+
+describe(attemptOf.name, () => {
+  it('is 1 for a first delivery', () => {
+    expect(attemptOf(message(undefined), 'q')).toBe(1);
+    expect(attemptOf(message({}), 'q')).toBe(1);
+  });
+
+  it('counts rejections from this queue only', () => {
+    const headers = {
+      'x-death': [
+        { queue: 'q.retry', reason: 'expired', count: 2 },
+        { queue: 'q', reason: 'rejected', count: 2, 'routing-keys': ['authorization.authorized'] },
+        { queue: 'other', reason: 'rejected', count: 9 },
+      ],
+    };
+    expect(attemptOf(message(headers), 'q')).toBe(3);
+    expect(attemptOf(message(headers), 'other')).toBe(10);
+  });
+});
+
+describe(originalRoutingKey.name, () => {
+  it('reads the first routing key from the oldest x-death entry', () => {
+    const headers = {
+      'x-death': [
+        { queue: 'q.retry', reason: 'expired', count: 1, 'routing-keys': ['q'] },
+        { queue: 'q', reason: 'rejected', count: 1, 'routing-keys': ['release.released'] },
+      ],
+    };
+    expect(originalRoutingKey(message(headers, 'q'))).toBe('release.released');
+  });
+
+  it('falls back to the delivery routing key', () => {
+    expect(originalRoutingKey(message(undefined, 'token.authorizer.issued'))).toBe('token.authorizer.issued');
+  });
+});
+
+describe(toRpcErrorBody.name, () => {
+  it('keeps code, message and details of an RpcError', () => {
+    expect(toRpcErrorBody(new RpcError('NOT_FOUND', 'no such thing', { id: 1 }))).toEqual({
+      code: 'NOT_FOUND',
+      message: 'no such thing',
+      details: { id: 1 },
+    });
+  });
+
+  it('accepts the plain object Nest turns an RpcError into', () => {
+    expect(toRpcErrorBody(new RpcError('X', 'y').getError())).toEqual({
+      code: 'X',
+      message: 'y',
+      details: undefined,
+    });
+  });
+
+  it('hides anything else behind INTERNAL', () => {
+    expect(toRpcErrorBody(new Error('password=hunter2'))).toEqual({
+      code: 'INTERNAL',
+      message: 'internal error',
+    });
+    expect(toRpcErrorBody({ status: 'error', message: 'Internal server error' })).toEqual({
+      code: 'INTERNAL',
+      message: 'internal error',
+    });
+    expect(toRpcErrorBody(new RpcException('plain'))).toEqual({
+      code: 'INTERNAL',
+      message: 'internal error',
+    });
+  });
+});
+
+describe(resolveMessagingOptions.name, () => {
+  it('fills safe defaults', () => {
+    expect(resolveMessagingOptions({ url: 'amqp://x', serviceName: 'token' })).toMatchObject({
+      prefetch: 20,
+      confirmTimeoutMs: 2000,
+      retry: { maxAttempts: 5, delayMs: 5000 },
+      namespace: '',
+    });
+  });
+});
+
+describe(BrokerNames.name, () => {
+  it('keeps the public names without a namespace and prefixes every object with one', () => {
+    expect(new BrokerNames('').eventsExchange).toBe('wxop.events');
+    const sut = new BrokerNames('t1.');
+    expect([
+      sut.eventsExchange,
+      sut.rpcExchange,
+      sut.retryExchange,
+      sut.queue('token.x'),
+      sut.rpcQueue('token'),
+    ]).toEqual(['t1.wxop.events', 't1.wxop.rpc', 't1.wxop.retry', 't1.token.x', 't1.token.rpc']);
+  });
+});
+
+describe(ConsumeEvent.name, () => {
+  it('refuses a handler without queue or patterns', () => {
+    expect(() => ConsumeEvent({ queue: '', patterns: ['a'] })).toThrow(TypeError);
+    expect(() => ConsumeEvent({ queue: 'q', patterns: [] })).toThrow(TypeError);
+  });
+});

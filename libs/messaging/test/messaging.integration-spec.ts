@@ -1,0 +1,471 @@
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { RoutingPatterns, type EventEnvelope } from '@wxop/contracts';
+import {
+  BrokerProbe,
+  createTestDatabase,
+  deleteBrokerObjects,
+  drainQueue,
+  sleep,
+  testEnv,
+  uniqueRunId,
+  waitUntil,
+  type TestDatabase,
+} from '@wxop/testing';
+import { connect } from 'amqplib';
+import { lastValueFrom } from 'rxjs';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+import {
+  AmqpRpcClient,
+  AmqpRpcContext,
+  ConsumeEvent,
+  EventConsumers,
+  EventPublisher,
+  Inbox,
+  InboxMigration1763800000000,
+  NonRetryableError,
+  RpcError,
+  RpcRemoteError,
+  RpcTimeoutError,
+  RpcUnavailableError,
+  type DeliveryContext,
+} from '../src';
+import { authorizedEvent, eventOfType, namesOf, startService } from './messaging-test.util';
+
+const namespace = `${uniqueRunId()}.`;
+const received: Record<string, { envelope: EventEnvelope; context: DeliveryContext }[]> = {};
+const record = (key: string, envelope: EventEnvelope, context: DeliveryContext) => {
+  (received[key] ??= []).push({ envelope, context });
+};
+const calls = (key: string) => received[key] ?? [];
+
+// Service A: billing-like subscriber with wildcard bindings and a poison queue.
+@Injectable()
+class ServiceAConsumers {
+  failuresBeforeSuccess = 2;
+
+  @ConsumeEvent({
+    queue: 'svc-a.authorizations',
+    patterns: [RoutingPatterns.AllAuthorizationEvents, RoutingPatterns.AllRawPushes],
+  })
+  onAuthorization(envelope: EventEnvelope, context: DeliveryContext): void {
+    record('a', envelope, context);
+  }
+
+  @ConsumeEvent({ queue: 'svc-a.poison', patterns: ['release.audit.failed'] })
+  poison(envelope: EventEnvelope, context: DeliveryContext): void {
+    record('poison', envelope, context);
+    throw new Error(`cannot handle ${envelope.id}`);
+  }
+
+  @ConsumeEvent({ queue: 'svc-a.poison', patterns: ['release.audit.delayed'] })
+  broken(envelope: EventEnvelope, context: DeliveryContext): void {
+    record('broken', envelope, context);
+    throw new NonRetryableError('audit record is unknown');
+  }
+
+  @ConsumeEvent({ queue: 'svc-a.flaky', patterns: ['release.released'] })
+  flaky(envelope: EventEnvelope, context: DeliveryContext): void {
+    record('flaky', envelope, context);
+    if (context.attempt <= this.failuresBeforeSuccess) throw new Error('database briefly unavailable');
+  }
+}
+
+// Service B: a second subscriber of the same events.
+@Injectable()
+class ServiceBConsumers {
+  @ConsumeEvent({ queue: 'svc-b.authorizations', patterns: ['authorization.authorized'] })
+  onAuthorized(envelope: EventEnvelope, context: DeliveryContext): void {
+    record('b', envelope, context);
+  }
+}
+
+// Service C: idempotent effects through the inbox, on a real database.
+class CreateEffects1763800000001 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      'CREATE TABLE effects (id INT AUTO_INCREMENT PRIMARY KEY, event_id CHAR(36) NOT NULL, nick VARCHAR(255) NOT NULL)',
+    );
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE effects');
+  }
+}
+
+let database: TestDatabase;
+let failInboxEffectOnce = new Set<string>();
+
+@Injectable()
+class ServiceCConsumers {
+  @ConsumeEvent({ queue: 'svc-c.authorizations', patterns: ['authorization.authorized'] })
+  async onAuthorized(envelope: EventEnvelope<{ nickName: string }>, context: DeliveryContext): Promise<void> {
+    record('c', envelope as EventEnvelope, context);
+    await new Inbox(database.dataSource).process('svc-c.authorizations', envelope.id, async (manager) => {
+      await manager.query('INSERT INTO effects (event_id, nick) VALUES (?, ?)', [
+        envelope.id,
+        envelope.data.nickName,
+      ]);
+      if (failInboxEffectOnce.delete(envelope.id)) throw new Error('crash after the effect, before commit');
+    });
+  }
+}
+
+// Service D: RPC server.
+@Controller()
+class EchoController {
+  @MessagePattern('test.echo')
+  echo(@Payload() data: { text: string }, @Ctx() context: AmqpRpcContext): { text: string; pattern: string } {
+    return { text: data.text.toUpperCase(), pattern: context.getPattern() };
+  }
+
+  @MessagePattern('test.fail')
+  fail(): never {
+    throw new RpcError('AUTHORIZER_NOT_FOUND', 'no authorizer wx1', { authorizerAppid: 'wx1' });
+  }
+
+  @MessagePattern('test.crash')
+  crash(): never {
+    throw new Error('secret internals');
+  }
+
+  @MessagePattern('test.slow')
+  async slow(): Promise<string> {
+    await sleep(1500);
+    return 'late';
+  }
+}
+
+describe('messaging on the real broker', () => {
+  let serviceA: INestApplication;
+  let serviceB: INestApplication;
+  let serviceC: INestApplication;
+  let serviceD: INestApplication;
+  let publisher: EventPublisher;
+  let client: AmqpRpcClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({
+      prefix: 'messaging',
+      migrations: [InboxMigration1763800000000, CreateEffects1763800000001],
+    });
+    const retry = { maxAttempts: 3, delayMs: 150 };
+    serviceA = await startService(
+      { serviceName: 'svc-a', namespace, retry },
+      { providers: [ServiceAConsumers] },
+    );
+    serviceB = await startService(
+      { serviceName: 'svc-b', namespace, retry },
+      { providers: [ServiceBConsumers] },
+    );
+    serviceC = await startService(
+      { serviceName: 'svc-c', namespace, retry },
+      { providers: [ServiceCConsumers] },
+    );
+    serviceD = await startService(
+      { serviceName: 'svc-d', namespace, retry },
+      { controllers: [EchoController] },
+    );
+    publisher = serviceB.get(EventPublisher);
+    client = serviceA.get(AmqpRpcClient);
+  });
+
+  afterAll(async () => {
+    const queues = [serviceA, serviceB, serviceC].flatMap(namesOf);
+    await Promise.all([serviceA, serviceB, serviceC, serviceD].map((app) => app?.close()));
+    await deleteBrokerObjects({
+      queues: [...queues, `${namespace}svc-d.rpc`],
+      exchanges: [`${namespace}wxop.events`, `${namespace}wxop.rpc`, `${namespace}wxop.retry`],
+    });
+    await database?.drop();
+  });
+
+  describe('publishing and fan-out', () => {
+    it('delivers one event to the queues of two services, once each', async () => {
+      const event = authorizedEvent();
+      await publisher.publish(event);
+      await waitUntil(
+        () =>
+          calls('a').some((c) => c.envelope.id === event.id) &&
+          calls('b').some((c) => c.envelope.id === event.id),
+        5000,
+        'both services',
+      );
+      await sleep(200);
+      expect(calls('a').filter((c) => c.envelope.id === event.id)).toHaveLength(1);
+      expect(calls('b').filter((c) => c.envelope.id === event.id)).toHaveLength(1);
+      expect(calls('b').find((c) => c.envelope.id === event.id)!.envelope).toEqual(event);
+    });
+
+    it('puts the plain JSON envelope on the wire, readable by a plain amqplib subscriber', async () => {
+      const probe = await BrokerProbe.bind(['authorization.#'], { namespace });
+      try {
+        const event = authorizedEvent({ correlationId: 'corr-123' });
+        await publisher.publish(event);
+        await probe.waitFor(1);
+        const [message] = probe.messages;
+        expect(message!.envelope).toEqual(event);
+        expect(message!.routingKey).toBe('authorization.authorized');
+        expect(message!.properties).toMatchObject({
+          messageId: event.id,
+          type: 'authorization.authorized',
+          contentType: 'application/json',
+          deliveryMode: 2,
+        });
+        expect(message!.properties.headers).toMatchObject({ 'x-correlation-id': 'corr-123' });
+      } finally {
+        await probe.close();
+      }
+    });
+
+    it('routes by wildcard bindings: authorization.* and wechat.# but nothing else', async () => {
+      const matching = [
+        eventOfType('authorization.unauthorized', { unauthorizedAt: new Date().toISOString() }),
+        eventOfType('wechat.message.event.weapp_audit_success', { raw: '<xml/>' }),
+        eventOfType('wechat.component.component_verify_ticket', { raw: '<xml/>' }, false),
+      ];
+      const other = [
+        eventOfType('token.authorizer.invalid', { errcode: 61023 }),
+        eventOfType('authorization.x.y', {}),
+      ];
+      await publisher.publishAll([...other, ...matching]);
+      await waitUntil(
+        () => matching.every((e) => calls('a').some((c) => c.envelope.id === e.id)),
+        5000,
+        'matching events',
+      );
+      await sleep(300);
+      const seen = new Set(calls('a').map((c) => c.envelope.id));
+      for (const event of other) expect(seen.has(event.id)).toBe(false);
+    });
+  });
+
+  describe('retries and dead letters', () => {
+    it('retries a failing delivery and succeeds on the third attempt, counting attempts from x-death', async () => {
+      const event = eventOfType('release.released', { campaignId: 'c1', userVersion: '1.0.0' });
+      await publisher.publish(event);
+      await waitUntil(
+        () => calls('flaky').filter((c) => c.envelope.id === event.id).length >= 3,
+        5000,
+        'three attempts',
+      );
+      await sleep(500);
+      const attempts = calls('flaky')
+        .filter((c) => c.envelope.id === event.id)
+        .map((c) => c.context.attempt);
+      expect(attempts).toEqual([1, 2, 3]);
+      expect(calls('flaky').find((c) => c.envelope.id === event.id)!.context.routingKey).toBe(
+        'release.released',
+      );
+      expect(await drainQueue(`${namespace}svc-a.flaky.dlq`)).toHaveLength(0);
+    });
+
+    it('moves a poison message to the DLQ after maxAttempts and never delivers it again', async () => {
+      const event = eventOfType('release.audit.failed', {
+        campaignId: 'c1',
+        auditId: 7,
+        reason: 'r',
+        screenshots: [],
+      });
+      await publisher.publish(event);
+      await waitUntil(
+        () => calls('poison').filter((c) => c.envelope.id === event.id).length >= 3,
+        5000,
+        'three attempts',
+      );
+      await sleep(1000); // several retry periods: nothing more may come
+      expect(calls('poison').filter((c) => c.envelope.id === event.id)).toHaveLength(3);
+      const dead = await drainQueue(`${namespace}svc-a.poison.dlq`);
+      expect(dead).toHaveLength(1);
+      expect(JSON.parse(dead[0]!.content.toString())).toEqual(event);
+      expect(dead[0]!.properties.headers).toMatchObject({
+        'x-wxop-reason': 'attempts-exhausted',
+        'x-wxop-attempts': 3,
+        'x-wxop-original-routing-key': 'release.audit.failed',
+      });
+      expect(String(dead[0]!.properties.headers?.['x-wxop-error'])).toContain(`cannot handle ${event.id}`);
+    });
+
+    it('dead-letters a NonRetryableError at once', async () => {
+      const event = eventOfType('release.audit.delayed', { campaignId: 'c1', auditId: 8, reason: 'r' });
+      await publisher.publish(event);
+      await waitUntil(() => calls('broken').some((c) => c.envelope.id === event.id), 5000, 'one attempt');
+      let dead: Awaited<ReturnType<typeof drainQueue>> = [];
+      await waitUntil(
+        async () => (dead = dead.concat(await drainQueue(`${namespace}svc-a.poison.dlq`))).length > 0,
+        5000,
+        'dead letter',
+      );
+      await sleep(400);
+      expect(calls('broken').filter((c) => c.envelope.id === event.id)).toHaveLength(1);
+      expect(dead[0]!.properties.headers).toMatchObject({
+        'x-wxop-reason': 'non-retryable',
+        'x-wxop-attempts': 1,
+      });
+    });
+
+    it('dead-letters unparseable and off-contract messages without calling any handler', async () => {
+      const connection = await connect(testEnv.rabbitUrl);
+      const channel = await connection.createConfirmChannel();
+      const before = calls('b').length;
+      const offContract = { ...authorizedEvent(), data: { funcInfo: 'all' } };
+      channel.publish(`${namespace}wxop.events`, 'authorization.authorized', Buffer.from('{not json'), {
+        persistent: true,
+      });
+      channel.publish(
+        `${namespace}wxop.events`,
+        'authorization.authorized',
+        Buffer.from(JSON.stringify(offContract)),
+        { persistent: true },
+      );
+      await channel.waitForConfirms();
+      await connection.close();
+      let dead: Awaited<ReturnType<typeof drainQueue>> = [];
+      await waitUntil(
+        async () =>
+          (dead = dead.concat(await drainQueue(`${namespace}svc-b.authorizations.dlq`))).length >= 2,
+        5000,
+        'two dead letters',
+      );
+      expect(dead.map((m) => m.properties.headers?.['x-wxop-reason']).sort()).toEqual([
+        'contract-violation',
+        'unparseable',
+      ]);
+      expect(
+        String(
+          dead.find((m) => m.properties.headers?.['x-wxop-reason'] === 'contract-violation')!.properties
+            .headers?.['x-wxop-error'],
+        ),
+      ).toContain('data.funcInfo');
+      expect(calls('b').length).toBe(before);
+    });
+  });
+
+  describe('inbox', () => {
+    const effectsOf = async (id: string) =>
+      (
+        (await database.dataSource.query('SELECT COUNT(*) AS n FROM effects WHERE event_id = ?', [id])) as {
+          n: string;
+        }[]
+      )[0]!.n;
+
+    it('processes an event published twice with the same id once', async () => {
+      const event = authorizedEvent();
+      await publisher.publish(event);
+      await publisher.publish(event);
+      await waitUntil(
+        () => calls('c').filter((c) => c.envelope.id === event.id).length >= 2,
+        5000,
+        'two deliveries',
+      );
+      expect(Number(await effectsOf(event.id))).toBe(1);
+    });
+
+    it('runs concurrent duplicates once', async () => {
+      const event = authorizedEvent();
+      await publisher.publishAll(Array.from({ length: 10 }, () => event));
+      await waitUntil(
+        () => calls('c').filter((c) => c.envelope.id === event.id).length >= 10,
+        5000,
+        'ten deliveries',
+      );
+      expect(Number(await effectsOf(event.id))).toBe(1);
+      const inbox = (await database.dataSource.query(
+        'SELECT COUNT(*) AS n FROM messaging_inbox WHERE event_id = ?',
+        [event.id],
+      )) as { n: string }[];
+      expect(Number(inbox[0]!.n)).toBe(1);
+    });
+
+    it('rolls the inbox record back with a failed effect, so the retry applies it', async () => {
+      const event = authorizedEvent();
+      failInboxEffectOnce = new Set([event.id]);
+      await publisher.publish(event);
+      await waitUntil(
+        () => calls('c').filter((c) => c.envelope.id === event.id).length >= 2,
+        5000,
+        'the retry',
+      );
+      await waitUntil(async () => Number(await effectsOf(event.id)) === 1, 5000, 'the effect');
+      expect(
+        calls('c')
+          .filter((c) => c.envelope.id === event.id)
+          .map((c) => c.context.attempt),
+      ).toEqual([1, 2]);
+    });
+
+    it('prunes old records', async () => {
+      await database.dataSource.query(
+        "INSERT INTO messaging_inbox (consumer, event_id, processed_at) VALUES ('old', 'x', '2000-01-01')",
+      );
+      expect(await new Inbox(database.dataSource).prune(24 * 3600 * 1000)).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('request/reply', () => {
+    it('returns the handler result', async () => {
+      await expect(client.request('test.echo', { text: 'hello' })).resolves.toEqual({
+        text: 'HELLO',
+        pattern: 'test.echo',
+      });
+    });
+
+    it('works as a Nest ClientProxy too', async () => {
+      await expect(lastValueFrom(client.send('test.echo', { text: 'nest' }))).resolves.toEqual({
+        text: 'NEST',
+        pattern: 'test.echo',
+      });
+    });
+
+    it('carries typed errors from the handler', async () => {
+      const error = await client.request('test.fail', {}).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RpcRemoteError);
+      expect(error).toMatchObject({
+        code: 'AUTHORIZER_NOT_FOUND',
+        message: 'no authorizer wx1',
+        details: { authorizerAppid: 'wx1' },
+      });
+    });
+
+    it('hides unexpected errors behind INTERNAL', async () => {
+      const error = await client.request('test.crash', {}).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'INTERNAL' });
+      expect((error as Error).message).not.toContain('secret');
+    });
+
+    it('fails fast with RpcUnavailableError when no service handles the pattern', async () => {
+      const started = Date.now();
+      await expect(client.request('test.nobody', {}, { timeoutMs: 3000 })).rejects.toBeInstanceOf(
+        RpcUnavailableError,
+      );
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
+    it('times out with RpcTimeoutError', async () => {
+      await expect(client.request('test.slow', {}, { timeoutMs: 300 })).rejects.toBeInstanceOf(
+        RpcTimeoutError,
+      );
+    });
+
+    it('answers many concurrent requests', async () => {
+      const replies = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          client.request<{ text: string }>('test.echo', { text: `m${i}` }),
+        ),
+      );
+      expect(replies.map((r) => r.text)).toEqual(Array.from({ length: 200 }, (_, i) => `M${i}`));
+    });
+  });
+
+  it('stops consuming on shutdown and leaves undelivered events in the durable queue', async () => {
+    const consumers = serviceB.get(EventConsumers);
+    await consumers.stop();
+    const event = authorizedEvent();
+    await publisher.publish(event);
+    await sleep(300);
+    expect(calls('b').some((c) => c.envelope.id === event.id)).toBe(false);
+    const waiting = await drainQueue(`${namespace}svc-b.authorizations`);
+    expect(waiting.map((m) => JSON.parse(m.content.toString()).id as string)).toContain(event.id);
+  });
+});

@@ -1,0 +1,5 @@
+export { testEnv, uniqueRunId, waitUntil, sleep } from './test-env';
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database';
+export { BrokerProbe, deleteBrokerObjects, drainQueue, type ProbedMessage } from './broker-probe';
+export { brokerControl } from './broker-control';
+export { startNestApp, startNestContext, type StartedApp } from './start-app';
