@@ -27,6 +27,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
+  reporters: ['default', path.join(__dirname, 'tools/jest/summary-reporter.js')],
   clearMocks: true,
   restoreMocks: true,
 };

@@ -26,7 +26,7 @@ export const brokerControl = {
   /** True when rabbitmqctl is usable here (root, local broker). */
   async available(): Promise<boolean> {
     try {
-      await run('rabbitmqctl', ['-q', 'status'], { timeout: 30_000 });
+      await run('rabbitmq-diagnostics', ['-q', 'ping'], { timeout: 30_000 });
       return true;
     } catch {
       return false;

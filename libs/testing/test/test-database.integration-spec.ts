@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { createTestDatabase, testEnv } from '../src';
 
-class CreateThings1 implements MigrationInterface {
+class CreateThings1763800000002 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
       'CREATE TABLE things (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL) DEFAULT CHARSET=utf8mb4',
@@ -31,13 +31,13 @@ async function databaseExists(name: string): Promise<boolean> {
 
 describe(createTestDatabase.name, () => {
   it('creates a fresh utf8mb4 database with the migrations applied, and drops it', async () => {
-    const sut = await createTestDatabase({ prefix: 'testing', migrations: [CreateThings1] });
+    const sut = await createTestDatabase({ prefix: 'testing', migrations: [CreateThings1763800000002] });
     try {
       expect(sut.name).toMatch(/^wxop_test_testing_t/);
       await sut.dataSource.query('INSERT INTO things VALUES (1, ?)', ['中文🧧']);
       expect(await sut.dataSource.query('SELECT name FROM things')).toEqual([{ name: '中文🧧' }]);
       const migrations = (await sut.dataSource.query('SELECT name FROM migrations')) as { name: string }[];
-      expect(migrations.map((m) => m.name)).toEqual(['CreateThings1']);
+      expect(migrations.map((m) => m.name)).toEqual(['CreateThings1763800000002']);
     } finally {
       await sut.drop();
     }
