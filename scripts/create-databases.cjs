@@ -17,12 +17,15 @@ async function main() {
       return;
     }
     for (const name of args) {
-      if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) throw new Error(`refusing database name ${JSON.stringify(name)}`);
+      if (!/^[A-Za-z0-9_]{1,64}$/.test(name))
+        throw new Error(`refusing database name ${JSON.stringify(name)}`);
       const [rows] = await connection.query('SHOW DATABASES LIKE ?', [name]);
       if (rows.length > 0) {
         console.log(`[infra] database ${name}: exists`);
       } else {
-        await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+        await connection.query(
+          `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+        );
         console.log(`[infra] database ${name}: created`);
       }
     }

@@ -35,6 +35,7 @@ step() {
   fi
 }
 
+step "format" npx prettier --check . --log-level warn
 step "lint, typecheck, unit" npx nx run-many -t lint typecheck test --parallel="$PARALLEL" --outputStyle=static
 step "integration (real MariaDB and RabbitMQ)" npx nx run-many -t integration --parallel="$PARALLEL" --outputStyle=static
 step "broker restart suites (alone)" npx nx run-many -t restart --parallel=1 --outputStyle=static
