@@ -1,0 +1,54 @@
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+import { AUDIT_POLICIES, type AuditPolicy, WechatSimConfig } from '../config/wechat-sim.config';
+
+/** The behaviour knobs of the simulator; PUT /sim/settings changes any subset at run time. */
+export class SimSettings {
+  @IsOptional() @IsInt() @Min(1) tokenTtlSeconds!: number;
+  @IsOptional() @IsInt() @Min(0) tokenGraceSeconds!: number;
+  @IsOptional() @IsInt() @Min(1) ticketIntervalSeconds!: number;
+  @IsOptional() @IsInt() @Min(1) ticketTtlSeconds!: number;
+  @IsOptional() @IsInt() @Min(1) preAuthCodeTtlSeconds!: number;
+  @IsOptional() @IsInt() @Min(1) authCodeTtlSeconds!: number;
+  @IsOptional() @IsBoolean() authCodeSingleUse!: boolean;
+  @IsOptional() @IsBoolean() refreshTokenRotation!: boolean;
+  @IsOptional() @IsInt() @Min(0) refreshTokenGraceSeconds!: number;
+  @IsOptional() @IsInt() @Min(1) pushTimeoutMs!: number;
+  @IsOptional() @IsInt() @Min(1) @Max(10) pushAttempts!: number;
+  @IsOptional() @IsInt() @Min(0) pushRetryDelayMs!: number;
+  @IsOptional() @IsIn(AUDIT_POLICIES) auditPolicy!: AuditPolicy;
+  @IsOptional() @IsInt() @Min(0) auditDelaySeconds!: number;
+  @IsOptional() @IsInt() auditSeed!: number;
+  @IsOptional() @IsInt() @Min(0) auditQuota!: number;
+  @IsOptional() @IsInt() @Min(0) privacyScanSeconds!: number;
+  @IsOptional() @IsInt() @Min(1) dailyQuota!: number;
+  @IsOptional() @IsInt() @Min(0) undoAuditDailyLimit!: number;
+  @IsOptional() @IsInt() @Min(0) undoAuditMonthlyLimit!: number;
+  @IsOptional() @IsInt() @Min(0) clearQuotaMonthlyLimit!: number;
+
+  static fromConfig(config: WechatSimConfig): SimSettings {
+    return Object.assign(new SimSettings(), {
+      tokenTtlSeconds: config.SIM_TOKEN_TTL_SECONDS,
+      tokenGraceSeconds: config.SIM_TOKEN_GRACE_SECONDS,
+      ticketIntervalSeconds: config.SIM_TICKET_INTERVAL_SECONDS,
+      ticketTtlSeconds: config.SIM_TICKET_TTL_SECONDS,
+      preAuthCodeTtlSeconds: config.SIM_PREAUTH_CODE_TTL_SECONDS,
+      authCodeTtlSeconds: config.SIM_AUTH_CODE_TTL_SECONDS,
+      authCodeSingleUse: config.SIM_AUTH_CODE_SINGLE_USE,
+      refreshTokenRotation: config.SIM_REFRESH_TOKEN_ROTATION,
+      refreshTokenGraceSeconds: config.SIM_REFRESH_TOKEN_GRACE_SECONDS,
+      pushTimeoutMs: config.SIM_PUSH_TIMEOUT_MS,
+      pushAttempts: config.SIM_PUSH_ATTEMPTS,
+      pushRetryDelayMs: config.SIM_PUSH_RETRY_DELAY_MS,
+      auditPolicy: config.SIM_AUDIT_POLICY,
+      auditDelaySeconds: config.SIM_AUDIT_DELAY_SECONDS,
+      auditSeed: config.SIM_AUDIT_SEED,
+      auditQuota: config.SIM_AUDIT_QUOTA,
+      privacyScanSeconds: config.SIM_PRIVACY_SCAN_SECONDS,
+      dailyQuota: config.SIM_DAILY_QUOTA,
+      undoAuditDailyLimit: 5,
+      undoAuditMonthlyLimit: 10,
+      clearQuotaMonthlyLimit: 10,
+    } satisfies Omit<SimSettings, 'never'>);
+  }
+}
