@@ -27,6 +27,7 @@ import {
   AdvanceClockDto,
   AuditDecisionDto,
   AuthorizeDto,
+  BulkAuthorizeDto,
   CreateAccountsDto,
   CreatePlatformDto,
   DraftDto,
@@ -162,6 +163,26 @@ export class ControlController {
     const { authCode, expiresIn, push } = this.credentials.authorize(platform, account, dto.funcInfo);
     const delivered = wait === 'true' ? await push : undefined;
     return { authorizerAppid: account.appid, authCode, expiresIn, push: delivered };
+  }
+
+  @Post('platforms/:appid/authorizations/bulk')
+  bulkAuthorize(@Param('appid') appid: string, @Body() dto: BulkAuthorizeDto) {
+    const platform = this.control.platform(appid);
+    const accounts = dto.authorizerAppids
+      ? dto.authorizerAppids.map((id) => this.control.account(id))
+      : [...this.state.accounts.values()].filter(
+          (a) => this.state.authorization(appid, a.appid)?.status !== 'authorized',
+        );
+    const created = accounts.map((account) =>
+      this.credentials.authorizeSilently(platform, account, dto.exchanged ?? true),
+    );
+    return {
+      count: created.length,
+      authorizations: created.map((a) => ({
+        authorizerAppid: a.authorizerAppid,
+        refreshToken: a.refreshToken,
+      })),
+    };
   }
 
   @Get('platforms/:appid/authorizations')

@@ -62,6 +62,13 @@ export class AuthorizeDto {
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsInt({ each: true }) funcInfo?: number[];
 }
 
+export class BulkAuthorizeDto {
+  /** Accounts to authorize; default: every account of the simulator not yet authorized by this platform. */
+  @IsOptional() @IsArray() @ArrayMaxSize(100_000) @IsString({ each: true }) authorizerAppids?: string[];
+  /** Mark them exchanged, as if api_query_auth had been called (refresh tokens then appear in api_get_authorizer_list). */
+  @IsOptional() @IsBoolean() exchanged?: boolean;
+}
+
 export class PushDto {
   /** The account a message push comes from; absent for a component push. */
   @IsOptional() @IsString() authorizerAppid?: string;

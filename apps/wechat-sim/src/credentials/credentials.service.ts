@@ -123,6 +123,22 @@ export class CredentialsService {
     return { authCode, expiresIn, push };
   }
 
+  /** Authorizes many accounts at once without codes or pushes (control API, for large tests and benchmarks). */
+  authorizeSilently(platform: Platform, account: Account, exchanged: boolean): Authorization {
+    const authorization: Authorization = {
+      platformAppid: platform.appid,
+      authorizerAppid: account.appid,
+      status: 'authorized',
+      funcInfo: [...DEFAULT_FUNC_INFO[account.type]],
+      authTime: this.clock.seconds(),
+      exchanged,
+      refreshToken: `refreshtoken@@@${opaque(43)}`,
+      oldRefreshTokens: [],
+    };
+    this.state.setAuthorization(authorization);
+    return authorization;
+  }
+
   /** The merchant revoked: every credential of the authorization stops working, and the push is sent. */
   unauthorize(platform: Platform, account: Account): Promise<unknown> {
     const authorization = this.state.authorization(platform.appid, account.appid);
