@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createFastifyAdapter } from '@wxop/observability';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from '@wxop/observability';
 
 import { WechatSimModule } from './app.module';
 
@@ -22,7 +22,7 @@ export async function createSimApp(
       bodyParser: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {

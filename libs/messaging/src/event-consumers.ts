@@ -26,6 +26,8 @@ export interface DeliveryContext {
   attempt: number;
   maxAttempts: number;
   redelivered: boolean;
+  /** The envelope's correlationId, else its id: log it, and pass it to the events this one causes. */
+  correlationId: string;
 }
 
 export type EventHandler<TData = Record<string, unknown>> = (
@@ -256,9 +258,10 @@ export class EventConsumers implements OnApplicationBootstrap {
         attempt,
         maxAttempts: runtime.maxAttempts,
         redelivered: message.fields.redelivered,
+        correlationId: envelope.correlationId ?? envelope.id,
       };
       try {
-        await runWithCorrelationId(envelope.correlationId ?? envelope.id, async () => {
+        await runWithCorrelationId(context.correlationId, async () => {
           for (const entry of unique) await entry.handler(envelope, context);
         });
       } catch (error) {

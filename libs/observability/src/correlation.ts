@@ -2,10 +2,25 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 const storage = new AsyncLocalStorage<{ correlationId: string }>();
+let contextEnabled = false;
 
-/** Runs `fn` with a correlation id that every log line written inside it carries. */
+/**
+ * Turns on the async correlation context for this process (ObservabilityModule's
+ * `correlationContext: true`). Off by default: on Node 20 AsyncLocalStorage runs on async_hooks,
+ * and once a store is entered every promise pays for it (measured: half the throughput of a
+ * realistic handler; docs/adr/0006). Without it, correlation ids travel explicitly.
+ */
+export function enableCorrelationContext(enabled = true): void {
+  contextEnabled = enabled;
+}
+
+export function correlationContextEnabled(): boolean {
+  return contextEnabled;
+}
+
+/** Runs `fn` with a correlation id that every log line written inside it carries (when the context is enabled). */
 export function runWithCorrelationId<T>(correlationId: string | undefined, fn: () => T): T {
-  return storage.run({ correlationId: correlationId || randomUUID() }, fn);
+  return contextEnabled ? storage.run({ correlationId: correlationId || randomUUID() }, fn) : fn();
 }
 
 /** The correlation id of the current HTTP request or message, if any. */

@@ -1,6 +1,7 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { Observable } from 'rxjs';
 
 import { correlationIdFrom, runWithCorrelationId } from './correlation';
 
@@ -17,18 +18,20 @@ export function createFastifyAdapter(options: HttpAdapterOptions = {}): FastifyA
   return new FastifyAdapter({
     genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // pino-http (nestjs-pino) logs requests; Fastify's own logger stays off.
+    // ObservabilityModule logs requests through hooks; Fastify's own logger stays off.
     logger: false,
   });
 }
 
-/** Runs each request inside its correlation id's async context and echoes the id to the caller. */
+/** Runs every HTTP handler inside its request's correlation id (so its logs and events carry it). */
 @Injectable()
-export class CorrelationMiddleware implements NestMiddleware {
-  use(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
-    const correlationId = req.id ?? correlationIdFrom(req.headers);
-    req.id = correlationId;
-    res.setHeader('x-correlation-id', correlationId);
-    runWithCorrelationId(correlationId, next);
+export class CorrelationInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<{ id?: string }>();
+    // Nest defers the handler until subscription, so subscribing inside the context runs it there.
+    return new Observable((subscriber) =>
+      runWithCorrelationId(request.id, () => next.handle().subscribe(subscriber)),
+    );
   }
 }

@@ -1,11 +1,15 @@
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
+export { AppLogger } from './app-logger';
 export { HealthRegistry, type ReadinessCheck } from './health-registry';
 export { MetricsService } from './metrics.service';
 export {
   runWithCorrelationId,
   currentCorrelationId,
   correlationIdFrom,
+  enableCorrelationContext,
+  correlationContextEnabled,
   CORRELATION_HEADERS,
 } from './correlation';
-export { pinoOptions, loggerModuleParams, redactUrl, REDACT_PATHS, type LoggingOptions } from './logging';
-export { createFastifyAdapter, CorrelationMiddleware, type HttpAdapterOptions } from './http';
+export { pinoOptions, createPinoLogger, redactUrl, REDACT_PATHS, type LoggingOptions } from './logging';
+export { createFastifyAdapter, CorrelationInterceptor, type HttpAdapterOptions } from './http';
+export { PINO_LOGGER } from './http-logging';

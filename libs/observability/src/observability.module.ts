@@ -1,38 +1,47 @@
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 
+import { AppLogger } from './app-logger';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health-registry';
-import { CorrelationMiddleware } from './http';
-import { loggerModuleParams, type LoggingOptions } from './logging';
+import { enableCorrelationContext } from './correlation';
+import { CorrelationInterceptor } from './http';
+import { HttpLogging, PINO_LOGGER, REQUEST_LOGGING } from './http-logging';
+import { createPinoLogger, type LoggingOptions } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 export type ObservabilityOptions = LoggingOptions;
 
 /**
- * Logging (nestjs-pino, JSON, redaction, correlation ids), `/health/live` and `/health/ready`,
- * and Prometheus `/metrics`. Import once in each app module; call `app.useLogger(app.get(Logger))`
- * in main.ts so Nest's own logs go through pino too, and create the app with createFastifyAdapter().
+ * Logging (pino JSON, redaction, correlation ids), `/health/live` and `/health/ready`, and
+ * Prometheus `/metrics`. Import once in each app module; create the app with
+ * createFastifyAdapter() and call `app.useLogger(app.get(AppLogger))` so Nest's own logs go
+ * through pino too.
  */
 @Module({})
-export class ObservabilityModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CorrelationMiddleware).forRoutes('*');
-  }
-
+export class ObservabilityModule {
   static forRoot(options: ObservabilityOptions): DynamicModule {
+    const logger = createPinoLogger(options);
+    if (options.correlationContext) enableCorrelationContext();
     return {
       module: ObservabilityModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggerModuleParams(options)), TerminusModule.forRoot({ logger: false })],
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         HealthRegistry,
+        { provide: PINO_LOGGER, useValue: logger },
+        { provide: REQUEST_LOGGING, useValue: options.requestLogging ?? true },
+        { provide: AppLogger, useValue: new AppLogger(logger) },
         { provide: MetricsService, useFactory: () => new MetricsService(options.serviceName) },
+        ...(options.correlationContext
+          ? [{ provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor }]
+          : []),
+        HttpLogging,
       ],
-      exports: [HealthRegistry, MetricsService],
+      exports: [HealthRegistry, MetricsService, AppLogger, PINO_LOGGER],
     };
   }
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Logger, Module, Query } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
 
-import { currentCorrelationId, runWithCorrelationId } from './correlation';
+import { AppLogger } from './app-logger';
+import { currentCorrelationId, enableCorrelationContext, runWithCorrelationId } from './correlation';
 import { HealthRegistry } from './health-registry';
 import { createFastifyAdapter } from './http';
 import { redactUrl } from './logging';
@@ -40,7 +40,14 @@ class DemoController {
 }
 
 @Module({
-  imports: [ObservabilityModule.forRoot({ serviceName: 'demo', level: 'info', destination })],
+  imports: [
+    ObservabilityModule.forRoot({
+      serviceName: 'demo',
+      level: 'info',
+      destination,
+      correlationContext: true,
+    }),
+  ],
   controllers: [DemoController],
 })
 class DemoModule {}
@@ -55,7 +62,7 @@ describe(ObservabilityModule.name, () => {
     app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
       bufferLogs: true,
     });
-    app.useLogger(app.get(PinoNestLogger));
+    app.useLogger(app.get(AppLogger));
     registry = app.get(HealthRegistry);
     registry.register('database', () => undefined);
     registry.register('broker', () => {
@@ -128,6 +135,7 @@ describe(ObservabilityModule.name, () => {
     const requestLine = lines.find((line) => line['msg'] === 'request completed')!;
     expect(requestLine).toMatchObject({ correlationId: 'corr-42' });
     expect(JSON.stringify(requestLine)).toContain('access_token=[REDACTED]&x=1');
+    expect(requestLine).toMatchObject({ res: { statusCode: 200 }, req: { method: 'GET' } });
     expect(
       lines.some((line) =>
         String((line['req'] as { url?: string } | undefined)?.url ?? '').startsWith('/health'),
@@ -137,6 +145,14 @@ describe(ObservabilityModule.name, () => {
 });
 
 describe(runWithCorrelationId.name, () => {
+  afterAll(() => enableCorrelationContext(true));
+
+  it('runs the callback without a context when the context is off (the default)', () => {
+    enableCorrelationContext(false);
+    expect(runWithCorrelationId('abc', () => currentCorrelationId())).toBeUndefined();
+    enableCorrelationContext(true);
+  });
+
   it('scopes the id to the callback, across awaits', async () => {
     expect(currentCorrelationId()).toBeUndefined();
     await runWithCorrelationId('abc', async () => {

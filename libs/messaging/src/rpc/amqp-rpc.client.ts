@@ -25,6 +25,8 @@ interface Pending {
 
 export interface RpcRequestOptions {
   timeoutMs?: number;
+  /** Passed to the handler's logs; defaults to the async context's, when that is enabled. */
+  correlationId?: string;
 }
 
 /**
@@ -96,7 +98,7 @@ export class AmqpRpcClient extends ClientProxy {
       });
     });
     const headers: Record<string, unknown> = { [RPC_DEADLINE_HEADER]: deadline };
-    const callerCorrelation = currentCorrelationId();
+    const callerCorrelation = options.correlationId ?? currentCorrelationId();
     if (callerCorrelation) headers['x-correlation-id'] = callerCorrelation;
     this.channel!.publish(this.names.rpcExchange, pattern, Buffer.from(JSON.stringify(data ?? null)), {
       replyTo: this.replyQueue,

@@ -14,4 +14,10 @@ export class AmqpRpcContext extends BaseRpcContext<[ConsumeMessage, Channel, str
   getPattern(): string {
     return this.args[2];
   }
+
+  /** The caller's correlation id, when it sent one. */
+  getCorrelationId(): string | undefined {
+    const value = this.args[0].properties.headers?.['x-correlation-id'] as unknown;
+    return typeof value === 'string' ? value : undefined;
+  }
 }
