@@ -12,8 +12,8 @@ describe(WechatSimConfig.name, () => {
 
   it('starts with defaults and names every bad variable', () => {
     expect(loadConfig({ sim: WechatSimConfig }, {}).sim.SIM_TOKEN_TTL_SECONDS).toBe(7200);
-    expect(() => loadConfig({ sim: WechatSimConfig }, { SIM_AUDIT_POLICY: 'lenient', SIM_PUSH_ATTEMPTS: '0' })).toThrow(
-      /SIM_AUDIT_POLICY[\s\S]*SIM_PUSH_ATTEMPTS|SIM_PUSH_ATTEMPTS[\s\S]*SIM_AUDIT_POLICY/,
-    );
+    expect(() =>
+      loadConfig({ sim: WechatSimConfig }, { SIM_AUDIT_POLICY: 'lenient', SIM_PUSH_ATTEMPTS: '0' }),
+    ).toThrow(/SIM_AUDIT_POLICY[\s\S]*SIM_PUSH_ATTEMPTS|SIM_PUSH_ATTEMPTS[\s\S]*SIM_AUDIT_POLICY/);
   });
 });
