@@ -1,4 +1,5 @@
 import {
+  committedMiniPrograms,
   componentToken,
   platformWithReceiver,
   PushReceiver,
@@ -325,35 +326,8 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
     it('shares the audit quota across the platform’s mini programs (85085)', async () => {
       const sim2 = await startSim({ SIM_AUDIT_QUOTA: '1' });
       try {
-        const { body: p } = await sim2.control<{ appid: string; secret: string }>('POST', '/platforms', {});
-        const ct2 = await componentToken(sim2, p);
-        const { body: d } = await sim2.control<{ draftId: number }>('POST', `/platforms/${p.appid}/drafts`, {
-          userVersion: '1',
-        });
-        await sim2.api('/wxa/addtotemplate', { query: { access_token: ct2 }, body: { draft_id: d.draftId } });
-        const { body: accounts } = await sim2.control<{ appids: string[] }>('POST', '/accounts', {
-          count: 2,
-          type: 'mini_program',
-        });
         const results: (number | undefined)[] = [];
-        for (const appid of accounts.appids) {
-          const { body: auth } = await sim2.control<{ authCode: string }>(
-            'POST',
-            `/platforms/${p.appid}/authorizations`,
-            { authorizerAppid: appid },
-          );
-          const q = await sim2.api<{ authorization_info: { authorizer_access_token: string } }>(
-            '/cgi-bin/component/api_query_auth',
-            {
-              query: { component_access_token: ct2 },
-              body: { component_appid: p.appid, authorization_code: auth.authCode },
-            },
-          );
-          const at = q.authorization_info.authorizer_access_token;
-          await sim2.api('/wxa/commit', {
-            query: { access_token: at },
-            body: { template_id: 1, ext_json: '{}', user_version: '1' },
-          });
+        for (const at of await committedMiniPrograms(sim2, 2)) {
           results.push(
             (await sim2.api('/wxa/submit_audit', { query: { access_token: at }, body: {} })).errcode,
           );
@@ -393,40 +367,8 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
           SIM_AUDIT_QUOTA: '100',
         });
         try {
-          const { body: p } = await sim2.control<{ appid: string; secret: string }>('POST', '/platforms', {});
-          const ct2 = await componentToken(sim2, p);
-          const { body: d } = await sim2.control<{ draftId: number }>(
-            'POST',
-            `/platforms/${p.appid}/drafts`,
-            { userVersion: '1' },
-          );
-          await sim2.api('/wxa/addtotemplate', {
-            query: { access_token: ct2 },
-            body: { draft_id: d.draftId },
-          });
-          const { body: accounts } = await sim2.control<{ appids: string[] }>('POST', '/accounts', {
-            count: 12,
-            type: 'mini_program',
-          });
           const statuses: number[] = [];
-          for (const appid of accounts.appids) {
-            const { body: auth } = await sim2.control<{ authCode: string }>(
-              'POST',
-              `/platforms/${p.appid}/authorizations`,
-              { authorizerAppid: appid },
-            );
-            const q = await sim2.api<{ authorization_info: { authorizer_access_token: string } }>(
-              '/cgi-bin/component/api_query_auth',
-              {
-                query: { component_access_token: ct2 },
-                body: { component_appid: p.appid, authorization_code: auth.authCode },
-              },
-            );
-            const at = q.authorization_info.authorizer_access_token;
-            await sim2.api('/wxa/commit', {
-              query: { access_token: at },
-              body: { template_id: 1, ext_json: '{}', user_version: '1' },
-            });
+          for (const at of await committedMiniPrograms(sim2, 12)) {
             await sim2.api('/wxa/submit_audit', { query: { access_token: at }, body: {} });
             let status = 2;
             for (let i = 0; i < 100 && status === 2; i++) {

@@ -174,3 +174,46 @@ export async function until(condition: () => boolean, timeoutMs = 5000): Promise
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * A fresh platform with `count` authorized mini programs, each with code committed from one
+ * template: returns their authorizer access tokens, ready for submit_audit.
+ */
+export async function committedMiniPrograms(sim: Sim, count: number): Promise<string[]> {
+  const { body: platform } = await sim.control<{ appid: string; secret: string }>('POST', '/platforms', {});
+  const ct = await componentToken(sim, platform);
+  const { body: draft } = await sim.control<{ draftId: number }>(
+    'POST',
+    `/platforms/${platform.appid}/drafts`,
+    { userVersion: '1' },
+  );
+  await sim.api('/wxa/addtotemplate', { query: { access_token: ct }, body: { draft_id: draft.draftId } });
+  const { body: accounts } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+    count,
+    type: 'mini_program',
+  });
+  const tokens: string[] = [];
+  for (const appid of accounts.appids) {
+    const { body: auth } = await sim.control<{ authCode: string }>(
+      'POST',
+      `/platforms/${platform.appid}/authorizations`,
+      {
+        authorizerAppid: appid,
+      },
+    );
+    const exchanged = await sim.api<{ authorization_info: { authorizer_access_token: string } }>(
+      '/cgi-bin/component/api_query_auth',
+      {
+        query: { component_access_token: ct },
+        body: { component_appid: platform.appid, authorization_code: auth.authCode },
+      },
+    );
+    const at = exchanged.authorization_info.authorizer_access_token;
+    await sim.api('/wxa/commit', {
+      query: { access_token: at },
+      body: { template_id: 1, ext_json: '{}', user_version: '1' },
+    });
+    tokens.push(at);
+  }
+  return tokens;
+}
