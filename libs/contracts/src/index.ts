@@ -10,3 +10,4 @@ export * from './events/token-authorizer-issued.event';
 export * from './events/token-authorizer-invalid.event';
 export * from './events/release.events';
 export * from './events/raw-push.event';
+export * from './rpc/token-rpc';

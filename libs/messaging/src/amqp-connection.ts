@@ -32,7 +32,14 @@ export class AmqpConnection {
 
   /** A channel (confirm mode) whose setup runs now and after every reconnect. */
   createChannel(name: string, setup?: SetupFunc): ChannelWrapper {
-    return this.manager.createChannel({ name, confirm: true, json: false, setup });
+    const channel = this.manager.createChannel({ name, confirm: true, json: false, setup });
+    // A failing setup (broker going away, shutdown mid-setup) is emitted as 'error'; without a
+    // listener Node would throw it and crash the process. The wrapper retries on reconnect.
+    channel.on('error', (error: Error) => {
+      if (!this.closed)
+        this.logger.warn({ msg: 'channel setup failed', channel: name, reason: error.message });
+    });
+    return channel;
   }
 
   isConnected(): boolean {

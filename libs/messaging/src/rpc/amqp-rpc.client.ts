@@ -82,7 +82,7 @@ export class AmqpRpcClient extends ClientProxy {
     try {
       await this.connectWithin(timeoutMs);
     } catch (error) {
-      throw new RpcUnavailableError(pattern, 'broker unreachable', { cause: error });
+      throw new RpcUnavailableError(pattern, 'broker', { cause: error });
     }
     const correlationId = randomUUID();
     const result = new Promise<TResult>((resolve, reject) => {
@@ -110,7 +110,7 @@ export class AmqpRpcClient extends ClientProxy {
       headers,
       timeout: timeoutMs,
     }).catch((error: unknown) =>
-      this.fail(correlationId, new RpcUnavailableError(pattern, 'publish failed', { cause: error })),
+      this.fail(correlationId, new RpcUnavailableError(pattern, 'broker', { cause: error })),
     );
     return result;
   }
@@ -118,7 +118,7 @@ export class AmqpRpcClient extends ClientProxy {
   async close(): Promise<void> {
     for (const [id, entry] of this.pending) {
       clearTimeout(entry.timer);
-      entry.reject(new RpcUnavailableError(entry.pattern, 'client closed'));
+      entry.reject(new RpcUnavailableError(entry.pattern, 'closed'));
       this.pending.delete(id);
     }
     await this.channel?.close();
@@ -178,11 +178,7 @@ export class AmqpRpcClient extends ClientProxy {
 
   private onReturned(message: Message): void {
     const id = message.properties.correlationId as string | undefined;
-    if (id)
-      this.fail(
-        id,
-        new RpcUnavailableError(String(message.properties.type), 'no service handles this pattern'),
-      );
+    if (id) this.fail(id, new RpcUnavailableError(String(message.properties.type), 'no-handler'));
   }
 
   private fail(correlationId: string, error: RpcCallError): void {

@@ -45,12 +45,27 @@ export class RpcTimeoutError extends RpcCallError {
   }
 }
 
-/** The request could not be delivered: no service handles the pattern, or the broker is unreachable. */
+/**
+ * The request could not be delivered. `reason`: `no-handler` (no service is bound to the
+ * pattern at all), `broker` (unreachable or the publish failed), `closed` (client shut down).
+ */
 export class RpcUnavailableError extends RpcCallError {
   readonly kind = 'unavailable';
-  constructor(pattern: string, reason: string, options?: { cause?: unknown }) {
-    super(pattern, `${pattern} is unavailable: ${reason}`, options);
+  constructor(
+    pattern: string,
+    readonly reason: 'no-handler' | 'broker' | 'closed',
+    options?: { cause?: unknown },
+  ) {
+    super(pattern, `${pattern} is unavailable: ${RpcUnavailableError.describe(reason)}`, options);
     this.name = 'RpcUnavailableError';
+  }
+
+  private static describe(reason: 'no-handler' | 'broker' | 'closed'): string {
+    return reason === 'no-handler'
+      ? 'no service handles this pattern'
+      : reason === 'broker'
+        ? 'broker unreachable'
+        : 'client closed';
   }
 }
 

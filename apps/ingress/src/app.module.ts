@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule, DatabaseConfig, LogConfig, RabbitMqConfig, loadConfig } from '@wxop/config';
+import { MessagingModule } from '@wxop/messaging';
+import { ObservabilityModule } from '@wxop/observability';
+
+import { ComponentKeysService } from './components/component-keys.service';
+import { IngressConfig } from './config/ingress.config';
+import { DatabaseModule } from './database/database.module';
+import { OutboxRelayService } from './outbox/outbox-relay.service';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { IngressErrorFilter } from './pushes/ingress-error.filter';
+import { PushController } from './pushes/push.controller';
+import { PushService } from './pushes/push.service';
+
+export interface IngressModuleOptions {
+  env?: Record<string, string | undefined>;
+  /** Broker namespace (integration tests). */
+  namespace?: string;
+}
+
+@Module({})
+export class IngressModule {
+  static forRoot(options: IngressModuleOptions = {}): DynamicModule {
+    const { log } = loadConfig({ log: LogConfig }, options.env);
+    return {
+      module: IngressModule,
+      imports: [
+        ConfigModule.forRoot({
+          schemas: [IngressConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
+          env: options.env,
+        }),
+        ObservabilityModule.forRoot({ serviceName: 'ingress', level: log.LOG_LEVEL }),
+        MessagingModule.forRootAsync({
+          inject: [RabbitMqConfig],
+          useFactory: (rabbit: RabbitMqConfig) => ({
+            url: rabbit.RABBITMQ_URL,
+            serviceName: 'ingress',
+            prefetch: rabbit.RABBITMQ_PREFETCH,
+            confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
+            rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
+            namespace: options.namespace,
+          }),
+        }),
+        DatabaseModule,
+      ],
+      controllers: [PushController],
+      providers: [
+        ComponentKeysService,
+        OutboxRepository,
+        OutboxRelayService,
+        PushService,
+        { provide: APP_FILTER, useClass: IngressErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { EnvInt, SecretVariable } from '@wxop/config';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Ingress settings; the component keys below bootstrap one platform without the token service. */
+export class IngressConfig {
+  @IsString()
+  INGRESS_HTTP_HOST = '0.0.0.0';
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INGRESS_HTTP_PORT = 3100;
+
+  /** Largest push body accepted (WeChat's are a few KiB); larger answers 413. */
+  @EnvInt()
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
+  INGRESS_BODY_LIMIT_BYTES = 256 * 1024;
+
+  /** A push whose timestamp is further than this from now answers 401 (replay protection). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  INGRESS_TIMESTAMP_WINDOW_SECONDS = 300;
+
+  /** How long a push waits for the broker's confirm before it goes to the outbox. */
+  @EnvInt()
+  @IsInt()
+  @Min(50)
+  @Max(4000)
+  INGRESS_PUBLISH_TIMEOUT_MS = 1500;
+
+  @EnvInt()
+  @IsInt()
+  @Min(50)
+  INGRESS_OUTBOX_RELAY_INTERVAL_MS = 1000;
+
+  /** How long component keys fetched from the token service are cached. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  INGRESS_KEYS_CACHE_SECONDS = 60;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  WECHAT_COMPONENT_APPID?: string;
+
+  @IsOptional()
+  @SecretVariable()
+  @IsString()
+  WECHAT_COMPONENT_TOKEN?: string;
+
+  @IsOptional()
+  @SecretVariable()
+  @Matches(/^[A-Za-z0-9]{43}$/, {
+    message: 'WECHAT_COMPONENT_ENCODING_AES_KEY must be 43 characters of [A-Za-z0-9]',
+  })
+  WECHAT_COMPONENT_ENCODING_AES_KEY?: string;
+}

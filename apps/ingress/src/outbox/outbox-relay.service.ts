@@ -1,0 +1,98 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventEnvelope } from '@wxop/contracts';
+import { EventPublisher } from '@wxop/messaging';
+import { MetricsService } from '@wxop/observability';
+
+import { IngressConfig } from '../config/ingress.config';
+import { OutboxRepository } from './outbox.repository';
+
+const BATCH = 200;
+
+/**
+ * Publishes what the outbox holds, oldest first, whenever the broker confirms again; deletes a
+ * row only after its confirm. Safe with several replicas (rows are claimed with SKIP LOCKED);
+ * a publish that reached the broker before a crash is published again with the same id, which
+ * every consumer's inbox drops.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelayService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private readonly depth;
+  private readonly oldestAge;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly publisher: EventPublisher,
+    private readonly config: IngressConfig,
+    metrics: MetricsService,
+  ) {
+    this.depth = metrics.gauge('wxop_ingress_outbox_depth', 'Pushes waiting in the outbox');
+    this.oldestAge = metrics.gauge(
+      'wxop_ingress_outbox_oldest_age_seconds',
+      'Age of the oldest push in the outbox',
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.flush(), this.config.INGRESS_OUTBOX_RELAY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the schedule and makes one last bounded attempt (graceful shutdown). */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush().catch(() => undefined);
+  }
+
+  /** Publishes everything it can now; returns how many were published. */
+  flush(): Promise<number> {
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drain(): Promise<number> {
+    let published = 0;
+    try {
+      for (;;) {
+        const batch = await this.outbox.withOldest(BATCH, async (rows, manager) => {
+          if (rows.length === 0) return { size: 0, ok: 0 };
+          const outcomes = await Promise.allSettled(
+            rows.map((row) =>
+              this.publisher.publish(JSON.parse(row.payload) as EventEnvelope, {
+                timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS,
+              }),
+            ),
+          );
+          const ok = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((row) => row.id);
+          const failed = rows.filter((_, i) => outcomes[i]!.status === 'rejected').map((row) => row.id);
+          await this.outbox.remove(manager, ok);
+          const firstError = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+          await this.outbox.recordFailure(manager, failed, String(firstError?.reason ?? ''));
+          return { size: rows.length, ok: ok.length };
+        });
+        published += batch.ok;
+        if (batch.size < BATCH || batch.ok < batch.size) break;
+      }
+      if (published > 0) this.logger.log({ msg: 'outbox relayed', published });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'outbox relay failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    await this.updateMetrics();
+    return published;
+  }
+
+  private async updateMetrics(): Promise<void> {
+    try {
+      const stats = await this.outbox.stats();
+      this.depth.set(stats.depth);
+      this.oldestAge.set(stats.oldestAgeSeconds);
+    } catch {
+      // database unreachable: the gauges keep their last value and readiness reports it
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, testEnv, type TestDatabase } from '@wxop/testing';
+import { WechatCrypto } from '@wxop/wechat-crypto';
+import type { AddressInfo } from 'node:net';
+
+import { INGRESS_MIGRATIONS } from '../src/database/migrations';
+import { createIngressApp } from '../src/ingress-app';
+
+export const COMPONENT = 'wx1111111111111111';
+export const TOKEN = 'ingresstesttoken';
+export const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+export const crypto = new WechatCrypto({ appid: COMPONENT, token: TOKEN, encodingAESKey: KEY });
+
+export interface StartedIngress {
+  app: NestFastifyApplication;
+  url: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function startIngress(
+  namespace: string,
+  env: Record<string, string> = {},
+): Promise<StartedIngress> {
+  const database = await createTestDatabase({ prefix: 'ingress', migrations: INGRESS_MIGRATIONS });
+  const app = await createIngressApp({
+    namespace,
+    env: {
+      LOG_LEVEL: 'silent',
+      DB_HOST: testEnv.dbHost,
+      DB_PORT: String(testEnv.dbPort),
+      DB_USER: testEnv.dbUser,
+      DB_PASSWORD: testEnv.dbPassword,
+      DB_NAME: database.name,
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      WECHAT_COMPONENT_APPID: COMPONENT,
+      WECHAT_COMPONENT_TOKEN: TOKEN,
+      WECHAT_COMPONENT_ENCODING_AES_KEY: KEY,
+      INGRESS_OUTBOX_RELAY_INTERVAL_MS: '200',
+      ...env,
+    },
+  });
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  return {
+    app,
+    url,
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface PushOptions {
+  timestamp?: number;
+  nonce?: string;
+  outer?: (encrypt: string) => string;
+  signWith?: WechatCrypto;
+  encryptWith?: WechatCrypto;
+  query?: Record<string, string>;
+}
+
+/** Builds a push exactly as WeChat does and POSTs it. */
+export async function push(
+  url: string,
+  path: string,
+  innerXml: string,
+  options: PushOptions = {},
+): Promise<Response> {
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = options.nonce ?? String(Math.floor(Math.random() * 1e9));
+  const encrypt = (options.encryptWith ?? crypto).encrypt(innerXml);
+  const signature = (options.signWith ?? crypto).signature(timestamp, nonce, encrypt);
+  const body = options.outer
+    ? options.outer(encrypt)
+    : `<xml><AppId><![CDATA[${COMPONENT}]]></AppId><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+  const query = new URLSearchParams({
+    timestamp,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: signature,
+    signature: crypto.signature(timestamp, nonce),
+    ...options.query,
+  });
+  return fetch(`${url}${path}?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+}
+
+export const ticketXml = (ticket: string, createTime = Math.floor(Date.now() / 1000)) =>
+  `<xml><AppId><![CDATA[${COMPONENT}]]></AppId><CreateTime>${createTime}</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[${ticket}]]></ComponentVerifyTicket></xml>`;
+
+export const textXml = (msgId: string, content = 'hello', toUser = 'gh_0123456789ab') =>
+  `<xml><ToUserName><![CDATA[${toUser}]]></ToUserName><FromUserName><![CDATA[o_user]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+
+export const messageOuter =
+  (toUser = 'gh_0123456789ab') =>
+  (encrypt: string) =>
+    `<xml><ToUserName><![CDATA[${toUser}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
