@@ -18,16 +18,6 @@ export async function createIngressApp(options: IngressModuleOptions = {}): Prom
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  fastify.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    void reply
-      .status(status)
-      .send({
-        error: error.code ?? 'ERROR',
-        message: status === 413 ? 'body too large' : error.message,
-        correlationId: request.id,
-      });
-  });
   app.enableShutdownHooks();
   return app;
 }

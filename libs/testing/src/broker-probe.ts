@@ -106,3 +106,25 @@ export async function drainQueue(queue: string, url: string = testEnv.rabbitUrl)
     await connection.close();
   }
 }
+
+/**
+ * Declares a durable queue bound to the events exchange that nobody consumes, so a test can
+ * prove afterwards (with drainQueue) what was published, across a broker restart.
+ */
+export async function parkEvents(
+  queue: string,
+  patterns: string[],
+  options: { namespace?: string; url?: string } = {},
+): Promise<void> {
+  const connection = await connect(options.url ?? testEnv.rabbitUrl);
+  try {
+    const channel = await connection.createChannel();
+    const exchange = (options.namespace ?? '') + EVENTS_EXCHANGE;
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    await channel.assertQueue(queue, { durable: true });
+    for (const pattern of patterns) await channel.bindQueue(queue, exchange, pattern);
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,5 +1,6 @@
 export { testEnv, uniqueRunId, waitUntil, sleep } from './test-env';
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database';
-export { BrokerProbe, deleteBrokerObjects, drainQueue, type ProbedMessage } from './broker-probe';
+export { BrokerProbe, deleteBrokerObjects, drainQueue, parkEvents, type ProbedMessage } from './broker-probe';
 export { brokerControl } from './broker-control';
 export { startNestApp, startNestContext, type StartedApp } from './start-app';
+export { startWechatSimProcess, type SimProcess } from './wechat-sim-process';

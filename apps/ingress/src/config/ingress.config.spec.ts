@@ -11,8 +11,8 @@ describe(IngressConfig.name, () => {
   });
 
   it('refuses a bad EncodingAESKey without printing it', () => {
-    expect(() => loadConfig({ i: IngressConfig }, { WECHAT_COMPONENT_ENCODING_AES_KEY: 'short-secret' })).toThrow(
-      /WECHAT_COMPONENT_ENCODING_AES_KEY.*\(got a value \(hidden\)\)/,
-    );
+    expect(() =>
+      loadConfig({ i: IngressConfig }, { WECHAT_COMPONENT_ENCODING_AES_KEY: 'short-secret' }),
+    ).toThrow(/WECHAT_COMPONENT_ENCODING_AES_KEY.*\(got a value \(hidden\)\)/);
   });
 });
