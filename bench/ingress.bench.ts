@@ -1,0 +1,205 @@
+import autocannon from 'autocannon';
+import { WechatCrypto } from '@wxop/wechat-crypto';
+import { connect } from 'amqplib';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+import { round, type Bench } from './bench.util';
+
+const ROOT = join(__dirname, '..');
+const CONNECTIONS = 50;
+/** A fixed number of requests (not a duration), so every request's answer is counted. */
+const REQUESTS = 10_000;
+const APPID = 'wxbe0c000000000001';
+const TOKEN = 'benchtoken';
+const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+function startProcess(args: string[], env: Record<string, string>, readyUrl?: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      if (error) reject(error);
+      else resolve(child);
+    };
+    child.on('message', () => finish());
+    child.on('exit', (code) => finish(new Error(`${args.join(' ')} exited with ${code}`)));
+    if (readyUrl) {
+      const deadline = Date.now() + 60_000;
+      const poll = () =>
+        fetch(readyUrl).then(
+          (r) => (r.ok ? finish() : setTimeout(poll, 200)),
+          () =>
+            Date.now() > deadline ? finish(new Error(`${readyUrl} did not answer`)) : setTimeout(poll, 200),
+        );
+      void poll();
+    }
+  });
+}
+
+/** 2 000 distinct 1 KiB text-message pushes, signed and encrypted as WeChat would. */
+function pushes(): { path: string; body: string }[] {
+  const crypto = new WechatCrypto({ appid: APPID, token: TOKEN, encodingAESKey: KEY });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return Array.from({ length: 2000 }, (_, i) => {
+    const inner =
+      `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[o_bench_user]]></FromUserName>` +
+      `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${'x'.repeat(760)}]]></Content>` +
+      `<MsgId>${7_000_000_000 + i}</MsgId></xml>`;
+    const encrypt = crypto.encrypt(inner);
+    const nonce = String(100_000 + i);
+    const query = new URLSearchParams({
+      timestamp,
+      nonce,
+      encrypt_type: 'aes',
+      msg_signature: crypto.signature(timestamp, nonce, encrypt),
+    });
+    return {
+      path: `/wechat/components/${APPID}/authorizers/wxbenchauthorizer01/messages?${query}`,
+      body: `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+    };
+  });
+}
+
+function load(base: string, requests: { path: string; body: string }[]): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    amount: REQUESTS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const push = requests[i++ % requests.length]!;
+          return { ...request, path: push.path, body: push.body, headers: { 'content-type': 'text/xml' } };
+        },
+      },
+    ],
+  });
+}
+
+/** Counts events on an exchange with a temporary queue (the probe). */
+async function probe(exchange: string) {
+  const connection = await connect(RABBITMQ_URL);
+  const channel = await connection.createChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, exchange, 'wechat.#');
+  let count = 0;
+  await channel.consume(queue, () => count++, { noAck: true });
+  return { received: () => count, close: () => connection.close() };
+}
+
+/**
+ * Ingress against a frameworkless baseline doing the same work, both publishing with confirms
+ * to the local broker; server, broker and load generator share these 2 cores.
+ */
+const run: Bench = async () => {
+  const port = 39_300 + Math.floor(Math.random() * 300);
+  const basePort = port + 400;
+  const namespace = `bench${Date.now().toString(36)}.`;
+  const ingressExchange = `${namespace}wxop.events`;
+  const baselineExchange = `${namespace}baseline.events`;
+  // Both exchanges get a bound queue, so both brokers routes cost the same.
+  const ingressProbe = await probe(ingressExchange);
+  const baselineProbe = await probe(baselineExchange);
+  const ingress = await startProcess(
+    ['scripts/run-ts.cjs', 'bench/ingress-app.runner.ts'],
+    {
+      INGRESS_HTTP_PORT: String(port),
+      INGRESS_HTTP_HOST: '127.0.0.1',
+      WXOP_BENCH_NAMESPACE: namespace,
+      WECHAT_COMPONENT_APPID: APPID,
+      WECHAT_COMPONENT_TOKEN: TOKEN,
+      WECHAT_COMPONENT_ENCODING_AES_KEY: KEY,
+      LOG_LEVEL: 'warn',
+    },
+    `http://127.0.0.1:${port}/health/ready`,
+  );
+  const baseline = await startProcess(
+    [
+      'scripts/run-ts.cjs',
+      'bench/ingress-baseline.server.ts',
+      String(basePort),
+      baselineExchange,
+      APPID,
+      TOKEN,
+      KEY,
+    ],
+    {},
+  );
+  try {
+    const requests = pushes();
+    await autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections: 10,
+      duration: 2,
+      requests: [{ method: 'POST', path: requests[0]!.path, body: requests[0]!.body }],
+    });
+    // Let the warm-up's events arrive before counting.
+    let settled = -1;
+    while (settled !== ingressProbe.received()) {
+      settled = ingressProbe.received();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const before = ingressProbe.received();
+    const ingressResult = await load(`http://127.0.0.1:${port}`, requests);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const received = ingressProbe.received() - before;
+    const baseResult = await load(`http://127.0.0.1:${basePort}`, requests);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const baselineReceived = baselineProbe.received();
+    const answered = ingressResult['2xx'];
+    const errors = ingressResult.errors + ingressResult.timeouts + ingressResult.non2xx;
+
+    const opsPerSec = ingressResult.requests.average;
+    const baselineOpsPerSec = baseResult.requests.average;
+    const ratio = opsPerSec / baselineOpsPerSec;
+    console.log(
+      `ingress: ${REQUESTS.toLocaleString('en')} encrypted 1 KiB text pushes, ${CONNECTIONS} connections, confirmed publish`,
+    );
+    console.log(
+      `  ingress           ${Math.round(opsPerSec).toLocaleString('en')} req/s   p50 ${ingressResult.latency.p50} ms   p99 ${ingressResult.latency.p99} ms   errors ${errors}`,
+    );
+    console.log(
+      `  bare node:http    ${Math.round(baselineOpsPerSec).toLocaleString('en')} req/s   p50 ${baseResult.latency.p50} ms   p99 ${baseResult.latency.p99} ms`,
+    );
+    console.log(`  ratio             ${ratio.toFixed(3)}   (bar ≥ 0.85)`);
+    console.log(
+      `  events received   ${received.toLocaleString('en')} of ${answered.toLocaleString('en')} answered 200   (bar: equal)`,
+    );
+    return {
+      figures: {
+        connections: CONNECTIONS,
+        opsPerSec: Math.round(opsPerSec),
+        baselineOpsPerSec: Math.round(baselineOpsPerSec),
+        ratio: round(ratio),
+        p50Ms: ingressResult.latency.p50,
+        p99Ms: ingressResult.latency.p99,
+        baselineP99Ms: baseResult.latency.p99,
+        answered,
+        received,
+        baselineAnswered: baseResult['2xx'],
+        baselineReceived,
+        errors,
+      },
+      bar: 'ratio >= 0.85, p99 <= 100 ms, received == answered',
+      passed: ratio >= 0.85 && ingressResult.latency.p99 <= 100 && received === answered && errors === 0,
+    };
+  } finally {
+    ingress.kill('SIGTERM');
+    baseline.kill('SIGTERM');
+    await ingressProbe.close();
+    await baselineProbe.close();
+  }
+};
+
+export default run;
