@@ -108,15 +108,15 @@ const run: Bench = async () => {
   const namespace = `bench${Date.now().toString(36)}.`;
   const ingressExchange = `${namespace}wxop.events`;
   const baselineExchange = `${namespace}baseline.events`;
-  // Both exchanges get a bound queue, so both brokers routes cost the same.
+  // Both exchanges get a bound queue, so the broker routes for both alike.
   const ingressProbe = await probe(ingressExchange);
   const baselineProbe = await probe(baselineExchange);
   const ingress = await startProcess(
-    ['scripts/run-ts.cjs', 'bench/ingress-app.runner.ts'],
+    ['scripts/run-ts.cjs', 'apps/ingress/src/main.ts'],
     {
       INGRESS_HTTP_PORT: String(port),
       INGRESS_HTTP_HOST: '127.0.0.1',
-      WXOP_BENCH_NAMESPACE: namespace,
+      RABBITMQ_NAMESPACE: namespace,
       WECHAT_COMPONENT_APPID: APPID,
       WECHAT_COMPONENT_TOKEN: TOKEN,
       WECHAT_COMPONENT_ENCODING_AES_KEY: KEY,

@@ -39,7 +39,7 @@ export class IngressModule {
             prefetch: rabbit.RABBITMQ_PREFETCH,
             confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
             rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
-            namespace: options.namespace,
+            namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
           }),
         }),
         DatabaseModule,

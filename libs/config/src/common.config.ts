@@ -57,6 +57,12 @@ export class RabbitMqConfig {
   @Min(100)
   @Max(120000)
   RABBITMQ_RPC_TIMEOUT_MS = 5000;
+
+  /** Prefix for every exchange and queue (several environments on one broker, benchmarks). Empty in production. */
+  @Matches(/^([A-Za-z0-9_-]+\.)?$/, {
+    message: 'RABBITMQ_NAMESPACE must be empty or end with a dot, e.g. "staging."',
+  })
+  RABBITMQ_NAMESPACE = '';
 }
 
 /** Where the HTTP server of an app listens. Each app has its own default port. */
