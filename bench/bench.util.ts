@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
 /** What a benchmark reports: figures for people, and the bar it is held to. */
 export interface BenchResult {
   /** Every figure, flat, for the closing JSON line. */
@@ -33,4 +36,41 @@ export function median(values: number[]): number {
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/**
+ * Starts a server as a child process (in the repository root) and resolves once `readyUrl`
+ * answers 2xx, or once the child sends an IPC message when no URL is given.
+ */
+export function startServerProcess(
+  args: string[],
+  env: Record<string, string>,
+  readyUrl?: string,
+): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      if (error) reject(error);
+      else resolve(child);
+    };
+    child.on('message', () => finish());
+    child.on('exit', (code) => finish(new Error(`${args.join(' ')} exited with ${code}`)));
+    if (readyUrl) {
+      const deadline = Date.now() + 60_000;
+      const poll = () =>
+        fetch(readyUrl).then(
+          (response) => (response.ok ? finish() : setTimeout(poll, 200)),
+          () =>
+            Date.now() > deadline ? finish(new Error(`${readyUrl} did not answer`)) : setTimeout(poll, 200),
+        );
+      void poll();
+    }
+  });
 }

@@ -1,12 +1,9 @@
 import autocannon from 'autocannon';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 import { connect } from 'amqplib';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 
-import { round, type Bench } from './bench.util';
+import { round, startServerProcess, type Bench } from './bench.util';
 
-const ROOT = join(__dirname, '..');
 const CONNECTIONS = 50;
 /** A fixed number of requests (not a duration), so every request's answer is counted. */
 const REQUESTS = 10_000;
@@ -14,35 +11,6 @@ const APPID = 'wxbe0c000000000001';
 const TOKEN = 'benchtoken';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-function startProcess(args: string[], env: Record<string, string>, readyUrl?: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      if (error) reject(error);
-      else resolve(child);
-    };
-    child.on('message', () => finish());
-    child.on('exit', (code) => finish(new Error(`${args.join(' ')} exited with ${code}`)));
-    if (readyUrl) {
-      const deadline = Date.now() + 60_000;
-      const poll = () =>
-        fetch(readyUrl).then(
-          (r) => (r.ok ? finish() : setTimeout(poll, 200)),
-          () =>
-            Date.now() > deadline ? finish(new Error(`${readyUrl} did not answer`)) : setTimeout(poll, 200),
-        );
-      void poll();
-    }
-  });
-}
 
 /** 2 000 distinct 1 KiB text-message pushes, signed and encrypted as WeChat would. */
 function pushes(): { path: string; body: string }[] {
@@ -111,7 +79,7 @@ const run: Bench = async () => {
   // Both exchanges get a bound queue, so the broker routes for both alike.
   const ingressProbe = await probe(ingressExchange);
   const baselineProbe = await probe(baselineExchange);
-  const ingress = await startProcess(
+  const ingress = await startServerProcess(
     ['scripts/run-ts.cjs', 'apps/ingress/src/main.ts'],
     {
       INGRESS_HTTP_PORT: String(port),
@@ -124,7 +92,7 @@ const run: Bench = async () => {
     },
     `http://127.0.0.1:${port}/health/ready`,
   );
-  const baseline = await startProcess(
+  const baseline = await startServerProcess(
     [
       'scripts/run-ts.cjs',
       'bench/ingress-baseline.server.ts',

@@ -1,10 +1,7 @@
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 
-import { round, type Bench } from './bench.util';
+import { round, startServerProcess, type Bench } from './bench.util';
 
-const ROOT = join(__dirname, '..');
 const CONNECTIONS = 50;
 const DURATION_S = 8;
 const AUTHORIZERS = 1000;
@@ -23,41 +20,6 @@ http.createServer((req, res) => {
   });
 }).listen(Number(process.argv[1]), '127.0.0.1', () => process.send('ready'));
 `;
-
-/** Starts a server process and resolves once `readyUrl` answers (or the child sends an IPC message). */
-function start(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  readyUrl?: string,
-): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const deadline = Date.now() + 30_000;
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      if (error) reject(error);
-      else resolve(child);
-    };
-    child.on('message', () => finish());
-    child.on('exit', (code) => finish(new Error(`${args.join(' ')} exited with ${code}`)));
-    if (readyUrl) {
-      const poll = () =>
-        fetch(readyUrl).then(
-          (response) => (response.ok ? finish() : setTimeout(poll, 100)),
-          () =>
-            Date.now() > deadline ? finish(new Error(`${readyUrl} did not answer`)) : setTimeout(poll, 100),
-        );
-      void poll();
-    }
-  });
-}
 
 async function json<T>(url: string, method = 'GET', body?: unknown): Promise<T> {
   const response = await fetch(url, {
@@ -88,8 +50,7 @@ function load(url: string, bodies: string[]): Promise<autocannon.Result> {
 const run: Bench = async () => {
   const simPort = 39_100 + Math.floor(Math.random() * 500);
   const basePort = simPort + 600;
-  const sim = await start(
-    'node',
+  const sim = await startServerProcess(
     ['scripts/run-ts.cjs', 'apps/wechat-sim/src/main.ts'],
     {
       SIM_HTTP_PORT: String(simPort),
@@ -98,7 +59,7 @@ const run: Bench = async () => {
     },
     `http://127.0.0.1:${simPort}/health/live`,
   );
-  const baseline = await start('node', ['-e', BASELINE_SERVER, String(basePort)], {});
+  const baseline = await startServerProcess(['-e', BASELINE_SERVER, String(basePort)], {});
   try {
     const simUrl = `http://127.0.0.1:${simPort}`;
     const platform = await json<{ appid: string; secret: string; currentTicket: string }>(

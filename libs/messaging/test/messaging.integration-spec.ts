@@ -340,6 +340,31 @@ describe('messaging on the real broker', () => {
       ).toContain('data.funcInfo');
       expect(calls('b').length).toBe(before);
     });
+    it('dead-letters a delivery whose type no handler of the queue matches (a stale binding)', async () => {
+      const connection = await connect(testEnv.rabbitUrl);
+      const channel = await connection.createConfirmChannel();
+      // An old version of service B bound its queue to token.#; the current one handles authorization.authorized only.
+      await channel.bindQueue(`${namespace}svc-b.authorizations`, `${namespace}wxop.events`, 'token.#');
+      const stale = eventOfType('token.authorizer.invalid', { errcode: 61023 });
+      channel.publish(`${namespace}wxop.events`, stale.type, Buffer.from(JSON.stringify(stale)), {
+        persistent: true,
+      });
+      await channel.waitForConfirms();
+      await channel.unbindQueue(`${namespace}svc-b.authorizations`, `${namespace}wxop.events`, 'token.#');
+      await connection.close();
+      let dead: Awaited<ReturnType<typeof drainQueue>> = [];
+      await waitUntil(
+        async () =>
+          (dead = dead.concat(await drainQueue(`${namespace}svc-b.authorizations.dlq`))).length >= 1,
+        5000,
+        'the dead letter',
+      );
+      expect(dead[0]!.properties.headers).toMatchObject({
+        'x-wxop-reason': 'no-handler',
+        'x-wxop-attempts': 1,
+      });
+      expect(calls('b').some((c) => c.envelope.id === stale.id)).toBe(false);
+    });
   });
 
   describe('inbox', () => {
