@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
 import { AmqpConnection } from './amqp-connection';
@@ -38,9 +38,7 @@ export class MessagingModule {
     });
   }
 
-  private static build(
-    optionsProvider: DynamicModule['providers'] extends (infer P)[] | undefined ? P : never,
-  ): DynamicModule {
+  private static build(optionsProvider: Provider): DynamicModule {
     return {
       module: MessagingModule,
       global: true,

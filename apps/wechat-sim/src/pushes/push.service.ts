@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { XMLParser } from 'fast-xml-parser';
 import { randomInt } from 'node:crypto';
 
 import { CountersService } from '../api/counters.service';
@@ -32,6 +33,7 @@ export interface PushRecord {
 }
 
 const MAX_LOG = 5000;
+const replyParser = new XMLParser({ parseTagValue: false, processEntities: false, ignoreAttributes: true });
 
 /**
  * Sends pushes exactly as WeChat does (wechat-protocol.md §1–2): inner XML encrypted with the
@@ -255,12 +257,17 @@ export class PushService implements OnModuleDestroy {
 
   /** A passive reply is `<xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/></xml>` signed over its own values. */
   private openReply(platform: Platform, body: string): string | undefined {
-    const field = (name: string) =>
-      new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)(?:\\]\\]>)?</${name}>`).exec(body)?.[1];
-    const encrypt = field('Encrypt');
-    const msgSignature = field('MsgSignature');
-    const timestamp = field('TimeStamp');
-    const nonce = field('Nonce');
+    let fields: Record<string, unknown> | undefined;
+    try {
+      fields = (replyParser.parse(body) as { xml?: Record<string, unknown> }).xml;
+    } catch {
+      return undefined;
+    }
+    const text = (name: string) =>
+      typeof fields?.[name] === 'string' ? (fields[name] as string) : undefined;
+    const [encrypt, msgSignature, timestamp, nonce] = ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce'].map(
+      text,
+    );
     if (!encrypt || !msgSignature || !timestamp || nonce === undefined) return undefined;
     try {
       return platform.crypto.openPush({ encrypt, msgSignature, timestamp, nonce }).message;

@@ -28,8 +28,6 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
   private closing = false;
   private inFlight = 0;
   private readonly names: BrokerNames;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the signature Nest's Server declares
-  private readonly listeners = new Map<string, Function>();
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -86,7 +84,9 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
     event: EventKey,
     callback: EventCallback,
   ): void {
-    this.listeners.set(event, callback);
+    // This transport emits no status events (AmqpConnection logs connection changes); nothing to register.
+    void event;
+    void callback;
   }
 
   unwrap<T>(): T {
