@@ -388,6 +388,9 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
       };
       const first = await outcomes();
       expect(first.every((s) => s === 0 || s === 1)).toBe(true);
+      // a random policy, not approve-everything or reject-everything
+      expect(first).toContain(0);
+      expect(first).toContain(1);
       expect(await outcomes()).toEqual(first);
     });
   });
