@@ -29,6 +29,9 @@ export interface CallContext {
   token?: TokenRecord;
 }
 
+/** The appid injected failures are counted under (GET /sim/counters). */
+export const INJECTED_FAULT_APPID = 'injected-fault';
+
 /**
  * Everything WeChat checks before an API does its work, in WeChat's order of concerns:
  * injected faults, method (43002), token (41001/40001/42001/61003), caller IP (61004),
@@ -45,7 +48,13 @@ export class ApiGateway {
   ) {}
 
   async enter(request: FastifyRequest, spec: EndpointSpec): Promise<CallContext> {
-    await this.faults.apply(spec.endpoint);
+    try {
+      await this.faults.apply(spec.endpoint);
+    } catch (fault) {
+      // Counted too, so a test can see how many attempts a client made through injected failures.
+      this.count(spec.endpoint, INJECTED_FAULT_APPID, true);
+      throw fault;
+    }
     const query = (request.query ?? {}) as Record<string, string | undefined>;
     if (spec.method === 'POST' && request.method !== 'POST') {
       this.count(spec.endpoint, 'unknown', true);

@@ -1,0 +1,9 @@
+export { WechatApiClient, funcInfoIds, type WechatApiClientOptions } from './wechat-api.client';
+export {
+  WechatApiError,
+  WechatTransportError,
+  isTransientWechatFailure,
+  TOKEN_ERROR_CODES,
+  AUTHORIZATION_LOST_CODES,
+} from './wechat-api.errors';
+export type * from './wechat-api.types';

@@ -1,0 +1,341 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+import { WechatApiError, WechatTransportError, isTransientWechatFailure } from './wechat-api.errors';
+import type {
+  AuthorizationInfo,
+  AuthorizerInfoResponse,
+  AuthorizerListPage,
+  AuthorizerToken,
+  ComponentToken,
+  ForwardRequest,
+  ForwardResponse,
+  PreAuthCode,
+} from './wechat-api.types';
+
+export interface WechatApiClientOptions {
+  /** `https://api.weixin.qq.com`, or wechat-sim's URL (WECHAT_API_BASE_URL). */
+  baseUrl: string;
+  /** Per attempt. WeChat answers in well under a second; its own push deadline is 5 s. */
+  timeoutMs?: number;
+  /** Attempts for a transient failure (`-1`, 5xx, timeout, dropped connection), the first included. */
+  maxAttempts?: number;
+  /** Delay before the second attempt; doubles each time. */
+  retryDelayMs?: number;
+  /** Sockets kept open to WeChat (keep-alive); bounds concurrent calls per process. */
+  maxSockets?: number;
+}
+
+interface CallOptions {
+  /**
+   * False for calls that consume something on WeChat's side (an auth code): after a timeout or a
+   * dropped connection the call may have happened, so only a refused connection or `-1` is retried.
+   */
+  idempotent: boolean;
+}
+
+const COMPONENT = 'cgi-bin/component';
+
+/**
+ * Typed client of the WeChat component APIs wxop calls (wechat-protocol.md §3). Every error is a
+ * WechatApiError (errcode ≠ 0) or a WechatTransportError; transient ones are retried with backoff.
+ * Tokens travel only in query strings and bodies, never in error messages.
+ */
+export class WechatApiClient {
+  private readonly http: AxiosInstance;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(options: WechatApiClientOptions) {
+    const maxSockets = options.maxSockets ?? 256;
+    this.http = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? 5000,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      // WeChat answers 200 for errors too; anything else is judged below.
+      validateStatus: () => true,
+      responseType: 'arraybuffer',
+      transitional: { clarifyTimeoutError: true },
+      maxRedirects: 0,
+    });
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+  }
+
+  /** §3.1 api_component_token. */
+  async componentToken(input: {
+    componentAppid: string;
+    componentSecret: string;
+    ticket: string;
+  }): Promise<ComponentToken> {
+    const body = await this.post(`${COMPONENT}/api_component_token`, undefined, {
+      component_appid: input.componentAppid,
+      component_appsecret: input.componentSecret,
+      component_verify_ticket: input.ticket,
+    });
+    return {
+      accessToken: requireString(body, 'component_access_token', 'api_component_token'),
+      expiresIn: requireNumber(body, 'expires_in', 'api_component_token'),
+    };
+  }
+
+  /** §2.1 api_start_push_ticket: asks WeChat to resume pushing component_verify_ticket. */
+  async startPushTicket(input: { componentAppid: string; componentSecret: string }): Promise<void> {
+    await this.post(`${COMPONENT}/api_start_push_ticket`, undefined, {
+      component_appid: input.componentAppid,
+      component_secret: input.componentSecret,
+    });
+  }
+
+  /** §3.2 api_create_preauthcode. */
+  async createPreAuthCode(componentToken: string, componentAppid: string): Promise<PreAuthCode> {
+    const body = await this.post(
+      `${COMPONENT}/api_create_preauthcode`,
+      { component_access_token: componentToken },
+      { component_appid: componentAppid },
+    );
+    return {
+      preAuthCode: requireString(body, 'pre_auth_code', 'api_create_preauthcode'),
+      expiresIn: requireNumber(body, 'expires_in', 'api_create_preauthcode'),
+    };
+  }
+
+  /** §3.3 api_query_auth: exchanges a (single-use) authorization code for the authorizer's credentials. */
+  async queryAuth(
+    componentToken: string,
+    componentAppid: string,
+    authCode: string,
+  ): Promise<AuthorizationInfo> {
+    const body = await this.post(
+      `${COMPONENT}/api_query_auth`,
+      { component_access_token: componentToken },
+      { component_appid: componentAppid, authorization_code: authCode },
+      { idempotent: false },
+    );
+    const info = body['authorization_info'];
+    if (!isRecord(info)) throw badBody('api_query_auth', 'authorization_info');
+    // Older payloads name the appid `appid` (wechat-protocol.md §3.5).
+    const authorizerAppid = info['authorizer_appid'] ?? info['appid'];
+    if (typeof authorizerAppid !== 'string') throw badBody('api_query_auth', 'authorizer_appid');
+    return {
+      authorizerAppid,
+      accessToken: requireString(info, 'authorizer_access_token', 'api_query_auth'),
+      expiresIn: requireNumber(info, 'expires_in', 'api_query_auth'),
+      refreshToken: requireString(info, 'authorizer_refresh_token', 'api_query_auth'),
+      funcInfo: funcInfoIds(info['func_info']),
+    };
+  }
+
+  /** §3.4 api_authorizer_token: a new access token, and the refresh token to keep from now on. */
+  async authorizerToken(
+    componentToken: string,
+    input: { componentAppid: string; authorizerAppid: string; refreshToken: string },
+  ): Promise<AuthorizerToken> {
+    const body = await this.post(
+      `${COMPONENT}/api_authorizer_token`,
+      { component_access_token: componentToken },
+      {
+        component_appid: input.componentAppid,
+        authorizer_appid: input.authorizerAppid,
+        authorizer_refresh_token: input.refreshToken,
+      },
+    );
+    const refreshToken = body['authorizer_refresh_token'];
+    return {
+      accessToken: requireString(body, 'authorizer_access_token', 'api_authorizer_token'),
+      expiresIn: requireNumber(body, 'expires_in', 'api_authorizer_token'),
+      // Always keep what WeChat returns; fall back to the one sent when it omits the field.
+      refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : input.refreshToken,
+    };
+  }
+
+  /** §3.5 api_get_authorizer_info, typed loosely: the profile's sub-fields vary by account kind. */
+  async getAuthorizerInfo(
+    componentToken: string,
+    componentAppid: string,
+    authorizerAppid: string,
+  ): Promise<AuthorizerInfoResponse> {
+    const body = await this.post(
+      `${COMPONENT}/api_get_authorizer_info`,
+      { component_access_token: componentToken },
+      { component_appid: componentAppid, authorizer_appid: authorizerAppid },
+    );
+    const authorizerInfo = body['authorizer_info'];
+    const authorization = body['authorization_info'];
+    if (!isRecord(authorizerInfo) || !isRecord(authorization)) {
+      throw badBody('api_get_authorizer_info', 'authorizer_info');
+    }
+    const refreshToken = authorization['authorizer_refresh_token'];
+    return {
+      authorizerInfo,
+      funcInfo: funcInfoIds(authorization['func_info']),
+      refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined,
+    };
+  }
+
+  /** §3.6 api_get_authorizer_list: one page (count ≤ 500). */
+  async getAuthorizerList(
+    componentToken: string,
+    input: { componentAppid: string; offset: number; count: number },
+  ): Promise<AuthorizerListPage> {
+    const body = await this.post(
+      `${COMPONENT}/api_get_authorizer_list`,
+      { component_access_token: componentToken },
+      { component_appid: input.componentAppid, offset: input.offset, count: input.count },
+    );
+    const list = body['list'];
+    return {
+      totalCount: requireNumber(body, 'total_count', 'api_get_authorizer_list'),
+      list: (Array.isArray(list) ? list : []).filter(isRecord).map((row) => ({
+        authorizerAppid: String(row['authorizer_appid']),
+        refreshToken:
+          typeof row['refresh_token'] === 'string' && row['refresh_token'] ? row['refresh_token'] : undefined,
+        authTime: typeof row['auth_time'] === 'number' ? row['auth_time'] : undefined,
+      })),
+    };
+  }
+
+  /**
+   * Sends any request to WeChat as it is (the token service's proxy) and returns the raw answer.
+   * No retry: the caller decides, from the errcode, whether to refresh the token and try once more.
+   */
+  async forward(request: ForwardRequest): Promise<ForwardResponse> {
+    const endpoint = request.path.replace(/^\/+/, '');
+    try {
+      const response = await this.http.request<ArrayBuffer>({
+        method: request.method,
+        url: `/${endpoint}`,
+        params: request.query,
+        data: request.body,
+        headers: request.contentType ? { 'content-type': request.contentType } : {},
+        transformRequest: [(data: unknown) => data],
+      });
+      const body = Buffer.from(response.data);
+      const contentType = String(response.headers['content-type'] ?? '');
+      return { status: response.status, contentType, body, errcode: errcodeOf(contentType, body) };
+    } catch (error) {
+      throw toTransportError(endpoint, error);
+    }
+  }
+
+  /** POSTs JSON and returns the parsed body; throws WechatApiError for errcode ≠ 0. Retries transient failures. */
+  private async post(
+    endpoint: string,
+    query: Record<string, string> | undefined,
+    payload: Record<string, unknown>,
+    options: CallOptions = { idempotent: true },
+  ): Promise<Record<string, unknown>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.postOnce(endpoint, query, payload);
+      } catch (error) {
+        const retryable = options.idempotent
+          ? isTransientWechatFailure(error)
+          : (error instanceof WechatApiError && error.transient) ||
+            (error instanceof WechatTransportError && error.reason === 'connection' && refused(error));
+        if (!retryable || attempt >= this.maxAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async postOnce(
+    endpoint: string,
+    query: Record<string, string> | undefined,
+    payload: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    let status: number;
+    let raw: Buffer;
+    try {
+      const response = await this.http.post<ArrayBuffer>(`/${endpoint}`, JSON.stringify(payload), {
+        params: query,
+        headers: { 'content-type': 'application/json' },
+      });
+      status = response.status;
+      raw = Buffer.from(response.data);
+    } catch (error) {
+      throw toTransportError(endpoint, error);
+    }
+    if (status !== 200) {
+      throw new WechatTransportError(endpoint, 'http-status', `answered HTTP ${status}`, status);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new WechatTransportError(endpoint, 'bad-body', 'answered a body that is not JSON');
+    }
+    if (!isRecord(body)) throw new WechatTransportError(endpoint, 'bad-body', 'answered a JSON non-object');
+    const errcode = body['errcode'];
+    if (typeof errcode === 'number' && errcode !== 0) {
+      throw new WechatApiError(errcode, String(body['errmsg'] ?? ''), endpoint);
+    }
+    return body;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function badBody(endpoint: string, field: string): WechatTransportError {
+  return new WechatTransportError(endpoint, 'bad-body', `answered without ${field}`);
+}
+
+function requireString(body: Record<string, unknown>, field: string, endpoint: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value === '') throw badBody(endpoint, field);
+  return value;
+}
+
+function requireNumber(body: Record<string, unknown>, field: string, endpoint: string): number {
+  const value = body[field];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw badBody(endpoint, field);
+  return value;
+}
+
+/** `[{ funcscope_category: { id: 17 } }, …]` → `[17, …]`. */
+export function funcInfoIds(value: unknown): number[] {
+  if (!Array.isArray(value)) return [];
+  const ids: number[] = [];
+  for (const entry of value) {
+    const category = isRecord(entry) ? entry['funcscope_category'] : undefined;
+    const id = isRecord(category) ? category['id'] : undefined;
+    if (typeof id === 'number' && Number.isInteger(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** The errcode of a JSON answer, 0 when it has none (binary answers such as QR codes). */
+function errcodeOf(contentType: string, body: Buffer): number {
+  if (body.length === 0 || body.length > 64 * 1024) return 0;
+  const first = body[0];
+  if (!contentType.includes('json') && !contentType.includes('text') && first !== 0x7b) return 0;
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return isRecord(parsed) && typeof parsed['errcode'] === 'number' ? parsed['errcode'] : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function refused(error: WechatTransportError): boolean {
+  return /ECONNREFUSED/.test(error.message);
+}
+
+/** Maps axios failures without keeping the axios error (its config holds the URL with the token). */
+function toTransportError(endpoint: string, error: unknown): WechatTransportError {
+  if (error instanceof AxiosError) {
+    if (error.code === AxiosError.ETIMEDOUT || error.code === AxiosError.ECONNABORTED) {
+      return new WechatTransportError(endpoint, 'timeout', 'no answer in time');
+    }
+    return new WechatTransportError(endpoint, 'connection', `connection failed (${error.code ?? 'unknown'})`);
+  }
+  return new WechatTransportError(
+    endpoint,
+    'connection',
+    error instanceof Error ? error.message : String(error),
+  );
+}
