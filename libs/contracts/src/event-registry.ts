@@ -18,6 +18,7 @@ import {
 } from './events/release.events';
 import { TokenAuthorizerInvalidData } from './events/token-authorizer-invalid.event';
 import { TokenAuthorizerIssuedData } from './events/token-authorizer-issued.event';
+import { TokenComponentUpdatedData } from './events/token-component-updated.event';
 import { DomainEventTypes, isRawPushType, type DomainEventType } from './routing-keys';
 
 /** What an event type's envelope must look like. */
@@ -43,6 +44,7 @@ export const DOMAIN_EVENT_SPECS: Readonly<Record<DomainEventType, EventSpec>> = 
     dataClass: TokenAuthorizerInvalidData,
     authorizer: 'required',
   },
+  [DomainEventTypes.TokenComponentUpdated]: { dataClass: TokenComponentUpdatedData, authorizer: 'absent' },
   [DomainEventTypes.ReleaseCommitted]: { dataClass: ReleaseCommittedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseAuditSubmitted]: { dataClass: ReleaseAuditSubmittedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseAuditSucceeded]: { dataClass: ReleaseAuditSucceededData, authorizer: 'required' },

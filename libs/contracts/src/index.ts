@@ -8,6 +8,7 @@ export * from './events/authorization-updated.event';
 export * from './events/authorization-unauthorized.event';
 export * from './events/token-authorizer-issued.event';
 export * from './events/token-authorizer-invalid.event';
+export * from './events/token-component-updated.event';
 export * from './events/release.events';
 export * from './events/raw-push.event';
 export * from './rpc/token-rpc';

@@ -13,6 +13,7 @@ export const DomainEventTypes = {
   AuthorizationUnauthorized: 'authorization.unauthorized',
   TokenAuthorizerIssued: 'token.authorizer.issued',
   TokenAuthorizerInvalid: 'token.authorizer.invalid',
+  TokenComponentUpdated: 'token.component.updated',
   ReleaseCommitted: 'release.committed',
   ReleaseAuditSubmitted: 'release.audit.submitted',
   ReleaseAuditSucceeded: 'release.audit.succeeded',

@@ -17,6 +17,7 @@ export {
 export { ConsumeEvent, type ConsumeEventOptions } from './consume-event.decorator';
 export { PublishError, NonRetryableError } from './messaging.errors';
 export { Inbox, InboxMigration1763800000000, INBOX_TABLE, type InboxResult } from './inbox';
+export { TransactionalOutbox, OutboxMigration1764000000001, OUTBOX_TABLE } from './outbox';
 export { attemptOf, originalRoutingKey } from './delivery.util';
 export { AmqpRpcServer, RPC_DEADLINE_HEADER } from './rpc/amqp-rpc.server';
 export { AmqpRpcClient, type RpcRequestOptions } from './rpc/amqp-rpc.client';

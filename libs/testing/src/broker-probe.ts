@@ -128,3 +128,28 @@ export async function parkEvents(
     await connection.close();
   }
 }
+
+/**
+ * Publishes an envelope to the events exchange the way wxop's publisher does (persistent,
+ * confirmed, routing key = type), as ingress or any other publisher would put it there.
+ */
+export async function publishTestEvent(
+  envelope: EventEnvelope,
+  options: { namespace?: string; url?: string } = {},
+): Promise<void> {
+  const connection = await connect(options.url ?? testEnv.rabbitUrl);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const exchange = (options.namespace ?? '') + EVENTS_EXCHANGE;
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    channel.publish(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: envelope.id,
+      type: envelope.type,
+    });
+    await channel.waitForConfirms();
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,6 +1,13 @@
 export { testEnv, uniqueRunId, waitUntil, sleep } from './test-env';
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database';
-export { BrokerProbe, deleteBrokerObjects, drainQueue, parkEvents, type ProbedMessage } from './broker-probe';
+export {
+  BrokerProbe,
+  deleteBrokerObjects,
+  drainQueue,
+  parkEvents,
+  publishTestEvent,
+  type ProbedMessage,
+} from './broker-probe';
 export { brokerControl } from './broker-control';
 export { startNestContext } from './start-app';
 export { startWechatSimProcess, type SimProcess } from './wechat-sim-process';

@@ -1,16 +1,49 @@
 /**
  * Request/reply between our services and the token service: PUBLIC CONTRACT inside wxop.
- * DO NOT RENAME a pattern; add new ones instead.
+ * DO NOT RENAME a pattern; add new ones instead. Credentials travel only in replies to these
+ * requests, never in events.
  */
 export const TokenRpcPatterns = {
   /** The verification keys of a component app, for ingress. */
   GetComponentKeys: 'token.component-keys.get',
+  /** Creates or updates a component app (admin-api). Answers ComponentSummary. */
+  UpsertComponent: 'token.component.upsert',
+  /** A component app's state without its secrets (admin-api). Answers ComponentSummary. */
+  GetComponent: 'token.component.get',
+  /** The component access token. Answers AccessTokenReply. */
+  GetComponentAccessToken: 'token.component-access-token.get',
+  /** A new pre-auth code for an authorization link (authorizer). Answers PreAuthCodeReply. */
+  CreatePreAuthCode: 'token.pre-auth-code.create',
+  /** Exchanges an auth code, idempotently by code (authorizer's landing page). Answers AuthCodeExchangeReply. */
+  ExchangeAuthCode: 'token.auth-code.exchange',
+  /** Hands over a refresh token found by a full sync (authorizer). Answers AuthorizerCredentialSummary. */
+  ImportRefreshToken: 'token.authorizer.import',
+  /** An authorizer access token. Answers AccessTokenReply. */
+  GetAuthorizerAccessToken: 'token.authorizer-access-token.get',
+  /** Reports a token WeChat rejected; refreshes only if it is still the current one. Answers AccessTokenReply. */
+  InvalidateAuthorizerAccessToken: 'token.authorizer-access-token.invalidate',
+  /** Credential state of one authorizer, no token (admin-api). Answers AuthorizerCredentialSummary. */
+  GetAuthorizerCredentials: 'token.authorizer.get',
+  /** Revokes an authorizer's credentials (idempotent), e.g. after `unauthorized`. Answers AuthorizerCredentialSummary. */
+  RevokeAuthorizer: 'token.authorizer.revoke',
 } as const;
 
-/** Error codes the token service answers with (RpcRemoteError.code). */
+/** Error codes the token service answers with (RpcRemoteError.code, and `error` of the HTTP token API). */
 export const TokenRpcErrorCodes = {
   ComponentNotFound: 'COMPONENT_NOT_FOUND',
+  AuthorizerNotFound: 'AUTHORIZER_NOT_FOUND',
+  /** The authorizer revoked the authorization or its refresh token died (details.errcode). */
+  AuthorizerNotAuthorized: 'AUTHORIZER_NOT_AUTHORIZED',
+  /** No ticket yet, WeChat failing, or a refresh in progress elsewhere: try again later. */
+  TokenUnavailable: 'TOKEN_UNAVAILABLE',
+  /** WeChat refused the request (details.errcode), e.g. an invalid or expired auth code (61009/61010). */
+  WechatRejected: 'WECHAT_REJECTED',
+  /** WeChat did not answer (timeout, connection, 5xx) a proxied call. */
+  WechatUnreachable: 'WECHAT_UNREACHABLE',
+  InvalidRequest: 'INVALID_REQUEST',
 } as const;
+
+export type TokenRpcErrorCode = (typeof TokenRpcErrorCodes)[keyof typeof TokenRpcErrorCodes];
 
 export interface GetComponentKeysRequest {
   componentAppid: string;
@@ -23,4 +56,81 @@ export interface ComponentKeys {
   token: string;
   /** 消息加解密Key */
   encodingAESKey: string;
+}
+
+export interface UpsertComponentRequest {
+  componentAppid: string;
+  /** AppSecret; required when creating, omitted to keep the stored one. */
+  secret?: string;
+  /** 消息校验Token; required when creating. */
+  token?: string;
+  /** 消息加解密Key (43 characters); required when creating. */
+  encodingAESKey?: string;
+}
+
+export interface ComponentRef {
+  componentAppid: string;
+}
+
+/** A component app as operators see it: never its secret, token or keys. */
+export interface ComponentSummary {
+  componentAppid: string;
+  /** ISO-8601, absent before the first ticket. */
+  ticketReceivedAt?: string;
+  /** ISO-8601 expiry of the current component access token, absent when there is none. */
+  accessTokenExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuthorizerRef {
+  componentAppid: string;
+  authorizerAppid: string;
+}
+
+export interface InvalidateAccessTokenRequest extends AuthorizerRef {
+  /** The token WeChat rejected (40001 / 40014 / 42001). */
+  accessToken: string;
+}
+
+export interface AccessTokenReply {
+  accessToken: string;
+  /** ISO-8601 */
+  expiresAt: string;
+}
+
+export interface PreAuthCodeReply {
+  preAuthCode: string;
+  expiresAt: string;
+}
+
+export interface ExchangeAuthCodeRequest {
+  componentAppid: string;
+  authCode: string;
+}
+
+export interface AuthCodeExchangeReply {
+  authorizerAppid: string;
+  /** Permission-set ids the merchant granted. */
+  funcInfo: number[];
+  /** False when this code had been exchanged before (the same result, no WeChat call). */
+  firstExchange: boolean;
+}
+
+export interface ImportRefreshTokenRequest extends AuthorizerRef {
+  refreshToken: string;
+  funcInfo?: number[];
+}
+
+export type AuthorizerCredentialStatus = 'active' | 'invalid' | 'revoked';
+
+/** An authorizer's credential state, never a token. */
+export interface AuthorizerCredentialSummary extends AuthorizerRef {
+  status: AuthorizerCredentialStatus;
+  funcInfo: number[];
+  /** WeChat's errcode that made it invalid (61023, 61003), when status is `invalid`. */
+  invalidErrcode?: number;
+  accessTokenExpiresAt?: string;
+  lastRefreshedAt?: string;
+  statusChangedAt: string;
 }

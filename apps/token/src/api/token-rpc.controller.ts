@@ -1,0 +1,119 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  TokenRpcPatterns,
+  type AccessTokenReply,
+  type AuthCodeExchangeReply,
+  type AuthorizerCredentialSummary,
+  type AuthorizerRef,
+  type ComponentKeys,
+  type ComponentRef,
+  type ComponentSummary,
+  type ExchangeAuthCodeRequest,
+  type ImportRefreshTokenRequest,
+  type InvalidateAccessTokenRequest,
+  type PreAuthCodeReply,
+  type UpsertComponentRequest,
+} from '@wxop/contracts';
+
+import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { ComponentTokensService } from '../components/component-tokens.service';
+import { ComponentsService } from '../components/components.service';
+import { PreAuthCodesService } from '../components/pre-auth-codes.service';
+import { TokenError } from '../shared/token.errors';
+
+/** Answers a TokenError as the RPC error with the same code (RpcRemoteError on the caller's side). */
+async function rpc<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof TokenError ? error.toRpcError() : error;
+  }
+}
+
+/** The token service's RPC (libs/contracts TokenRpcPatterns) for admin-api, authorizer and ingress. */
+@Controller()
+export class TokenRpcController {
+  constructor(
+    private readonly components: ComponentsService,
+    private readonly componentTokens: ComponentTokensService,
+    private readonly preAuthCodes: PreAuthCodesService,
+    private readonly authorizerTokens: AuthorizerTokensService,
+  ) {}
+
+  @MessagePattern(TokenRpcPatterns.GetComponentKeys)
+  componentKeys(@Payload() request: ComponentRef): Promise<ComponentKeys> {
+    return rpc(() => this.components.keys(String(request?.componentAppid)));
+  }
+
+  @MessagePattern(TokenRpcPatterns.UpsertComponent)
+  upsertComponent(@Payload() request: UpsertComponentRequest): Promise<ComponentSummary> {
+    return rpc(() => this.components.upsert(request ?? ({} as UpsertComponentRequest)));
+  }
+
+  @MessagePattern(TokenRpcPatterns.GetComponent)
+  component(@Payload() request: ComponentRef): Promise<ComponentSummary> {
+    return rpc(() => this.components.summary(String(request?.componentAppid)));
+  }
+
+  @MessagePattern(TokenRpcPatterns.GetComponentAccessToken)
+  componentAccessToken(@Payload() request: ComponentRef): Promise<AccessTokenReply> {
+    return rpc(() => this.componentTokens.accessToken(String(request?.componentAppid)));
+  }
+
+  @MessagePattern(TokenRpcPatterns.CreatePreAuthCode)
+  preAuthCode(@Payload() request: ComponentRef): Promise<PreAuthCodeReply> {
+    return rpc(() => this.preAuthCodes.create(String(request?.componentAppid)));
+  }
+
+  @MessagePattern(TokenRpcPatterns.ExchangeAuthCode)
+  exchange(@Payload() request: ExchangeAuthCodeRequest): Promise<AuthCodeExchangeReply> {
+    return rpc(() =>
+      this.authorizerTokens.exchangeAuthCode(String(request?.componentAppid), request?.authCode),
+    );
+  }
+
+  @MessagePattern(TokenRpcPatterns.ImportRefreshToken)
+  importRefreshToken(@Payload() request: ImportRefreshTokenRequest): Promise<AuthorizerCredentialSummary> {
+    return rpc(() =>
+      this.authorizerTokens.importRefreshToken(
+        String(request?.componentAppid),
+        String(request?.authorizerAppid),
+        request?.refreshToken,
+        Array.isArray(request?.funcInfo) ? request.funcInfo.filter(Number.isInteger) : undefined,
+      ),
+    );
+  }
+
+  @MessagePattern(TokenRpcPatterns.GetAuthorizerAccessToken)
+  authorizerAccessToken(@Payload() request: AuthorizerRef): Promise<AccessTokenReply> {
+    return rpc(() =>
+      this.authorizerTokens.accessToken(String(request?.componentAppid), String(request?.authorizerAppid)),
+    );
+  }
+
+  @MessagePattern(TokenRpcPatterns.InvalidateAuthorizerAccessToken)
+  invalidate(@Payload() request: InvalidateAccessTokenRequest): Promise<AccessTokenReply> {
+    return rpc(() =>
+      this.authorizerTokens.invalidate(
+        String(request?.componentAppid),
+        String(request?.authorizerAppid),
+        String(request?.accessToken),
+      ),
+    );
+  }
+
+  @MessagePattern(TokenRpcPatterns.GetAuthorizerCredentials)
+  authorizer(@Payload() request: AuthorizerRef): Promise<AuthorizerCredentialSummary> {
+    return rpc(() =>
+      this.authorizerTokens.summary(String(request?.componentAppid), String(request?.authorizerAppid)),
+    );
+  }
+
+  @MessagePattern(TokenRpcPatterns.RevokeAuthorizer)
+  revoke(@Payload() request: AuthorizerRef): Promise<AuthorizerCredentialSummary> {
+    return rpc(() =>
+      this.authorizerTokens.revoke(String(request?.componentAppid), String(request?.authorizerAppid)),
+    );
+  }
+}

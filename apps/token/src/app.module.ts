@@ -1,0 +1,119 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import {
+  ConfigModule,
+  DatabaseConfig,
+  LogConfig,
+  RabbitMqConfig,
+  SecretsConfig,
+  WechatEndpointsConfig,
+  loadConfig,
+} from '@wxop/config';
+import { DatabaseModule } from '@wxop/database';
+import { EventPublisher, MessagingModule, TransactionalOutbox } from '@wxop/messaging';
+import { ObservabilityModule } from '@wxop/observability';
+import { SecretBox } from '@wxop/secrets';
+import { WechatApiClient } from '@wxop/wechat-api';
+import { DataSource } from 'typeorm';
+
+import { ApiKeyGuard } from './api/api-key.guard';
+import { ProxyService } from './api/proxy.service';
+import { TokenApiController } from './api/token-api.controller';
+import { TokenErrorFilter } from './api/token-error.filter';
+import { TokenRpcController } from './api/token-rpc.controller';
+import { AuthCodeRepository } from './authorizers/auth-code.repository';
+import { AuthorizerTokensService } from './authorizers/authorizer-tokens.service';
+import { AuthorizerRepository } from './authorizers/authorizer.repository';
+import { RefreshSchedulerService } from './authorizers/refresh-scheduler.service';
+import { ComponentTokensService } from './components/component-tokens.service';
+import { ComponentRepository } from './components/component.repository';
+import { ComponentsService } from './components/components.service';
+import { PreAuthCodesService } from './components/pre-auth-codes.service';
+import { TokenConfig } from './config/token.config';
+import { TOKEN_MIGRATIONS } from './database/migrations';
+import { ComponentPushesConsumer } from './pushes/component-pushes.consumer';
+import { REPLICA_ID, newReplicaId } from './shared/replica-id';
+
+export interface TokenModuleOptions {
+  env?: Record<string, string | undefined>;
+  /** Broker namespace (integration tests). */
+  namespace?: string;
+  /** Names this instance in leases; tests start several replicas in one process. */
+  replicaId?: string;
+}
+
+@Module({})
+export class TokenModule {
+  static forRoot(options: TokenModuleOptions = {}): DynamicModule {
+    const { log } = loadConfig({ log: LogConfig }, options.env);
+    return {
+      module: TokenModule,
+      imports: [
+        ConfigModule.forRoot({
+          schemas: [
+            TokenConfig,
+            DatabaseConfig,
+            RabbitMqConfig,
+            LogConfig,
+            SecretsConfig,
+            WechatEndpointsConfig,
+          ],
+          env: options.env,
+        }),
+        ObservabilityModule.forRoot({ serviceName: 'token', level: log.LOG_LEVEL }),
+        MessagingModule.forRootAsync({
+          inject: [RabbitMqConfig],
+          useFactory: (rabbit: RabbitMqConfig) => ({
+            url: rabbit.RABBITMQ_URL,
+            serviceName: 'token',
+            prefetch: rabbit.RABBITMQ_PREFETCH,
+            confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
+            rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
+            namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
+          }),
+        }),
+        DatabaseModule.forRoot({ defaultName: 'wxop_token', migrations: TOKEN_MIGRATIONS }),
+        ScheduleModule.forRoot(),
+      ],
+      controllers: [TokenApiController, TokenRpcController],
+      providers: [
+        { provide: REPLICA_ID, useValue: options.replicaId ?? newReplicaId() },
+        {
+          provide: SecretBox,
+          inject: [SecretsConfig],
+          useFactory: (secrets: SecretsConfig) =>
+            SecretBox.fromConfig(secrets.SECRETS_KEYS, secrets.SECRETS_CURRENT_KEY_ID),
+        },
+        {
+          provide: WechatApiClient,
+          inject: [WechatEndpointsConfig, TokenConfig],
+          useFactory: (endpoints: WechatEndpointsConfig, token: TokenConfig) =>
+            new WechatApiClient({
+              baseUrl: endpoints.WECHAT_API_BASE_URL,
+              timeoutMs: token.TOKEN_WECHAT_TIMEOUT_MS,
+              maxSockets: Math.max(64, token.TOKEN_REFRESH_CONCURRENCY * 2),
+            }),
+        },
+        {
+          provide: TransactionalOutbox,
+          inject: [DataSource, EventPublisher],
+          useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
+            new TransactionalOutbox(dataSource, publisher),
+        },
+        ComponentRepository,
+        ComponentsService,
+        ComponentTokensService,
+        PreAuthCodesService,
+        AuthCodeRepository,
+        AuthorizerRepository,
+        AuthorizerTokensService,
+        RefreshSchedulerService,
+        ComponentPushesConsumer,
+        ProxyService,
+        ApiKeyGuard,
+        { provide: APP_FILTER, useClass: TokenErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,337 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthorizerCredentialStatus } from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** An authorizer's credentials, decrypted. */
+export interface AuthorizerRecord {
+  componentAppid: string;
+  authorizerAppid: string;
+  status: AuthorizerCredentialStatus;
+  funcInfo: number[];
+  refreshToken?: string;
+  accessToken?: string;
+  accessTokenExpiresAt?: Date;
+  refreshDueAt?: Date;
+  invalidErrcode?: number;
+  lastRefreshedAt?: Date;
+  failures: number;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  statusChangedAt: Date;
+  /** The database's clock when the row was read. */
+  now: Date;
+}
+
+/** A due authorizer claimed by one replica for one refresh. */
+export interface ClaimedAuthorizer {
+  componentAppid: string;
+  authorizerAppid: string;
+  refreshToken: string;
+  /** The replica whose expired lease this claim replaced, if any (a takeover). */
+  previousOwner?: string;
+}
+
+export interface IssuedCredentials {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  /** Seconds from now when the next refresh is due. */
+  refreshInSeconds: number;
+}
+
+interface AuthorizerRow {
+  component_appid: string;
+  authorizer_appid: string;
+  status: AuthorizerCredentialStatus;
+  func_info: string;
+  refresh_token: string | null;
+  access_token: string | null;
+  access_token_expires_at: Date | null;
+  refresh_due_at: Date | null;
+  invalid_errcode: number | null;
+  last_refreshed_at: Date | null;
+  failures: number;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  status_changed_at: Date;
+  db_now: Date;
+}
+
+const NOW = 'UTC_TIMESTAMP(3)';
+type Executor = Pick<EntityManager, 'query'>;
+
+/** The only code touching `token_authorizers`. Tokens are sealed per authorizer and column. */
+@Injectable()
+export class AuthorizerRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+  ) {}
+
+  async find(componentAppid: string, authorizerAppid: string): Promise<AuthorizerRecord | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT *, ${NOW} AS db_now FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ?`,
+      [componentAppid, authorizerAppid],
+    )) as AuthorizerRow[];
+    return row ? this.toRecord(row) : undefined;
+  }
+
+  /**
+   * Stores credentials fresh from WeChat (auth code exchange): active again whatever it was,
+   * any lease dropped. Returns whether the authorizer was not active before.
+   */
+  async storeExchanged(
+    executor: Executor,
+    componentAppid: string,
+    authorizerAppid: string,
+    funcInfo: number[],
+    credentials: IssuedCredentials,
+  ): Promise<void> {
+    await executor.query(
+      `INSERT INTO token_authorizers
+         (component_appid, authorizer_appid, status, func_info, refresh_token, access_token,
+          access_token_expires_at, refresh_due_at, last_refreshed_at, status_changed_at, created_at, updated_at)
+       VALUES (?, ?, 'active', ?, ?, ?, ${NOW} + INTERVAL ? SECOND, ${NOW} + INTERVAL ? SECOND, ${NOW}, ${NOW}, ${NOW}, ${NOW})
+       ON DUPLICATE KEY UPDATE
+         status_changed_at = IF(status = 'active', status_changed_at, ${NOW}),
+         status = 'active', func_info = VALUES(func_info), refresh_token = VALUES(refresh_token),
+         access_token = VALUES(access_token), access_token_expires_at = VALUES(access_token_expires_at),
+         refresh_due_at = VALUES(refresh_due_at), last_refreshed_at = ${NOW}, invalid_errcode = NULL,
+         failures = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ${NOW}`,
+      [
+        componentAppid,
+        authorizerAppid,
+        JSON.stringify(funcInfo),
+        this.seal(componentAppid, authorizerAppid, 'refresh_token', credentials.refreshToken),
+        this.seal(componentAppid, authorizerAppid, 'access_token', credentials.accessToken),
+        credentials.expiresIn,
+        credentials.refreshInSeconds,
+      ],
+    );
+  }
+
+  /**
+   * A refresh token found by a full sync. A new or inactive authorizer becomes active with its
+   * first refresh due now; an active one only takes the token if it differs. Returns what happened.
+   */
+  async importRefreshToken(
+    executor: Executor,
+    componentAppid: string,
+    authorizerAppid: string,
+    refreshToken: string,
+    funcInfo: number[] | undefined,
+  ): Promise<'created' | 'reactivated' | 'updated' | 'unchanged'> {
+    const [row] = (await executor.query(
+      `SELECT status, refresh_token FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
+      [componentAppid, authorizerAppid],
+    )) as Pick<AuthorizerRow, 'status' | 'refresh_token'>[];
+    const sealed = this.seal(componentAppid, authorizerAppid, 'refresh_token', refreshToken);
+    if (!row) {
+      await executor.query(
+        `INSERT INTO token_authorizers
+           (component_appid, authorizer_appid, status, func_info, refresh_token, refresh_due_at,
+            status_changed_at, created_at, updated_at)
+         VALUES (?, ?, 'active', ?, ?, ${NOW}, ${NOW}, ${NOW}, ${NOW})`,
+        [componentAppid, authorizerAppid, JSON.stringify(funcInfo ?? []), sealed],
+      );
+      return 'created';
+    }
+    const current = row.refresh_token
+      ? this.open(componentAppid, authorizerAppid, 'refresh_token', row.refresh_token)
+      : undefined;
+    if (row.status === 'active' && current === refreshToken) return 'unchanged';
+    await executor.query(
+      `UPDATE token_authorizers SET refresh_token = ?, func_info = COALESCE(?, func_info),
+         status_changed_at = IF(status = 'active', status_changed_at, ${NOW}),
+         refresh_due_at = IF(status = 'active', refresh_due_at, ${NOW}),
+         status = 'active', invalid_errcode = NULL, failures = 0, updated_at = ${NOW}
+       WHERE component_appid = ? AND authorizer_appid = ?`,
+      [sealed, funcInfo ? JSON.stringify(funcInfo) : null, componentAppid, authorizerAppid],
+    );
+    return row.status === 'active' ? 'updated' : 'reactivated';
+  }
+
+  /**
+   * Claims up to `limit` due authorizers for this replica: rows another replica is claiming right
+   * now are skipped (SKIP LOCKED), rows under a live lease are not due for us, and an expired
+   * lease (a crashed replica) is taken over. Two statements in one short transaction.
+   */
+  async claimDue(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedAuthorizer[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT component_appid, authorizer_appid, refresh_token, lease_owner FROM token_authorizers
+         WHERE status = 'active' AND refresh_due_at <= ${NOW} AND (lease_until IS NULL OR lease_until < ${NOW})
+         ORDER BY refresh_due_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [limit],
+      )) as Pick<AuthorizerRow, 'component_appid' | 'authorizer_appid' | 'refresh_token' | 'lease_owner'>[];
+      if (rows.length === 0) return [];
+      await manager.query(
+        `UPDATE token_authorizers SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND
+         WHERE (component_appid, authorizer_appid) IN (?)`,
+        [owner, leaseSeconds, rows.map((row) => [row.component_appid, row.authorizer_appid])],
+      );
+      return rows
+        .filter((row) => row.refresh_token)
+        .map((row) => ({
+          componentAppid: row.component_appid,
+          authorizerAppid: row.authorizer_appid,
+          refreshToken: this.open(
+            row.component_appid,
+            row.authorizer_appid,
+            'refresh_token',
+            row.refresh_token!,
+          ),
+          previousOwner: row.lease_owner && row.lease_owner !== owner ? row.lease_owner : undefined,
+        }));
+    });
+  }
+
+  /** Takes one authorizer's lease for a forced refresh; false when another replica holds a live one. */
+  async tryLease(
+    componentAppid: string,
+    authorizerAppid: string,
+    owner: string,
+    seconds: number,
+  ): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE token_authorizers SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND
+       WHERE component_appid = ? AND authorizer_appid = ? AND status = 'active'
+         AND (lease_until IS NULL OR lease_until < ${NOW} OR lease_owner = ?)`,
+      [owner, seconds, componentAppid, authorizerAppid, owner],
+    )) as { affectedRows: number };
+    return outcome.affectedRows > 0;
+  }
+
+  /** Stores a refresh's result under the lease (fenced); always keeps the refresh token WeChat returned. */
+  async completeRefresh(
+    componentAppid: string,
+    authorizerAppid: string,
+    owner: string,
+    credentials: IssuedCredentials,
+  ): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE token_authorizers SET access_token = ?, refresh_token = ?,
+         access_token_expires_at = ${NOW} + INTERVAL ? SECOND, refresh_due_at = ${NOW} + INTERVAL ? SECOND,
+         last_refreshed_at = ${NOW}, failures = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL,
+         updated_at = ${NOW}
+       WHERE component_appid = ? AND authorizer_appid = ? AND lease_owner = ? AND status = 'active'`,
+      [
+        this.seal(componentAppid, authorizerAppid, 'access_token', credentials.accessToken),
+        this.seal(componentAppid, authorizerAppid, 'refresh_token', credentials.refreshToken),
+        credentials.expiresIn,
+        credentials.refreshInSeconds,
+        componentAppid,
+        authorizerAppid,
+        owner,
+      ],
+    )) as { affectedRows: number };
+    return outcome.affectedRows > 0;
+  }
+
+  async releaseLease(componentAppid: string, authorizerAppid: string, owner: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE token_authorizers SET lease_owner = NULL, lease_until = NULL
+       WHERE component_appid = ? AND authorizer_appid = ? AND lease_owner = ?`,
+      [componentAppid, authorizerAppid, owner],
+    );
+  }
+
+  /** A failed refresh: released, due again after `retryInSeconds`, the current token kept while it lives. */
+  async failRefresh(
+    componentAppid: string,
+    authorizerAppid: string,
+    owner: string,
+    error: string,
+    retryInSeconds: number,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE token_authorizers SET failures = failures + 1, last_error = ?,
+         refresh_due_at = ${NOW} + INTERVAL ? SECOND, lease_owner = NULL, lease_until = NULL, updated_at = ${NOW}
+       WHERE component_appid = ? AND authorizer_appid = ? AND lease_owner = ?`,
+      [error.slice(0, 255), retryInSeconds, componentAppid, authorizerAppid, owner],
+    );
+  }
+
+  /**
+   * Ends an active authorizer's credentials: `invalid` (WeChat refused the refresh token) or
+   * `revoked` (unauthorized). Tokens are erased. True only for the call that changed the status,
+   * so the event it announces is recorded once.
+   */
+  async deactivate(
+    executor: Executor,
+    componentAppid: string,
+    authorizerAppid: string,
+    status: 'invalid' | 'revoked',
+    errcode?: number,
+  ): Promise<boolean> {
+    const outcome = (await executor.query(
+      `UPDATE token_authorizers SET status = ?, invalid_errcode = ?, access_token = NULL, refresh_token = NULL,
+         access_token_expires_at = NULL, refresh_due_at = NULL, lease_owner = NULL, lease_until = NULL,
+         status_changed_at = ${NOW}, updated_at = ${NOW}
+       WHERE component_appid = ? AND authorizer_appid = ? AND status = 'active'`,
+      [status, errcode ?? null, componentAppid, authorizerAppid],
+    )) as { affectedRows: number };
+    return outcome.affectedRows > 0;
+  }
+
+  /** Marks a revoked authorizer that was never known (unauthorized before we held anything): kept for history. */
+  async recordRevokedUnknown(
+    executor: Executor,
+    componentAppid: string,
+    authorizerAppid: string,
+  ): Promise<void> {
+    await executor.query(
+      `INSERT IGNORE INTO token_authorizers
+         (component_appid, authorizer_appid, status, status_changed_at, created_at, updated_at)
+       VALUES (?, ?, 'revoked', ${NOW}, ${NOW}, ${NOW})`,
+      [componentAppid, authorizerAppid],
+    );
+  }
+
+  /** Smallest remaining lifetime of an active token, and counts by status, for metrics. */
+  async stats(): Promise<{ minRemainingSeconds?: number; byStatus: Record<string, number> }> {
+    const rows = (await this.dataSource.query(
+      `SELECT status, COUNT(*) AS n,
+              MIN(TIMESTAMPDIFF(MICROSECOND, ${NOW}, access_token_expires_at)) AS min_remaining
+       FROM token_authorizers GROUP BY status`,
+    )) as { status: string; n: string | number; min_remaining: string | number | null }[];
+    const byStatus: Record<string, number> = {};
+    let minRemainingSeconds: number | undefined;
+    for (const row of rows) {
+      byStatus[row.status] = Number(row.n);
+      if (row.status === 'active' && row.min_remaining !== null)
+        minRemainingSeconds = Number(row.min_remaining) / 1e6;
+    }
+    return { minRemainingSeconds, byStatus };
+  }
+
+  private seal(componentAppid: string, authorizerAppid: string, column: string, value: string): string {
+    return this.box.encrypt(value, `token_authorizers:${componentAppid}:${authorizerAppid}:${column}`);
+  }
+
+  private open(componentAppid: string, authorizerAppid: string, column: string, value: string): string {
+    return this.box.decrypt(value, `token_authorizers:${componentAppid}:${authorizerAppid}:${column}`);
+  }
+
+  private toRecord(row: AuthorizerRow): AuthorizerRecord {
+    const { component_appid: c, authorizer_appid: a } = row;
+    return {
+      componentAppid: c,
+      authorizerAppid: a,
+      status: row.status,
+      funcInfo: JSON.parse(row.func_info) as number[],
+      refreshToken: row.refresh_token ? this.open(c, a, 'refresh_token', row.refresh_token) : undefined,
+      accessToken: row.access_token ? this.open(c, a, 'access_token', row.access_token) : undefined,
+      accessTokenExpiresAt: row.access_token_expires_at ?? undefined,
+      refreshDueAt: row.refresh_due_at ?? undefined,
+      invalidErrcode: row.invalid_errcode ?? undefined,
+      lastRefreshedAt: row.last_refreshed_at ?? undefined,
+      failures: row.failures,
+      leaseOwner: row.lease_owner ?? undefined,
+      leaseUntil: row.lease_until ?? undefined,
+      statusChangedAt: row.status_changed_at,
+      now: row.db_now,
+    };
+  }
+}

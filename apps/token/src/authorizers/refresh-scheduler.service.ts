@@ -1,0 +1,137 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { TransactionalOutbox } from '@wxop/messaging';
+import { MetricsService } from '@wxop/observability';
+
+import { ComponentTokensService } from '../components/component-tokens.service';
+import { ComponentRepository } from '../components/component.repository';
+import { TokenConfig } from '../config/token.config';
+import { REPLICA_ID } from '../shared/replica-id';
+import { AuthorizerTokensService } from './authorizer-tokens.service';
+import { AuthorizerRepository, type ClaimedAuthorizer } from './authorizer.repository';
+
+const INTERVAL_NAME = 'token-refresh';
+const STATS_EVERY_MS = 10_000;
+
+/**
+ * Every TOKEN_REFRESH_INTERVAL_MS, on every replica: component tokens and tickets, then the due
+ * authorizers. Authorizers are claimed in batches (SKIP LOCKED + lease, so each is refreshed by one
+ * replica) and refreshed with at most TOKEN_REFRESH_CONCURRENCY calls in flight; claiming goes on
+ * while batches come back full, so a backlog drains at the concurrency's pace.
+ */
+@Injectable()
+export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RefreshSchedulerService.name);
+  private running?: Promise<void>;
+  private stopping = false;
+  private lastStatsAt = 0;
+  private readonly takeovers;
+  private readonly minRemaining;
+  private readonly authorizersByStatus;
+  private readonly outboxDepth;
+
+  constructor(
+    private readonly scheduler: SchedulerRegistry,
+    private readonly config: TokenConfig,
+    private readonly components: ComponentRepository,
+    private readonly componentTokens: ComponentTokensService,
+    private readonly authorizers: AuthorizerRepository,
+    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly outbox: TransactionalOutbox,
+    @Inject(REPLICA_ID) private readonly replicaId: string,
+    metrics: MetricsService,
+  ) {
+    this.takeovers = metrics.counter(
+      'wxop_token_lease_takeovers_total',
+      'Expired leases of other replicas taken over',
+      ['kind'],
+    );
+    this.minRemaining = metrics.gauge(
+      'wxop_token_authorizer_token_min_remaining_seconds',
+      'Smallest remaining lifetime of an active authorizer access token',
+    );
+    this.authorizersByStatus = metrics.gauge('wxop_token_authorizers', 'Authorizers by credential status', [
+      'status',
+    ]);
+    this.outboxDepth = metrics.gauge('wxop_token_outbox_depth', 'Events recorded but not yet published');
+  }
+
+  onApplicationBootstrap(): void {
+    const timer = setInterval(() => void this.tick(), this.config.TOKEN_REFRESH_INTERVAL_MS);
+    this.scheduler.addInterval(INTERVAL_NAME, timer);
+    void this.tick();
+  }
+
+  /** Stops claiming; refreshes in flight finish (their leases would lapse anyway). */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    await this.running;
+  }
+
+  /** One pass; a pass still running makes this a no-op. Resolves when the pass ends. */
+  tick(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      for (const componentAppid of await this.components.listAppids()) {
+        await this.componentTokens.maintain(componentAppid);
+      }
+      await this.refreshDueAuthorizers();
+      await this.outbox.relay();
+      if (Date.now() - this.lastStatsAt > STATS_EVERY_MS) await this.updateStats();
+    } catch (error) {
+      this.logger.warn({
+        msg: 'refresh pass failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** Claims and refreshes until nothing is due, keeping the configured number of refreshes in flight. */
+  private async refreshDueAuthorizers(): Promise<void> {
+    const { TOKEN_REFRESH_CONCURRENCY: concurrency, TOKEN_REFRESH_BATCH_SIZE: batchSize } = this.config;
+    const queue: ClaimedAuthorizer[] = [];
+    const inFlight = new Set<Promise<unknown>>();
+    let exhausted = false;
+    for (;;) {
+      if (!exhausted && !this.stopping && queue.length < concurrency) {
+        const claimed = await this.authorizers.claimDue(
+          this.replicaId,
+          batchSize,
+          this.config.TOKEN_LEASE_SECONDS,
+        );
+        if (claimed.length < batchSize) exhausted = true;
+        for (const entry of claimed) if (entry.previousOwner) this.takeovers.inc({ kind: 'authorizer' });
+        queue.push(...claimed);
+      }
+      while (inFlight.size < concurrency && queue.length > 0) {
+        const refresh = this.authorizerTokens
+          .refreshClaimed(queue.shift()!)
+          .finally(() => inFlight.delete(refresh));
+        inFlight.add(refresh);
+      }
+      if (inFlight.size === 0) return;
+      await Promise.race(inFlight);
+    }
+  }
+
+  private async updateStats(): Promise<void> {
+    this.lastStatsAt = Date.now();
+    const stats = await this.authorizers.stats();
+    if (stats.minRemainingSeconds !== undefined) this.minRemaining.set(stats.minRemainingSeconds);
+    for (const status of ['active', 'invalid', 'revoked']) {
+      this.authorizersByStatus.set({ status }, stats.byStatus[status] ?? 0);
+    }
+    this.outboxDepth.set((await this.outbox.stats()).depth);
+  }
+}

@@ -1,0 +1,263 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AccessTokenReply } from '@wxop/contracts';
+import { MetricsService } from '@wxop/observability';
+import { WechatApiClient, WechatApiError } from '@wxop/wechat-api';
+
+import { TokenConfig } from '../config/token.config';
+import { refreshInSeconds } from '../shared/refresh-timing.util';
+import { REPLICA_ID } from '../shared/replica-id';
+import { TokenError } from '../shared/token.errors';
+import { sleep, SingleFlight } from '../shared/single-flight.util';
+import { ComponentRepository, type ComponentRecord } from './component.repository';
+
+const TICKET_ERRCODES = new Set([61005, 61006]);
+
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+  readUntil: number;
+}
+
+/**
+ * The component's ticket and its component_access_token (wechat-protocol.md §2.1, §3.1, §7): the
+ * newest ticket kept, the token refreshed ahead of expiry by exactly one replica at a time (a lease
+ * in MySQL), reads served from memory with the database as truth, a stale ticket answered with a
+ * rate-limited api_start_push_ticket.
+ */
+@Injectable()
+export class ComponentTokensService {
+  private readonly logger = new Logger(ComponentTokensService.name);
+  private readonly cache = new Map<string, CachedToken>();
+  private readonly refreshes = new SingleFlight<AccessTokenReply>();
+  private readonly refreshCounter;
+  private readonly takeovers;
+  private readonly startPushes;
+  private readonly ticketAge;
+  private readonly remaining;
+
+  constructor(
+    private readonly components: ComponentRepository,
+    private readonly wechat: WechatApiClient,
+    private readonly config: TokenConfig,
+    @Inject(REPLICA_ID) private readonly replicaId: string,
+    metrics: MetricsService,
+  ) {
+    this.refreshCounter = metrics.counter(
+      'wxop_token_refreshes_total',
+      'Token refreshes by kind, result and errcode',
+      ['kind', 'result', 'errcode'],
+    );
+    this.takeovers = metrics.counter(
+      'wxop_token_lease_takeovers_total',
+      'Expired leases of other replicas taken over',
+      ['kind'],
+    );
+    this.startPushes = metrics.counter(
+      'wxop_token_start_push_ticket_total',
+      'api_start_push_ticket calls after the ticket went stale',
+      ['component', 'result'],
+    );
+    this.ticketAge = metrics.gauge(
+      'wxop_token_ticket_age_seconds',
+      'Age of the newest component_verify_ticket',
+      ['component'],
+    );
+    this.remaining = metrics.gauge(
+      'wxop_token_component_token_remaining_seconds',
+      'Remaining lifetime of the component access token',
+      ['component'],
+    );
+  }
+
+  /** The current component access token; refreshes inline when there is none (first ticket, invalidated). */
+  async accessToken(componentAppid: string): Promise<AccessTokenReply> {
+    const now = Date.now();
+    const cached = this.cache.get(componentAppid);
+    if (
+      cached &&
+      cached.readUntil > now &&
+      cached.expiresAt - this.config.TOKEN_MIN_HANDOUT_SECONDS * 1000 > now
+    ) {
+      return { accessToken: cached.accessToken, expiresAt: new Date(cached.expiresAt).toISOString() };
+    }
+    const record = await this.components.find(componentAppid);
+    if (!record) throw TokenError.componentNotFound(componentAppid);
+    const usable = this.usableToken(record);
+    if (usable) return usable;
+    return this.refresh(componentAppid);
+  }
+
+  /** Stores a pushed ticket (older ones ignored); gets the first token at once when there is none. */
+  async onTicket(componentAppid: string, ticket: string, createTime: number): Promise<void> {
+    const stored = await this.components.storeTicket(componentAppid, ticket, createTime);
+    if (!stored) {
+      const known = await this.components.find(componentAppid);
+      if (!known) throw TokenError.componentNotFound(componentAppid);
+      return;
+    }
+    const record = await this.components.find(componentAppid);
+    if (record && !this.usableToken(record)) await this.refresh(componentAppid).catch(() => undefined);
+  }
+
+  /**
+   * The scheduler's pass over one component: refresh the token when due, ask WeChat to resume
+   * ticket pushes when none came for TOKEN_TICKET_STALE_SECONDS, update the gauges.
+   */
+  async maintain(componentAppid: string): Promise<void> {
+    const record = await this.components.find(componentAppid);
+    if (!record) return;
+    const now = record.now.getTime();
+    if (record.ticketReceivedAt) {
+      this.ticketAge.set({ component: componentAppid }, (now - record.ticketReceivedAt.getTime()) / 1000);
+    }
+    if (record.accessTokenExpiresAt) {
+      this.remaining.set({ component: componentAppid }, (record.accessTokenExpiresAt.getTime() - now) / 1000);
+    }
+    const due = !record.accessToken || !record.refreshDueAt || record.refreshDueAt.getTime() <= now;
+    if (record.ticket && due) await this.refresh(componentAppid).catch(() => undefined);
+
+    const lastTicketOrCreation = Math.max(
+      record.ticketReceivedAt?.getTime() ?? 0,
+      record.createdAt.getTime(),
+    );
+    if (now - lastTicketOrCreation > this.config.TOKEN_TICKET_STALE_SECONDS * 1000) {
+      await this.requestTicketPush(record);
+    }
+  }
+
+  /** Compare-and-set after WeChat rejected `failedToken` (40001/42001): refreshed only if it is still current. */
+  async invalidate(componentAppid: string, failedToken: string): Promise<AccessTokenReply> {
+    this.cache.delete(componentAppid);
+    await this.components.dropAccessTokenIf(componentAppid, failedToken);
+    return this.accessToken(componentAppid);
+  }
+
+  /** One refresh per component per process at a time; across replicas the lease decides. */
+  private refresh(componentAppid: string): Promise<AccessTokenReply> {
+    return this.refreshes.run(componentAppid, () => this.refreshUnderLease(componentAppid));
+  }
+
+  private async refreshUnderLease(componentAppid: string): Promise<AccessTokenReply> {
+    const previous = await this.components.tryLease(
+      componentAppid,
+      this.replicaId,
+      this.config.TOKEN_LEASE_SECONDS,
+    );
+    if (previous === undefined) return this.awaitOtherReplica(componentAppid);
+    if (previous) this.takeovers.inc({ kind: 'component' });
+    // Read under the lease: another replica may have refreshed between our read and our lease.
+    const record = await this.components.find(componentAppid);
+    if (!record) throw TokenError.componentNotFound(componentAppid);
+    const due = !record.refreshDueAt || record.refreshDueAt.getTime() <= record.now.getTime();
+    const usable = this.usableToken(record);
+    if (usable && !due) {
+      await this.components.releaseLease(componentAppid, this.replicaId);
+      return usable;
+    }
+    if (!record.ticket) {
+      await this.components.releaseLease(componentAppid, this.replicaId);
+      throw TokenError.unavailable(
+        `no component_verify_ticket received yet for ${componentAppid}: WeChat pushes one every 10 minutes to the 授权事件接收URL`,
+      );
+    }
+    try {
+      const issued = await this.wechat.componentToken({
+        componentAppid,
+        componentSecret: record.secret,
+        ticket: record.ticket,
+      });
+      const stored = await this.components.storeAccessToken(componentAppid, this.replicaId, {
+        accessToken: issued.accessToken,
+        expiresIn: issued.expiresIn,
+        refreshInSeconds: refreshInSeconds(
+          issued.expiresIn,
+          this.config.TOKEN_REFRESH_LEAD_SECONDS,
+          this.config.TOKEN_REFRESH_SPREAD_SECONDS,
+        ),
+      });
+      this.refreshCounter.inc({ kind: 'component', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
+      if (!stored) return this.accessToken(componentAppid);
+      const expiresAt = Date.now() + issued.expiresIn * 1000;
+      this.remember(componentAppid, issued.accessToken, expiresAt);
+      this.logger.log({ msg: 'component token refreshed', componentAppid, expiresIn: issued.expiresIn });
+      return { accessToken: issued.accessToken, expiresAt: new Date(expiresAt).toISOString() };
+    } catch (error) {
+      const errcode = error instanceof WechatApiError ? error.errcode : undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.refreshCounter.inc({
+        kind: 'component',
+        result: 'error',
+        errcode: String(errcode ?? 'transport'),
+      });
+      await this.components.releaseLease(componentAppid, this.replicaId, reason).catch(() => undefined);
+      this.logger.warn({ msg: 'component token refresh failed', componentAppid, errcode, error: reason });
+      if (errcode !== undefined && TICKET_ERRCODES.has(errcode)) await this.requestTicketPush(record);
+      // The token still in the database stays usable until it expires.
+      const still = this.usableToken(record);
+      if (still) return still;
+      throw TokenError.unavailable(
+        `the component token of ${componentAppid} cannot be obtained now: ${reason}`,
+      );
+    }
+  }
+
+  /** Another replica holds the lease: wait for its result (a few seconds at most) instead of calling WeChat too. */
+  private async awaitOtherReplica(componentAppid: string): Promise<AccessTokenReply> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      await sleep(100);
+      const record = await this.components.find(componentAppid);
+      const usable = record && this.usableToken(record);
+      if (usable && !record.leaseOwner) return usable;
+      if (record && !record.leaseOwner) break;
+    }
+    const record = await this.components.find(componentAppid);
+    const usable = record && this.usableToken(record);
+    if (usable) return usable;
+    throw TokenError.unavailable(`the component token of ${componentAppid} is being refreshed, try again`);
+  }
+
+  private async requestTicketPush(record: ComponentRecord): Promise<void> {
+    const { componentAppid } = record;
+    const claimed = await this.components.claimStartPush(
+      componentAppid,
+      this.config.TOKEN_START_PUSH_INTERVAL_SECONDS,
+    );
+    if (!claimed) return;
+    try {
+      await this.wechat.startPushTicket({ componentAppid, componentSecret: record.secret });
+      this.startPushes.inc({ component: componentAppid, result: 'ok' });
+      this.logger.warn({
+        msg: 'no recent component_verify_ticket: asked WeChat to resume pushing (api_start_push_ticket)',
+        componentAppid,
+        ticketReceivedAt: record.ticketReceivedAt?.toISOString() ?? null,
+      });
+    } catch (error) {
+      this.startPushes.inc({ component: componentAppid, result: 'error' });
+      this.logger.error({
+        msg: 'api_start_push_ticket failed',
+        componentAppid,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** The stored token if it has enough life left to hand out (and caches it). */
+  private usableToken(record: ComponentRecord): AccessTokenReply | undefined {
+    if (!record.accessToken || !record.accessTokenExpiresAt) return undefined;
+    // Expiry in local time: the database's clock decides what is due, ours only what a cached copy is worth.
+    const remainingMs = record.accessTokenExpiresAt.getTime() - record.now.getTime();
+    if (remainingMs <= this.config.TOKEN_MIN_HANDOUT_SECONDS * 1000) return undefined;
+    const expiresAt = Date.now() + remainingMs;
+    this.remember(record.componentAppid, record.accessToken, expiresAt);
+    return { accessToken: record.accessToken, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  private remember(componentAppid: string, accessToken: string, expiresAt: number): void {
+    this.cache.set(componentAppid, {
+      accessToken,
+      expiresAt,
+      readUntil: Date.now() + this.config.TOKEN_READ_CACHE_MS,
+    });
+  }
+}
