@@ -55,7 +55,7 @@ export class TransactionalOutbox {
     let published = 0;
     try {
       for (;;) {
-        const batch = await this.dataSource.transaction(async (manager) => {
+        const batch = await this.dataSource.transaction('READ COMMITTED', async (manager) => {
           const rows = (await manager.query(
             `SELECT id, payload FROM ${OUTBOX_TABLE} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
             [BATCH],

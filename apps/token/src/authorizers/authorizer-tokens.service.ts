@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { inTransaction } from '@wxop/database';
 import {
   APPID_PATTERN,
   DomainEventTypes,
@@ -143,7 +144,7 @@ export class AuthorizerTokensService {
       );
     }
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
       const result = await this.authorizers.importRefreshToken(
         manager,
         componentAppid,
@@ -175,7 +176,7 @@ export class AuthorizerTokensService {
   /** Ends the credentials after `unauthorized` (idempotent; kept as history, not deleted). */
   async revoke(componentAppid: string, authorizerAppid: string): Promise<AuthorizerCredentialSummary> {
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const changed = await this.authorizers.deactivate(manager, componentAppid, authorizerAppid, 'revoked');
       if (!changed) await this.authorizers.recordRevokedUnknown(manager, componentAppid, authorizerAppid);
     });
@@ -236,8 +237,9 @@ export class AuthorizerTokensService {
     codeHash: string,
   ): Promise<AuthCodeExchangeReply> {
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
-    const outcome = await this.dataSource
-      .transaction(async (manager) => {
+    const outcome = await inTransaction(
+      this.dataSource,
+      async (manager) => {
         const earlier = await this.authCodes.lock(manager, componentAppid, codeHash);
         if (earlier.authorizerAppid) {
           return {
@@ -284,12 +286,14 @@ export class AuthorizerTokensService {
           Date.now() + info.expiresIn * 1000,
         );
         return { authorizerAppid: info.authorizerAppid, funcInfo: info.funcInfo, firstExchange: true };
-      })
-      .catch((error: unknown) => {
-        if (error instanceof TokenError) throw error;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw TokenError.unavailable(`the auth code cannot be exchanged now: ${reason}`);
-      });
+      },
+      // The code may be consumed by WeChat already: never call api_query_auth again on a rollback.
+      { retryDeadlocks: false },
+    ).catch((error: unknown) => {
+      if (error instanceof TokenError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw TokenError.unavailable(`the auth code cannot be exchanged now: ${reason}`);
+    });
     if ('errcode' in outcome) {
       throw new TokenError(
         TokenRpcErrorCodes.WechatRejected,
@@ -379,7 +383,7 @@ export class AuthorizerTokensService {
     const errcode = error instanceof WechatApiError ? error.errcode : undefined;
     const reason = error instanceof Error ? error.message : String(error);
     if (errcode !== undefined && AUTHORIZATION_LOST_CODES.has(errcode)) {
-      const changed = await this.dataSource.transaction(async (manager) => {
+      const changed = await inTransaction(this.dataSource, async (manager) => {
         const ended = await this.authorizers.deactivate(
           manager,
           componentAppid,

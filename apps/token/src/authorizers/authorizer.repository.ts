@@ -1,3 +1,4 @@
+import { inTransaction } from '@wxop/database';
 import { Injectable } from '@nestjs/common';
 import type { AuthorizerCredentialStatus } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
@@ -158,7 +159,7 @@ export class AuthorizerRepository {
    * lease (a crashed replica) is taken over. Two statements in one short transaction.
    */
   async claimDue(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedAuthorizer[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const rows = (await manager.query(
         `SELECT component_appid, authorizer_appid, refresh_token, lease_owner FROM token_authorizers
          WHERE status = 'active' AND refresh_due_at <= ${NOW} AND (lease_until IS NULL OR lease_until < ${NOW})

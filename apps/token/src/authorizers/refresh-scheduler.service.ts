@@ -14,22 +14,25 @@ import { ComponentRepository } from '../components/component.repository';
 import { TokenConfig } from '../config/token.config';
 import { REPLICA_ID } from '../shared/replica-id';
 import { AuthorizerTokensService } from './authorizer-tokens.service';
-import { AuthorizerRepository, type ClaimedAuthorizer } from './authorizer.repository';
+import { AuthorizerRepository } from './authorizer.repository';
 
 const INTERVAL_NAME = 'token-refresh';
 const STATS_EVERY_MS = 10_000;
 
 /**
  * Every TOKEN_REFRESH_INTERVAL_MS, on every replica: component tokens and tickets, then the due
- * authorizers. Authorizers are claimed in batches (SKIP LOCKED + lease, so each is refreshed by one
- * replica) and refreshed with at most TOKEN_REFRESH_CONCURRENCY calls in flight; claiming goes on
- * while batches come back full, so a backlog drains at the concurrency's pace.
+ * authorizers, then the outbox. Authorizers are claimed in batches (SKIP LOCKED + lease, so each is
+ * refreshed by one replica at a time) and refreshed with at most TOKEN_REFRESH_CONCURRENCY calls in
+ * flight per replica.
  */
 @Injectable()
 export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RefreshSchedulerService.name);
   private running?: Promise<void>;
   private stopping = false;
+  private pumping = false;
+  private pumpAgain = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
   private lastStatsAt = 0;
   private readonly takeovers;
   private readonly minRemaining;
@@ -73,6 +76,7 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
     this.stopping = true;
     if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
     await this.running;
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** One pass; a pass still running makes this a no-op. Resolves when the pass ends. */
@@ -86,7 +90,7 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
       for (const componentAppid of await this.components.listAppids()) {
         await this.componentTokens.maintain(componentAppid);
       }
-      await this.refreshDueAuthorizers();
+      await this.pump();
       await this.outbox.relay();
       if (Date.now() - this.lastStatsAt > STATS_EVERY_MS) await this.updateStats();
     } catch (error) {
@@ -97,31 +101,51 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
     }
   }
 
-  /** Claims and refreshes until nothing is due, keeping the configured number of refreshes in flight. */
-  private async refreshDueAuthorizers(): Promise<void> {
+  /**
+   * Claims only what it can start at once (so a lease covers real work, not time in a local queue)
+   * and never waits for a slow refresh before claiming more: each completion that leaves half the
+   * slots free pulls the next batch. A backlog therefore drains at the configured concurrency.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        await this.claimAndStart();
+      } while (this.pumpAgain && !this.stopping);
+    } catch (error) {
+      this.logger.warn({
+        msg: 'claiming due authorizers failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async claimAndStart(): Promise<void> {
     const { TOKEN_REFRESH_CONCURRENCY: concurrency, TOKEN_REFRESH_BATCH_SIZE: batchSize } = this.config;
-    const queue: ClaimedAuthorizer[] = [];
-    const inFlight = new Set<Promise<unknown>>();
-    let exhausted = false;
-    for (;;) {
-      if (!exhausted && !this.stopping && queue.length < concurrency) {
-        const claimed = await this.authorizers.claimDue(
-          this.replicaId,
-          batchSize,
-          this.config.TOKEN_LEASE_SECONDS,
-        );
-        if (claimed.length < batchSize) exhausted = true;
-        for (const entry of claimed) if (entry.previousOwner) this.takeovers.inc({ kind: 'authorizer' });
-        queue.push(...claimed);
+    while (!this.stopping) {
+      const wanted = Math.min(batchSize, concurrency - this.inFlight.size);
+      if (wanted <= 0) return;
+      const claimed = await this.authorizers.claimDue(
+        this.replicaId,
+        wanted,
+        this.config.TOKEN_LEASE_SECONDS,
+      );
+      for (const entry of claimed) {
+        if (entry.previousOwner) this.takeovers.inc({ kind: 'authorizer' });
+        const refresh: Promise<unknown> = this.authorizerTokens.refreshClaimed(entry).finally(() => {
+          this.inFlight.delete(refresh);
+          if (this.inFlight.size <= concurrency / 2 && !this.stopping) void this.pump();
+        });
+        this.inFlight.add(refresh);
       }
-      while (inFlight.size < concurrency && queue.length > 0) {
-        const refresh = this.authorizerTokens
-          .refreshClaimed(queue.shift()!)
-          .finally(() => inFlight.delete(refresh));
-        inFlight.add(refresh);
-      }
-      if (inFlight.size === 0) return;
-      await Promise.race(inFlight);
+      if (claimed.length < wanted) return;
     }
   }
 

@@ -1,3 +1,4 @@
+import { inTransaction } from '@wxop/database';
 import { Injectable } from '@nestjs/common';
 import { SecretBox } from '@wxop/secrets';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -107,7 +108,7 @@ export class ComponentRepository {
    * Returns the previous holder when an expired lease was taken over, '' when it was free, undefined when refused.
    */
   async tryLease(componentAppid: string, owner: string, seconds: number): Promise<string | undefined> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const [row] = (await manager.query(
         `SELECT lease_owner, lease_until < ${NOW} AS expired FROM token_components WHERE component_appid = ? FOR UPDATE`,
         [componentAppid],
@@ -154,7 +155,7 @@ export class ComponentRepository {
 
   /** Compare-and-set: forgets the token only if it is still the one that failed; true when it did. */
   async dropAccessTokenIf(componentAppid: string, failedToken: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const [row] = (await manager.query(
         'SELECT access_token FROM token_components WHERE component_appid = ? FOR UPDATE',
         [componentAppid],

@@ -1,3 +1,4 @@
+import { inTransaction } from '@wxop/database';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   APPID_PATTERN,
@@ -99,7 +100,7 @@ export class ComponentsService implements OnApplicationBootstrap {
     const keysChanged =
       !existing || existing.messageToken !== messageToken || existing.encodingAESKey !== encodingAESKey;
     if (keysChanged || existing?.secret !== secret) {
-      await this.dataSource.transaction(async (manager) => {
+      await inTransaction(this.dataSource, async (manager) => {
         await this.components.upsertKeys(manager, componentAppid, {
           secret: secret!,
           messageToken: messageToken!,
