@@ -11,6 +11,7 @@ import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { IngressErrorFilter } from './pushes/ingress-error.filter';
 import { PushController } from './pushes/push.controller';
+import { PushRequestHandler } from './pushes/push-request.handler';
 import { PushService } from './pushes/push.service';
 
 export interface IngressModuleOptions {
@@ -50,6 +51,7 @@ export class IngressModule {
         OutboxRepository,
         OutboxRelayService,
         PushService,
+        PushRequestHandler,
         { provide: APP_FILTER, useClass: IngressErrorFilter },
       ],
     };

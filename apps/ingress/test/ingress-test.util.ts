@@ -60,6 +60,7 @@ export interface PushOptions {
   signWith?: WechatCrypto;
   encryptWith?: WechatCrypto;
   query?: Record<string, string>;
+  headers?: Record<string, string>;
 }
 
 /** Builds a push exactly as WeChat does and POSTs it. */
@@ -84,7 +85,11 @@ export async function push(
     signature: crypto.signature(timestamp, nonce),
     ...options.query,
   });
-  return fetch(`${url}${path}?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+  return fetch(`${url}${path}?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml', ...options.headers },
+    body,
+  });
 }
 
 export const ticketXml = (ticket: string, createTime = Math.floor(Date.now() / 1000)) =>

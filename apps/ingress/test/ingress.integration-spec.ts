@@ -260,6 +260,33 @@ describe('ingress on the real broker and database', () => {
     });
   });
 
+  describe('push URLs over HTTP', () => {
+    it("answers with the caller's x-correlation-id, accepted or refused", async () => {
+      const accepted = await push(ingress.url, events, ticketXml('ticket@@@correlated'), {
+        headers: { 'x-correlation-id': 'caller-1' },
+      });
+      expect(accepted.status).toBe(200);
+      expect(accepted.headers.get('x-correlation-id')).toBe('caller-1');
+      const refused = await fetch(`${ingress.url}${events}?timestamp=1&nonce=2`, {
+        method: 'POST',
+        body: '<xml/>',
+        headers: { 'x-correlation-id': 'caller-2' },
+      });
+      expect(refused.headers.get('x-correlation-id')).toBe('caller-2');
+      expect(await refused.json()).toMatchObject({ error: 'MISSING_SIGNATURE', correlationId: 'caller-2' });
+      await probe.waitFor(1);
+    });
+
+    it('takes only the exact push URLs (no trailing slash, other case or method)', async () => {
+      const xml = ticketXml('ticket@@@elsewhere');
+      expect((await push(ingress.url, `${events}/`, xml)).status).toBe(404);
+      expect((await push(ingress.url, events.replace('events', 'EVENTS'), xml)).status).toBe(404);
+      expect((await fetch(`${ingress.url}${events}`, { method: 'PUT', body: '<xml/>' })).status).toBe(404);
+      await sleep(100);
+      expect(probe.messages).toHaveLength(0);
+    });
+  });
+
   describe('全网发布 release check (test accounts only)', () => {
     it('replies TESTCOMPONENT_MSG_TYPE_TEXT_callback, encrypted, and still publishes the message', async () => {
       const response = await push(

@@ -3,34 +3,45 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { IngressError } from './ingress.errors';
 
-/** Every refusal as `{ error, message, correlationId }` with the contract's status. */
+/** The answer to a refused or failed request: status and `{ error, message, correlationId }`. */
+export interface Refusal {
+  status: number;
+  body: { error: string; message: string; correlationId: string };
+}
+
+const logger = new Logger('IngressErrorFilter');
+
+/**
+ * Maps anything thrown while handling a request to its answer, with the contract's status for
+ * an IngressError; an unexpected error is logged (with its stack) and answers 500.
+ */
+export function refusalOf(exception: unknown, correlationId: string): Refusal {
+  if (exception instanceof IngressError) {
+    return {
+      status: exception.status,
+      body: { error: exception.code, message: exception.message, correlationId },
+    };
+  }
+  if (exception instanceof HttpException) {
+    return {
+      status: exception.getStatus(),
+      body: { error: exception.name, message: exception.message, correlationId },
+    };
+  }
+  logger.error({
+    msg: 'unexpected error',
+    error: exception instanceof Error ? exception.stack : String(exception),
+  });
+  return { status: 500, body: { error: 'INTERNAL', message: 'internal error', correlationId } };
+}
+
+/** Every refusal of a Nest route as `{ error, message, correlationId }` with the contract's status. */
 @Catch()
 export class IngressErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger(IngressErrorFilter.name);
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    let status = 500;
-    let error = 'INTERNAL';
-    let message = 'internal error';
-    if (exception instanceof IngressError) {
-      status = exception.status;
-      error = exception.code;
-      message = exception.message;
-    } else if (exception instanceof HttpException) {
-      status = exception.getStatus();
-      error = exception.name;
-      message = exception.message;
-    } else {
-      this.logger.error({
-        msg: 'unexpected error',
-        error: exception instanceof Error ? exception.stack : String(exception),
-      });
-    }
-    void reply
-      .status(status)
-      .type('application/json; charset=utf-8')
-      .send({ error, message, correlationId: request.id });
+    const { status, body } = refusalOf(exception, request.id);
+    void reply.status(status).type('application/json; charset=utf-8').send(body);
   }
 }

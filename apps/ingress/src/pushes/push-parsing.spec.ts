@@ -2,7 +2,7 @@ import { rawPushId } from '@wxop/contracts';
 
 import { IngressError, IngressErrorCode, INGRESS_ERROR_STATUS } from './ingress.errors';
 import { envelopeOf, pushTypeOf } from './push-envelope.util';
-import { parsePushXml } from './push-xml.parser';
+import { parseAnyXml, parseFlatXml, parsePushXml } from './push-xml.parser';
 
 function expectIngressError(fn: () => unknown, code: IngressErrorCode): void {
   try {
@@ -53,8 +53,102 @@ describe(parsePushXml.name, () => {
     expectIngressError(() => parsePushXml(xml, 'outer'), IngressErrorCode.MalformedXml);
   });
 
+  it('accepts a user message whose text mentions a DOCTYPE or ENTITY (inside CDATA it is text, not markup)', () => {
+    const xml =
+      '<xml><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[<!DOCTYPE html><!ENTITY x "y">]]></Content>' +
+      '<Other><![CDATA[a]]></Other></xml>';
+    expect(parsePushXml(xml, 'inner')).toEqual({
+      MsgType: 'text',
+      Content: '<!DOCTYPE html><!ENTITY x "y">',
+      Other: 'a',
+    });
+    // …while a declaration outside the CDATA is still refused.
+    expectIngressError(
+      () => parsePushXml(`<!DOCTYPE x [<!ENTITY e "z">]>${xml}`, 'inner'),
+      IngressErrorCode.MalformedXml,
+    );
+  });
+
   it('does not expand predefined entities outside CDATA', () => {
     expect(parsePushXml('<xml><a>x &amp; y</a></xml>', 'inner')).toEqual({ a: 'x &amp; y' });
+  });
+});
+
+describe(parseFlatXml.name, () => {
+  it('reads the flat shape of pushes: CDATA, text, empty values, whitespace between fields', () => {
+    expect(
+      parseFlatXml(
+        '<xml>\n <ToUserName><![CDATA[gh_1]]></ToUserName>\t<CreateTime>1413192760</CreateTime><Empty></Empty>' +
+          '<Content><![CDATA[ <a>&amp; ]]]></Content></xml>\n',
+      ),
+    ).toEqual({ ToUserName: 'gh_1', CreateTime: '1413192760', Empty: '', Content: ' <a>&amp; ]' });
+  });
+
+  it.each([
+    ['nesting', '<xml><info><name>n</name></info></xml>'],
+    ['a repeated name', '<xml><a>1</a><a>2</a></xml>'],
+    ['attributes', '<xml><a x="1">1</a></xml>'],
+    ['an entity in text', '<xml><a>x &amp; y</a></xml>'],
+    ['a carriage return (normalised by XML parsers)', '<xml><a><![CDATA[x\r\ny]]></a></xml>'],
+    ['a declaration', '<?xml version="1.0"?><xml><a>1</a></xml>'],
+    ['text beside the fields', '<xml>x<a>1</a></xml>'],
+    ['mismatched tags', '<xml><a>1</b></xml>'],
+    ['an unclosed document', '<xml><a>1</a>'],
+    ['an empty <xml>', '<xml></xml>'],
+  ])('leaves %s to the general path', (_name, xml) => {
+    expect(parseFlatXml(xml)).toBeUndefined();
+  });
+
+  it('gives exactly what validate + parse give, or leaves the document to them (10,000 random documents)', () => {
+    // Fragments that keep documents in the flat shape, and rarer ones that break it in many
+    // ways (well-formed or not); seeded for repeatability.
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 48271) % 2147483647; // Park–Miller: exact in doubles
+      return seed % n;
+    };
+    const pick = <T>(usual: T[], rare: T[]) =>
+      random(8) === 0 ? rare[random(rare.length)]! : usual[random(usual.length)]!;
+    const name = () =>
+      pick(
+        ['a', 'B_1', 'xml', 'Content'],
+        ['__proto__', 'constructor', 'prototype', 'toString', 'a-b', '1a'],
+      );
+    const text = () =>
+      pick(
+        ['', ' ', '\n', 'x', '中文', '>', ']', '\u0001', '#text'],
+        ['&', '&amp;', '<', ']]>', '\r', '<!--c-->'],
+      );
+    const value = () => (random(2) === 0 ? `<![CDATA[${text()}${text()}]]>` : `${text()}${text()}`);
+    const child = () => {
+      const open = name();
+      const close = random(20) === 0 ? name() : open;
+      return random(30) === 0 ? `<${open}/>` : `<${open}>${value()}</${close}>`;
+    };
+    let flat = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const children = Array.from(
+        { length: random(4) },
+        () => `${pick(['', ' ', '\n'], ['x', '\r'])}${child()}`,
+      );
+      const xml = `${pick(['<xml>'], [' <xml>', '<XML>', '<?xml version="1.0"?><xml>'])}${children.join('')}${pick(['</xml>', '</xml>\n'], ['', '</xml>x', '</xml><a/>'])}`;
+      const outcome = (parse: () => unknown) => {
+        try {
+          return parse();
+        } catch (error) {
+          return error instanceof IngressError ? error.code : error;
+        }
+      };
+      const fast = parseFlatXml(xml);
+      if (fast) flat++;
+      expect({ xml, result: outcome(() => parsePushXml(xml, 'inner')) }).toEqual({
+        xml,
+        result: outcome(() => parseAnyXml(xml, 'inner')),
+      });
+    }
+    // The comparison means something only if both paths were taken often.
+    expect(flat).toBeGreaterThan(1000);
+    expect(flat).toBeLessThan(9000);
   });
 });
 
