@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, DatabaseConfig, LogConfig, RabbitMqConfig, loadConfig } from '@wxop/config';
+import { DatabaseModule } from '@wxop/database';
 import { MessagingModule } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
 
 import { ComponentKeysService } from './components/component-keys.service';
 import { IngressConfig } from './config/ingress.config';
-import { DatabaseModule } from './database/database.module';
+import { INGRESS_MIGRATIONS } from './database/migrations';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { IngressErrorFilter } from './pushes/ingress-error.filter';
@@ -43,7 +44,7 @@ export class IngressModule {
             namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
           }),
         }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ defaultName: 'wxop_ingress', migrations: INGRESS_MIGRATIONS }),
       ],
       controllers: [PushController],
       providers: [

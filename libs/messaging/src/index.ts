@@ -15,6 +15,7 @@ export {
   type DeadLetterReason,
 } from './event-consumers';
 export { ConsumeEvent, type ConsumeEventOptions } from './consume-event.decorator';
+export { EventBroadcasts } from './event-broadcasts';
 export { PublishError, NonRetryableError } from './messaging.errors';
 export { Inbox, InboxMigration1763800000000, INBOX_TABLE, type InboxResult } from './inbox';
 export { TransactionalOutbox, OutboxMigration1764000000001, OUTBOX_TABLE } from './outbox';

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 
 import { AmqpConnection } from './amqp-connection';
+import { EventBroadcasts } from './event-broadcasts';
 import { EventConsumers } from './event-consumers';
 import { EventPublisher } from './event-publisher';
 import { AmqpRpcClient } from './rpc/amqp-rpc.client';
@@ -13,13 +14,14 @@ import { AmqpRpcClient } from './rpc/amqp-rpc.client';
 export class MessagingLifecycle implements OnModuleDestroy, OnApplicationShutdown {
   constructor(
     private readonly consumers: EventConsumers,
+    private readonly broadcasts: EventBroadcasts,
     private readonly publisher: EventPublisher,
     private readonly rpcClient: AmqpRpcClient,
     private readonly connection: AmqpConnection,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
-    await this.consumers.stop();
+    await Promise.all([this.consumers.stop(), this.broadcasts.close()]);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 
 import { AmqpConnection } from './amqp-connection';
 import { BrokerHealth } from './broker-health';
+import { EventBroadcasts } from './event-broadcasts';
 import { EventConsumers } from './event-consumers';
 import { EventPublisher } from './event-publisher';
 import { MessagingLifecycle } from './messaging.lifecycle';
@@ -53,6 +54,7 @@ export class MessagingModule {
         },
         EventPublisher,
         EventConsumers,
+        EventBroadcasts,
         AmqpRpcClient,
         AmqpRpcServer,
         BrokerHealth,
@@ -63,6 +65,7 @@ export class MessagingModule {
         AmqpConnection,
         EventPublisher,
         EventConsumers,
+        EventBroadcasts,
         AmqpRpcClient,
         AmqpRpcServer,
       ],

@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
+  DomainEventTypes,
   TokenRpcErrorCodes,
   TokenRpcPatterns,
   type ComponentKeys,
   type GetComponentKeysRequest,
 } from '@wxop/contracts';
-import { AmqpRpcClient, RpcRemoteError, RpcUnavailableError } from '@wxop/messaging';
+import { AmqpRpcClient, EventBroadcasts, RpcRemoteError, RpcUnavailableError } from '@wxop/messaging';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 
 import { IngressConfig } from '../config/ingress.config';
@@ -22,10 +23,11 @@ const UNKNOWN_CACHE_MS = 5000;
 /**
  * The WXBizMsgCrypt of each component: the bootstrap variables for a single platform, else
  * the token service (RPC `token.component-keys.get`), cached for INGRESS_KEYS_CACHE_SECONDS.
- * An unknown component is a 404; an unreachable token service a 503 (WeChat retries).
+ * An unknown component is a 404; an unreachable token service a 503 (WeChat retries). Every replica
+ * drops a component's cached keys when the token service announces `token.component.updated`.
  */
 @Injectable()
-export class ComponentKeysService {
+export class ComponentKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ComponentKeysService.name);
   private readonly cache = new Map<string, CacheEntry>();
   private readonly bootstrap?: WechatCrypto;
@@ -33,6 +35,7 @@ export class ComponentKeysService {
   constructor(
     private readonly config: IngressConfig,
     private readonly rpc: AmqpRpcClient,
+    private readonly broadcasts: EventBroadcasts,
   ) {
     const {
       WECHAT_COMPONENT_APPID: appid,
@@ -40,6 +43,17 @@ export class ComponentKeysService {
       WECHAT_COMPONENT_ENCODING_AES_KEY: key,
     } = config;
     if (appid && token && key) this.bootstrap = new WechatCrypto({ appid, token, encodingAESKey: key });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.broadcasts.subscribe([DomainEventTypes.TokenComponentUpdated], (event) => {
+      if (this.cache.delete(event.componentAppid)) {
+        this.logger.log({
+          msg: 'component keys changed: cached keys dropped',
+          componentAppid: event.componentAppid,
+        });
+      }
+    });
   }
 
   async cryptoFor(componentAppid: string): Promise<WechatCrypto> {
