@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { createDatabase, startReplica, tokenEnv, type Replica, type SimPlatform } from './token-test.util';
+import { API_KEY, createDatabase, tokenEnv, type SimPlatform } from './token-test.util';
 
 const COMPONENT = 'wx3333333333333333';
 
@@ -39,7 +39,15 @@ describe('wechat-sim → ingress → token (end to end)', () => {
   let tokenDatabase: TestDatabase;
   let ingressDatabase: TestDatabase;
   let ingress: ChildProcess;
-  let token: Replica;
+  let token: ChildProcess;
+  let tokenUrl: string;
+  /** Everything the token service logged (at debug level), to check no credential is ever in it. */
+  let tokenLogs = '';
+  const credentials: string[] = [];
+  const tokenGet = async <T>(path: string) => {
+    const response = await fetch(`${tokenUrl}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    return { status: response.status, body: (await response.json()) as T };
+  };
   let probe: BrokerProbe;
   let platform: SimPlatform;
 
@@ -56,14 +64,36 @@ describe('wechat-sim → ingress → token (end to end)', () => {
       authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
       messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
     });
-    token = await startReplica('e2e', namespace, {
-      ...tokenEnv(sim, tokenDatabase),
-      WECHAT_COMPONENT_APPID: platform.appid,
-      WECHAT_COMPONENT_SECRET: platform.secret,
-      WECHAT_COMPONENT_TOKEN: platform.token,
-      WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
-      TOKEN_READ_CACHE_MS: '500',
+    const tokenPort = await freePort();
+    tokenUrl = `http://127.0.0.1:${tokenPort}`;
+    token = spawn(process.execPath, ['scripts/run-ts.cjs', 'apps/token/src/main.ts'], {
+      cwd: join(__dirname, '..', '..', '..'),
+      env: {
+        ...process.env,
+        ...tokenEnv(sim, tokenDatabase),
+        LOG_LEVEL: 'debug',
+        RABBITMQ_NAMESPACE: namespace,
+        TOKEN_HTTP_HOST: '127.0.0.1',
+        TOKEN_HTTP_PORT: String(tokenPort),
+        WECHAT_COMPONENT_APPID: platform.appid,
+        WECHAT_COMPONENT_SECRET: platform.secret,
+        WECHAT_COMPONENT_TOKEN: platform.token,
+        WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
+        TOKEN_READ_CACHE_MS: '500',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
+    token.stdout!.on('data', (chunk: Buffer) => (tokenLogs += chunk.toString('utf8')));
+    credentials.push(platform.secret, platform.token, platform.encodingAESKey);
+    await waitUntil(
+      () =>
+        fetch(`${tokenUrl}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      30_000,
+      'token',
+    );
     ingress = spawn(process.execPath, ['scripts/run-ts.cjs', 'apps/ingress/src/main.ts'], {
       cwd: join(__dirname, '..', '..', '..'),
       env: {
@@ -97,7 +127,12 @@ describe('wechat-sim → ingress → token (end to end)', () => {
       ingress.kill('SIGTERM');
       await new Promise((resolve) => ingress.once('exit', resolve));
     }
-    await token?.close();
+    for (const child of [token]) {
+      if (child && child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    }
     await probe?.close();
     await sim?.stop();
     await tokenDatabase?.drop();
@@ -120,10 +155,13 @@ describe('wechat-sim → ingress → token (end to end)', () => {
     );
     expect(delivery).toMatchObject({ delivered: true });
     await waitUntil(
-      async () => (await token.get(`/v1/components/${platform.appid}/access-token`)).status === 200,
+      async () => (await tokenGet(`/v1/components/${platform.appid}/access-token`)).status === 200,
       10_000,
       'the component token',
     );
+    const { body } = await tokenGet<{ accessToken: string }>(`/v1/components/${platform.appid}/access-token`);
+    const { currentTicket } = await sim.control<SimPlatform>('GET', `/platforms/${platform.appid}`);
+    credentials.push(body.accessToken, currentTicket!);
   });
 
   it("a merchant's authorization becomes working credentials and one token.authorizer.issued; revocation ends them", async () => {
@@ -146,8 +184,9 @@ describe('wechat-sim → ingress → token (end to end)', () => {
     });
 
     const path = `/v1/components/${platform.appid}/authorizers/${authorizerAppid}/access-token`;
-    const { status, body } = await token.get<{ accessToken: string }>(path);
+    const { status, body } = await tokenGet<{ accessToken: string }>(path);
     expect(status).toBe(200);
+    credentials.push(body.accessToken);
     const sent = await fetch(`${sim.url}/cgi-bin/message/custom/send?access_token=${body.accessToken}`, {
       method: 'POST',
       body: JSON.stringify({ touser: 'o_user', msgtype: 'text', text: { content: 'welcome' } }),
@@ -159,7 +198,19 @@ describe('wechat-sim → ingress → token (end to end)', () => {
       `/platforms/${platform.appid}/authorizations/${authorizerAppid}?wait=true`,
     );
     expect(revoked.push).toMatchObject({ delivered: true });
-    await waitUntil(async () => (await token.get(path)).status === 409, 10_000, 'the revocation');
+    await waitUntil(async () => (await tokenGet(path)).status === 409, 10_000, 'the revocation');
     expect(probe.envelopes.filter((e) => e.type === DomainEventTypes.TokenAuthorizerIssued)).toHaveLength(1);
+  });
+
+  it('never logs a credential, even at debug level', async () => {
+    // A call through the proxy with a token in the caller's query string, and a refused key.
+    await fetch(`${tokenUrl}/v1/components/${platform.appid}/access-token?access_token=${credentials[3]}`, {
+      headers: { authorization: 'Bearer not-the-key-not-the-key-not-the-key' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tokenLogs).toContain('component token refreshed');
+    expect(tokenLogs).toContain('auth code exchanged');
+    expect(credentials.length).toBeGreaterThanOrEqual(6);
+    for (const credential of [...credentials, API_KEY]) expect(tokenLogs).not.toContain(credential);
   });
 });
