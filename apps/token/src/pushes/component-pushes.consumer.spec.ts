@@ -1,0 +1,63 @@
+import { createEnvelope, TokenRpcErrorCodes, type EventEnvelope, type RawPushData } from '@wxop/contracts';
+import { NonRetryableError } from '@wxop/messaging';
+
+import type { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import type { ComponentTokensService } from '../components/component-tokens.service';
+import { TokenError } from '../shared/token.errors';
+import { ComponentPushesConsumer } from './component-pushes.consumer';
+
+const push = (type: string, fields: Record<string, unknown>): EventEnvelope<RawPushData> =>
+  createEnvelope(type, { ...fields, raw: '<xml/>' } as RawPushData, { componentAppid: 'wxc' });
+
+describe(ComponentPushesConsumer.name, () => {
+  const componentTokens = { onTicket: jest.fn() };
+  const authorizerTokens = { exchangeAuthCode: jest.fn(), revoke: jest.fn() };
+  const sut = new ComponentPushesConsumer(
+    componentTokens as unknown as ComponentTokensService,
+    authorizerTokens as unknown as AuthorizerTokensService,
+  );
+
+  it('stores a ticket with its CreateTime', async () => {
+    await sut.onTicket(
+      push('wechat.component.component_verify_ticket', {
+        ComponentVerifyTicket: 'ticket@@@1',
+        CreateTime: '1413192605',
+      }),
+    );
+    expect(componentTokens.onTicket).toHaveBeenCalledWith('wxc', 'ticket@@@1', 1413192605);
+  });
+
+  it('exchanges the code of authorized and updateauthorized, revokes on unauthorized', async () => {
+    await sut.onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'queryauthcode@@@x' }));
+    expect(authorizerTokens.exchangeAuthCode).toHaveBeenCalledWith('wxc', 'queryauthcode@@@x');
+    await sut.onUnauthorized(push('wechat.component.unauthorized', { AuthorizerAppid: 'wxa' }));
+    expect(authorizerTokens.revoke).toHaveBeenCalledWith('wxc', 'wxa');
+  });
+
+  it('sends a push without its field, an unknown component or a refused code to the DLQ at once', async () => {
+    await expect(sut.onAuthorized(push('wechat.component.authorized', {}))).rejects.toBeInstanceOf(
+      NonRetryableError,
+    );
+    componentTokens.onTicket.mockRejectedValueOnce(TokenError.componentNotFound('wxc'));
+    await expect(
+      sut.onTicket(
+        push('wechat.component.component_verify_ticket', { ComponentVerifyTicket: 't', CreateTime: 1 }),
+      ),
+    ).rejects.toBeInstanceOf(NonRetryableError);
+    authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(
+      new TokenError(TokenRpcErrorCodes.WechatRejected, 'refused', { errcode: 61010 }),
+    );
+    await expect(
+      sut.onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'c' })),
+    ).rejects.toBeInstanceOf(NonRetryableError);
+  });
+
+  it('lets a transient failure (503, outage) go to the retry queue', async () => {
+    authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(TokenError.unavailable('no ticket yet'));
+    const failure = await sut
+      .onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'c' }))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TokenError);
+    expect(failure).not.toBeInstanceOf(NonRetryableError);
+  });
+});
