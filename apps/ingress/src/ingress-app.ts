@@ -47,7 +47,8 @@ function pushesFirst(handlers: PushHandlerSlot): FastifyServerFactory {
   return (fastify, fastifyOptions) => {
     const server = createServer((request, response) => {
       // Once closing, Fastify answers everything (503), pushes included, as before.
-      if (!(server.listening && handlers.pushes?.handle(request, response))) fastify(request, response);
+      const closing = () => !server.listening;
+      if (closing() || !handlers.pushes?.handle(request, response, closing)) fastify(request, response);
     });
     // What Fastify sets on a server it makes itself (by default: keep-alive 72 s, no timeouts).
     const { keepAliveTimeout, requestTimeout, connectionTimeout } = fastifyOptions as FastifyServerTimeouts;

@@ -338,4 +338,30 @@ describe('ingress on the real broker and database', () => {
       /wxop_ingress_pushes_total\{kind="component",result="invalid_signature",service="ingress"\} \d+/,
     );
   });
+
+  it('shuts down gracefully: pushes in flight are answered and published, later ones are refused for WeChat to retry', async () => {
+    const closing = await startIngress(namespace);
+    const tickets = Array.from({ length: 60 }, (_, i) => `ticket@@@shutdown-${i}`);
+    const answers = tickets.map((value) =>
+      push(closing.url, events, ticketXml(value)).then(
+        async (response) => ({ status: response.status, body: await response.text() }),
+        () => ({ status: 0, body: 'connection refused or reset' }),
+      ),
+    );
+    // Close while the rest are on their way: the first answer is in, others are in flight.
+    await Promise.race(answers);
+    await closing.close();
+    const results = await Promise.all(answers);
+
+    const accepted = tickets.filter((_, i) => results[i]!.status === 200);
+    expect(accepted.length).toBeGreaterThan(0);
+    // Nothing else than "stored" or "try again": WeChat retries a 503 or a refused connection.
+    expect(results.every((r) => [0, 200, 503].includes(r.status))).toBe(true);
+    // Every push answered 200 reached the broker before ingress was gone.
+    const received = await probe.waitFor(accepted.length, {
+      type: 'wechat.component.component_verify_ticket',
+    });
+    const receivedTickets = new Set(received.map((e) => e.data['ComponentVerifyTicket']));
+    for (const ticket of accepted) expect(receivedTickets).toContain(ticket);
+  });
 });

@@ -30,14 +30,19 @@ export class PushRequestHandler {
   ) {}
 
   /** Takes the request if it is a push (and then answers it); false leaves it to Fastify. */
-  handle(request: IncomingMessage, response: ServerResponse): boolean {
+  handle(request: IncomingMessage, response: ServerResponse, serverClosing: () => boolean): boolean {
     const route = matchPushRoute(request.method, request.url ?? '');
     if (!route) return false;
-    void this.answer(route, request, response);
+    void this.answer(route, request, response, serverClosing);
     return true;
   }
 
-  private async answer(route: PushRoute, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async answer(
+    route: PushRoute,
+    request: IncomingMessage,
+    response: ServerResponse,
+    serverClosing: () => boolean,
+  ): Promise<void> {
     const startedAt = performance.now();
     const correlationId = correlationIdFrom(request.headers);
     let status = 200;
@@ -50,7 +55,14 @@ export class PushRequestHandler {
         query: route.query,
         body,
       });
-      send(response, 200, reply.startsWith('<xml>') ? 'application/xml' : 'text/plain', reply, correlationId);
+      send(
+        response,
+        200,
+        reply.startsWith('<xml>') ? 'application/xml' : 'text/plain',
+        reply,
+        correlationId,
+        serverClosing(),
+      );
     } catch (error) {
       // The caller went away mid-request: nobody to answer (a push already published stays so).
       if (response.destroyed) return;
@@ -60,7 +72,14 @@ export class PushRequestHandler {
         // The rest of the body is never read, so the connection cannot carry another request.
         response.setHeader('connection', 'close');
       }
-      send(response, status, 'application/json; charset=utf-8', JSON.stringify(refusal.body), correlationId);
+      send(
+        response,
+        status,
+        'application/json; charset=utf-8',
+        JSON.stringify(refusal.body),
+        correlationId,
+        serverClosing(),
+      );
     }
     this.logRequest(request, status, correlationId, performance.now() - startedAt);
   }
@@ -92,12 +111,17 @@ function send(
   contentType: string,
   body: string,
   correlationId: string,
+  closing: boolean,
 ): void {
-  response.writeHead(status, {
+  const headers: Record<string, string | number> = {
     'content-type': contentType,
     'content-length': Buffer.byteLength(body),
     'x-correlation-id': correlationId,
-  });
+  };
+  // Answered while the server closes: without this the keep-alive connection would stay open and
+  // hold the shutdown until keepAliveTimeout (Fastify does the same for its own routes).
+  if (closing) headers['connection'] = 'close';
+  response.writeHead(status, headers);
   response.end(body);
 }
 
