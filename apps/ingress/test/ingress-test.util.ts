@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, testEnv, type TestDatabase } from '@wxop/testing';
+import { createTestDatabase, databaseEnv, testEnv, type TestDatabase } from '@wxop/testing';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 import type { AddressInfo } from 'node:net';
 
@@ -27,11 +27,7 @@ export async function startIngress(
     namespace,
     env: {
       LOG_LEVEL: 'silent',
-      DB_HOST: testEnv.dbHost,
-      DB_PORT: String(testEnv.dbPort),
-      DB_USER: testEnv.dbUser,
-      DB_PASSWORD: testEnv.dbPassword,
-      DB_NAME: database.name,
+      ...databaseEnv(database),
       RABBITMQ_URL: testEnv.rabbitUrl,
       WECHAT_COMPONENT_APPID: COMPONENT,
       WECHAT_COMPONENT_TOKEN: TOKEN,

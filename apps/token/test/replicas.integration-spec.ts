@@ -3,7 +3,6 @@ import { AmqpRpcClient, MessagingModule } from '@wxop/messaging';
 import { SecretBox } from '@wxop/secrets';
 import {
   BrokerProbe,
-  deleteBrokerObjects,
   sleep,
   startNestContext,
   startWechatSimProcess,
@@ -26,6 +25,7 @@ import {
   tokenEnv,
   type Replica,
   type SimPlatform,
+  deleteTokenBrokerObjects,
 } from './token-test.util';
 
 const C = 'cgi-bin/component';
@@ -100,15 +100,7 @@ describe('token service replicas', () => {
     await probe?.close();
     await sim?.stop();
     await database?.drop();
-    await deleteBrokerObjects({
-      exchanges: [`${namespace}wxop.events`, `${namespace}wxop.rpc`, `${namespace}wxop.retry`],
-      queues: [
-        'token.component-pushes',
-        'token.component-pushes.retry',
-        'token.component-pushes.dlq',
-        'token.rpc',
-      ].map((q) => namespace + q),
-    });
+    await deleteTokenBrokerObjects(namespace);
   });
 
   it('asks WeChat to resume ticket pushes once when the ticket is stale, whatever the number of replicas', async () => {

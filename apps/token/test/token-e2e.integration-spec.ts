@@ -2,7 +2,7 @@ import { DomainEventTypes } from '@wxop/contracts';
 import {
   BrokerProbe,
   createTestDatabase,
-  deleteBrokerObjects,
+  databaseEnv,
   startWechatSimProcess,
   testEnv,
   uniqueRunId,
@@ -14,7 +14,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { API_KEY, createDatabase, tokenEnv, type SimPlatform } from './token-test.util';
+import {
+  API_KEY,
+  createDatabase,
+  deleteTokenBrokerObjects,
+  tokenEnv,
+  type SimPlatform,
+} from './token-test.util';
 
 const COMPONENT = 'wx3333333333333333';
 
@@ -99,11 +105,7 @@ describe('wechat-sim → ingress → token (end to end)', () => {
       env: {
         ...process.env,
         LOG_LEVEL: 'warn',
-        DB_HOST: testEnv.dbHost,
-        DB_PORT: String(testEnv.dbPort),
-        DB_USER: testEnv.dbUser,
-        DB_PASSWORD: testEnv.dbPassword,
-        DB_NAME: ingressDatabase.name,
+        ...databaseEnv(ingressDatabase),
         RABBITMQ_URL: testEnv.rabbitUrl,
         RABBITMQ_NAMESPACE: namespace,
         INGRESS_HTTP_HOST: '127.0.0.1',
@@ -137,15 +139,7 @@ describe('wechat-sim → ingress → token (end to end)', () => {
     await sim?.stop();
     await tokenDatabase?.drop();
     await ingressDatabase?.drop();
-    await deleteBrokerObjects({
-      exchanges: [`${namespace}wxop.events`, `${namespace}wxop.rpc`, `${namespace}wxop.retry`],
-      queues: [
-        'token.component-pushes',
-        'token.component-pushes.retry',
-        'token.component-pushes.dlq',
-        'token.rpc',
-      ].map((q) => namespace + q),
-    });
+    await deleteTokenBrokerObjects(namespace);
   });
 
   it('a pushed ticket becomes a component token', async () => {

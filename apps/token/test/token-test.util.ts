@@ -3,6 +3,8 @@ import { createEnvelope, rawPushId, RawPushTypes, type EventEnvelope } from '@wx
 import { SecretBox } from '@wxop/secrets';
 import {
   createTestDatabase,
+  databaseEnv,
+  deleteBrokerObjects,
   publishTestEvent,
   testEnv,
   type SimProcess,
@@ -37,11 +39,7 @@ export interface Replica {
 export function tokenEnv(sim: SimProcess, database: TestDatabase, extra: Record<string, string> = {}) {
   return {
     LOG_LEVEL: 'silent',
-    DB_HOST: testEnv.dbHost,
-    DB_PORT: String(testEnv.dbPort),
-    DB_USER: testEnv.dbUser,
-    DB_PASSWORD: testEnv.dbPassword,
-    DB_NAME: database.name,
+    ...databaseEnv(database),
     RABBITMQ_URL: testEnv.rabbitUrl,
     WECHAT_API_BASE_URL: sim.url,
     WECHAT_MP_BASE_URL: sim.url,
@@ -132,4 +130,17 @@ export async function countersOf(sim: SimProcess, endpoint: string): Promise<Map
 
 export async function totalCalls(sim: SimProcess, endpoint: string): Promise<number> {
   return [...(await countersOf(sim, endpoint)).values()].reduce((sum, row) => sum + row.calls, 0);
+}
+
+/** Removes what the token service declared in a test namespace (its queues and the exchanges). */
+export async function deleteTokenBrokerObjects(namespace: string): Promise<void> {
+  await deleteBrokerObjects({
+    exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((exchange) => namespace + exchange),
+    queues: [
+      'token.component-pushes',
+      'token.component-pushes.retry',
+      'token.component-pushes.dlq',
+      'token.rpc',
+    ].map((queue) => namespace + queue),
+  });
 }

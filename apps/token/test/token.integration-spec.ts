@@ -2,7 +2,6 @@ import { DomainEventTypes, TokenRpcPatterns } from '@wxop/contracts';
 import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
 import {
   BrokerProbe,
-  deleteBrokerObjects,
   sleep,
   startWechatSimProcess,
   uniqueRunId,
@@ -25,6 +24,7 @@ import {
   totalCalls,
   type Replica,
   type SimPlatform,
+  deleteTokenBrokerObjects,
 } from './token-test.util';
 
 const C = 'cgi-bin/component';
@@ -84,15 +84,7 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
     await probe?.close();
     await sim?.stop();
     await database?.drop();
-    await deleteBrokerObjects({
-      exchanges: [`${namespace}wxop.events`, `${namespace}wxop.rpc`, `${namespace}wxop.retry`],
-      queues: [
-        'token.component-pushes',
-        'token.component-pushes.retry',
-        'token.component-pushes.dlq',
-        'token.rpc',
-      ].map((q) => namespace + q),
-    });
+    await deleteTokenBrokerObjects(namespace);
   });
 
   it('GET /v1/components/:appid/access-token - needs a bearer key, knows its components, waits for a ticket', async () => {

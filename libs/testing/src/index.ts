@@ -1,5 +1,10 @@
 export { testEnv, uniqueRunId, waitUntil, sleep } from './test-env';
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database';
+export {
+  createTestDatabase,
+  databaseEnv,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './test-database';
 export {
   BrokerProbe,
   deleteBrokerObjects,

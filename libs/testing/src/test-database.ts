@@ -71,3 +71,14 @@ export async function createTestDatabase(options: TestDatabaseOptions): Promise<
     },
   };
 }
+
+/** The DB_* variables an app needs to use a test database. */
+export function databaseEnv(database: Pick<TestDatabase, 'name'>): Record<string, string> {
+  return {
+    DB_HOST: testEnv.dbHost,
+    DB_PORT: String(testEnv.dbPort),
+    DB_USER: testEnv.dbUser,
+    DB_PASSWORD: testEnv.dbPassword,
+    DB_NAME: database.name,
+  };
+}
