@@ -1,6 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigModule, DatabaseConfig, LogConfig, RabbitMqConfig, loadConfig } from '@wxop/config';
+import {
+  ConfigModule,
+  DatabaseConfig,
+  LogConfig,
+  RabbitMqConfig,
+  WechatComponentConfig,
+  loadConfig,
+} from '@wxop/config';
 import { DatabaseModule } from '@wxop/database';
 import { MessagingModule } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
@@ -29,7 +36,7 @@ export class IngressModule {
       module: IngressModule,
       imports: [
         ConfigModule.forRoot({
-          schemas: [IngressConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
+          schemas: [IngressConfig, WechatComponentConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'ingress', level: log.LOG_LEVEL }),

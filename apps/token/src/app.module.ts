@@ -7,6 +7,7 @@ import {
   LogConfig,
   RabbitMqConfig,
   SecretsConfig,
+  WechatComponentConfig,
   WechatEndpointsConfig,
   loadConfig,
 } from '@wxop/config';
@@ -34,6 +35,7 @@ import { TokenConfig } from './config/token.config';
 import { TOKEN_MIGRATIONS } from './database/migrations';
 import { ComponentPushesConsumer } from './pushes/component-pushes.consumer';
 import { REPLICA_ID, newReplicaId } from './shared/replica-id';
+import { TokenMetrics } from './shared/token.metrics';
 
 export interface TokenModuleOptions {
   env?: Record<string, string | undefined>;
@@ -53,6 +55,7 @@ export class TokenModule {
         ConfigModule.forRoot({
           schemas: [
             TokenConfig,
+            WechatComponentConfig,
             DatabaseConfig,
             RabbitMqConfig,
             LogConfig,
@@ -101,6 +104,7 @@ export class TokenModule {
           useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
             new TransactionalOutbox(dataSource, publisher),
         },
+        TokenMetrics,
         ComponentRepository,
         ComponentsService,
         ComponentTokensService,

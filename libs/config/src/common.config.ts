@@ -109,3 +109,33 @@ export class SecretsConfig {
   @Matches(/^[A-Za-z0-9_-]{1,32}$/)
   SECRETS_CURRENT_KEY_ID!: string;
 }
+
+/**
+ * One third-party platform bootstrapped from the environment, without admin-api: ingress verifies
+ * its pushes with the token and key, the token service stores all four (the secret only it reads).
+ */
+export class WechatComponentConfig {
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  WECHAT_COMPONENT_APPID?: string;
+
+  /** AppSecret; read by the token service only. */
+  @IsOptional()
+  @SecretVariable()
+  @IsString()
+  WECHAT_COMPONENT_SECRET?: string;
+
+  /** 消息校验Token */
+  @IsOptional()
+  @SecretVariable()
+  @IsString()
+  WECHAT_COMPONENT_TOKEN?: string;
+
+  /** 消息加解密Key */
+  @IsOptional()
+  @SecretVariable()
+  @Matches(/^[A-Za-z0-9]{43}$/, {
+    message: 'WECHAT_COMPONENT_ENCODING_AES_KEY must be 43 characters of [A-Za-z0-9]',
+  })
+  WECHAT_COMPONENT_ENCODING_AES_KEY?: string;
+}

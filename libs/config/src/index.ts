@@ -16,6 +16,7 @@ export {
   LogConfig,
   LOG_LEVELS,
   WechatEndpointsConfig,
+  WechatComponentConfig,
   SecretsConfig,
 } from './common.config';
 export { ConfigModule, type ConfigModuleOptions } from './config.module';

@@ -6,6 +6,7 @@ import {
   type ComponentKeys,
   type GetComponentKeysRequest,
 } from '@wxop/contracts';
+import { WechatComponentConfig } from '@wxop/config';
 import { AmqpRpcClient, EventBroadcasts, RpcRemoteError, RpcUnavailableError } from '@wxop/messaging';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 
@@ -36,12 +37,13 @@ export class ComponentKeysService implements OnApplicationBootstrap {
     private readonly config: IngressConfig,
     private readonly rpc: AmqpRpcClient,
     private readonly broadcasts: EventBroadcasts,
+    bootstrap: WechatComponentConfig,
   ) {
     const {
       WECHAT_COMPONENT_APPID: appid,
       WECHAT_COMPONENT_TOKEN: token,
       WECHAT_COMPONENT_ENCODING_AES_KEY: key,
-    } = config;
+    } = bootstrap;
     if (appid && token && key) this.bootstrap = new WechatCrypto({ appid, token, encodingAESKey: key });
   }
 

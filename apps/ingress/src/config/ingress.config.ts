@@ -1,7 +1,7 @@
-import { EnvInt, SecretVariable } from '@wxop/config';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { EnvInt } from '@wxop/config';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 
-/** Ingress settings; the component keys below bootstrap one platform without the token service. */
+/** Ingress settings; one platform can be bootstrapped without the token service (WechatComponentConfig). */
 export class IngressConfig {
   @IsString()
   INGRESS_HTTP_HOST = '0.0.0.0';
@@ -42,20 +42,4 @@ export class IngressConfig {
   @IsInt()
   @Min(1)
   INGRESS_KEYS_CACHE_SECONDS = 60;
-
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
-  WECHAT_COMPONENT_APPID?: string;
-
-  @IsOptional()
-  @SecretVariable()
-  @IsString()
-  WECHAT_COMPONENT_TOKEN?: string;
-
-  @IsOptional()
-  @SecretVariable()
-  @Matches(/^[A-Za-z0-9]{43}$/, {
-    message: 'WECHAT_COMPONENT_ENCODING_AES_KEY must be 43 characters of [A-Za-z0-9]',
-  })
-  WECHAT_COMPONENT_ENCODING_AES_KEY?: string;
 }

@@ -14,7 +14,6 @@ import {
   type TokenIssueSource,
 } from '@wxop/contracts';
 import { TransactionalOutbox } from '@wxop/messaging';
-import { MetricsService } from '@wxop/observability';
 import { AUTHORIZATION_LOST_CODES, WechatApiClient, WechatApiError } from '@wxop/wechat-api';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -25,6 +24,7 @@ import { refreshInSeconds, retryInSeconds } from '../shared/refresh-timing.util'
 import { REPLICA_ID } from '../shared/replica-id';
 import { SingleFlight, sleep } from '../shared/single-flight.util';
 import { TokenError } from '../shared/token.errors';
+import { TokenMetrics } from '../shared/token.metrics';
 import { AuthCodeRepository } from './auth-code.repository';
 import {
   AuthorizerRepository,
@@ -57,7 +57,6 @@ export class AuthorizerTokensService {
   private readonly cache = new Map<string, CachedToken>();
   private readonly exchanges = new SingleFlight<AuthCodeExchangeReply>();
   private readonly forced = new SingleFlight<AccessTokenReply>();
-  private readonly refreshCounter;
 
   constructor(
     private readonly authorizers: AuthorizerRepository,
@@ -69,14 +68,8 @@ export class AuthorizerTokensService {
     private readonly dataSource: DataSource,
     private readonly config: TokenConfig,
     @Inject(REPLICA_ID) private readonly replicaId: string,
-    metrics: MetricsService,
-  ) {
-    this.refreshCounter = metrics.counter(
-      'wxop_token_refreshes_total',
-      'Token refreshes by kind, result and errcode',
-      ['kind', 'result', 'errcode'],
-    );
-  }
+    private readonly metrics: TokenMetrics,
+  ) {}
 
   /** An authorizer's current access token (CONTRACT.md §3). 404 unknown, 409 not authorized, 503 none usable now. */
   async accessToken(componentAppid: string, authorizerAppid: string): Promise<AccessTokenReply> {
@@ -217,7 +210,7 @@ export class AuthorizerTokensService {
         this.replicaId,
         issued,
       );
-      this.refreshCounter.inc({ kind: 'authorizer', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
+      this.metrics.refreshes.inc({ kind: 'authorizer', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
       if (stored)
         this.remember(
           componentAppid,
@@ -411,7 +404,7 @@ export class AuthorizerTokensService {
         return ended;
       });
       this.cache.delete(cacheKey(componentAppid, authorizerAppid));
-      this.refreshCounter.inc({ kind: 'authorizer', result: 'invalid', errcode: String(errcode) });
+      this.metrics.refreshes.inc({ kind: 'authorizer', result: 'invalid', errcode: String(errcode) });
       if (changed) {
         void this.outbox.relay();
         this.logger.warn({
@@ -423,7 +416,11 @@ export class AuthorizerTokensService {
       }
       return 'invalid';
     }
-    this.refreshCounter.inc({ kind: 'authorizer', result: 'error', errcode: String(errcode ?? 'transport') });
+    this.metrics.refreshes.inc({
+      kind: 'authorizer',
+      result: 'error',
+      errcode: String(errcode ?? 'transport'),
+    });
     const record = await this.authorizers.find(componentAppid, authorizerAppid).catch(() => undefined);
     await this.authorizers
       .failRefresh(

@@ -7,12 +7,12 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { TransactionalOutbox } from '@wxop/messaging';
-import { MetricsService } from '@wxop/observability';
 
 import { ComponentTokensService } from '../components/component-tokens.service';
 import { ComponentRepository } from '../components/component.repository';
 import { TokenConfig } from '../config/token.config';
 import { REPLICA_ID } from '../shared/replica-id';
+import { TokenMetrics } from '../shared/token.metrics';
 import { AuthorizerTokensService } from './authorizer-tokens.service';
 import { AuthorizerRepository } from './authorizer.repository';
 
@@ -40,10 +40,6 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
   private backlog = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private lastStatsAt = 0;
-  private readonly takeovers;
-  private readonly minRemaining;
-  private readonly authorizersByStatus;
-  private readonly outboxDepth;
 
   constructor(
     private readonly scheduler: SchedulerRegistry,
@@ -54,22 +50,8 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
     private readonly authorizerTokens: AuthorizerTokensService,
     private readonly outbox: TransactionalOutbox,
     @Inject(REPLICA_ID) private readonly replicaId: string,
-    metrics: MetricsService,
-  ) {
-    this.takeovers = metrics.counter(
-      'wxop_token_lease_takeovers_total',
-      'Expired leases of other replicas taken over',
-      ['kind'],
-    );
-    this.minRemaining = metrics.gauge(
-      'wxop_token_authorizer_token_min_remaining_seconds',
-      'Smallest remaining lifetime of an active authorizer access token',
-    );
-    this.authorizersByStatus = metrics.gauge('wxop_token_authorizers', 'Authorizers by credential status', [
-      'status',
-    ]);
-    this.outboxDepth = metrics.gauge('wxop_token_outbox_depth', 'Events recorded but not yet published');
-  }
+    private readonly metrics: TokenMetrics,
+  ) {}
 
   onApplicationBootstrap(): void {
     const timer = setInterval(() => void this.tick(), this.config.TOKEN_REFRESH_INTERVAL_MS);
@@ -147,7 +129,7 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
         this.config.TOKEN_LEASE_SECONDS,
       );
       for (const entry of claimed) {
-        if (entry.previousOwner) this.takeovers.inc({ kind: 'authorizer' });
+        if (entry.previousOwner) this.metrics.leaseTakeovers.inc({ kind: 'authorizer' });
         const refresh: Promise<unknown> = this.authorizerTokens.refreshClaimed(entry).finally(() => {
           this.inFlight.delete(refresh);
           if (this.backlog && this.inFlight.size <= (concurrency * 3) / 4 && !this.stopping) {
@@ -164,10 +146,11 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
   private async updateStats(): Promise<void> {
     this.lastStatsAt = Date.now();
     const stats = await this.authorizers.stats();
-    if (stats.minRemainingSeconds !== undefined) this.minRemaining.set(stats.minRemainingSeconds);
+    if (stats.minRemainingSeconds !== undefined)
+      this.metrics.authorizerTokenMinRemaining.set(stats.minRemainingSeconds);
     for (const status of ['active', 'invalid', 'revoked']) {
-      this.authorizersByStatus.set({ status }, stats.byStatus[status] ?? 0);
+      this.metrics.authorizers.set({ status }, stats.byStatus[status] ?? 0);
     }
-    this.outboxDepth.set((await this.outbox.stats()).depth);
+    this.metrics.outboxDepth.set((await this.outbox.stats()).depth);
   }
 }

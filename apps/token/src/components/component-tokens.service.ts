@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AccessTokenReply } from '@wxop/contracts';
-import { MetricsService } from '@wxop/observability';
 import { WechatApiClient, WechatApiError } from '@wxop/wechat-api';
 
 import { TokenConfig } from '../config/token.config';
 import { refreshInSeconds } from '../shared/refresh-timing.util';
 import { REPLICA_ID } from '../shared/replica-id';
 import { TokenError } from '../shared/token.errors';
+import { TokenMetrics } from '../shared/token.metrics';
 import { sleep, SingleFlight } from '../shared/single-flight.util';
 import { ComponentRepository, type ComponentRecord } from './component.repository';
 
@@ -29,45 +29,14 @@ export class ComponentTokensService {
   private readonly logger = new Logger(ComponentTokensService.name);
   private readonly cache = new Map<string, CachedToken>();
   private readonly refreshes = new SingleFlight<AccessTokenReply>();
-  private readonly refreshCounter;
-  private readonly takeovers;
-  private readonly startPushes;
-  private readonly ticketAge;
-  private readonly remaining;
 
   constructor(
     private readonly components: ComponentRepository,
     private readonly wechat: WechatApiClient,
     private readonly config: TokenConfig,
     @Inject(REPLICA_ID) private readonly replicaId: string,
-    metrics: MetricsService,
-  ) {
-    this.refreshCounter = metrics.counter(
-      'wxop_token_refreshes_total',
-      'Token refreshes by kind, result and errcode',
-      ['kind', 'result', 'errcode'],
-    );
-    this.takeovers = metrics.counter(
-      'wxop_token_lease_takeovers_total',
-      'Expired leases of other replicas taken over',
-      ['kind'],
-    );
-    this.startPushes = metrics.counter(
-      'wxop_token_start_push_ticket_total',
-      'api_start_push_ticket calls after the ticket went stale',
-      ['component', 'result'],
-    );
-    this.ticketAge = metrics.gauge(
-      'wxop_token_ticket_age_seconds',
-      'Age of the newest component_verify_ticket',
-      ['component'],
-    );
-    this.remaining = metrics.gauge(
-      'wxop_token_component_token_remaining_seconds',
-      'Remaining lifetime of the component access token',
-      ['component'],
-    );
-  }
+    private readonly metrics: TokenMetrics,
+  ) {}
 
   /** The current component access token; refreshes inline when there is none (first ticket, invalidated). */
   async accessToken(componentAppid: string): Promise<AccessTokenReply> {
@@ -108,10 +77,16 @@ export class ComponentTokensService {
     if (!record) return;
     const now = record.now.getTime();
     if (record.ticketReceivedAt) {
-      this.ticketAge.set({ component: componentAppid }, (now - record.ticketReceivedAt.getTime()) / 1000);
+      this.metrics.ticketAge.set(
+        { component: componentAppid },
+        (now - record.ticketReceivedAt.getTime()) / 1000,
+      );
     }
     if (record.accessTokenExpiresAt) {
-      this.remaining.set({ component: componentAppid }, (record.accessTokenExpiresAt.getTime() - now) / 1000);
+      this.metrics.componentTokenRemaining.set(
+        { component: componentAppid },
+        (record.accessTokenExpiresAt.getTime() - now) / 1000,
+      );
     }
     const due = !record.accessToken || !record.refreshDueAt || record.refreshDueAt.getTime() <= now;
     if (record.ticket && due) await this.refresh(componentAppid).catch(() => undefined);
@@ -144,7 +119,7 @@ export class ComponentTokensService {
       this.config.TOKEN_LEASE_SECONDS,
     );
     if (previous === undefined) return this.awaitOtherReplica(componentAppid);
-    if (previous) this.takeovers.inc({ kind: 'component' });
+    if (previous) this.metrics.leaseTakeovers.inc({ kind: 'component' });
     // Read under the lease: another replica may have refreshed between our read and our lease.
     const record = await this.components.find(componentAppid);
     if (!record) throw TokenError.componentNotFound(componentAppid);
@@ -175,7 +150,7 @@ export class ComponentTokensService {
           this.config.TOKEN_REFRESH_SPREAD_SECONDS,
         ),
       });
-      this.refreshCounter.inc({ kind: 'component', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
+      this.metrics.refreshes.inc({ kind: 'component', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
       if (!stored) return this.accessToken(componentAppid);
       const expiresAt = Date.now() + issued.expiresIn * 1000;
       this.remember(componentAppid, issued.accessToken, expiresAt);
@@ -184,7 +159,7 @@ export class ComponentTokensService {
     } catch (error) {
       const errcode = error instanceof WechatApiError ? error.errcode : undefined;
       const reason = error instanceof Error ? error.message : String(error);
-      this.refreshCounter.inc({
+      this.metrics.refreshes.inc({
         kind: 'component',
         result: 'error',
         errcode: String(errcode ?? 'transport'),
@@ -226,14 +201,14 @@ export class ComponentTokensService {
     if (!claimed) return;
     try {
       await this.wechat.startPushTicket({ componentAppid, componentSecret: record.secret });
-      this.startPushes.inc({ component: componentAppid, result: 'ok' });
+      this.metrics.startPushTicket.inc({ component: componentAppid, result: 'ok' });
       this.logger.warn({
         msg: 'no recent component_verify_ticket: asked WeChat to resume pushing (api_start_push_ticket)',
         componentAppid,
         ticketReceivedAt: record.ticketReceivedAt?.toISOString() ?? null,
       });
     } catch (error) {
-      this.startPushes.inc({ component: componentAppid, result: 'error' });
+      this.metrics.startPushTicket.inc({ component: componentAppid, result: 'error' });
       this.logger.error({
         msg: 'api_start_push_ticket failed',
         componentAppid,

@@ -10,10 +10,10 @@ import {
   type TokenComponentUpdatedData,
   type UpsertComponentRequest,
 } from '@wxop/contracts';
+import { WechatComponentConfig } from '@wxop/config';
 import { TransactionalOutbox } from '@wxop/messaging';
 import { DataSource } from 'typeorm';
 
-import { TokenConfig } from '../config/token.config';
 import { TokenError } from '../shared/token.errors';
 import { ComponentRepository, type ComponentRecord } from './component.repository';
 
@@ -29,7 +29,7 @@ export class ComponentsService implements OnApplicationBootstrap {
 
   constructor(
     private readonly components: ComponentRepository,
-    private readonly config: TokenConfig,
+    private readonly bootstrap: WechatComponentConfig,
     private readonly outbox: TransactionalOutbox,
     private readonly dataSource: DataSource,
   ) {}
@@ -41,7 +41,7 @@ export class ComponentsService implements OnApplicationBootstrap {
       WECHAT_COMPONENT_SECRET: secret,
       WECHAT_COMPONENT_TOKEN: token,
       WECHAT_COMPONENT_ENCODING_AES_KEY: encodingAESKey,
-    } = this.config;
+    } = this.bootstrap;
     if (!componentAppid) return;
     if (!secret || !token || !encodingAESKey) {
       this.logger.warn({

@@ -1,17 +1,7 @@
 import { EnvInt, EnvList, SecretVariable } from '@wxop/config';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 
-/** Token service settings (apps/token/README.md); the component variables bootstrap one platform. */
+/** Token service settings (apps/token/README.md); one platform can be bootstrapped with WechatComponentConfig. */
 export class TokenConfig {
   @IsString()
   TOKEN_HTTP_HOST = '0.0.0.0';
@@ -100,25 +90,4 @@ export class TokenConfig {
   @Min(100)
   @Max(30000)
   TOKEN_WECHAT_TIMEOUT_MS = 5000;
-
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
-  WECHAT_COMPONENT_APPID?: string;
-
-  @IsOptional()
-  @SecretVariable()
-  @IsString()
-  WECHAT_COMPONENT_SECRET?: string;
-
-  @IsOptional()
-  @SecretVariable()
-  @IsString()
-  WECHAT_COMPONENT_TOKEN?: string;
-
-  @IsOptional()
-  @SecretVariable()
-  @Matches(/^[A-Za-z0-9]{43}$/, {
-    message: 'WECHAT_COMPONENT_ENCODING_AES_KEY must be 43 characters of [A-Za-z0-9]',
-  })
-  WECHAT_COMPONENT_ENCODING_AES_KEY?: string;
 }
