@@ -26,11 +26,12 @@ export class EventBroadcasts {
     this.names = new BrokerNames(options.namespace);
   }
 
-  /** Calls `handler` for each event matching one of `patterns`; a handler's error is logged, never retried. */
-  async subscribe(
-    patterns: string[],
-    handler: (envelope: EventEnvelope) => void | Promise<void>,
-  ): Promise<void> {
+  /**
+   * Calls `handler` for each event matching one of `patterns`; a handler's error is logged, never
+   * retried. Does not wait for the broker: an app must start (and, like ingress, work) without it;
+   * the subscription is set up whenever the connection is (re-)established.
+   */
+  subscribe(patterns: string[], handler: (envelope: EventEnvelope) => void | Promise<void>): void {
     const exchange = this.names.eventsExchange;
     const channel = this.connection.createChannel(
       `broadcast:${patterns.join(',')}`,
@@ -63,7 +64,6 @@ export class EventBroadcasts {
       },
     );
     this.channels.push(channel);
-    await channel.waitForConnect();
   }
 
   /** Stops every subscription (MessagingLifecycle calls it with the consumers' stop). */

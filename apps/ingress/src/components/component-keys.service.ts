@@ -47,8 +47,8 @@ export class ComponentKeysService implements OnApplicationBootstrap {
     if (appid && token && key) this.bootstrap = new WechatCrypto({ appid, token, encodingAESKey: key });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.broadcasts.subscribe([DomainEventTypes.TokenComponentUpdated], (event) => {
+  onApplicationBootstrap(): void {
+    this.broadcasts.subscribe([DomainEventTypes.TokenComponentUpdated], (event) => {
       if (this.cache.delete(event.componentAppid)) {
         this.logger.log({
           msg: 'component keys changed: cached keys dropped',
