@@ -12,3 +12,4 @@ export * from './events/token-component-updated.event';
 export * from './events/release.events';
 export * from './events/raw-push.event';
 export * from './rpc/token-rpc';
+export * from './rpc/authorizer-rpc';

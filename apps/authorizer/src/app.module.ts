@@ -1,0 +1,102 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import {
+  ConfigModule,
+  DatabaseConfig,
+  LogConfig,
+  RabbitMqConfig,
+  WechatComponentConfig,
+  WechatEndpointsConfig,
+  loadConfig,
+} from '@wxop/config';
+import { DatabaseModule } from '@wxop/database';
+import { EventPublisher, Inbox, MessagingModule, TransactionalOutbox } from '@wxop/messaging';
+import { ObservabilityModule } from '@wxop/observability';
+import { WechatApiClient } from '@wxop/wechat-api';
+import { DataSource } from 'typeorm';
+
+import { AuthorizerRpcController } from './api/authorizer-rpc.controller';
+import { AuthorizationPushesConsumer } from './authorizers/authorization-pushes.consumer';
+import { AuthorizationsService } from './authorizers/authorizations.service';
+import { AuthorizerRepository } from './authorizers/authorizer.repository';
+import { AuthorizerConfig } from './config/authorizer.config';
+import { AUTHORIZER_MIGRATIONS } from './database/migrations';
+import { AuthorizationPagesController } from './links/authorization-pages.controller';
+import { AuthorizerPageFilter } from './links/authorizer-page.filter';
+import { LandingService } from './links/landing.service';
+import { LinkRepository } from './links/link.repository';
+import { LinksService } from './links/links.service';
+import { TokenClient } from './shared/token.client';
+
+export interface AuthorizerModuleOptions {
+  env?: Record<string, string | undefined>;
+  /** Broker namespace (integration tests). */
+  namespace?: string;
+}
+
+@Module({})
+export class AuthorizerModule {
+  static forRoot(options: AuthorizerModuleOptions = {}): DynamicModule {
+    const { log } = loadConfig({ log: LogConfig }, options.env);
+    return {
+      module: AuthorizerModule,
+      imports: [
+        ConfigModule.forRoot({
+          schemas: [
+            AuthorizerConfig,
+            WechatComponentConfig,
+            DatabaseConfig,
+            RabbitMqConfig,
+            LogConfig,
+            WechatEndpointsConfig,
+          ],
+          env: options.env,
+        }),
+        ObservabilityModule.forRoot({ serviceName: 'authorizer', level: log.LOG_LEVEL }),
+        MessagingModule.forRootAsync({
+          inject: [RabbitMqConfig],
+          useFactory: (rabbit: RabbitMqConfig) => ({
+            url: rabbit.RABBITMQ_URL,
+            serviceName: 'authorizer',
+            prefetch: rabbit.RABBITMQ_PREFETCH,
+            confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
+            rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
+            namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
+          }),
+        }),
+        DatabaseModule.forRoot({ defaultName: 'wxop_authorizer', migrations: AUTHORIZER_MIGRATIONS }),
+      ],
+      controllers: [AuthorizationPagesController, AuthorizerRpcController],
+      providers: [
+        {
+          provide: WechatApiClient,
+          inject: [WechatEndpointsConfig, AuthorizerConfig],
+          useFactory: (endpoints: WechatEndpointsConfig, config: AuthorizerConfig) =>
+            new WechatApiClient({
+              baseUrl: endpoints.WECHAT_API_BASE_URL,
+              timeoutMs: config.AUTHORIZER_WECHAT_TIMEOUT_MS,
+            }),
+        },
+        {
+          provide: TransactionalOutbox,
+          inject: [DataSource, EventPublisher],
+          useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
+            new TransactionalOutbox(dataSource, publisher),
+        },
+        {
+          provide: Inbox,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new Inbox(dataSource),
+        },
+        TokenClient,
+        LinkRepository,
+        LinksService,
+        LandingService,
+        AuthorizerRepository,
+        AuthorizationsService,
+        AuthorizationPushesConsumer,
+        { provide: APP_FILTER, useClass: AuthorizerPageFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { QueueNames, RawPushTypes, type EventEnvelope, type RawPushData } from '@wxop/contracts';
+import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
+
+import { AuthorizerError } from '../shared/authorizer.errors';
+import { AuthorizationsService } from './authorizations.service';
+
+/**
+ * The raw authorization pushes (ingress → `authorizer.authorization-pushes`). Effects are exactly
+ * once through the inbox; outages (token service, WeChat) are retried, refusals go to the DLQ.
+ */
+@Injectable()
+export class AuthorizationPushesConsumer {
+  constructor(private readonly authorizations: AuthorizationsService) {}
+
+  @ConsumeEvent({
+    queue: QueueNames.AuthorizerAuthorizationPushes,
+    patterns: [RawPushTypes.Authorized, RawPushTypes.UpdateAuthorized],
+  })
+  async onAuthorized(event: EventEnvelope<RawPushData>): Promise<void> {
+    const preAuthCode = event.data['PreAuthCode'];
+    await settle(
+      this.authorizations.grant({
+        componentAppid: event.componentAppid,
+        authCode: field(event, 'AuthorizationCode'),
+        recordedBy: 'push',
+        preAuthCode: typeof preAuthCode === 'string' && preAuthCode !== '' ? preAuthCode : undefined,
+        update: event.type === RawPushTypes.UpdateAuthorized,
+        pushEventId: event.id,
+        authorizedAt: createTime(event),
+        correlationId: event.id,
+      }),
+    );
+  }
+
+  @ConsumeEvent({ queue: QueueNames.AuthorizerAuthorizationPushes, patterns: [RawPushTypes.Unauthorized] })
+  async onUnauthorized(event: EventEnvelope<RawPushData>): Promise<void> {
+    await this.authorizations.unauthorize({
+      componentAppid: event.componentAppid,
+      authorizerAppid: field(event, 'AuthorizerAppid'),
+      unauthorizedAt: createTime(event) ?? new Date(event.occurredAt),
+      pushEventId: event.id,
+    });
+  }
+}
+
+function field(event: EventEnvelope<RawPushData>, name: string): string {
+  const value = event.data[name];
+  if ((typeof value !== 'string' && typeof value !== 'number') || value === '') {
+    throw new NonRetryableError(`${event.type} ${event.id} has no ${name}`);
+  }
+  return String(value);
+}
+
+/** The push's `CreateTime` (Unix seconds), when it has a sane one. */
+function createTime(event: EventEnvelope<RawPushData>): Date | undefined {
+  const seconds = Number(event.data['CreateTime']);
+  return Number.isInteger(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined;
+}
+
+/** Refusals that will never succeed go to the DLQ; outages are retried. */
+async function settle(work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof AuthorizerError && !error.transient) {
+      throw new NonRetryableError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}

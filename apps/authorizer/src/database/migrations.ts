@@ -1,0 +1,10 @@
+import { InboxMigration1763800000000, OutboxMigration1764000000001 } from '@wxop/messaging';
+
+import { CreateAuthorizerTables1764100000000 } from './migrations/1764100000000-create-authorizer-tables';
+
+/** Every migration of the authorizer database, in order. */
+export const AUTHORIZER_MIGRATIONS = [
+  InboxMigration1763800000000,
+  OutboxMigration1764000000001,
+  CreateAuthorizerTables1764100000000,
+];

@@ -1,0 +1,106 @@
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const unescapeHtml = (value: string) =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** The href of the start page's "Authorize on WeChat" link. */
+export function authorizeHref(html: string): string {
+  const match = /<a id="authorize"[^>]*href="([^"]+)"/.exec(html);
+  if (!match) throw new Error(`no authorize link in ${html}`);
+  return unescapeHtml(match[1]!);
+}
+
+/** The hidden fields of the sim page's form for one account (what its "Authorize" button posts). */
+export function confirmForm(html: string, authorizerAppid: string): URLSearchParams {
+  const form = html
+    .split('<li>')
+    .find((item) => item.includes(`name="authorizer_appid" value="${authorizerAppid}"`));
+  if (!form) throw new Error(`account ${authorizerAppid} is not offered on ${html}`);
+  const fields = new URLSearchParams();
+  for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields.set(name!, unescapeHtml(value!));
+  }
+  return fields;
+}
+
+/**
+ * Stands between wechat-sim and ingress on the 授权事件接收URL, so a test can hold WeChat's push
+ * back (redirect before push) and let it through later.
+ */
+export class PushGate {
+  private holding = false;
+  private readonly held: (() => void)[] = [];
+  private readonly server: Server;
+
+  private constructor(
+    readonly url: string,
+    target: string,
+  ) {
+    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const forward = () => {
+          const upstream = httpRequest(
+            `${target}${req.url}`,
+            { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+            (answer) => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            },
+          );
+          upstream.on('error', () => res.writeHead(502).end());
+          upstream.end(Buffer.concat(chunks));
+        };
+        if (this.holding) this.held.push(forward);
+        else forward();
+      });
+    });
+  }
+
+  static async start(target: string): Promise<PushGate> {
+    const port = await freePort();
+    const gate = new PushGate(`http://127.0.0.1:${port}`, target);
+    await new Promise<void>((resolve) => gate.server.listen(port, '127.0.0.1', resolve));
+    return gate;
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const forward of this.held.splice(0)) forward();
+  }
+
+  close(): Promise<void> {
+    this.release();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
