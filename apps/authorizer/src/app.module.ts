@@ -53,17 +53,7 @@ export class AuthorizerModule {
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'authorizer', level: log.LOG_LEVEL }),
-        MessagingModule.forRootAsync({
-          inject: [RabbitMqConfig],
-          useFactory: (rabbit: RabbitMqConfig) => ({
-            url: rabbit.RABBITMQ_URL,
-            serviceName: 'authorizer',
-            prefetch: rabbit.RABBITMQ_PREFETCH,
-            confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
-            rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
-            namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
-          }),
-        }),
+        MessagingModule.forService('authorizer', options.namespace),
         DatabaseModule.forRoot({ defaultName: 'wxop_authorizer', migrations: AUTHORIZER_MIGRATIONS }),
       ],
       controllers: [AuthorizationPagesController, AuthorizerRpcController],

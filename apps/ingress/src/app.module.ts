@@ -40,17 +40,7 @@ export class IngressModule {
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'ingress', level: log.LOG_LEVEL }),
-        MessagingModule.forRootAsync({
-          inject: [RabbitMqConfig],
-          useFactory: (rabbit: RabbitMqConfig) => ({
-            url: rabbit.RABBITMQ_URL,
-            serviceName: 'ingress',
-            prefetch: rabbit.RABBITMQ_PREFETCH,
-            confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
-            rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
-            namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
-          }),
-        }),
+        MessagingModule.forService('ingress', options.namespace),
         DatabaseModule.forRoot({ defaultName: 'wxop_ingress', migrations: INGRESS_MIGRATIONS }),
       ],
       controllers: [PushController],

@@ -65,17 +65,7 @@ export class TokenModule {
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'token', level: log.LOG_LEVEL }),
-        MessagingModule.forRootAsync({
-          inject: [RabbitMqConfig],
-          useFactory: (rabbit: RabbitMqConfig) => ({
-            url: rabbit.RABBITMQ_URL,
-            serviceName: 'token',
-            prefetch: rabbit.RABBITMQ_PREFETCH,
-            confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
-            rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
-            namespace: options.namespace ?? rabbit.RABBITMQ_NAMESPACE,
-          }),
-        }),
+        MessagingModule.forService('token', options.namespace),
         DatabaseModule.forRoot({ defaultName: 'wxop_token', migrations: TOKEN_MIGRATIONS }),
         ScheduleModule.forRoot(),
       ],

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { RabbitMqConfig } from '@wxop/config';
 
 import { AmqpConnection } from './amqp-connection';
 import { BrokerHealth } from './broker-health';
@@ -36,6 +37,25 @@ export class MessagingModule {
       provide: MESSAGING_OPTIONS,
       useFactory: (...args: never[]) => resolveMessagingOptions(options.useFactory(...args)),
       inject: options.inject ?? [],
+    });
+  }
+
+  /**
+   * What every app of this repository uses: the settings of the validated RabbitMqConfig (register
+   * it with ConfigModule), the RPC queue `<serviceName>.rpc`, and RABBITMQ_NAMESPACE unless a test
+   * passes its own namespace.
+   */
+  static forService(serviceName: string, namespace?: string): DynamicModule {
+    return MessagingModule.forRootAsync({
+      inject: [RabbitMqConfig],
+      useFactory: (rabbit: RabbitMqConfig) => ({
+        url: rabbit.RABBITMQ_URL,
+        serviceName,
+        prefetch: rabbit.RABBITMQ_PREFETCH,
+        confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
+        rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
+        namespace: namespace ?? rabbit.RABBITMQ_NAMESPACE,
+      }),
     });
   }
 

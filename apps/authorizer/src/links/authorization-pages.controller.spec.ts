@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AuthorizerRpcErrorCodes } from '@wxop/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -42,6 +43,7 @@ describe(AuthorizationPagesController.name, () => {
       { AUTHORIZER_RESULT_REDIRECT_URL: redirect } as AuthorizerConfig,
     );
 
+  beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => landing.accept.mockResolvedValue({ link, authCode: 'queryauthcode@@@x' }));
 
   describe('landed', () => {
