@@ -135,7 +135,7 @@ describe('token service replicas', () => {
       });
     }
     const issued = await probe.waitFor(AUTHORIZERS, { type: DomainEventTypes.TokenAuthorizerIssued });
-    expect(issued.every((event) => (event.data as { source: string }).source === 'sync')).toBe(true);
+    for (const event of issued) expect(event.data).toEqual({ source: 'sync', funcInfo: [17, 18] });
     await waitUntil(
       async () => (await rows()).every((row) => row.has_token),
       30_000,

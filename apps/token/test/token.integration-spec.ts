@@ -195,6 +195,26 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
     expect(await totalCalls(sim, `${C}/api_query_auth`)).toBe(calls);
   });
 
+  it('does not hold a refusal against the code when WeChat refuses for another reason (quota, IP list)', async () => {
+    const authorizerAppid = await newMiniProgram();
+    const authCode = await authorize(authorizerAppid);
+    const rpc = sut.app.get(AmqpRpcClient);
+    const exchange = () =>
+      rpc.request(TokenRpcPatterns.ExchangeAuthCode, { componentAppid: platform.appid, authCode });
+    await sim.control('PUT', '/faults', {
+      rules: [{ endpoint: `${C}/api_query_auth`, failure: 'errcode', errcode: 45009 }],
+    });
+    try {
+      await expect(exchange()).rejects.toMatchObject({
+        code: 'WECHAT_REJECTED',
+        details: { errcode: 45009 },
+      });
+    } finally {
+      await sim.control('DELETE', '/faults');
+    }
+    await expect(exchange()).resolves.toMatchObject({ authorizerAppid, firstExchange: true });
+  });
+
   it('invalidate is a compare-and-set: a stale token returns the current one, the current one is refreshed once', async () => {
     const authorizerAppid = await newMiniProgram();
     await sut.app

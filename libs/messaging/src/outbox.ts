@@ -12,9 +12,11 @@ const BATCH = 200;
  * Transactional outbox: a domain event is recorded in the same database transaction as the state
  * change it announces, then published with a confirm and deleted. So an event is never lost when
  * the broker is down or the process dies after the commit, and never announces a change that was
- * rolled back. `relay()` publishes what is pending, oldest first; several replicas share the work
- * (rows claimed with SKIP LOCKED). A publish that reached the broker just before a crash goes out
- * again with the same id, which consumers' inboxes drop.
+ * rolled back. `relay()` publishes what is pending, in batches taken oldest first (a batch's events
+ * go out together, so a failed one may be overtaken by a later one: consumers must not rely on the
+ * order of different events); several replicas share the work (rows claimed with SKIP LOCKED). A
+ * publish that reached the broker just before a crash goes out again with the same id, which
+ * consumers' inboxes drop.
  */
 export class TransactionalOutbox {
   private running?: Promise<number>;

@@ -36,6 +36,21 @@ import {
 /** Namespace of the deterministic ids of `token.authorizer.*` events. DO NOT CHANGE (consumers dedupe by id). */
 const TOKEN_EVENT_ID_NAMESPACE = '3b0f8a52-6a43-5b7e-8d0c-2f4e9c1b7a60';
 
+/** api_query_auth errcodes that refuse the code itself (wechat-protocol.md §3.3): remembered, never retried. */
+const CODE_REFUSED: ReadonlySet<number> = new Set([61009, 61010]);
+
+/** Runs a database write up to 3 times (200, 400 ms apart); the last failure is thrown. */
+async function retryStore<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
 interface CachedToken {
   accessToken: string;
   expiresAt: number;
@@ -138,7 +153,7 @@ export class AuthorizerTokensService {
     }
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
     const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const result = await this.authorizers.importRefreshToken(
+      const { result, funcInfo: stored } = await this.authorizers.importRefreshToken(
         manager,
         componentAppid,
         authorizerAppid,
@@ -146,15 +161,7 @@ export class AuthorizerTokensService {
         funcInfo,
       );
       if (result === 'created' || result === 'reactivated') {
-        const record = await this.authorizers.find(componentAppid, authorizerAppid);
-        await this.recordIssued(
-          manager,
-          componentAppid,
-          authorizerAppid,
-          record?.funcInfo ?? [],
-          'sync',
-          refreshToken,
-        );
+        await this.recordIssued(manager, componentAppid, authorizerAppid, stored, 'sync', refreshToken);
       }
       return result;
     });
@@ -202,26 +209,21 @@ export class AuthorizerTokensService {
    */
   async refreshClaimed(claimed: ClaimedAuthorizer): Promise<RefreshOutcome> {
     const { componentAppid, authorizerAppid } = claimed;
+    let issued: IssuedCredentials;
     try {
-      const issued = await this.callAuthorizerToken(componentAppid, authorizerAppid, claimed.refreshToken);
-      const stored = await this.authorizers.completeRefresh(
-        componentAppid,
-        authorizerAppid,
-        this.replicaId,
-        issued,
-      );
-      this.metrics.refreshes.inc({ kind: 'authorizer', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
-      if (stored)
-        this.remember(
-          componentAppid,
-          authorizerAppid,
-          issued.accessToken,
-          Date.now() + issued.expiresIn * 1000,
-        );
-      return stored ? 'ok' : 'lease_lost';
+      issued = await this.callAuthorizerToken(componentAppid, authorizerAppid, claimed.refreshToken);
     } catch (error) {
       return this.onRefreshFailure(claimed, error);
     }
+    // WeChat has answered: its refresh token may be a new one that must not be lost to a database
+    // hiccup, so storing is retried on its own (it is idempotent under our lease).
+    this.remember(componentAppid, authorizerAppid, issued.accessToken, Date.now() + issued.expiresIn * 1000);
+    const stored = await retryStore(() =>
+      this.authorizers.completeRefresh(componentAppid, authorizerAppid, this.replicaId, issued),
+    );
+    this.metrics.refreshes.inc({ kind: 'authorizer', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
+    if (!stored) this.cache.delete(cacheKey(componentAppid, authorizerAppid));
+    return stored ? 'ok' : 'lease_lost';
   }
 
   private async exchangeOnce(
@@ -230,6 +232,8 @@ export class AuthorizerTokensService {
     codeHash: string,
   ): Promise<AuthCodeExchangeReply> {
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
+    // Before the transaction: a cache miss may need another pool connection, or a refresh.
+    const componentToken = (await this.componentTokens.accessToken(componentAppid)).accessToken;
     const outcome = await inTransaction(
       this.dataSource,
       async (manager) => {
@@ -242,15 +246,23 @@ export class AuthorizerTokensService {
           };
         }
         if (earlier.errcode !== undefined) return { errcode: earlier.errcode };
-        const { accessToken } = await this.componentTokens.accessToken(componentAppid);
         let info;
         try {
-          info = await this.wechat.queryAuth(accessToken, componentAppid, authCode);
+          info = await this.queryAuth(componentAppid, componentToken, authCode);
         } catch (error) {
-          // A code WeChat refuses (61009 invalid, 61010 expired) stays refused; transient failures roll back.
-          if (error instanceof WechatApiError && !error.transient && !error.tokenRejected) {
+          // Only a refusal of the code itself (invalid, expired) stays refused for good.
+          if (error instanceof WechatApiError && CODE_REFUSED.has(error.errcode)) {
             await this.authCodes.record(manager, componentAppid, codeHash, { errcode: error.errcode });
             return { errcode: error.errcode };
+          }
+          // Anything else (IP allow-list, quota, an outage) is not the code's fault: roll back, so a
+          // later attempt can still succeed.
+          if (error instanceof WechatApiError && !error.transient) {
+            throw new TokenError(
+              TokenRpcErrorCodes.WechatRejected,
+              `WeChat refused api_query_auth (errcode ${error.errcode})`,
+              { errcode: error.errcode },
+            );
           }
           throw error;
         }
@@ -317,7 +329,14 @@ export class AuthorizerTokensService {
       );
       if (!leased) return this.awaitOtherReplica(componentAppid, authorizerAppid, failedToken);
       // Compare again under the lease: another replica may have refreshed since our read.
-      const current = await this.activeRecord(componentAppid, authorizerAppid);
+      const current = await this.activeRecord(componentAppid, authorizerAppid).catch(
+        async (error: unknown) => {
+          await this.authorizers
+            .releaseLease(componentAppid, authorizerAppid, this.replicaId)
+            .catch(() => undefined);
+          throw error;
+        },
+      );
       const stillFailed = failedToken !== undefined && current.accessToken === failedToken;
       const usable = stillFailed ? undefined : this.usableToken(current);
       if (usable || !current.refreshToken) {
@@ -349,6 +368,17 @@ export class AuthorizerTokensService {
       break;
     }
     throw TokenError.unavailable(`the access token of ${authorizerAppid} is being refreshed, try again`);
+  }
+
+  /** api_query_auth; a rejected component token goes through compare-and-set once. */
+  private async queryAuth(componentAppid: string, componentToken: string, authCode: string) {
+    try {
+      return await this.wechat.queryAuth(componentToken, componentAppid, authCode);
+    } catch (error) {
+      if (!(error instanceof WechatApiError && error.tokenRejected)) throw error;
+      const renewed = await this.componentTokens.invalidate(componentAppid, componentToken);
+      return this.wechat.queryAuth(renewed.accessToken, componentAppid, authCode);
+    }
   }
 
   private async callAuthorizerToken(

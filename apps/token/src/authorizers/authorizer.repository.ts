@@ -80,7 +80,7 @@ export class AuthorizerRepository {
 
   /**
    * Stores credentials fresh from WeChat (auth code exchange): active again whatever it was,
-   * any lease dropped. Returns whether the authorizer was not active before.
+   * any lease dropped.
    */
   async storeExchanged(
     executor: Executor,
@@ -114,7 +114,8 @@ export class AuthorizerRepository {
 
   /**
    * A refresh token found by a full sync. A new or inactive authorizer becomes active with its
-   * first refresh due now; an active one only takes the token if it differs. Returns what happened.
+   * first refresh due now; an active one only takes the token if it differs. Returns what happened
+   * and the permission sets now stored.
    */
   async importRefreshToken(
     executor: Executor,
@@ -122,11 +123,11 @@ export class AuthorizerRepository {
     authorizerAppid: string,
     refreshToken: string,
     funcInfo: number[] | undefined,
-  ): Promise<'created' | 'reactivated' | 'updated' | 'unchanged'> {
+  ): Promise<{ result: 'created' | 'reactivated' | 'updated' | 'unchanged'; funcInfo: number[] }> {
     const [row] = (await executor.query(
-      `SELECT status, refresh_token FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
+      `SELECT status, refresh_token, func_info FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
       [componentAppid, authorizerAppid],
-    )) as Pick<AuthorizerRow, 'status' | 'refresh_token'>[];
+    )) as Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info'>[];
     const sealed = this.seal(componentAppid, authorizerAppid, 'refresh_token', refreshToken);
     if (!row) {
       await executor.query(
@@ -136,12 +137,14 @@ export class AuthorizerRepository {
          VALUES (?, ?, 'active', ?, ?, ${NOW}, ${NOW}, ${NOW}, ${NOW})`,
         [componentAppid, authorizerAppid, JSON.stringify(funcInfo ?? []), sealed],
       );
-      return 'created';
+      return { result: 'created', funcInfo: funcInfo ?? [] };
     }
+    const storedFuncInfo = funcInfo ?? (JSON.parse(row.func_info) as number[]);
     const current = row.refresh_token
       ? this.open(componentAppid, authorizerAppid, 'refresh_token', row.refresh_token)
       : undefined;
-    if (row.status === 'active' && current === refreshToken) return 'unchanged';
+    if (row.status === 'active' && current === refreshToken)
+      return { result: 'unchanged', funcInfo: storedFuncInfo };
     await executor.query(
       `UPDATE token_authorizers SET refresh_token = ?, func_info = COALESCE(?, func_info),
          status_changed_at = IF(status = 'active', status_changed_at, ${NOW}),
@@ -150,7 +153,7 @@ export class AuthorizerRepository {
        WHERE component_appid = ? AND authorizer_appid = ?`,
       [sealed, funcInfo ? JSON.stringify(funcInfo) : null, componentAppid, authorizerAppid],
     );
-    return row.status === 'active' ? 'updated' : 'reactivated';
+    return { result: row.status === 'active' ? 'updated' : 'reactivated', funcInfo: storedFuncInfo };
   }
 
   /**
@@ -188,7 +191,10 @@ export class AuthorizerRepository {
     });
   }
 
-  /** Takes one authorizer's lease for a forced refresh; false when another replica holds a live one. */
+  /**
+   * Takes one authorizer's lease for a forced refresh; false while anyone holds a live one, this
+   * replica's scheduler included (two calls with one refresh token would throw a rotated one away).
+   */
   async tryLease(
     componentAppid: string,
     authorizerAppid: string,
@@ -198,8 +204,8 @@ export class AuthorizerRepository {
     const outcome = (await this.dataSource.query(
       `UPDATE token_authorizers SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND
        WHERE component_appid = ? AND authorizer_appid = ? AND status = 'active'
-         AND (lease_until IS NULL OR lease_until < ${NOW} OR lease_owner = ?)`,
-      [owner, seconds, componentAppid, authorizerAppid, owner],
+         AND (lease_until IS NULL OR lease_until < ${NOW})`,
+      [owner, seconds, componentAppid, authorizerAppid],
     )) as { affectedRows: number };
     return outcome.affectedRows > 0;
   }

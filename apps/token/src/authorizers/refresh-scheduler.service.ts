@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { TransactionalOutbox } from '@wxop/messaging';
@@ -26,7 +26,7 @@ const STATS_EVERY_MS = 10_000;
  * flight per replica.
  */
 @Injectable()
-export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RefreshSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RefreshSchedulerService.name);
   private running?: Promise<void>;
   private stopping = false;
@@ -59,8 +59,12 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
     void this.tick();
   }
 
-  /** Stops claiming; refreshes in flight finish (their leases would lapse anyway). */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops claiming and lets refreshes in flight store their results. Before shutdown, not at it:
+   * the database pool (a global module) is closed in the shutdown hooks, and a refresh WeChat has
+   * answered must still store the refresh token it returned.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
     await this.running;
@@ -130,12 +134,23 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, OnApplic
       );
       for (const entry of claimed) {
         if (entry.previousOwner) this.metrics.leaseTakeovers.inc({ kind: 'authorizer' });
-        const refresh: Promise<unknown> = this.authorizerTokens.refreshClaimed(entry).finally(() => {
-          this.inFlight.delete(refresh);
-          if (this.backlog && this.inFlight.size <= (concurrency * 3) / 4 && !this.stopping) {
-            void this.pump();
-          }
-        });
+        const refresh: Promise<unknown> = this.authorizerTokens
+          .refreshClaimed(entry)
+          .catch((error: unknown) =>
+            // refreshClaimed stores its own failures; this is the database failing meanwhile. The
+            // lease lapses and another pass retries.
+            this.logger.error({
+              msg: 'refresh bookkeeping failed',
+              authorizerAppid: entry.authorizerAppid,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          )
+          .finally(() => {
+            this.inFlight.delete(refresh);
+            if (this.backlog && this.inFlight.size <= (concurrency * 3) / 4 && !this.stopping) {
+              void this.pump();
+            }
+          });
         this.inFlight.add(refresh);
       }
       this.backlog = claimed.length === wanted;

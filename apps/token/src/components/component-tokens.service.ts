@@ -151,7 +151,9 @@ export class ComponentTokensService {
         ),
       });
       this.metrics.refreshes.inc({ kind: 'component', result: stored ? 'ok' : 'lease_lost', errcode: '0' });
-      if (!stored) return this.accessToken(componentAppid);
+      // Our lease lapsed and another replica took over: take its result (calling accessToken() here
+      // could join this very refresh through the single-flight and wait on itself).
+      if (!stored) return this.awaitOtherReplica(componentAppid);
       const expiresAt = Date.now() + issued.expiresIn * 1000;
       this.remember(componentAppid, issued.accessToken, expiresAt);
       this.logger.log({ msg: 'component token refreshed', componentAppid, expiresIn: issued.expiresIn });
