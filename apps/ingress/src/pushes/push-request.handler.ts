@@ -146,5 +146,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
     );
     request.on('error', reject);
+    // A caller that goes away mid-body may not emit 'error': without this the push would wait forever.
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('the caller closed the connection before the body ended'));
+    });
   });
 }
