@@ -1,4 +1,6 @@
+import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 
 /** What a benchmark reports: figures for people, and the bar it is held to. */
@@ -72,5 +74,32 @@ export function startServerProcess(
         );
       void poll();
     }
+  });
+}
+
+export interface LoadResult {
+  result: autocannon.Result;
+  /**
+   * Responses per second from the first request to the last response. autocannon's own average is
+   * of whole-second samples and, for a fixed request count, can only read `amount / n`.
+   */
+  opsPerSec: number;
+}
+
+/** Runs autocannon and measures throughput exactly (see LoadResult). */
+export function runLoad(options: autocannon.Options): Promise<LoadResult> {
+  let responses = 0;
+  const startedAt = performance.now();
+  let lastResponseAt = startedAt;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (error: unknown, result) =>
+      error
+        ? reject(error instanceof Error ? error : new Error(String(error)))
+        : resolve({ result, opsPerSec: responses / ((lastResponseAt - startedAt) / 1000) }),
+    );
+    instance.on('response', () => {
+      responses++;
+      lastResponseAt = performance.now();
+    });
   });
 }

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 import { connect } from 'amqplib';
 
-import { round, startServerProcess, type Bench } from './bench.util';
+import { round, runLoad, startServerProcess, type Bench, type LoadResult } from './bench.util';
 
 const CONNECTIONS = 50;
 /** A fixed number of requests (not a duration), so every request's answer is counted. */
@@ -36,52 +36,21 @@ function pushes(): { path: string; body: string }[] {
   });
 }
 
-interface LoadResult {
-  result: autocannon.Result;
-  /**
-   * Responses per second from the start to the last response. autocannon's own
-   * `requests.average` averages whole-second samples and only stops at the next tick, so for a
-   * fixed number of requests it can only be 10,000 / n (5,000, 3,333, 2,500…): 1.2 s and 1.9 s
-   * both read 5,000. Not a basis for a ratio.
-   */
-  opsPerSec: number;
-}
-
 function load(base: string, requests: { path: string; body: string }[]): Promise<LoadResult> {
   let i = 0;
-  let responses = 0;
-  const startedAt = performance.now();
-  let lastResponseAt = startedAt;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
+  return runLoad({
+    url: base,
+    connections: CONNECTIONS,
+    amount: REQUESTS,
+    requests: [
       {
-        url: base,
-        connections: CONNECTIONS,
-        amount: REQUESTS,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => {
-              const push = requests[i++ % requests.length]!;
-              return {
-                ...request,
-                path: push.path,
-                body: push.body,
-                headers: { 'content-type': 'text/xml' },
-              };
-            },
-          },
-        ],
+        method: 'POST',
+        setupRequest: (request) => {
+          const push = requests[i++ % requests.length]!;
+          return { ...request, path: push.path, body: push.body, headers: { 'content-type': 'text/xml' } };
+        },
       },
-      (error: unknown, result) =>
-        error
-          ? reject(error instanceof Error ? error : new Error(String(error)))
-          : resolve({ result, opsPerSec: responses / ((lastResponseAt - startedAt) / 1000) }),
-    );
-    instance.on('response', () => {
-      responses++;
-      lastResponseAt = performance.now();
-    });
+    ],
   });
 }
 

@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import { createEnvelope, rawPushId } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
 import {
@@ -13,7 +12,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { round, startServerProcess, type Bench } from './bench.util';
+import { round, runLoad, startServerProcess, type Bench, type LoadResult } from './bench.util';
 
 /** (a) Authorizers all due at once, and the refresh concurrency of the one replica. */
 const AUTHORIZERS = 10_000;
@@ -116,37 +115,16 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-interface LoadResult {
-  result: autocannon.Result;
-  /** Responses per second from the first request to the last response (autocannon's average is rounded per second). */
-  opsPerSec: number;
-}
-
 function load(base: string, paths: string[], durationS: number, connections: number): Promise<LoadResult> {
   let i = 0;
-  let responses = 0;
-  const startedAt = performance.now();
-  let lastResponseAt = startedAt;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: base,
-        connections,
-        duration: durationS,
-        headers: { authorization: `Bearer ${API_KEY}` },
-        requests: [
-          { method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length] }) },
-        ],
-      },
-      (error: unknown, result) =>
-        error
-          ? reject(error instanceof Error ? error : new Error(String(error)))
-          : resolve({ result, opsPerSec: responses / ((lastResponseAt - startedAt) / 1000) }),
-    );
-    instance.on('response', () => {
-      responses++;
-      lastResponseAt = performance.now();
-    });
+  return runLoad({
+    url: base,
+    connections,
+    duration: durationS,
+    headers: { authorization: `Bearer ${API_KEY}` },
+    requests: [
+      { method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length] }) },
+    ],
   });
 }
 
