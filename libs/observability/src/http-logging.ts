@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 
-import { redactUrl } from './logging';
+import { logRequestLine } from './direct-http';
 
 export const PINO_LOGGER = Symbol('PINO_LOGGER');
 export const REQUEST_LOGGING = Symbol('REQUEST_LOGGING');
@@ -31,19 +31,7 @@ export class HttpLogging implements OnModuleInit {
     instance.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       const url = request.url;
       if (!url.startsWith('/health') && url !== '/metrics') {
-        const status = reply.statusCode;
-        const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-        if (this.logger.isLevelEnabled(level)) {
-          this.logger[level](
-            {
-              correlationId: request.id,
-              req: { method: request.method, url: redactUrl(url) },
-              res: { statusCode: status },
-              responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
-            },
-            'request completed',
-          );
-        }
+        logRequestLine(this.logger, request, reply.statusCode, request.id, reply.elapsedTime);
       }
       done();
     });

@@ -11,5 +11,11 @@ export {
   CORRELATION_HEADERS,
 } from './correlation';
 export { pinoOptions, createPinoLogger, redactUrl, REDACT_PATHS, type LoggingOptions } from './logging';
-export { createFastifyAdapter, CorrelationInterceptor, type HttpAdapterOptions } from './http';
+export {
+  createFastifyAdapter,
+  CorrelationInterceptor,
+  type DirectRouteHandler,
+  type HttpAdapterOptions,
+} from './http';
 export { PINO_LOGGER } from './http-logging';
+export { logRequestLine, sendDirect } from './direct-http';

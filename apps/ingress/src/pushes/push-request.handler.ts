@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { correlationIdFrom, PINO_LOGGER, redactUrl } from '@wxop/observability';
+import { correlationIdFrom, logRequestLine, PINO_LOGGER, sendDirect } from '@wxop/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger as PinoLogger } from 'pino';
@@ -55,7 +55,7 @@ export class PushRequestHandler {
         query: route.query,
         body,
       });
-      send(
+      sendDirect(
         response,
         200,
         reply.startsWith('<xml>') ? 'application/xml' : 'text/plain',
@@ -72,7 +72,7 @@ export class PushRequestHandler {
         // The rest of the body is never read, so the connection cannot carry another request.
         response.setHeader('connection', 'close');
       }
-      send(
+      sendDirect(
         response,
         status,
         'application/json; charset=utf-8',
@@ -81,48 +81,8 @@ export class PushRequestHandler {
         serverClosing(),
       );
     }
-    this.logRequest(request, status, correlationId, performance.now() - startedAt);
+    logRequestLine(this.logger, request, status, correlationId, performance.now() - startedAt);
   }
-
-  /** The line observability's HttpLogging writes for every other route. */
-  private logRequest(
-    request: IncomingMessage,
-    status: number,
-    correlationId: string,
-    elapsedMs: number,
-  ): void {
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    if (!this.logger.isLevelEnabled(level)) return;
-    this.logger[level](
-      {
-        correlationId,
-        req: { method: request.method, url: redactUrl(request.url) },
-        res: { statusCode: status },
-        responseTimeMs: Math.round(elapsedMs * 10) / 10,
-      },
-      'request completed',
-    );
-  }
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  contentType: string,
-  body: string,
-  correlationId: string,
-  closing: boolean,
-): void {
-  const headers: Record<string, string | number> = {
-    'content-type': contentType,
-    'content-length': Buffer.byteLength(body),
-    'x-correlation-id': correlationId,
-  };
-  // Answered while the server closes: without this the keep-alive connection would stay open and
-  // hold the shutdown until keepAliveTimeout (Fastify does the same for its own routes).
-  if (closing) headers['connection'] = 'close';
-  response.writeHead(status, headers);
-  response.end(body);
 }
 
 /** The body as UTF-8 text, refused beyond `limit` bytes (declared or received). */
