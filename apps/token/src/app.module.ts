@@ -22,6 +22,7 @@ import { ApiKeyGuard } from './api/api-key.guard';
 import { ProxyService } from './api/proxy.service';
 import { TokenApiController } from './api/token-api.controller';
 import { TokenErrorFilter } from './api/token-error.filter';
+import { TokenReadHandler } from './api/token-read.handler';
 import { TokenRpcController } from './api/token-rpc.controller';
 import { AuthCodeRepository } from './authorizers/auth-code.repository';
 import { AuthorizerTokensService } from './authorizers/authorizer-tokens.service';
@@ -106,6 +107,7 @@ export class TokenModule {
         ComponentPushesConsumer,
         ProxyService,
         ApiKeyGuard,
+        TokenReadHandler,
         { provide: APP_FILTER, useClass: TokenErrorFilter },
       ],
     };

@@ -1,35 +1,23 @@
-import { All, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { All, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { TokenRpcErrorCodes, type AccessTokenReply } from '@wxop/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
-import { ComponentTokensService } from '../components/component-tokens.service';
 import { TokenError } from '../shared/token.errors';
 import { ApiKeyGuard } from './api-key.guard';
 import { ProxyService } from './proxy.service';
 
-/** The HTTP token API of CONTRACT.md §3, for internal callers that are not Nest services. */
+/**
+ * The HTTP token API of CONTRACT.md §3, for internal callers that are not Nest services: the
+ * invalidation and the proxy. The two reads are answered ahead of Nest by TokenReadHandler.
+ */
 @Controller('v1/components/:componentAppid')
 @UseGuards(ApiKeyGuard)
 export class TokenApiController {
   constructor(
-    private readonly componentTokens: ComponentTokensService,
     private readonly authorizerTokens: AuthorizerTokensService,
     private readonly proxy: ProxyService,
   ) {}
-
-  @Get('access-token')
-  componentAccessToken(@Param('componentAppid') componentAppid: string): Promise<AccessTokenReply> {
-    return this.componentTokens.accessToken(componentAppid);
-  }
-
-  @Get('authorizers/:authorizerAppid/access-token')
-  authorizerAccessToken(
-    @Param('componentAppid') componentAppid: string,
-    @Param('authorizerAppid') authorizerAppid: string,
-  ): Promise<AccessTokenReply> {
-    return this.authorizerTokens.accessToken(componentAppid, authorizerAppid);
-  }
 
   @Post('authorizers/:authorizerAppid/access-token/invalidate')
   @HttpCode(200)
