@@ -16,6 +16,7 @@ import { ComponentApiController } from './credentials/component-api.controller';
 import { CredentialsService } from './credentials/credentials.service';
 import { AuthPagesController } from './pages/auth-pages.controller';
 import { PushService } from './pushes/push.service';
+import { FastRegistrationService } from './registrations/fast-registration.service';
 import { SimClock } from './sim/sim-clock';
 import { SimSettings } from './sim/sim-settings';
 import { SimState } from './sim/sim-state';
@@ -48,6 +49,7 @@ export class WechatSimModule {
         CredentialsService,
         CodeService,
         SimControlService,
+        FastRegistrationService,
         { provide: APP_FILTER, useClass: WechatApiFilter },
       ],
     };

@@ -20,6 +20,7 @@ import { CodeService } from '../code/code.service';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PushService } from '../pushes/push.service';
 import { toWechatXml } from '../pushes/push-xml.util';
+import { FastRegistrationService } from '../registrations/fast-registration.service';
 import { SimClock } from '../sim/sim-clock';
 import { SimSettings } from '../sim/sim-settings';
 import { SimState, type Account, type Platform } from '../sim/sim-state';
@@ -31,9 +32,11 @@ import {
   CreateAccountsDto,
   CreatePlatformDto,
   DraftDto,
+  FastRegistrationDto,
   FaultsDto,
   PushDto,
   TicketPushesDto,
+  UpdateAccountDto,
   UpdatePlatformDto,
 } from './control.dto';
 import { SimControlService } from './sim-control.service';
@@ -58,6 +61,12 @@ const accountView = (a: Account) => ({
   nickName: a.nickName,
   userName: a.userName,
   principalName: a.principalName,
+  headImg: a.headImg,
+  qrcodeUrl: a.qrcodeUrl,
+  signature: a.signature,
+  serviceTypeId: a.serviceTypeId,
+  verifyTypeId: a.verifyTypeId,
+  accountStatus: a.accountStatus,
   categories: a.categories,
 });
 
@@ -73,6 +82,7 @@ export class ControlController {
     private readonly state: SimState,
     private readonly counters: CountersService,
     private readonly faults: FaultsService,
+    private readonly registrations: FastRegistrationService,
     private readonly clock: SimClock,
     @Inject(SimSettings) private readonly settings: SimSettings,
   ) {}
@@ -151,6 +161,11 @@ export class ControlController {
     };
   }
 
+  @Patch('accounts/:appid')
+  updateAccount(@Param('appid') appid: string, @Body() dto: UpdateAccountDto) {
+    return accountView(this.control.updateAccount(appid, dto));
+  }
+
   @Get('accounts/:appid/messages')
   messages(@Param('appid') appid: string) {
     return this.control.account(appid).code.messages;
@@ -163,6 +178,17 @@ export class ControlController {
     const { authCode, expiresIn, push } = this.credentials.authorize(platform, account, dto.funcInfo);
     const delivered = wait === 'true' ? await push : undefined;
     return { authorizerAppid: account.appid, authCode, expiresIn, push: delivered };
+  }
+
+  @Post('platforms/:appid/fast-registrations')
+  async fastRegister(
+    @Param('appid') appid: string,
+    @Body() dto: FastRegistrationDto,
+    @Query('wait') wait?: string,
+  ) {
+    const registered = this.registrations.register(this.control.platform(appid), dto);
+    const delivered = wait === 'true' ? await registered.push : undefined;
+    return { appid: registered.appid, authCode: registered.authCode, push: delivered };
   }
 
   @Post('platforms/:appid/authorizations/bulk')

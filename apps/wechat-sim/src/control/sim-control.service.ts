@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 import { randomBytes } from 'node:crypto';
 
@@ -29,11 +29,27 @@ export interface CreatePlatformInput {
 }
 
 export interface CreateAccountsInput {
-  count: number;
+  /** How many to generate; with `appids`, optional and otherwise equal to their number. */
+  count?: number;
+  /** Explicit appids, all new. */
+  appids?: string[];
   type: AccountType;
   namePrefix?: string;
   categories?: Category[];
 }
+
+const PROFILE_FIELDS = [
+  'nickName',
+  'headImg',
+  'signature',
+  'principalName',
+  'qrcodeUrl',
+  'accountStatus',
+  'verifyTypeId',
+  'serviceTypeId',
+] as const satisfies readonly (keyof Account)[];
+
+export type AccountProfilePatch = Partial<Pick<Account, (typeof PROFILE_FIELDS)[number]>>;
 
 const DEFAULT_CATEGORIES: Category[] = [
   { first_class: '工具', second_class: '效率', first_id: 287, second_id: 612 },
@@ -114,12 +130,21 @@ export class SimControlService {
     return account;
   }
 
-  /** Creates merchant accounts in bulk (10 000 take well under a second). */
+  /** Creates merchant accounts in bulk (10 000 take well under a second), with generated or given appids. */
   createAccounts(input: CreateAccountsInput): Account[] {
+    const appids = input.appids ?? [];
+    if (input.appids && input.count !== undefined && input.count !== appids.length)
+      throw new BadRequestException(`count ${input.count} differs from the ${appids.length} appids given`);
+    if (new Set(appids).size !== appids.length) throw new BadRequestException('appids has duplicates');
+    const existing = appids.filter((appid) => this.state.accounts.has(appid));
+    if (existing.length > 0) throw new ConflictException(`accounts exist: ${existing.join(', ')}`);
+    const count = input.appids ? appids.length : (input.count ?? 0);
     const created: Account[] = [];
     const prefix = input.namePrefix ?? (input.type === 'mini_program' ? '模拟小程序' : '模拟公众号');
-    for (let i = 0; i < input.count; i++) {
-      const appid = appidOf();
+    for (let i = 0; i < count; i++) {
+      let appid = appids[i] ?? appidOf();
+      // A generated appid may (in 2^64) collide with an existing one; never overwrite an account.
+      while (!input.appids && this.state.accounts.has(appid)) appid = appidOf();
       const index = this.state.accounts.size + 1;
       const account: Account = {
         appid,
@@ -141,6 +166,13 @@ export class SimControlService {
       created.push(account);
     }
     return created;
+  }
+
+  /** Changes what api_get_authorizer_info answers for an account (a profile refresh); absent fields stay. */
+  updateAccount(appid: string, patch: AccountProfilePatch): Account {
+    const account = this.account(appid);
+    const changes = PROFILE_FIELDS.filter((key) => patch[key] !== undefined && patch[key] !== null);
+    return Object.assign(account, Object.fromEntries(changes.map((key) => [key, patch[key]])));
   }
 
   resetAll(): void {

@@ -106,15 +106,7 @@ export class CredentialsService {
       latestToken: wasAuthorized ? existing?.latestToken : undefined,
     };
     this.state.setAuthorization(authorization);
-    const expiresIn = this.settings.authCodeTtlSeconds;
-    const authCode = `queryauthcode@@@${opaque(64)}`;
-    this.state.authCodes.set(authCode, {
-      value: authCode,
-      platformAppid: platform.appid,
-      authorizerAppid: account.appid,
-      expiresAt: this.clock.now() + expiresIn * 1000,
-      used: false,
-    });
+    const { authCode, expiresIn } = this.issueAuthCode(platform, account);
     const push = this.pushes.pushComponent(platform, wasAuthorized ? 'updateauthorized' : 'authorized', {
       AuthorizerAppid: account.appid,
       AuthorizationCode: authCode,
@@ -125,7 +117,21 @@ export class CredentialsService {
     return { authCode, expiresIn, push };
   }
 
-  /** Authorizes many accounts at once without codes or pushes (control API, for large tests and benchmarks). */
+  /** A single-use code for api_query_auth, expiring after authCodeTtlSeconds (authorization and fast registration). */
+  issueAuthCode(platform: Platform, account: Account): { authCode: string; expiresIn: number } {
+    const expiresIn = this.settings.authCodeTtlSeconds;
+    const authCode = `queryauthcode@@@${opaque(64)}`;
+    this.state.authCodes.set(authCode, {
+      value: authCode,
+      platformAppid: platform.appid,
+      authorizerAppid: account.appid,
+      expiresAt: this.clock.now() + expiresIn * 1000,
+      used: false,
+    });
+    return { authCode, expiresIn };
+  }
+
+  /** Authorizes without a code or a push: many at once (control API, large tests, benchmarks) or at fast registration. */
   authorizeSilently(platform: Platform, account: Account, exchanged: boolean): Authorization {
     const authorization: Authorization = {
       platformAppid: platform.appid,
