@@ -1,0 +1,76 @@
+# syntax=docker/dockerfile:1
+# One image per app, each a target of this file (docs/adr/0009-container-images-and-deployment.md):
+#   docker build --target ingress -t wxop/ingress .        (likewise token, authorizer, wechat-sim)
+# docker compose builds all of them (docker-compose.yml). Every image runs `node main.cjs`, the bundle
+# that `nx run <app>:build` writes to dist/apps/<app>/ — the same file and command the deploy checks
+# start and stop (tools/deploy-checks).
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: the whole workspace, every app bundled with its generated package.json and lockfile ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /workspace
+ENV CI=true NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY nx.json tsconfig.base.json ./
+COPY deploy/build deploy/build
+COPY libs libs
+COPY apps apps
+RUN npx nx run-many -t build --projects=tag:type:app --outputStyle=static
+
+# ---- runtime: what every app image shares ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY deploy/docker/healthcheck.cjs ./
+# Nest closes the HTTP server, consumers and pools on SIGTERM (enableShutdownHooks), then exits.
+STOPSIGNAL SIGTERM
+CMD ["node", "main.cjs"]
+
+# ---- one stage per app: its production dependencies only, its bundle, a non-root user ----
+FROM runtime AS ingress
+COPY --from=build /workspace/dist/apps/ingress/package.json /workspace/dist/apps/ingress/package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/ingress/ ./
+ENV WXOP_HEALTH_PORT_VARIABLE=INGRESS_HTTP_PORT WXOP_HEALTH_PORT_DEFAULT=3100
+EXPOSE 3100
+USER 1000:1000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
+
+FROM runtime AS token
+COPY --from=build /workspace/dist/apps/token/package.json /workspace/dist/apps/token/package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/token/ ./
+ENV WXOP_HEALTH_PORT_VARIABLE=TOKEN_HTTP_PORT WXOP_HEALTH_PORT_DEFAULT=3200
+EXPOSE 3200
+USER 1000:1000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
+
+FROM runtime AS authorizer
+COPY --from=build /workspace/dist/apps/authorizer/package.json /workspace/dist/apps/authorizer/package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/authorizer/ ./
+ENV WXOP_HEALTH_PORT_VARIABLE=AUTHORIZER_HTTP_PORT WXOP_HEALTH_PORT_DEFAULT=3300
+EXPOSE 3300
+USER 1000:1000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
+
+FROM runtime AS wechat-sim
+COPY --from=build /workspace/dist/apps/wechat-sim/package.json /workspace/dist/apps/wechat-sim/package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/wechat-sim/ ./
+# The simulator listens on loopback by default; in a container other services must reach it.
+ENV SIM_HTTP_HOST=0.0.0.0
+ENV WXOP_HEALTH_PORT_VARIABLE=SIM_HTTP_PORT WXOP_HEALTH_PORT_DEFAULT=3900
+EXPOSE 3900
+USER 1000:1000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
+
+# ---- migrations: one-shot, every app's migrations in turn (docker compose `migrations`, the Kubernetes Job) ----
+FROM runtime AS migrations
+COPY deploy/docker/migrate.cjs ./
+COPY --from=ingress /app ./ingress
+COPY --from=token /app ./token
+COPY --from=authorizer /app ./authorizer
+USER 1000:1000
+CMD ["node", "migrate.cjs", "ingress", "token", "authorizer"]
