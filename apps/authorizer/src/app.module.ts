@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import {
   ConfigModule,
   DatabaseConfig,
@@ -19,6 +20,9 @@ import { AuthorizerRpcController } from './api/authorizer-rpc.controller';
 import { AuthorizationPushesConsumer } from './authorizers/authorization-pushes.consumer';
 import { AuthorizationsService } from './authorizers/authorizations.service';
 import { AuthorizerRepository } from './authorizers/authorizer.repository';
+import { FastRegistrationsService } from './authorizers/fast-registrations.service';
+import { ProfilesService } from './authorizers/profiles.service';
+import { TokenEventsConsumer } from './authorizers/token-events.consumer';
 import { AuthorizerConfig } from './config/authorizer.config';
 import { AUTHORIZER_MIGRATIONS } from './database/migrations';
 import { AuthorizationPagesController } from './links/authorization-pages.controller';
@@ -26,7 +30,12 @@ import { AuthorizerPageFilter } from './links/authorizer-page.filter';
 import { LandingService } from './links/landing.service';
 import { LinkRepository } from './links/link.repository';
 import { LinksService } from './links/links.service';
+import { ReleaseCheckConsumer } from './release-check/release-check.consumer';
+import { ReleaseCheckService } from './release-check/release-check.service';
 import { TokenClient } from './shared/token.client';
+import { AuthorizerSchedulerService } from './sync/authorizer-scheduler.service';
+import { SyncRepository } from './sync/sync.repository';
+import { SyncService } from './sync/sync.service';
 
 export interface AuthorizerModuleOptions {
   env?: Record<string, string | undefined>;
@@ -55,6 +64,7 @@ export class AuthorizerModule {
         ObservabilityModule.forRoot({ serviceName: 'authorizer', level: log.LOG_LEVEL }),
         MessagingModule.forService('authorizer', options.namespace),
         DatabaseModule.forRoot({ defaultName: 'wxop_authorizer', migrations: AUTHORIZER_MIGRATIONS }),
+        ScheduleModule.forRoot(),
       ],
       controllers: [AuthorizationPagesController, AuthorizerRpcController],
       providers: [
@@ -65,6 +75,8 @@ export class AuthorizerModule {
             new WechatApiClient({
               baseUrl: endpoints.WECHAT_API_BASE_URL,
               timeoutMs: config.AUTHORIZER_WECHAT_TIMEOUT_MS,
+              // A sync and a profile pass each keep AUTHORIZER_SYNC_CONCURRENCY calls in flight.
+              maxSockets: config.AUTHORIZER_SYNC_CONCURRENCY * 2 + 16,
             }),
         },
         {
@@ -85,6 +97,14 @@ export class AuthorizerModule {
         AuthorizerRepository,
         AuthorizationsService,
         AuthorizationPushesConsumer,
+        ProfilesService,
+        FastRegistrationsService,
+        TokenEventsConsumer,
+        ReleaseCheckService,
+        ReleaseCheckConsumer,
+        SyncRepository,
+        SyncService,
+        AuthorizerSchedulerService,
         { provide: APP_FILTER, useClass: AuthorizerPageFilter },
       ],
     };

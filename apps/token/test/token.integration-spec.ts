@@ -11,8 +11,10 @@ import {
 } from '@wxop/testing';
 
 import { SecretBox } from '@wxop/secrets';
+import { WechatApiClient } from '@wxop/wechat-api';
 
 import { AuthorizerTokensService } from '../src/authorizers/authorizer-tokens.service';
+import { ComponentTokensService } from '../src/components/component-tokens.service';
 import {
   countersOf,
   createDatabase,
@@ -364,6 +366,82 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
       authorizerAppid,
     });
     expect(summary).toMatchObject({ status: 'revoked' });
+  });
+
+  it('token.authorizers.import - hands over a page of refresh tokens in one call: new and revived announced once, others kept', async () => {
+    const rpc = sut.app.get(AmqpRpcClient);
+    const [fresh, known, revoked] = [await newMiniProgram(), await newMiniProgram(), await newMiniProgram()];
+    for (const appid of [known, revoked]) {
+      await sut.app.get(AuthorizerTokensService).exchangeAuthCode(platform.appid, await authorize(appid));
+    }
+    await sut.app.get(AuthorizerTokensService).revoke(platform.appid, revoked);
+    await sim.control('POST', `/platforms/${platform.appid}/authorizations/bulk`, {
+      authorizerAppids: [fresh],
+    });
+    // The refresh tokens WeChat lists now (the revoked one is still authorized there: a sync revives it).
+    const { accessToken } = await sut.app.get(ComponentTokensService).accessToken(platform.appid);
+    const listed = await new WechatApiClient({ baseUrl: sim.url }).getAuthorizerList(accessToken, {
+      componentAppid: platform.appid,
+      offset: 0,
+      count: 500,
+    });
+    const tokenOf = (appid: string) => listed.list.find((e) => e.authorizerAppid === appid)?.refreshToken;
+    const issuedBefore = probe.envelopes.filter(
+      (e) => e.type === DomainEventTypes.TokenAuthorizerIssued,
+    ).length;
+
+    const request = {
+      componentAppid: platform.appid,
+      authorizers: [
+        { authorizerAppid: fresh, refreshToken: tokenOf(fresh)!, funcInfo: [17, 18] },
+        { authorizerAppid: known, refreshToken: tokenOf(known)! },
+        { authorizerAppid: revoked, refreshToken: tokenOf(revoked)! },
+      ],
+    };
+    const reply = await rpc.request<{ results: { authorizerAppid: string; outcome: string }[] }>(
+      TokenRpcPatterns.ImportRefreshTokens,
+      request,
+    );
+    expect(reply.results).toEqual([
+      { authorizerAppid: fresh, outcome: 'created' },
+      { authorizerAppid: known, outcome: 'unchanged' },
+      { authorizerAppid: revoked, outcome: 'reactivated' },
+    ]);
+    // The same page again changes nothing and announces nothing more.
+    const again = await rpc.request<{ results: { outcome: string }[] }>(
+      TokenRpcPatterns.ImportRefreshTokens,
+      request,
+    );
+    expect(again.results.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    await probe.waitFor(issuedBefore + 2, { type: DomainEventTypes.TokenAuthorizerIssued });
+    await sleep(500);
+    const issued = probe.envelopes
+      .filter((e) => e.type === DomainEventTypes.TokenAuthorizerIssued)
+      .slice(issuedBefore);
+    expect(issued.map((e) => e.authorizerAppid).sort()).toEqual([fresh, revoked].sort());
+    expect(issued.find((e) => e.authorizerAppid === fresh)?.data).toEqual({
+      funcInfo: [17, 18],
+      source: 'sync',
+    });
+
+    // The imported refresh token works: the token API serves an access token for it.
+    const path = `/v1/components/${platform.appid}/authorizers/${fresh}/access-token`;
+    await waitUntil(
+      async () => (await sut.get(path)).status === 200,
+      10_000,
+      'a token for the imported account',
+    );
+
+    // A malformed entry refuses the whole batch.
+    await expect(
+      rpc.request(TokenRpcPatterns.ImportRefreshTokens, {
+        componentAppid: platform.appid,
+        authorizers: [{ authorizerAppid: fresh, refreshToken: 'x' }, { authorizerAppid: 'bad appid!' }],
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(
+      rpc.request(TokenRpcPatterns.ImportRefreshTokens, { componentAppid: platform.appid, authorizers: [] }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
   it('gives ingress the verification keys over RPC and announces a key change without the keys', async () => {

@@ -21,6 +21,13 @@ export function EnvInt(): PropertyDecorator {
   );
 }
 
+/** Parses a plain decimal number ("0.5", "-2"); other input ("1e3", "0.5x") stays as given so validation reports it. */
+export function EnvFloat(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : value,
+  );
+}
+
 /** Splits a comma-separated list, trimming items and dropping empty ones. */
 export function EnvList(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) =>

@@ -7,7 +7,7 @@ export {
   type ConfigSections,
   type LoadedConfig,
 } from './load-config';
-export { EnvBoolean, EnvInt, EnvList } from './env-transforms.util';
+export { EnvBoolean, EnvFloat, EnvInt, EnvList } from './env-transforms.util';
 export { SecretVariable, isSecretVariable } from './secret-variable.util';
 export {
   DatabaseConfig,

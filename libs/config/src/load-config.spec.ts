@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { IsBoolean, IsInt, IsString, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 
 import {
   DatabaseConfig,
@@ -11,7 +11,7 @@ import {
   SecretsConfig,
   WechatEndpointsConfig,
 } from './common.config';
-import { EnvBoolean, EnvInt, EnvList } from './env-transforms.util';
+import { EnvBoolean, EnvFloat, EnvInt, EnvList } from './env-transforms.util';
 import { ConfigValidationError, loadConfig, variableNames } from './load-config';
 import { SecretVariable } from './secret-variable.util';
 
@@ -36,6 +36,13 @@ class FlagConfig {
   LIST: string[] = [];
 }
 
+class RatioConfig {
+  @EnvFloat()
+  @IsNumber()
+  @Max(1)
+  RATIO = 0.5;
+}
+
 describe(loadConfig.name, () => {
   it('finds variables declared without a default', () => {
     expect(variableNames(SecretsConfig)).toEqual(
@@ -50,6 +57,13 @@ describe(loadConfig.name, () => {
     expect(sut.db.DB_HOST).toBe('127.0.0.1');
     expect(sut.http.HTTP_PORT).toBe(3000);
     expect(sut.db).toBeInstanceOf(DatabaseConfig);
+  });
+
+  it('reads a plain decimal and reports anything else as it was given', () => {
+    expect(loadConfig({ r: RatioConfig }, { RATIO: ' 0.25 ' }).r.RATIO).toBe(0.25);
+    expect(loadConfig({ r: RatioConfig }, {}).r.RATIO).toBe(0.5);
+    expect(() => loadConfig({ r: RatioConfig }, { RATIO: '1e-1' })).toThrow(/RATIO.*got "1e-1"/);
+    expect(() => loadConfig({ r: RatioConfig }, { RATIO: '2' })).toThrow(/RATIO/);
   });
 
   it('names every bad variable of every section in one error', () => {

@@ -3,6 +3,7 @@ export * from './queue-names';
 export * from './envelope';
 export * from './event-registry';
 export * from './push-id';
+export * from './release-check';
 export * from './events/authorization-authorized.event';
 export * from './events/authorization-updated.event';
 export * from './events/authorization-unauthorized.event';

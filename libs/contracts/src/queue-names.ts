@@ -7,6 +7,8 @@ export const QueueNames = {
   TokenComponentPushes: 'token.component-pushes',
   AuthorizerAuthorizationPushes: 'authorizer.authorization-pushes',
   AuthorizerTokenEvents: 'authorizer.token-events',
+  /** `wechat.message.text` of WeChat's 全网发布 test accounts (QUERY_AUTH_CODE); other texts are acked and dropped. */
+  AuthorizerReleaseCheck: 'authorizer.release-check',
   CodeReleaseAuditResults: 'code-release.audit-results',
   AdminApiPushLog: 'admin-api.push-log',
 } as const;

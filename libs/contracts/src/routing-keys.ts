@@ -48,6 +48,7 @@ export const RawPushTypes = {
   UpdateAuthorized: 'wechat.component.updateauthorized',
   Unauthorized: 'wechat.component.unauthorized',
   FastRegister: 'wechat.component.notify_third_fasteregister',
+  TextMessage: 'wechat.message.text',
   WeappAuditSuccess: 'wechat.message.event.weapp_audit_success',
   WeappAuditFail: 'wechat.message.event.weapp_audit_fail',
   WeappAuditDelay: 'wechat.message.event.weapp_audit_delay',

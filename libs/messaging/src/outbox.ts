@@ -34,6 +34,17 @@ export class TransactionalOutbox {
     );
   }
 
+  /** Records many events inside the caller's transaction in one statement (once per event id). */
+  async addMany(manager: EntityManager, envelopes: EventEnvelope<unknown>[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    await manager.query(
+      `INSERT IGNORE INTO ${OUTBOX_TABLE} (event_id, routing_key, payload) VALUES ${envelopes
+        .map(() => '(?, ?, ?)')
+        .join(', ')}`,
+      envelopes.flatMap((envelope) => [envelope.id, envelope.type, JSON.stringify(envelope)]),
+    );
+  }
+
   /**
    * Publishes every pending event it can now; returns how many. Concurrent calls share one pass.
    * Never throws: what could not be published stays for the next call.

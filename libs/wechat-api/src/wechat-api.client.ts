@@ -198,6 +198,19 @@ export class WechatApiClient {
   }
 
   /**
+   * `cgi-bin/message/custom/send`: a customer-service text message from an authorizer to one user
+   * (the 全网发布 check's `<code>_from_api` reply). Not retried: a timeout may have delivered it.
+   */
+  async sendCustomText(authorizerToken: string, input: { toUser: string; content: string }): Promise<void> {
+    await this.post(
+      'cgi-bin/message/custom/send',
+      { access_token: authorizerToken },
+      { touser: input.toUser, msgtype: 'text', text: { content: input.content } },
+      { idempotent: false },
+    );
+  }
+
+  /**
    * Sends any request to WeChat as it is (the token service's proxy) and returns the raw answer.
    * No retry: the caller decides, from the errcode, whether to refresh the token and try once more.
    */

@@ -100,6 +100,21 @@ describe('WechatApiClient against wechat-sim', () => {
     const info = await sut.getAuthorizerInfo(accessToken, platform.appid, account!);
     expect(info.funcInfo).toEqual([17, 18]);
     expect(info.authorizerInfo).toHaveProperty('MiniProgramInfo');
+
+    // A customer-service text with the authorizer token, recorded by the sim; a bad token is refused once.
+    await sut.sendCustomText(refreshed.accessToken, { toUser: 'o_user_1', content: 'hello 你好' });
+    const messages = await sim.control<{ touser: string; content: { content: string } }[]>(
+      'GET',
+      `/accounts/${account}/messages`,
+    );
+    expect(messages).toEqual([
+      expect.objectContaining({ touser: 'o_user_1', msgtype: 'text', content: { content: 'hello 你好' } }),
+    ]);
+    await expect(
+      sut.sendCustomText('not-a-token', { toUser: 'o_user_1', content: 'x' }),
+    ).rejects.toMatchObject({
+      errcode: expect.any(Number) as unknown,
+    });
   });
 
   it('retries -1 up to maxAttempts and then throws the WechatApiError', async () => {

@@ -4,6 +4,7 @@ import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
 
 import { AuthorizerError } from '../shared/authorizer.errors';
 import { AuthorizationsService } from './authorizations.service';
+import { FastRegistrationsService } from './fast-registrations.service';
 
 /**
  * The raw authorization pushes (ingress → `authorizer.authorization-pushes`). Effects are exactly
@@ -11,7 +12,10 @@ import { AuthorizationsService } from './authorizations.service';
  */
 @Injectable()
 export class AuthorizationPushesConsumer {
-  constructor(private readonly authorizations: AuthorizationsService) {}
+  constructor(
+    private readonly authorizations: AuthorizationsService,
+    private readonly fastRegistrations: FastRegistrationsService,
+  ) {}
 
   @ConsumeEvent({
     queue: QueueNames.AuthorizerAuthorizationPushes,
@@ -42,6 +46,37 @@ export class AuthorizationPushesConsumer {
       pushEventId: event.id,
     });
   }
+
+  /** notify_third_fasteregister: the result is stored; a success's auth_code is an authorization. */
+  @ConsumeEvent({ queue: QueueNames.AuthorizerAuthorizationPushes, patterns: [RawPushTypes.FastRegister] })
+  async onFastRegistration(event: EventEnvelope<RawPushData>): Promise<void> {
+    const status = Number(event.data['status']);
+    if (event.data['status'] === undefined || !Number.isInteger(status)) {
+      throw new NonRetryableError(`${event.type} ${event.id} has no status`);
+    }
+    const text = (name: string) => {
+      const value = event.data[name];
+      return (typeof value === 'string' || typeof value === 'number') && value !== ''
+        ? String(value)
+        : undefined;
+    };
+    const info = event.data['info'];
+    await settle(
+      this.fastRegistrations.record({
+        componentAppid: event.componentAppid,
+        pushEventId: event.id,
+        status,
+        msg: text('msg'),
+        authorizerAppid: text('appid'),
+        authCode: text('auth_code'),
+        info:
+          typeof info === 'object' && info !== null && !Array.isArray(info)
+            ? (info as Record<string, unknown>)
+            : undefined,
+        registeredAt: createTime(event) ?? new Date(event.occurredAt),
+      }),
+    );
+  }
 }
 
 function field(event: EventEnvelope<RawPushData>, name: string): string {
@@ -59,7 +94,7 @@ function createTime(event: EventEnvelope<RawPushData>): Date | undefined {
 }
 
 /** Refusals that will never succeed go to the DLQ; outages are retried. */
-async function settle(work: Promise<unknown>): Promise<void> {
+export async function settle(work: Promise<unknown>): Promise<void> {
   try {
     await work;
   } catch (error) {

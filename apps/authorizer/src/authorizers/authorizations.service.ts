@@ -9,7 +9,6 @@ import {
 } from '@wxop/contracts';
 import { inTransaction } from '@wxop/database';
 import { Inbox, TransactionalOutbox } from '@wxop/messaging';
-import { WechatApiClient, WechatApiError, isTransientWechatFailure } from '@wxop/wechat-api';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { LinkRepository, type LinkRecord } from '../links/link.repository';
@@ -18,10 +17,12 @@ import { codeHash } from '../shared/hash.util';
 import { TokenClient } from '../shared/token.client';
 import {
   AuthorizerRepository,
-  type AuthorizerProfile,
+  type CurrentAuthorization,
   type GrantRecord,
   type GrantRecorder,
 } from './authorizer.repository';
+import { announcedProfile } from './profile.util';
+import { ProfilesService } from './profiles.service';
 
 /**
  * Namespace of the v5 UUIDs of `authorization.*` events. DO NOT CHANGE: the id of an
@@ -45,7 +46,32 @@ export function unauthorizationEventId(pushEventId: string): string {
 export const InboxConsumers = {
   Authorized: 'authorizer.authorization-pushes.authorized',
   Unauthorized: 'authorizer.authorization-pushes.unauthorized',
+  FastRegistration: 'authorizer.authorization-pushes.fast-registration',
 } as const;
+
+/** How long an auth code lives at most (WeChat: 600 s documented, 3600 s observed). */
+const AUTH_CODE_MAX_AGE_MS = 3_600_000;
+/** Slack between a push's CreateTime and the `auth_time` api_get_authorizer_list reports for it. */
+const AUTH_TIME_SLACK_MS = 2_000;
+
+/**
+ * True when a full sync already recorded and announced the authorization this code belongs to
+ * (the account authorized while we were not listening, and its push or redirect arrives late):
+ * the sync saw an `auth_time` at least as new as the push's CreateTime, or, without a push time
+ * (landing page), within an auth code's lifetime.
+ */
+export function announcedBySync(
+  current: CurrentAuthorization | undefined,
+  authorizedAt: Date | undefined,
+  now: Date,
+): boolean {
+  if (current?.status !== 'authorized' || current.authorizedVia !== 'sync' || !current.authorizedAt)
+    return false;
+  if (!current.announcedEventId) return false;
+  return authorizedAt
+    ? authorizedAt.getTime() <= current.authorizedAt.getTime() + AUTH_TIME_SLACK_MS
+    : current.authorizedAt.getTime() >= now.getTime() - AUTH_CODE_MAX_AGE_MS;
+}
 
 export interface GrantInput {
   componentAppid: string;
@@ -62,6 +88,10 @@ export interface GrantInput {
   /** When the merchant authorized (the push's CreateTime); now otherwise. */
   authorizedAt?: Date;
   correlationId?: string;
+  /** The inbox consumer the push is recorded under (default: the authorized pushes'). */
+  inboxConsumer?: string;
+  /** More to record in the grant's transaction (a fast registration's row). */
+  alsoRecord?: (manager: EntityManager, grant: GrantRecord) => Promise<void>;
 }
 
 /**
@@ -81,21 +111,25 @@ export class AuthorizationsService {
     private readonly authorizers: AuthorizerRepository,
     private readonly links: LinkRepository,
     private readonly token: TokenClient,
-    private readonly wechat: WechatApiClient,
+    private readonly profiles: ProfilesService,
     private readonly outbox: TransactionalOutbox,
     private readonly inbox: Inbox,
   ) {}
 
   async grant(input: GrantInput): Promise<GrantRecord> {
     const hash = codeHash(input.authCode);
+    const inboxConsumer = input.inboxConsumer ?? InboxConsumers.Authorized;
     const known = await this.authorizers.findGrant(hash);
     if (known) {
-      if (input.pushEventId)
-        await this.inbox.process(InboxConsumers.Authorized, input.pushEventId, async () => 0);
+      if (input.pushEventId) {
+        await this.inbox.process(inboxConsumer, input.pushEventId, async (manager) => {
+          await input.alsoRecord?.(manager, known);
+        });
+      }
       return known;
     }
     const exchanged = await this.exchange(input.componentAppid, input.authCode);
-    const profile = await this.profile(input.componentAppid, exchanged.authorizerAppid);
+    const { profile } = await this.profiles.read(input.componentAppid, exchanged.authorizerAppid);
     const link =
       input.link ??
       (input.preAuthCode
@@ -104,17 +138,25 @@ export class AuthorizationsService {
     const record = async (manager: EntityManager): Promise<GrantRecord> => {
       // A plain read, no lock: the grant's insert below is what serialises concurrent recorders of
       // this code (the second waits on its key, then finds it), so they cannot deadlock on gaps.
-      const current = await this.authorizers.status(manager, input.componentAppid, exchanged.authorizerAppid);
-      const update = input.update ?? current === 'authorized';
+      const current = await this.authorizers.current(
+        input.componentAppid,
+        exchanged.authorizerAppid,
+        manager,
+      );
+      const authorizedAt = input.authorizedAt ?? new Date();
+      const bySync = announcedBySync(current, input.authorizedAt, new Date());
+      const update = !bySync && (input.update ?? current?.status === 'authorized');
       const eventType = update
         ? DomainEventTypes.AuthorizationUpdated
         : DomainEventTypes.AuthorizationAuthorized;
+      const eventId = authorizationEventId(input.componentAppid, hash);
       const grant: GrantRecord = {
         componentAppid: input.componentAppid,
         authorizerAppid: exchanged.authorizerAppid,
         funcInfo: exchanged.funcInfo,
         eventType,
-        eventId: authorizationEventId(input.componentAppid, hash),
+        // Announced already by the sync: the grant points at that event, and none is added.
+        eventId: bySync ? current!.announcedEventId! : eventId,
         recordedBy: input.recordedBy,
       };
       if (link) grant.linkId = link.id;
@@ -122,21 +164,45 @@ export class AuthorizationsService {
       if (!(await this.authorizers.insertGrant(manager, { ...grant, codeHash: hash }))) {
         return (await this.authorizers.findGrant(hash, manager))!;
       }
+      await input.alsoRecord?.(manager, grant);
+      if (bySync) {
+        this.logger.log({
+          msg: 'authorization already announced by a sync',
+          componentAppid: grant.componentAppid,
+          authorizerAppid: grant.authorizerAppid,
+          recordedBy: grant.recordedBy,
+        });
+        return grant;
+      }
       await this.authorizers.storeAuthorized(manager, {
         componentAppid: grant.componentAppid,
         authorizerAppid: grant.authorizerAppid,
         funcInfo: grant.funcInfo,
         bizRef: grant.bizRef,
-        authorizedAt: input.authorizedAt ?? new Date(),
-        ...profile,
+        authorizedAt,
+        authorizedVia: grant.recordedBy,
+        announcedEventId: eventId,
+        profile,
       });
+      await this.authorizers.addHistory(manager, [
+        {
+          componentAppid: grant.componentAppid,
+          authorizerAppid: grant.authorizerAppid,
+          status: update ? 'updated' : 'authorized',
+          source: grant.recordedBy,
+          funcInfo: grant.funcInfo,
+          bizRef: grant.bizRef ?? null,
+          eventId,
+          occurredAt: authorizedAt,
+        },
+      ]);
       await this.outbox.add(
         manager,
         createEnvelope<string, AuthorizationAuthorizedData>(
           eventType,
-          { funcInfo: grant.funcInfo, ...profile, bizRef: grant.bizRef ?? null },
+          { funcInfo: grant.funcInfo, ...announcedProfile(profile), bizRef: grant.bizRef ?? null },
           {
-            id: grant.eventId,
+            id: eventId,
             componentAppid: grant.componentAppid,
             authorizerAppid: grant.authorizerAppid,
             correlationId: input.correlationId,
@@ -154,48 +220,66 @@ export class AuthorizationsService {
       return grant;
     };
     const result = input.pushEventId
-      ? ((await this.inbox.process(InboxConsumers.Authorized, input.pushEventId, record)).result ??
+      ? ((await this.inbox.process(inboxConsumer, input.pushEventId, record)).result ??
         (await this.authorizers.findGrant(hash))!)
       : await inTransaction(this.dataSource, record);
     void this.outbox.relay();
     return result;
   }
 
-  /** `unauthorized`: kept as `unauthorized`, announced once per push (inbox + deterministic id). */
+  /**
+   * `unauthorized`: kept as `unauthorized`, announced once per push (inbox + deterministic id). An
+   * account already unauthorized (a sync found it missing before the push came) is announced no
+   * second time.
+   */
   async unauthorize(input: {
     componentAppid: string;
     authorizerAppid: string;
     unauthorizedAt: Date;
     pushEventId: string;
   }): Promise<void> {
-    const { duplicate } = await this.inbox.process(
+    const { duplicate, result: recorded } = await this.inbox.process(
       InboxConsumers.Unauthorized,
       input.pushEventId,
       async (manager) => {
+        const current = await this.authorizers.current(input.componentAppid, input.authorizerAppid, manager);
         await this.authorizers.storeUnauthorized(
           manager,
           input.componentAppid,
           input.authorizerAppid,
           input.unauthorizedAt,
         );
+        if (current?.status === 'unauthorized') return false;
+        const eventId = unauthorizationEventId(input.pushEventId);
+        await this.authorizers.addHistory(manager, [
+          {
+            componentAppid: input.componentAppid,
+            authorizerAppid: input.authorizerAppid,
+            status: 'unauthorized',
+            source: 'push',
+            eventId,
+            occurredAt: input.unauthorizedAt,
+          },
+        ]);
         await this.outbox.add(
           manager,
           createEnvelope<string, AuthorizationUnauthorizedData>(
             DomainEventTypes.AuthorizationUnauthorized,
             { unauthorizedAt: input.unauthorizedAt.toISOString() },
             {
-              id: unauthorizationEventId(input.pushEventId),
+              id: eventId,
               componentAppid: input.componentAppid,
               authorizerAppid: input.authorizerAppid,
               correlationId: input.pushEventId,
             },
           ),
         );
+        return true;
       },
     );
     if (!duplicate) {
       this.logger.log({
-        msg: 'unauthorization recorded',
+        msg: recorded ? 'unauthorization recorded' : 'unauthorization already recorded',
         componentAppid: input.componentAppid,
         authorizerAppid: input.authorizerAppid,
       });
@@ -217,41 +301,4 @@ export class AuthorizationsService {
       throw error;
     }
   }
-
-  /** `api_get_authorizer_info` with the component token; `MiniProgramInfo` present ⇒ mini program. */
-  private async profile(componentAppid: string, authorizerAppid: string): Promise<AuthorizerProfile> {
-    const { accessToken } = await this.token.componentAccessToken(componentAppid);
-    try {
-      const { authorizerInfo } = await this.wechat.getAuthorizerInfo(
-        accessToken,
-        componentAppid,
-        authorizerAppid,
-      );
-      return {
-        authorizerType: authorizerInfo['MiniProgramInfo'] !== undefined ? 'mini_program' : 'official_account',
-        nickName: text(authorizerInfo['nick_name'], 255),
-        userName: text(authorizerInfo['user_name'], 64),
-      };
-    } catch (error) {
-      // A superseded component token (40001/42001) is replaced by the token service; try again later.
-      if (isTransientWechatFailure(error) || (error instanceof WechatApiError && error.tokenRejected)) {
-        throw new AuthorizerError(
-          AuthorizerRpcErrorCodes.Unavailable,
-          `api_get_authorizer_info failed: ${(error as Error).message}`,
-          undefined,
-          { cause: error },
-        );
-      }
-      if (error instanceof WechatApiError) {
-        throw new AuthorizerError(AuthorizerRpcErrorCodes.WechatRejected, error.message, {
-          errcode: error.errcode,
-        });
-      }
-      throw error;
-    }
-  }
-}
-
-function text(value: unknown, max: number): string {
-  return typeof value === 'string' ? value.slice(0, max) : '';
 }

@@ -1,5 +1,5 @@
-import { EnvInt } from '@wxop/config';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { EnvFloat, EnvInt } from '@wxop/config';
+import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 
 const HTTP_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
@@ -32,4 +32,64 @@ export class AuthorizerConfig {
   @Min(100)
   @Max(30000)
   AUTHORIZER_WECHAT_TIMEOUT_MS = 5000;
+
+  /** WeChat calls in flight at once during a sync and a profile refresh pass (per replica). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  AUTHORIZER_SYNC_CONCURRENCY = 20;
+
+  /** A full sync (api_get_authorizer_list) of each component runs when the last complete one is older. */
+  @EnvInt()
+  @IsInt()
+  @Min(60)
+  AUTHORIZER_SYNC_INTERVAL_SECONDS = 21_600;
+
+  /** The first sync check after start waits this long, so pushes queued while we were down are handled first. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  AUTHORIZER_SYNC_START_DELAY_SECONDS = 60;
+
+  /** After a failed sync, the next attempt waits this long. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  AUTHORIZER_SYNC_RETRY_SECONDS = 300;
+
+  /** Authorizations newer than this are left to their push or landing page (they know the link's bizRef). */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  AUTHORIZER_SYNC_RECENT_SECONDS = 900;
+
+  /**
+   * A complete sync marks missing accounts unauthorized only up to this share of the authorized ones
+   * (at least 10); more means WeChat's answer is suspect, and the run fails without marking any.
+   */
+  @EnvFloat()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  AUTHORIZER_SYNC_MAX_UNAUTHORIZE_RATIO = 0.5;
+
+  /** Profiles older than this are read again by the scheduler (listings never call WeChat). */
+  @EnvInt()
+  @IsInt()
+  @Min(60)
+  AUTHORIZER_PROFILE_MAX_AGE_SECONDS = 86_400;
+
+  /** How often the scheduler looks for due profiles (and for due syncs). */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  AUTHORIZER_SCHEDULE_INTERVAL_MS = 60_000;
+
+  /** Profiles one scheduler pass claims. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  AUTHORIZER_PROFILE_BATCH_SIZE = 200;
 }

@@ -8,6 +8,8 @@ export const AUTHORIZER_ERROR_STATUS: Record<AuthorizerRpcErrorCode, number> = {
   [AuthorizerRpcErrorCodes.LinkNotFound]: 404,
   [AuthorizerRpcErrorCodes.LinkExpired]: 410,
   [AuthorizerRpcErrorCodes.LinkUsed]: 410,
+  [AuthorizerRpcErrorCodes.AuthorizerNotFound]: 404,
+  [AuthorizerRpcErrorCodes.SyncNotFound]: 404,
   [AuthorizerRpcErrorCodes.AuthCodeRejected]: 400,
   [AuthorizerRpcErrorCodes.WechatRejected]: 502,
   [AuthorizerRpcErrorCodes.Unavailable]: 503,
@@ -32,6 +34,11 @@ export const AUTHORIZER_ERROR_TEXT: Record<AuthorizerRpcErrorCode, { zh: string;
     zh: '授权链接已被使用，请联系服务商获取新的链接',
     en: 'This authorization link was already used. Ask your provider for a new one.',
   },
+  [AuthorizerRpcErrorCodes.AuthorizerNotFound]: {
+    zh: '该帐号未授权给本平台',
+    en: 'This account has not authorized the platform.',
+  },
+  [AuthorizerRpcErrorCodes.SyncNotFound]: { zh: '同步任务不存在', en: 'The sync run does not exist.' },
   [AuthorizerRpcErrorCodes.AuthCodeRejected]: {
     zh: '授权码无效或已过期，请重新授权',
     en: 'The authorization code is invalid or has expired. Please authorize again.',

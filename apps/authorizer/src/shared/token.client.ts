@@ -5,8 +5,13 @@ import {
   TokenRpcPatterns,
   type AccessTokenReply,
   type AuthCodeExchangeReply,
+  type AuthorizerCredentialSummary,
+  type AuthorizerRef,
   type ComponentRef,
   type ExchangeAuthCodeRequest,
+  type ImportRefreshTokensReply,
+  type ImportRefreshTokensRequest,
+  type InvalidateAccessTokenRequest,
   type PreAuthCodeReply,
 } from '@wxop/contracts';
 import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
@@ -40,6 +45,47 @@ export class TokenClient {
     });
   }
 
+  /** Hands over refresh tokens a full sync found (≤ 500 in one call, one transaction there). */
+  importRefreshTokens(
+    componentAppid: string,
+    authorizers: ImportRefreshTokensRequest['authorizers'],
+  ): Promise<ImportRefreshTokensReply> {
+    return this.call<ImportRefreshTokensReply, ImportRefreshTokensRequest>(
+      TokenRpcPatterns.ImportRefreshTokens,
+      {
+        componentAppid,
+        authorizers,
+      },
+    );
+  }
+
+  /** Ends an authorizer's credentials (idempotent): WeChat no longer lists it. */
+  revoke(componentAppid: string, authorizerAppid: string): Promise<AuthorizerCredentialSummary> {
+    return this.call<AuthorizerCredentialSummary, AuthorizerRef>(TokenRpcPatterns.RevokeAuthorizer, {
+      componentAppid,
+      authorizerAppid,
+    });
+  }
+
+  authorizerAccessToken(componentAppid: string, authorizerAppid: string): Promise<AccessTokenReply> {
+    return this.call<AccessTokenReply, AuthorizerRef>(TokenRpcPatterns.GetAuthorizerAccessToken, {
+      componentAppid,
+      authorizerAppid,
+    });
+  }
+
+  /** Reports a token WeChat rejected; answers the current one (refreshed if it was that one). */
+  invalidateAuthorizerAccessToken(
+    componentAppid: string,
+    authorizerAppid: string,
+    accessToken: string,
+  ): Promise<AccessTokenReply> {
+    return this.call<AccessTokenReply, InvalidateAccessTokenRequest>(
+      TokenRpcPatterns.InvalidateAuthorizerAccessToken,
+      { componentAppid, authorizerAppid, accessToken },
+    );
+  }
+
   private async call<T, D>(pattern: string, data: D): Promise<T> {
     try {
       return await this.rpc.request<T, D>(pattern, data);
@@ -57,6 +103,10 @@ function translate(error: unknown): AuthorizerError {
         return new AuthorizerError(AuthorizerRpcErrorCodes.ComponentNotFound, error.message);
       case TokenRpcErrorCodes.InvalidRequest:
         return new AuthorizerError(AuthorizerRpcErrorCodes.InvalidRequest, error.message);
+      case TokenRpcErrorCodes.AuthorizerNotFound:
+        return new AuthorizerError(AuthorizerRpcErrorCodes.AuthorizerNotFound, error.message);
+      case TokenRpcErrorCodes.AuthorizerNotAuthorized:
+        return new AuthorizerError(AuthorizerRpcErrorCodes.WechatRejected, error.message, { errcode });
       case TokenRpcErrorCodes.WechatRejected:
         // -1 is WeChat's "system busy": transient like an outage.
         if (errcode !== -1) {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventEnvelope } from '@wxop/contracts';
+import { QUERY_AUTH_CODE_PREFIX, RELEASE_CHECK_APPIDS, type EventEnvelope } from '@wxop/contracts';
 import { EventPublisher, PublishError } from '@wxop/messaging';
 import { MetricsService } from '@wxop/observability';
 import { WechatCryptoError, type WechatCrypto } from '@wxop/wechat-crypto';
@@ -25,9 +25,6 @@ export interface PushOutcome {
   eventId: string;
   stored: 'published' | 'outbox';
 }
-
-/** WeChat's fixed 全网发布 test accounts (official account and mini program). */
-const RELEASE_CHECK_APPIDS = new Set(['wx570bc396a51b8ff8', 'wxd101a85aa106f53e']);
 
 /**
  * The synchronous part of a push, nothing more (ARCHITECTURE.md): verify, decrypt, parse,
@@ -208,7 +205,7 @@ export class PushService {
     else if (
       fields['MsgType'] === 'text' &&
       typeof content === 'string' &&
-      content.startsWith('QUERY_AUTH_CODE:')
+      content.startsWith(QUERY_AUTH_CODE_PREFIX)
     )
       return '';
     else if (fields['MsgType'] === 'event' && typeof fields['Event'] === 'string')

@@ -11,6 +11,8 @@ import {
   type ComponentSummary,
   type ExchangeAuthCodeRequest,
   type ImportRefreshTokenRequest,
+  type ImportRefreshTokensReply,
+  type ImportRefreshTokensRequest,
   type InvalidateAccessTokenRequest,
   type PreAuthCodeReply,
   type UpsertComponentRequest,
@@ -82,6 +84,13 @@ export class TokenRpcController {
         request?.refreshToken,
         Array.isArray(request?.funcInfo) ? request.funcInfo.filter(Number.isInteger) : undefined,
       ),
+    );
+  }
+
+  @MessagePattern(TokenRpcPatterns.ImportRefreshTokens)
+  importRefreshTokens(@Payload() request: ImportRefreshTokensRequest): Promise<ImportRefreshTokensReply> {
+    return rpc(() =>
+      this.authorizerTokens.importRefreshTokens(String(request?.componentAppid), request?.authorizers),
     );
   }
 

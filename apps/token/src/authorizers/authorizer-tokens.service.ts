@@ -3,12 +3,14 @@ import { inTransaction } from '@wxop/database';
 import {
   APPID_PATTERN,
   DomainEventTypes,
+  IMPORT_REFRESH_TOKENS_MAX,
   TokenRpcErrorCodes,
   createEnvelope,
   uuidV5,
   type AccessTokenReply,
   type AuthCodeExchangeReply,
   type AuthorizerCredentialSummary,
+  type ImportRefreshTokensReply,
   type TokenAuthorizerInvalidData,
   type TokenAuthorizerIssuedData,
   type TokenIssueSource,
@@ -171,6 +173,76 @@ export class AuthorizerTokensService {
       this.logger.log({ msg: 'refresh token imported', componentAppid, authorizerAppid, outcome });
     }
     return this.summary(componentAppid, authorizerAppid);
+  }
+
+  /**
+   * Many refresh tokens of one component found by a full sync, in one transaction (a page of
+   * api_get_authorizer_list): the same rules as `importRefreshToken`, one round trip and one commit.
+   * The whole batch is refused when any entry is malformed.
+   */
+  async importRefreshTokens(componentAppid: string, entries: unknown): Promise<ImportRefreshTokensReply> {
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > IMPORT_REFRESH_TOKENS_MAX) {
+      throw new TokenError(
+        TokenRpcErrorCodes.InvalidRequest,
+        `authorizers must be a list of 1 to ${IMPORT_REFRESH_TOKENS_MAX} entries`,
+      );
+    }
+    const batch = entries.map((entry: unknown, i) => {
+      const e = (entry ?? {}) as Record<string, unknown>;
+      if (
+        typeof e['authorizerAppid'] !== 'string' ||
+        !APPID_PATTERN.test(e['authorizerAppid']) ||
+        typeof e['refreshToken'] !== 'string' ||
+        !e['refreshToken']
+      ) {
+        throw new TokenError(
+          TokenRpcErrorCodes.InvalidRequest,
+          `authorizers[${i}]: authorizerAppid and refreshToken are required`,
+        );
+      }
+      return {
+        authorizerAppid: e['authorizerAppid'],
+        refreshToken: e['refreshToken'],
+        funcInfo: Array.isArray(e['funcInfo']) ? e['funcInfo'].filter(Number.isInteger) : undefined,
+      };
+    });
+    if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
+    const results = await inTransaction(this.dataSource, async (manager) => {
+      const outcomes: ImportRefreshTokensReply['results'] = [];
+      for (const entry of batch) {
+        const { result, funcInfo } = await this.authorizers.importRefreshToken(
+          manager,
+          componentAppid,
+          entry.authorizerAppid,
+          entry.refreshToken,
+          entry.funcInfo,
+        );
+        if (result === 'created' || result === 'reactivated') {
+          await this.recordIssued(
+            manager,
+            componentAppid,
+            entry.authorizerAppid,
+            funcInfo,
+            'sync',
+            entry.refreshToken,
+          );
+        }
+        outcomes.push({ authorizerAppid: entry.authorizerAppid, outcome: result });
+      }
+      return outcomes;
+    });
+    const changed = results.filter((r) => r.outcome !== 'unchanged');
+    for (const r of changed) this.cache.delete(cacheKey(componentAppid, r.authorizerAppid));
+    if (changed.length > 0) {
+      void this.outbox.relay();
+      this.logger.log({
+        msg: 'refresh tokens imported',
+        componentAppid,
+        changed: changed.length,
+        total: results.length,
+      });
+    }
+    return { results };
   }
 
   /** Ends the credentials after `unauthorized` (idempotent; kept as history, not deleted). */

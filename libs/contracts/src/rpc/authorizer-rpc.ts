@@ -5,6 +5,16 @@
 export const AuthorizerRpcPatterns = {
   /** Creates an authorization link (admin-api). Answers AuthorizationLinkReply. */
   CreateLink: 'authorizer.link.create',
+  /** Searches and pages the authorizers we know, from our database only. Answers AuthorizerPage. */
+  SearchAuthorizers: 'authorizer.authorizers.search',
+  /** One authorizer with its profile and status history. Answers AuthorizerDetail. */
+  GetAuthorizer: 'authorizer.authorizer.get',
+  /** Reads the profile from WeChat now (api_get_authorizer_info) and stores it. Answers AuthorizerDetail. */
+  RefreshAuthorizer: 'authorizer.authorizer.refresh',
+  /** Starts a full sync with api_get_authorizer_list (or joins the running one). Answers SyncRunSummary. */
+  StartSync: 'authorizer.sync.start',
+  /** A sync run by id, or the component's latest. Answers SyncRunSummary. */
+  GetSync: 'authorizer.sync.get',
 } as const;
 
 /** Error codes the authorizer service answers with (RpcRemoteError.code). */
@@ -16,6 +26,8 @@ export const AuthorizerRpcErrorCodes = {
   LinkExpired: 'LINK_EXPIRED',
   /** The link's pre-auth code was already used for an authorization: create a new link. */
   LinkUsed: 'LINK_USED',
+  AuthorizerNotFound: 'AUTHORIZER_NOT_FOUND',
+  SyncNotFound: 'SYNC_NOT_FOUND',
   /** WeChat refused the merchant's auth code (details.errcode, e.g. 61009 invalid, 61010 expired). */
   AuthCodeRejected: 'AUTH_CODE_REJECTED',
   /** WeChat refused a call for another reason (details.errcode). */
@@ -49,4 +61,140 @@ export interface AuthorizationLinkReply {
   startUrl: string;
   /** ISO-8601: the pre-auth code's expiry, after which the link no longer works. */
   expiresAt: string;
+}
+
+export const AUTHORIZER_STATUSES = ['authorized', 'unauthorized'] as const;
+export type AuthorizerStatus = (typeof AUTHORIZER_STATUSES)[number];
+
+/** How an authorization reached us. */
+export type AuthorizationSource = 'push' | 'landing' | 'sync' | 'fast_registration';
+
+export interface SearchAuthorizersRequest {
+  /** The authorizer's WECHAT_COMPONENT_APPID when omitted. */
+  componentAppid?: string;
+  authorizerType?: 'official_account' | 'mini_program';
+  status?: AuthorizerStatus;
+  /** Exact match. */
+  bizRef?: string;
+  /** Part of the nick name, the original id (`gh_…`) or the appid. */
+  name?: string;
+  /** Default 0. */
+  offset?: number;
+  /** 1–200, default 50. */
+  limit?: number;
+}
+
+/** An authorizer as listed (no credential: those stay in the token service). */
+export interface AuthorizerSummary {
+  componentAppid: string;
+  authorizerAppid: string;
+  status: AuthorizerStatus;
+  authorizerType: 'official_account' | 'mini_program' | null;
+  nickName: string | null;
+  userName: string | null;
+  headImg: string | null;
+  principalName: string | null;
+  bizRef: string | null;
+  funcInfo: number[];
+  /** WeChat's account_status: 1 normal, 14 closed, 16 banned, 18 warned, 19 frozen. */
+  accountStatus: number | null;
+  /** From `token.authorizer.*`: `invalid` means the merchant must authorize again. */
+  credentialStatus: 'active' | 'invalid' | null;
+  authorizedAt: string | null;
+  unauthorizedAt: string | null;
+  profileRefreshedAt: string | null;
+}
+
+export interface AuthorizerPage {
+  total: number;
+  offset: number;
+  limit: number;
+  items: AuthorizerSummary[];
+}
+
+export interface AuthorizerRefRequest {
+  componentAppid?: string;
+  authorizerAppid: string;
+}
+
+export interface MiniProgramProfile {
+  network: {
+    requestDomain: string[];
+    wsRequestDomain: string[];
+    uploadDomain: string[];
+    downloadDomain: string[];
+    udpDomain: string[];
+    tcpDomain: string[];
+    bizDomain: string[];
+  };
+  categories: { first: string; second: string }[];
+  /** 0 open, other values: closed or paused by WeChat. */
+  visitStatus: number | null;
+}
+
+export interface AuthorizerHistoryEntry {
+  status: 'authorized' | 'updated' | 'unauthorized';
+  source: AuthorizationSource;
+  funcInfo: number[] | null;
+  bizRef: string | null;
+  eventId: string | null;
+  occurredAt: string;
+}
+
+export interface AuthorizerDetail extends AuthorizerSummary {
+  alias: string | null;
+  signature: string | null;
+  qrcodeUrl: string | null;
+  /** service_type_info.id (official accounts: 0/1 订阅号, 2 服务号). */
+  serviceType: number | null;
+  /** verify_type_info.id (-1 not verified, 0 WeChat verified, …). */
+  verifyType: number | null;
+  /** Present for mini programs. */
+  miniProgram: MiniProgramProfile | null;
+  credentialErrcode: number | null;
+  /** Why the last profile read failed, if it did. */
+  profileError: string | null;
+  /** Newest first (at most 50). */
+  history: AuthorizerHistoryEntry[];
+}
+
+export interface StartSyncRequest {
+  componentAppid?: string;
+}
+
+export interface GetSyncRequest {
+  componentAppid?: string;
+  /** The latest run of the component when omitted. */
+  syncId?: string;
+}
+
+export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+
+/** One full sync with api_get_authorizer_list. */
+export interface SyncRunSummary {
+  syncId: string;
+  componentAppid: string;
+  trigger: 'start' | 'schedule' | 'operator';
+  status: SyncRunStatus;
+  /** Every page read and the list was consistent (only then are missing accounts marked unauthorized). */
+  complete: boolean;
+  /** WeChat's total_count. */
+  totalCount: number | null;
+  listed: number;
+  /** Authorizations we did not know (authorized while we were not listening), now recorded and announced. */
+  discovered: number;
+  /** Refresh tokens handed to the token service that it did not hold (created or reactivated there). */
+  handedOver: number;
+  /** Profiles read and stored. */
+  profilesRefreshed: number;
+  /** Known as authorized, absent from a complete pass: now unauthorized. */
+  markedUnauthorized: number;
+  /** Listed without a refresh token (authorized but never exchanged): cannot be handed over. */
+  withoutRefreshToken: number;
+  failed: number;
+  listCalls: number;
+  infoCalls: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
 }

@@ -18,6 +18,11 @@ export const TokenRpcPatterns = {
   ExchangeAuthCode: 'token.auth-code.exchange',
   /** Hands over a refresh token found by a full sync (authorizer). Answers AuthorizerCredentialSummary. */
   ImportRefreshToken: 'token.authorizer.import',
+  /**
+   * Hands over up to 500 refresh tokens of one component at once (authorizer's full sync), in one
+   * transaction. Answers ImportRefreshTokensReply.
+   */
+  ImportRefreshTokens: 'token.authorizers.import',
   /** An authorizer access token. Answers AccessTokenReply. */
   GetAuthorizerAccessToken: 'token.authorizer-access-token.get',
   /** Reports a token WeChat rejected; refreshes only if it is still the current one. Answers AccessTokenReply. */
@@ -120,6 +125,21 @@ export interface AuthCodeExchangeReply {
 export interface ImportRefreshTokenRequest extends AuthorizerRef {
   refreshToken: string;
   funcInfo?: number[];
+}
+
+/** Most refresh tokens one `token.authorizers.import` takes (a page of api_get_authorizer_list). */
+export const IMPORT_REFRESH_TOKENS_MAX = 500;
+
+export interface ImportRefreshTokensRequest {
+  componentAppid: string;
+  authorizers: { authorizerAppid: string; refreshToken: string; funcInfo?: number[] }[];
+}
+
+/** `created`/`reactivated`: the token service announced `token.authorizer.issued` (source `sync`). */
+export type ImportRefreshTokenOutcome = 'created' | 'reactivated' | 'updated' | 'unchanged';
+
+export interface ImportRefreshTokensReply {
+  results: { authorizerAppid: string; outcome: ImportRefreshTokenOutcome }[];
 }
 
 export type AuthorizerCredentialStatus = 'active' | 'invalid' | 'revoked';

@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  DomainEventTypes,
+  QueueNames,
+  type EventEnvelope,
+  type TokenAuthorizerInvalidData,
+  type TokenAuthorizerIssuedData,
+} from '@wxop/contracts';
+import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
+
+import { AuthorizerRepository } from './authorizer.repository';
+
+/**
+ * The token service's word on credentials (`authorizer.token-events`): `invalid` (61023: the
+ * merchant must authorize again) and `issued` are shown on the authorizer. Idempotent without an
+ * inbox: each event sets a state stamped with its time, and an older event than the stored state
+ * changes nothing, so redeliveries and reordering are harmless.
+ */
+@Injectable()
+export class TokenEventsConsumer {
+  private readonly logger = new Logger(TokenEventsConsumer.name);
+
+  constructor(private readonly authorizers: AuthorizerRepository) {}
+
+  @ConsumeEvent({
+    queue: QueueNames.AuthorizerTokenEvents,
+    patterns: [DomainEventTypes.TokenAuthorizerInvalid],
+  })
+  async onInvalid(event: EventEnvelope<TokenAuthorizerInvalidData>): Promise<void> {
+    const errcode = Number.isInteger(event.data?.errcode) ? event.data.errcode : null;
+    if (
+      await this.authorizers.storeCredentialStatus(...refOf(event), 'invalid', errcode, occurredAt(event))
+    ) {
+      this.logger.warn({
+        msg: 'authorizer credentials invalid: the merchant must authorize again',
+        componentAppid: event.componentAppid,
+        authorizerAppid: event.authorizerAppid,
+        errcode,
+      });
+    }
+  }
+
+  @ConsumeEvent({
+    queue: QueueNames.AuthorizerTokenEvents,
+    patterns: [DomainEventTypes.TokenAuthorizerIssued],
+  })
+  async onIssued(event: EventEnvelope<TokenAuthorizerIssuedData>): Promise<void> {
+    await this.authorizers.storeCredentialStatus(...refOf(event), 'active', null, occurredAt(event));
+  }
+}
+
+function refOf(event: EventEnvelope<unknown>): [string, string] {
+  if (!event.authorizerAppid) throw new NonRetryableError(`${event.type} ${event.id} has no authorizerAppid`);
+  return [event.componentAppid, event.authorizerAppid];
+}
+
+function occurredAt(event: EventEnvelope<unknown>): Date {
+  const at = new Date(event.occurredAt);
+  if (Number.isNaN(at.getTime()))
+    throw new NonRetryableError(`${event.type} ${event.id} has no valid occurredAt`);
+  return at;
+}

@@ -1,0 +1,94 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+
+import { ProfilesService } from '../authorizers/profiles.service';
+import { AuthorizerConfig } from '../config/authorizer.config';
+import { SyncService } from './sync.service';
+
+const INTERVAL_NAME = 'authorizer-schedule';
+
+/**
+ * Every AUTHORIZER_SCHEDULE_INTERVAL_MS on every replica: a full sync of each component whose last
+ * complete one is older than AUTHORIZER_SYNC_INTERVAL_SECONDS (the sync lease lets one replica run
+ * it; a failed attempt waits AUTHORIZER_SYNC_RETRY_SECONDS), then one batch of due profiles
+ * (claimed with SKIP LOCKED, so replicas share them). The first pass waits
+ * AUTHORIZER_SYNC_START_DELAY_SECONDS so that pushes queued while the service was down come first.
+ */
+@Injectable()
+export class AuthorizerSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AuthorizerSchedulerService.name);
+  private running?: Promise<void>;
+  private stopping = false;
+  private startTimer?: NodeJS.Timeout;
+  private readonly lastAttempt = new Map<string, number>();
+  private first = true;
+
+  constructor(
+    private readonly scheduler: SchedulerRegistry,
+    private readonly config: AuthorizerConfig,
+    private readonly syncs: SyncService,
+    private readonly profiles: ProfilesService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.startTimer = setTimeout(() => {
+      const timer = setInterval(() => void this.tick(), this.config.AUTHORIZER_SCHEDULE_INTERVAL_MS);
+      this.scheduler.addInterval(INTERVAL_NAME, timer);
+      void this.tick();
+    }, this.config.AUTHORIZER_SYNC_START_DELAY_SECONDS * 1000);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.startTimer);
+    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    await this.running;
+  }
+
+  /** One pass; a pass still running makes this a no-op. */
+  tick(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const trigger = this.first ? 'start' : 'schedule';
+    this.first = false;
+    try {
+      for (const componentAppid of await this.syncs.components()) {
+        if (this.stopping) return;
+        if (await this.syncDue(componentAppid)) {
+          this.lastAttempt.set(componentAppid, Date.now());
+          await this.syncs
+            .start(componentAppid, trigger)
+            .catch((error: unknown) =>
+              this.logger.warn({ msg: 'sync not started', componentAppid, error: String(error) }),
+            );
+        }
+      }
+      if (!this.stopping) await this.profiles.refreshDue();
+    } catch (error) {
+      this.logger.warn({
+        msg: 'scheduled pass failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private async syncDue(componentAppid: string): Promise<boolean> {
+    const attempted = this.lastAttempt.get(componentAppid);
+    if (
+      attempted !== undefined &&
+      Date.now() - attempted < this.config.AUTHORIZER_SYNC_RETRY_SECONDS * 1000
+    ) {
+      return false;
+    }
+    const last = await this.syncs.lastCompleteAt(componentAppid);
+    return !last || Date.now() - last.getTime() >= this.config.AUTHORIZER_SYNC_INTERVAL_SECONDS * 1000;
+  }
+}

@@ -1,0 +1,488 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { WechatComponentConfig } from '@wxop/config';
+import {
+  AuthorizerRpcErrorCodes,
+  DomainEventTypes,
+  IMPORT_REFRESH_TOKENS_MAX,
+  createEnvelope,
+  uuidV5,
+  type AuthorizationAuthorizedData,
+  type AuthorizationUnauthorizedData,
+  type EventEnvelope,
+  type SyncRunSummary,
+} from '@wxop/contracts';
+import { inTransaction } from '@wxop/database';
+import { TransactionalOutbox } from '@wxop/messaging';
+import { WechatApiClient } from '@wxop/wechat-api';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+
+import { AUTHORIZATION_EVENT_ID_NAMESPACE } from '../authorizers/authorizations.service';
+import { AuthorizerRepository, type AuthorizedState } from '../authorizers/authorizer.repository';
+import { announcedProfile } from '../authorizers/profile.util';
+import { ProfilesService, asAuthorizerError, type AuthorizerReading } from '../authorizers/profiles.service';
+import { AuthorizerConfig } from '../config/authorizer.config';
+import { AuthorizerError } from '../shared/authorizer.errors';
+import { ConcurrencyLimit } from '../shared/concurrency.util';
+import { TokenClient } from '../shared/token.client';
+import { planSyncPage, type ListedAuthorizer } from './sync-plan.util';
+import { SyncRepository, type SyncCounts } from './sync.repository';
+
+/** api_get_authorizer_list's largest page. */
+const PAGE_SIZE = 500;
+/** Pages read and processed at once; WeChat calls are bounded separately by AUTHORIZER_SYNC_CONCURRENCY. */
+const PAGES_IN_FLIGHT = 4;
+const LEASE_SECONDS = 60;
+/** A component token is asked of the token service again after this long (it may have been replaced). */
+const COMPONENT_TOKEN_REUSE_MS = 60_000;
+
+/** The event id announcing an authorization a sync discovered (the same for any replica or retry). */
+export function discoveredEventId(
+  componentAppid: string,
+  authorizerAppid: string,
+  authTime: number | undefined,
+): string {
+  return uuidV5(
+    `sync|${componentAppid}|${authorizerAppid}|${authTime ?? 'unknown'}`,
+    AUTHORIZATION_EVENT_ID_NAMESPACE,
+  );
+}
+
+/** The event id announcing that a sync found an account no longer listed. */
+export function missingEventId(
+  componentAppid: string,
+  authorizerAppid: string,
+  authorizedAt: Date | null,
+): string {
+  return uuidV5(
+    `sync-missing|${componentAppid}|${authorizerAppid}|${authorizedAt?.toISOString() ?? 'unknown'}`,
+    AUTHORIZATION_EVENT_ID_NAMESPACE,
+  );
+}
+
+class LeaseLostError extends Error {}
+
+/**
+ * Full sync with api_get_authorizer_list (wechat-protocol.md §3.6), one run per component at a
+ * time across replicas (a lease in MySQL). Accounts authorized while we were not listening are
+ * discovered: their profile is read, their refresh token handed to the token service, and only
+ * then are they recorded and announced (`authorization.authorized`, once: deterministic id, and a
+ * late push or redirect of the same authorization announces nothing). Known accounts hand their
+ * refresh token over too (the token service keeps it when unchanged, and revives an invalid one)
+ * and have a stale profile read again. After a complete, consistent pass, accounts we hold as
+ * authorized that WeChat no longer lists are revoked in the token service and marked unauthorized,
+ * unless that would be more than AUTHORIZER_SYNC_MAX_UNAUTHORIZE_RATIO of them (a guard against a
+ * WeChat answer that is wrong rather than an exodus).
+ *
+ * WeChat calls go through one limiter of AUTHORIZER_SYNC_CONCURRENCY; list pages after the first
+ * are read at once (the total is known), so the pass takes about (calls × latency) / concurrency.
+ */
+@Injectable()
+export class SyncService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(SyncService.name);
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly runs = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly syncs: SyncRepository,
+    private readonly authorizers: AuthorizerRepository,
+    private readonly profiles: ProfilesService,
+    private readonly token: TokenClient,
+    private readonly wechat: WechatApiClient,
+    private readonly outbox: TransactionalOutbox,
+    private readonly config: AuthorizerConfig,
+    private readonly component: WechatComponentConfig,
+  ) {}
+
+  /** Starts a sync of the component, or answers the one running (on any replica). */
+  async start(componentAppid: string, trigger: SyncRunSummary['trigger']): Promise<SyncRunSummary> {
+    if (this.stopping) {
+      throw new AuthorizerError(AuthorizerRpcErrorCodes.Unavailable, 'the authorizer service is stopping');
+    }
+    const syncId = randomUUID();
+    const holder = await this.syncs.acquireLease(componentAppid, syncId, this.owner, LEASE_SECONDS);
+    if (holder !== syncId) {
+      const running = await this.syncs.find(holder);
+      if (running) return running;
+      // The holder took the lease but has not recorded its run yet: it is starting now.
+      throw new AuthorizerError(AuthorizerRpcErrorCodes.Unavailable, 'a sync of this component is starting');
+    }
+    await this.syncs.insertRun({ syncId, componentAppid, trigger, owner: this.owner });
+    this.logger.log({ msg: 'sync started', componentAppid, syncId, trigger });
+    const run = this.run(componentAppid, syncId).finally(() => this.runs.delete(syncId));
+    this.runs.set(syncId, run);
+    return (await this.syncs.find(syncId))!;
+  }
+
+  /** Waits for a run of this replica to end (tests, the benchmark). */
+  async settled(syncId: string): Promise<void> {
+    await this.runs.get(syncId);
+  }
+
+  async find(componentAppid: string, syncId?: string): Promise<SyncRunSummary> {
+    const run = syncId ? await this.syncs.find(syncId) : await this.syncs.latest(componentAppid);
+    if (!run || run.componentAppid !== componentAppid) {
+      throw new AuthorizerError(
+        AuthorizerRpcErrorCodes.SyncNotFound,
+        `no sync ${syncId ?? ''} of ${componentAppid}`,
+      );
+    }
+    return run;
+  }
+
+  /** Every component this service knows of: the configured one and those with records here. */
+  async components(): Promise<string[]> {
+    const known = new Set(await this.authorizers.componentAppids());
+    if (this.component.WECHAT_COMPONENT_APPID) known.add(this.component.WECHAT_COMPONENT_APPID);
+    return [...known];
+  }
+
+  /** When the component's last complete sync started. */
+  lastCompleteAt(componentAppid: string): Promise<Date | undefined> {
+    return this.syncs.lastCompleteAt(componentAppid);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.runs.values()]);
+  }
+
+  private async run(componentAppid: string, syncId: string): Promise<void> {
+    const counts: SyncCounts = {
+      totalCount: null,
+      listed: 0,
+      discovered: 0,
+      handedOver: 0,
+      profilesRefreshed: 0,
+      markedUnauthorized: 0,
+      withoutRefreshToken: 0,
+      failed: 0,
+      listCalls: 0,
+      infoCalls: 0,
+    };
+    let leaseLost = false;
+    const renew = setInterval(
+      () => {
+        void this.syncs.renewLease(componentAppid, syncId, LEASE_SECONDS).then(
+          (held) => (leaseLost ||= !held),
+          () => undefined,
+        );
+      },
+      (LEASE_SECONDS * 1000) / 4,
+    );
+    const checkLease = () => {
+      if (leaseLost) throw new LeaseLostError('the sync lease was lost to another replica');
+      if (this.stopping) throw new LeaseLostError('the authorizer service is stopping');
+    };
+    try {
+      const complete = await this.pass(componentAppid, counts, checkLease);
+      const status = counts.failed > 0 ? 'partial' : 'succeeded';
+      await this.syncs.updateRun(syncId, counts, { status, complete });
+      this.logger.log({ msg: 'sync finished', componentAppid, syncId, status, complete, ...counts });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.syncs
+        .updateRun(syncId, counts, { status: 'failed', complete: false, error: message })
+        .catch(() => undefined);
+      this.logger.warn({ msg: 'sync failed', componentAppid, syncId, error: message, ...counts });
+    } finally {
+      clearInterval(renew);
+      await this.syncs.releaseLease(componentAppid, syncId).catch(() => undefined);
+      void this.outbox.relay();
+    }
+  }
+
+  /** One pass over the list; true when it was complete and consistent (missing accounts were then handled). */
+  private async pass(componentAppid: string, counts: SyncCounts, checkLease: () => void): Promise<boolean> {
+    const startedAt = new Date(Date.now() - 1000);
+    const wechatCalls = new ConcurrencyLimit(this.config.AUTHORIZER_SYNC_CONCURRENCY);
+    const componentToken = this.componentTokenSource(componentAppid);
+    const seen = new Set<string>();
+    let consistent = true;
+
+    const listPage = async (offset: number) => {
+      const token = await componentToken();
+      counts.listCalls++;
+      try {
+        return await wechatCalls.run(() =>
+          this.wechat.getAuthorizerList(token, { componentAppid, offset, count: PAGE_SIZE }),
+        );
+      } catch (error) {
+        throw asAuthorizerError(error, 'api_get_authorizer_list');
+      }
+    };
+    const first = await listPage(0);
+    const total = first.totalCount;
+    counts.totalCount = total;
+    const processPage = async (list: ListedAuthorizer[]) => {
+      for (const entry of list) {
+        if (seen.has(entry.authorizerAppid)) consistent = false;
+        seen.add(entry.authorizerAppid);
+      }
+      counts.listed = seen.size;
+      checkLease();
+      await this.syncPage(componentAppid, list, counts, wechatCalls, componentToken);
+    };
+    const pages = new ConcurrencyLimit(PAGES_IN_FLIGHT);
+    const offsets: number[] = [];
+    for (let offset = PAGE_SIZE; offset < total; offset += PAGE_SIZE) offsets.push(offset);
+    await Promise.all([
+      pages.run(() => processPage(first.list)),
+      ...offsets.map((offset) =>
+        pages.run(async () => {
+          const page = await listPage(offset);
+          if (page.totalCount !== total) consistent = false;
+          await processPage(page.list);
+        }),
+      ),
+    ]);
+    const complete = consistent && seen.size === total;
+    if (!complete) {
+      this.logger.warn({
+        msg: 'sync pass incomplete: nothing marked unauthorized',
+        componentAppid,
+        total,
+        listed: seen.size,
+      });
+      return false;
+    }
+    checkLease();
+    await this.markMissing(componentAppid, seen, startedAt, counts);
+    return true;
+  }
+
+  /** One page: profiles read, refresh tokens handed over, new authorizations recorded with their events. */
+  private async syncPage(
+    componentAppid: string,
+    list: ListedAuthorizer[],
+    counts: SyncCounts,
+    wechatCalls: ConcurrencyLimit,
+    componentToken: () => Promise<string>,
+  ): Promise<void> {
+    const known = await this.authorizers.currentOf(
+      componentAppid,
+      list.map((entry) => entry.authorizerAppid),
+    );
+    const plan = planSyncPage(list, known, new Date(), {
+      profileMaxAgeMs: this.config.AUTHORIZER_PROFILE_MAX_AGE_SECONDS * 1000,
+      recentMs: this.config.AUTHORIZER_SYNC_RECENT_SECONDS * 1000,
+    });
+    counts.withoutRefreshToken += plan.withoutRefreshToken.length;
+
+    const read = async (entry: ListedAuthorizer): Promise<AuthorizerReading | AuthorizerError> => {
+      const token = await componentToken();
+      counts.infoCalls++;
+      return wechatCalls
+        .run(() => this.profiles.read(componentAppid, entry.authorizerAppid, token))
+        .catch((error: unknown) => {
+          if (error instanceof AuthorizerError) return error;
+          throw error;
+        });
+    };
+    const [discovered, refreshed] = await Promise.all([
+      Promise.all(plan.discover.map(read)),
+      Promise.all(plan.refreshProfile.map(read)),
+    ]);
+
+    // Known accounts: stale profiles stored (a refusal is remembered on the row, an outage counted).
+    await Promise.all(
+      plan.refreshProfile.map(async (entry, i) => {
+        const reading = refreshed[i]!;
+        if (reading instanceof AuthorizerError) {
+          if (!reading.transient) {
+            await this.authorizers.storeProfileError(componentAppid, entry.authorizerAppid, reading.message);
+          }
+          counts.failed++;
+          return;
+        }
+        await this.authorizers.storeProfile(componentAppid, entry.authorizerAppid, reading.profile);
+        counts.profilesRefreshed++;
+      }),
+    );
+
+    // New ones whose profile could be read. 61003: unauthorized since the list was read, skipped.
+    const ready: { entry: ListedAuthorizer; reading: AuthorizerReading }[] = [];
+    plan.discover.forEach((entry, i) => {
+      const reading = discovered[i]!;
+      if (reading instanceof AuthorizerError) {
+        if (reading.details?.errcode !== 61003) counts.failed++;
+        return;
+      }
+      ready.push({ entry, reading });
+    });
+
+    // Hand-over first: an account is announced only once the token service holds its credentials.
+    const handOver = [
+      ...ready.map(({ entry, reading }) => ({
+        authorizerAppid: entry.authorizerAppid,
+        refreshToken: reading.refreshToken ?? entry.refreshToken!,
+        funcInfo: reading.funcInfo,
+      })),
+      ...plan.handOver.map((entry) => ({
+        authorizerAppid: entry.authorizerAppid,
+        refreshToken: entry.refreshToken!,
+      })),
+    ];
+    const handedOver = new Set<string>();
+    for (let i = 0; i < handOver.length; i += IMPORT_REFRESH_TOKENS_MAX) {
+      const chunk = handOver.slice(i, i + IMPORT_REFRESH_TOKENS_MAX);
+      try {
+        const { results } = await this.token.importRefreshTokens(componentAppid, chunk);
+        for (const result of results) {
+          handedOver.add(result.authorizerAppid);
+          if (result.outcome === 'created' || result.outcome === 'reactivated') counts.handedOver++;
+        }
+      } catch (error) {
+        counts.failed += chunk.length;
+        this.logger.warn({
+          msg: 'refresh tokens not handed over',
+          componentAppid,
+          count: chunk.length,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+
+    const states: AuthorizedState[] = ready
+      .filter(({ entry }) => handedOver.has(entry.authorizerAppid))
+      .map(({ entry, reading }) => ({
+        componentAppid,
+        authorizerAppid: entry.authorizerAppid,
+        funcInfo: reading.funcInfo,
+        authorizedAt: entry.authTime ? new Date(entry.authTime * 1000) : new Date(),
+        authorizedVia: 'sync',
+        announcedEventId: discoveredEventId(componentAppid, entry.authorizerAppid, entry.authTime),
+        profile: reading.profile,
+      }));
+    if (states.length === 0) return;
+    const recorded = await inTransaction(this.dataSource, async (manager) => {
+      const ours = await this.authorizers.storeDiscovered(manager, states);
+      const announced = states.filter((state) => ours.has(state.authorizerAppid));
+      await this.authorizers.addHistory(
+        manager,
+        announced.map((state) => ({
+          componentAppid,
+          authorizerAppid: state.authorizerAppid,
+          status: 'authorized',
+          source: 'sync',
+          funcInfo: state.funcInfo,
+          bizRef: null,
+          eventId: state.announcedEventId,
+          occurredAt: state.authorizedAt,
+        })),
+      );
+      await this.outbox.addMany(
+        manager,
+        announced.map((state): EventEnvelope<AuthorizationAuthorizedData> =>
+          createEnvelope<string, AuthorizationAuthorizedData>(
+            DomainEventTypes.AuthorizationAuthorized,
+            { funcInfo: state.funcInfo, ...announcedProfile(state.profile), bizRef: null },
+            { id: state.announcedEventId, componentAppid, authorizerAppid: state.authorizerAppid },
+          ),
+        ),
+      );
+      return announced.length;
+    });
+    counts.discovered += recorded;
+    void this.outbox.relay();
+  }
+
+  /**
+   * After a complete pass: accounts authorized before the pass began that WeChat did not list are
+   * revoked in the token service, then marked unauthorized and announced (once, deterministic id).
+   */
+  private async markMissing(
+    componentAppid: string,
+    seen: ReadonlySet<string>,
+    startedAt: Date,
+    counts: SyncCounts,
+  ): Promise<void> {
+    const missing: { authorizerAppid: string; authorizedAt: Date | null }[] = [];
+    for (let after = ''; ;) {
+      const batch = await this.authorizers.authorizedBefore(componentAppid, startedAt, after, 1000);
+      missing.push(...batch.filter((row) => !seen.has(row.authorizerAppid)));
+      if (batch.length < 1000) break;
+      after = batch[batch.length - 1]!.authorizerAppid;
+    }
+    if (missing.length === 0) return;
+    const authorized = await this.authorizers.countAuthorized(componentAppid);
+    const allowed = Math.max(10, Math.floor(authorized * this.config.AUTHORIZER_SYNC_MAX_UNAUTHORIZE_RATIO));
+    if (missing.length > allowed) {
+      throw new Error(
+        `${missing.length} of ${authorized} authorized accounts are missing from WeChat's list, more than ` +
+          `AUTHORIZER_SYNC_MAX_UNAUTHORIZE_RATIO allows (${allowed}): none marked unauthorized`,
+      );
+    }
+    for (const row of missing) {
+      try {
+        await this.token.revoke(componentAppid, row.authorizerAppid);
+      } catch (error) {
+        if (!(
+          error instanceof AuthorizerError && error.code === AuthorizerRpcErrorCodes.AuthorizerNotFound
+        )) {
+          counts.failed++;
+          continue;
+        }
+      }
+      const unauthorizedAt = new Date();
+      const eventId = missingEventId(componentAppid, row.authorizerAppid, row.authorizedAt);
+      const marked = await inTransaction(this.dataSource, async (manager) => {
+        const current = await this.authorizers.current(componentAppid, row.authorizerAppid, manager);
+        // Re-authorized (or unauthorized by a push) since the list was read: leave it.
+        if (
+          current?.status !== 'authorized' ||
+          current.authorizedAt?.getTime() !== row.authorizedAt?.getTime()
+        ) {
+          return false;
+        }
+        await this.authorizers.storeUnauthorized(
+          manager,
+          componentAppid,
+          row.authorizerAppid,
+          unauthorizedAt,
+        );
+        await this.authorizers.addHistory(manager, [
+          {
+            componentAppid,
+            authorizerAppid: row.authorizerAppid,
+            status: 'unauthorized',
+            source: 'sync',
+            eventId,
+            occurredAt: unauthorizedAt,
+          },
+        ]);
+        await this.outbox.add(
+          manager,
+          createEnvelope<string, AuthorizationUnauthorizedData>(
+            DomainEventTypes.AuthorizationUnauthorized,
+            { unauthorizedAt: unauthorizedAt.toISOString() },
+            { id: eventId, componentAppid, authorizerAppid: row.authorizerAppid },
+          ),
+        );
+        return true;
+      });
+      if (marked) counts.markedUnauthorized++;
+    }
+    this.logger.log({
+      msg: 'accounts no longer listed marked unauthorized',
+      componentAppid,
+      count: counts.markedUnauthorized,
+    });
+  }
+
+  /** The component token, asked of the token service at most once a minute during a pass. */
+  private componentTokenSource(componentAppid: string): () => Promise<string> {
+    let cached: { value: Promise<string>; at: number } | undefined;
+    return () => {
+      if (!cached || Date.now() - cached.at > COMPONENT_TOKEN_REUSE_MS) {
+        const value = this.token.componentAccessToken(componentAppid).then((reply) => reply.accessToken);
+        cached = { value, at: Date.now() };
+        value.catch(() => (cached = undefined));
+      }
+      return cached.value;
+    };
+  }
+}
