@@ -3,9 +3,18 @@ import {
   AuthorizerRpcErrorCodes,
   AuthorizerRpcPatterns,
   DomainEventTypes,
+  QueueNames,
+  TokenRpcPatterns,
+  createEnvelope,
+  deadLetterQueueOf,
+  retryQueueOf,
   type AuthorizationLinkReply,
+  type AuthorizerDetail,
+  type AuthorizerPage,
   type CreateAuthorizationLinkRequest,
   type EventEnvelope,
+  type SearchAuthorizersRequest,
+  type SyncRunSummary,
 } from '@wxop/contracts';
 import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
 import { SecretBox } from '@wxop/secrets';
@@ -14,6 +23,7 @@ import {
   createTestDatabase,
   databaseEnv,
   deleteBrokerObjects,
+  publishTestEvent,
   sleep,
   startWechatSimProcess,
   testEnv,
@@ -28,6 +38,7 @@ import { DataSource } from 'typeorm';
 
 import { createAuthorizerApp } from '../src/authorizer-app';
 import { InboxConsumers } from '../src/authorizers/authorizations.service';
+import { ProfilesService } from '../src/authorizers/profiles.service';
 import { AUTHORIZER_MIGRATIONS } from '../src/database/migrations';
 import { PushGate, authorizeHref, confirmForm, freePort } from './authorizer-test.util';
 
@@ -114,14 +125,38 @@ describe('authorization links and authorizations (end to end)', () => {
       `SELECT recorded_by, biz_ref, link_id, event_type FROM authorization_grants WHERE authorizer_appid = ?`,
       [authorizerAppid],
     )) as { recorded_by: string; biz_ref: string | null; link_id: string | null; event_type: string }[];
-  const inboxCount = async () =>
+  const inboxCount = async (consumer: string = InboxConsumers.Authorized) =>
     Number(
       (
         (await dataSource.query(`SELECT COUNT(*) AS n FROM messaging_inbox WHERE consumer = ?`, [
-          InboxConsumers.Authorized,
-        ])) as { n: string }[]
+          consumer,
+        ])) as {
+          n: string;
+        }[]
       )[0]!.n,
     );
+  const search = (request: SearchAuthorizersRequest) =>
+    rpc.request<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, request);
+  const detailOf = (authorizerAppid: string) =>
+    rpc.request<AuthorizerDetail>(AuthorizerRpcPatterns.GetAuthorizer, { authorizerAppid });
+  const calls = async (endpoint: string) =>
+    (
+      await sim.control<{ calls: number }[]>('GET', `/counters?endpoint=${encodeURIComponent(endpoint)}`)
+    ).reduce((sum, row) => sum + row.calls, 0);
+  /** An operator's "sync now", waited for. */
+  const syncNow = async (): Promise<SyncRunSummary> => {
+    const started = await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.StartSync, {});
+    let run = started;
+    await waitUntil(
+      async () => {
+        run = await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.GetSync, { syncId: started.syncId });
+        return run.status !== 'running';
+      },
+      20_000,
+      'the sync to finish',
+    );
+    return run;
+  };
 
   /** The merchant opens the start page, follows its link to WeChat and presses "Authorize" for one account. */
   async function confirmOnWechat(link: AuthorizationLinkReply, authorizerAppid: string): Promise<string> {
@@ -206,6 +241,9 @@ describe('authorization links and authorizations (end to end)', () => {
         WECHAT_MP_BASE_URL: sim.url,
         WECHAT_COMPONENT_APPID: COMPONENT,
         AUTHORIZER_PUBLIC_BASE_URL: publicUrl,
+        // Syncs run when a test asks (RPC), and see authorizations of the last second too.
+        AUTHORIZER_SYNC_START_DELAY_SECONDS: '3600',
+        AUTHORIZER_SYNC_RECENT_SECONDS: '0',
       },
     });
     await app.listen(authorizerPort, '127.0.0.1');
@@ -237,9 +275,11 @@ describe('authorization links and authorizations (end to end)', () => {
     await deleteBrokerObjects({
       exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
       queues: [
-        'authorizer.authorization-pushes',
-        'authorizer.authorization-pushes.retry',
-        'authorizer.authorization-pushes.dlq',
+        ...[
+          QueueNames.AuthorizerAuthorizationPushes,
+          QueueNames.AuthorizerTokenEvents,
+          QueueNames.AuthorizerReleaseCheck,
+        ].flatMap((queue) => [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]),
         'authorizer.rpc',
         'token.component-pushes',
         'token.component-pushes.retry',
@@ -446,5 +486,322 @@ describe('authorization links and authorizations (end to end)', () => {
     expect(Number(grants!.n)).toBe(0);
     await sleep(200);
     expect(probe.envelopes).toHaveLength(events);
+  });
+
+  it('Search and detail - authorizer.authorizers.search and authorizer.authorizer.get answer from our tables only', async () => {
+    const infoCalls = await calls('cgi-bin/component/api_get_authorizer_info');
+    const byRef = await search({ bizRef: 'merchant-42 商户' });
+    expect(byRef).toMatchObject({ total: 1, offset: 0, limit: 50 });
+    expect(byRef.items[0]).toMatchObject({
+      authorizerAppid: officialAccounts[0],
+      status: 'unauthorized',
+      authorizerType: 'official_account',
+      credentialStatus: 'active',
+    });
+    const minis = await search({ authorizerType: 'mini_program', status: 'authorized' });
+    expect(minis.items.map((item) => item.authorizerAppid)).toEqual([miniPrograms[0]]);
+    const named = await search({ name: minis.items[0]!.nickName!.slice(0, 6) });
+    expect(named.items.map((item) => item.authorizerAppid)).toContain(miniPrograms[0]);
+    const firstPage = await search({ limit: 1 });
+    expect(firstPage.items).toHaveLength(1);
+    expect(firstPage.total).toBeGreaterThan(1);
+    const secondPage = await search({ limit: 1, offset: 1 });
+    expect(secondPage.items[0]!.authorizerAppid).not.toBe(firstPage.items[0]!.authorizerAppid);
+
+    const official = await detailOf(officialAccounts[0]!);
+    expect(official.history.map((entry) => [entry.status, entry.source])).toEqual([
+      ['unauthorized', 'push'],
+      ['authorized', 'landing'],
+    ]);
+    expect(official.history[1]).toMatchObject({
+      bizRef: 'merchant-42 商户',
+      funcInfo: expect.arrayContaining([1]) as unknown,
+    });
+    const mini = await detailOf(miniPrograms[0]!);
+    expect(mini).toMatchObject({
+      authorizerType: 'mini_program',
+      accountStatus: 1,
+      miniProgram: expect.any(Object) as unknown,
+    });
+    expect(mini.principalName).toBeTruthy();
+    expect(mini.headImg).toMatch(/^https?:\/\//);
+    // Listings and details never call WeChat.
+    expect(await calls('cgi-bin/component/api_get_authorizer_info')).toBe(infoCalls);
+
+    await expect(detailOf('wx0000000000000000')).rejects.toMatchObject({
+      code: AuthorizerRpcErrorCodes.AuthorizerNotFound,
+    });
+    const refused = (await search({ limit: 0, status: 'gone' } as unknown as SearchAuthorizersRequest).catch(
+      (e: unknown) => e,
+    )) as RpcRemoteError;
+    expect(refused).toMatchObject({ code: AuthorizerRpcErrorCodes.InvalidRequest });
+    expect(refused.message).toMatch(/limit.*status|status.*limit/);
+  });
+
+  it('Profile refresh - on demand (authorizer.authorizer.refresh) and on schedule, from what WeChat says now', async () => {
+    const account = miniPrograms[0]!;
+    await sim.control('PATCH', `/accounts/${account}`, { nickName: '新名字 renamed', accountStatus: 18 });
+    const refreshed = await rpc.request<AuthorizerDetail>(AuthorizerRpcPatterns.RefreshAuthorizer, {
+      authorizerAppid: account,
+    });
+    expect(refreshed).toMatchObject({ nickName: '新名字 renamed', accountStatus: 18, profileError: null });
+
+    await sim.control('PATCH', `/accounts/${account}`, { nickName: 'scheduled rename' });
+    // Only a profile older than AUTHORIZER_PROFILE_MAX_AGE_SECONDS is due: this one, made two days old.
+    await dataSource.query(
+      `UPDATE authorizers SET profile_refreshed_at = UTC_TIMESTAMP(3) - INTERVAL 2 DAY WHERE authorizer_appid = ?`,
+      [account],
+    );
+    const infoCalls = await calls('cgi-bin/component/api_get_authorizer_info');
+    expect(await app.get(ProfilesService).refreshDue()).toBe(1);
+    expect(await calls('cgi-bin/component/api_get_authorizer_info')).toBe(infoCalls + 1);
+    expect(await detailOf(account)).toMatchObject({ nickName: 'scheduled rename' });
+    expect(await app.get(ProfilesService).refreshDue()).toBe(0);
+  });
+
+  it('Full sync - accounts authorized while nobody listened are found once, accounts WeChat no longer lists become unauthorized', async () => {
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 4,
+      type: 'mini_program',
+    });
+    const [found1, found2, found3, neverExchanged] = appids as [string, string, string, string];
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations/bulk`, {
+      authorizerAppids: [found1, found2, found3],
+    });
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations/bulk`, {
+      authorizerAppids: [neverExchanged],
+      exchanged: false,
+    });
+    // An account we hold as authorized is revoked on WeChat's side, and its push is held back.
+    const gone = miniPrograms[0]!;
+    const unauthorizedPushes = await inboxCount(InboxConsumers.Unauthorized);
+    gate.hold();
+    await sim.control('DELETE', `/platforms/${COMPONENT}/authorizations/${gone}`);
+    await waitUntil(() => gate.heldCount >= 1, 5_000, 'the unauthorized push to reach the gate');
+    await sim.control('DELETE', '/counters');
+
+    const run = await syncNow();
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      complete: true,
+      discovered: 3,
+      handedOver: 3,
+      withoutRefreshToken: 1,
+      markedUnauthorized: 1,
+      failed: 0,
+      listCalls: 1,
+      infoCalls: 3,
+      error: null,
+    });
+    expect(await calls('cgi-bin/component/api_get_authorizer_list')).toBe(1);
+    expect(await calls('cgi-bin/component/api_get_authorizer_info')).toBe(3);
+    for (const account of [found1, found2, found3]) {
+      const event = await waitForEvent(account, DomainEventTypes.AuthorizationAuthorized);
+      expect(event.data).toMatchObject({ authorizerType: 'mini_program', bizRef: null });
+      expect((event.data as { funcInfo: number[] }).funcInfo.length).toBeGreaterThan(0);
+      expect((await detailOf(account)).history).toMatchObject([{ status: 'authorized', source: 'sync' }]);
+    }
+    // The token service holds their credentials: a working token right away.
+    const issued = await tokenGet(`/v1/components/${COMPONENT}/authorizers/${found1}/access-token`);
+    expect(issued.status).toBe(200);
+    expect(eventsOf(neverExchanged)).toHaveLength(0);
+
+    await waitForEvent(gone, DomainEventTypes.AuthorizationUnauthorized);
+    expect(await detailOf(gone)).toMatchObject({ status: 'unauthorized' });
+    await waitUntil(
+      async () =>
+        (await tokenGet(`/v1/components/${COMPONENT}/authorizers/${gone}/access-token`)).status === 409,
+      10_000,
+      'the token API to answer 409',
+    );
+
+    // A second sync finds nothing new and announces nothing.
+    const events = probe.envelopes.length;
+    const second = await syncNow();
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      complete: true,
+      discovered: 0,
+      handedOver: 0,
+      markedUnauthorized: 0,
+    });
+    // The held push arrives at last: the account was announced unauthorized already.
+    gate.release();
+    await waitUntil(
+      async () => (await inboxCount(InboxConsumers.Unauthorized)) > unauthorizedPushes,
+      10_000,
+      'the late unauthorized push to be processed',
+    );
+    await sleep(300);
+    expect(probe.envelopes).toHaveLength(events);
+    expect(eventsOf(gone, DomainEventTypes.AuthorizationUnauthorized)).toHaveLength(1);
+  });
+
+  it('Late push - the push of an authorization a sync already announced announces nothing', async () => {
+    const [late] = (
+      await sim.control<{ appids: string[] }>('POST', '/accounts', { count: 1, type: 'official_account' })
+    ).appids as [string];
+    const processed = await inboxCount();
+    gate.hold();
+    let authCode: string;
+    try {
+      ({ authCode } = await sim.control<{ authCode: string }>(
+        'POST',
+        `/platforms/${COMPONENT}/authorizations`,
+        {
+          authorizerAppid: late,
+        },
+      ));
+      await waitUntil(() => gate.heldCount >= 1, 5_000, 'the authorized push to reach the gate');
+      // The token service exchanged the code (its own consumer of the push, say), so WeChat lists a refresh token.
+      await rpc.request(TokenRpcPatterns.ExchangeAuthCode, { componentAppid: COMPONENT, authCode });
+      const run = await syncNow();
+      expect(run).toMatchObject({ status: 'succeeded', discovered: 1 });
+      await waitForEvent(late, DomainEventTypes.AuthorizationAuthorized);
+    } finally {
+      gate.release();
+    }
+    await waitUntil(async () => (await inboxCount()) > processed, 10_000, 'the late push to be processed');
+    await sleep(300);
+    expect(eventsOf(late)).toHaveLength(1);
+    const [grant] = await grantOf(late);
+    expect(grant).toMatchObject({ recorded_by: 'push', event_type: 'authorization.authorized' });
+    const [row] = (await dataSource.query(
+      `SELECT event_id FROM authorization_grants WHERE authorizer_appid = ?`,
+      [late],
+    )) as { event_id: string }[];
+    expect(row!.event_id).toBe(eventsOf(late)[0]!.id);
+  });
+
+  it('Fast registration - notify_third_fasteregister: a success is recorded and announced like an authorization, a failure only recorded', async () => {
+    const registered = await sim.control<{ appid: string; authCode: string }>(
+      'POST',
+      `/platforms/${COMPONENT}/fast-registrations?wait=true`,
+      { name: '快速注册企业有限公司', code: '91440300MA5000000X', legalPersonaName: '张三' },
+    );
+    const event = await waitForEvent(registered.appid, DomainEventTypes.AuthorizationAuthorized);
+    expect(event.data).toMatchObject({ authorizerType: 'mini_program', bizRef: null });
+    expect((await detailOf(registered.appid)).history).toMatchObject([
+      { status: 'authorized', source: 'fast_registration' },
+    ]);
+    expect(
+      (await tokenGet(`/v1/components/${COMPONENT}/authorizers/${registered.appid}/access-token`)).status,
+    ).toBe(200);
+
+    const events = probe.envelopes.length;
+    await sim.control('POST', `/platforms/${COMPONENT}/fast-registrations?wait=true`, {
+      outcome: 'failure',
+      name: '失败企业',
+    });
+    const rowsOf = async () =>
+      (await dataSource.query(
+        `SELECT status, msg, authorizer_appid, name, info FROM fast_registrations ORDER BY created_at`,
+      )) as { status: number; msg: string; authorizer_appid: string | null; name: string; info: string }[];
+    await waitUntil(
+      async () => (await rowsOf()).length === 2,
+      10_000,
+      'the failed registration to be recorded',
+    );
+    const [success, failure] = await rowsOf();
+    expect(success).toMatchObject({
+      status: 0,
+      authorizer_appid: registered.appid,
+      name: '快速注册企业有限公司',
+    });
+    expect(JSON.parse(success!.info)).toMatchObject({
+      code: '91440300MA5000000X',
+      legal_persona_name: '张三',
+    });
+    expect(failure).toMatchObject({
+      status: -1,
+      msg: 'open verity failed',
+      authorizer_appid: null,
+      name: '失败企业',
+    });
+    await sleep(300);
+    expect(probe.envelopes).toHaveLength(events);
+  });
+
+  it("Release check - QUERY_AUTH_CODE from WeChat's test account is answered with <code>_from_api within 5 s", async () => {
+    const testAccount = 'wx570bc396a51b8ff8';
+    await sim.control('POST', '/accounts', { appids: [testAccount], type: 'official_account' });
+    const { authCode } = await sim.control<{ authCode: string }>(
+      'POST',
+      `/platforms/${COMPONENT}/authorizations?wait=true`,
+      { authorizerAppid: testAccount },
+    );
+    const sentAt = Date.now();
+    const delivery = await sim.control<{
+      delivered: boolean;
+      attempts: { status?: number; body?: string }[];
+    }>('POST', `/platforms/${COMPONENT}/pushes`, {
+      authorizerAppid: testAccount,
+      openid: 'o_release_check_user',
+      fields: { MsgType: 'text', Content: `QUERY_AUTH_CODE:${authCode}`, MsgId: 880001 },
+    });
+    expect(delivery.delivered).toBe(true);
+    type Message = { touser: string; msgtype: string; content: { content: string } };
+    const messages = () => sim.control<Message[]>('GET', `/accounts/${testAccount}/messages`);
+    await waitUntil(async () => (await messages()).length > 0, 5_000, 'the customer-service reply');
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
+    expect(await messages()).toEqual([
+      expect.objectContaining({
+        touser: 'o_release_check_user',
+        msgtype: 'text',
+        content: { content: `${authCode}_from_api` },
+      }),
+    ]);
+    // The same text from an ordinary account is not the release check: nothing is sent.
+    const ordinary = officialAccounts[1]!;
+    await sim.control('POST', `/platforms/${COMPONENT}/pushes`, {
+      authorizerAppid: ordinary,
+      fields: { MsgType: 'text', Content: `QUERY_AUTH_CODE:${authCode}`, MsgId: 880002 },
+    });
+    await sleep(500);
+    expect(await sim.control<Message[]>('GET', `/accounts/${ordinary}/messages`)).toEqual([]);
+    expect(await messages()).toHaveLength(1);
+  });
+
+  it('Credential state - token.authorizer.invalid marks the authorizer; an older token.authorizer.issued does not undo it', async () => {
+    const account = officialAccounts[1]!;
+    const ref = { componentAppid: COMPONENT, authorizerAppid: account };
+    await publishTestEvent(createEnvelope(DomainEventTypes.TokenAuthorizerInvalid, { errcode: 61023 }, ref), {
+      namespace,
+    });
+    await waitUntil(
+      async () => (await detailOf(account)).credentialStatus === 'invalid',
+      10_000,
+      'the invalid state',
+    );
+    expect(await detailOf(account)).toMatchObject({ credentialStatus: 'invalid', credentialErrcode: 61023 });
+    expect((await search({ name: account })).items[0]).toMatchObject({ credentialStatus: 'invalid' });
+
+    const issued = { funcInfo: [1], source: 'auth_code' };
+    await publishTestEvent(
+      createEnvelope(DomainEventTypes.TokenAuthorizerIssued, issued, {
+        ...ref,
+        occurredAt: new Date(Date.now() - 60_000),
+      }),
+      { namespace },
+    );
+    await sleep(500);
+    expect(await detailOf(account)).toMatchObject({ credentialStatus: 'invalid' });
+    await publishTestEvent(createEnvelope(DomainEventTypes.TokenAuthorizerIssued, issued, ref), {
+      namespace,
+    });
+    await waitUntil(
+      async () => (await detailOf(account)).credentialStatus === 'active',
+      10_000,
+      'the active state',
+    );
+    expect((await detailOf(account)).credentialErrcode).toBeNull();
+  });
+
+  it('Sync runs - authorizer.sync.get answers the latest run, and refuses an unknown one', async () => {
+    const latest = await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.GetSync, {});
+    expect(latest).toMatchObject({ componentAppid: COMPONENT, trigger: 'operator', status: 'succeeded' });
+    await expect(
+      rpc.request(AuthorizerRpcPatterns.GetSync, { syncId: '00000000-0000-4000-8000-000000000000' }),
+    ).rejects.toMatchObject({ code: AuthorizerRpcErrorCodes.SyncNotFound });
   });
 });

@@ -20,6 +20,7 @@ const BATCH = 200;
  */
 export class TransactionalOutbox {
   private running?: Promise<number>;
+  private again = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,11 +47,23 @@ export class TransactionalOutbox {
   }
 
   /**
-   * Publishes every pending event it can now; returns how many. Concurrent calls share one pass.
-   * Never throws: what could not be published stays for the next call.
+   * Publishes every pending event it can now; returns how many. A call during a pass makes that pass
+   * run once more when it ends (its events may have been committed after the pass read the table),
+   * and resolves with it. Never throws: what could not be published stays for the next call.
    */
   relay(): Promise<number> {
-    this.running ??= this.drain().finally(() => (this.running = undefined));
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let published = 0;
+      do {
+        this.again = false;
+        published += await this.drain();
+      } while (this.again);
+      return published;
+    })().finally(() => (this.running = undefined));
     return this.running;
   }
 

@@ -5,12 +5,19 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { TransactionalOutbox } from '@wxop/messaging';
 
 import { ProfilesService } from '../authorizers/profiles.service';
 import { AuthorizerConfig } from '../config/authorizer.config';
 import { SyncService } from './sync.service';
 
 const INTERVAL_NAME = 'authorizer-schedule';
+const RELAY_INTERVAL_NAME = 'authorizer-outbox-relay';
+/**
+ * Events are relayed right after their transaction commits; this catches what that missed (the
+ * broker was down, or the process stopped between commit and publish).
+ */
+const RELAY_INTERVAL_MS = 2000;
 
 /**
  * Every AUTHORIZER_SCHEDULE_INTERVAL_MS on every replica: a full sync of each component whose last
@@ -18,6 +25,7 @@ const INTERVAL_NAME = 'authorizer-schedule';
  * it; a failed attempt waits AUTHORIZER_SYNC_RETRY_SECONDS), then one batch of due profiles
  * (claimed with SKIP LOCKED, so replicas share them). The first pass waits
  * AUTHORIZER_SYNC_START_DELAY_SECONDS so that pushes queued while the service was down come first.
+ * Every RELAY_INTERVAL_MS, the outbox is relayed.
  */
 @Injectable()
 export class AuthorizerSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,9 +41,15 @@ export class AuthorizerSchedulerService implements OnApplicationBootstrap, Befor
     private readonly config: AuthorizerConfig,
     private readonly syncs: SyncService,
     private readonly profiles: ProfilesService,
+    private readonly outbox: TransactionalOutbox,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.scheduler.addInterval(
+      RELAY_INTERVAL_NAME,
+      setInterval(() => void this.outbox.relay(), RELAY_INTERVAL_MS),
+    );
+    void this.outbox.relay();
     this.startTimer = setTimeout(() => {
       const timer = setInterval(() => void this.tick(), this.config.AUTHORIZER_SCHEDULE_INTERVAL_MS);
       this.scheduler.addInterval(INTERVAL_NAME, timer);
@@ -46,8 +60,11 @@ export class AuthorizerSchedulerService implements OnApplicationBootstrap, Befor
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.startTimer);
-    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    for (const name of [INTERVAL_NAME, RELAY_INTERVAL_NAME]) {
+      if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
+    }
     await this.running;
+    await this.outbox.relay();
   }
 
   /** One pass; a pass still running makes this a no-op. */
