@@ -12,7 +12,16 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { round, runLoad, startServerProcess, type Bench, type LoadResult } from './bench.util';
+import {
+  cpuMsOf,
+  machineCpu,
+  round,
+  runLoad,
+  startServerProcess,
+  stopProcess,
+  type Bench,
+  type LoadResult,
+} from './bench.util';
 
 /** (a) Authorizers all due at once, and the refresh concurrency of the one replica. */
 const AUTHORIZERS = 10_000;
@@ -85,34 +94,9 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat (clock ticks of 10 ms, Linux's USER_HZ). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/** Busy and total CPU time of the whole machine, in ticks, from /proc/stat. */
-function machineCpu(): { busy: number; total: number } {
-  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  return { busy: total - ticks[3]! - ticks[4]!, total };
-}
-
 async function questions(db: Connection): Promise<number> {
   const [rows] = await db.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'");
   return Number(rows[0]!['Value']);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 function load(base: string, paths: string[], durationS: number, connections: number): Promise<LoadResult> {
@@ -415,8 +399,8 @@ const run: Bench = async () => {
         baselineErrors === 0,
     };
   } finally {
-    if (baseline) await stop(baseline);
-    if (token) await stop(token);
+    if (baseline) await stopProcess(baseline);
+    if (token) await stopProcess(token);
     await sim?.stop();
     await db.query(`DROP DATABASE IF EXISTS \`${databaseName}\``).catch(() => undefined);
     await db.end();

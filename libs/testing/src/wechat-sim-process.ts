@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 export interface SimProcess {
   url: string;
+  /** The simulator's process id (benchmarks read its CPU time). */
+  pid: number;
   /** Calls the simulator's control API. */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -56,6 +58,7 @@ export async function startWechatSimProcess(env: Record<string, string> = {}): P
   }
   return {
     url,
+    pid: child.pid!,
     async control<T>(method: string, path: string, body?: unknown): Promise<T> {
       const response = await fetch(`${url}/sim${path}`, {
         method,

@@ -508,6 +508,17 @@ export class AuthorizerRepository {
     return outcome.affectedRows > 0;
   }
 
+  /** Credentials working again (a sync handed over a refresh token that revived them). */
+  async markCredentialsActive(componentAppid: string, authorizerAppids: string[]): Promise<void> {
+    if (authorizerAppids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE authorizers SET credential_status = 'active', credential_errcode = NULL,
+         credential_changed_at = ${NOW}, updated_at = ${NOW}
+       WHERE component_appid = ? AND authorizer_appid IN (?)`,
+      [componentAppid, authorizerAppids],
+    );
+  }
+
   /**
    * Authorized accounts of a component authorized before `before`, in appid order after `after`
    * (a sync's search for accounts WeChat no longer lists).

@@ -4,7 +4,6 @@ import {
   QueueNames,
   type EventEnvelope,
   type TokenAuthorizerInvalidData,
-  type TokenAuthorizerIssuedData,
 } from '@wxop/contracts';
 import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
 
@@ -12,9 +11,11 @@ import { AuthorizerRepository } from './authorizer.repository';
 
 /**
  * The token service's word on credentials (`authorizer.token-events`): `invalid` (61023: the
- * merchant must authorize again) and `issued` are shown on the authorizer. Idempotent without an
- * inbox: each event sets a state stamped with its time, and an older event than the stored state
- * changes nothing, so redeliveries and reordering are harmless.
+ * merchant must authorize again) is shown on the authorizer. Credentials become `active` again
+ * where we cause it (a recorded authorization, a sync hand-over that revived them), so
+ * `token.authorizer.issued` (one per authorization, thousands in a sync) is not consumed.
+ * Idempotent without an inbox: the state is stamped with the event's time, and an event older
+ * than the stored state changes nothing, so redeliveries and reordering are harmless.
  */
 @Injectable()
 export class TokenEventsConsumer {
@@ -38,14 +39,6 @@ export class TokenEventsConsumer {
         errcode,
       });
     }
-  }
-
-  @ConsumeEvent({
-    queue: QueueNames.AuthorizerTokenEvents,
-    patterns: [DomainEventTypes.TokenAuthorizerIssued],
-  })
-  async onIssued(event: EventEnvelope<TokenAuthorizerIssuedData>): Promise<void> {
-    await this.authorizers.storeCredentialStatus(...refOf(event), 'active', null, occurredAt(event));
   }
 }
 

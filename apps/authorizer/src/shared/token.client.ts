@@ -18,6 +18,9 @@ import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
 
 import { AuthorizerError } from './authorizer.errors';
 
+/** How long a batch hand-over of refresh tokens may take. */
+const IMPORT_TIMEOUT_MS = 30_000;
+
 /**
  * The token service over RPC (the one writer of credentials). Its refusals become AuthorizerErrors:
  * unknown component, refused code and bad request are final; anything else (503, timeout, no
@@ -50,12 +53,12 @@ export class TokenClient {
     componentAppid: string,
     authorizers: ImportRefreshTokensRequest['authorizers'],
   ): Promise<ImportRefreshTokensReply> {
+    // A page is one transaction there and may take longer than a one-row request under load; a page
+    // that still times out is done again by the next sync (an import is idempotent).
     return this.call<ImportRefreshTokensReply, ImportRefreshTokensRequest>(
       TokenRpcPatterns.ImportRefreshTokens,
-      {
-        componentAppid,
-        authorizers,
-      },
+      { componentAppid, authorizers },
+      IMPORT_TIMEOUT_MS,
     );
   }
 
@@ -86,9 +89,9 @@ export class TokenClient {
     );
   }
 
-  private async call<T, D>(pattern: string, data: D): Promise<T> {
+  private async call<T, D>(pattern: string, data: D, timeoutMs?: number): Promise<T> {
     try {
-      return await this.rpc.request<T, D>(pattern, data);
+      return await this.rpc.request<T, D>(pattern, data, timeoutMs ? { timeoutMs } : {});
     } catch (error) {
       throw translate(error);
     }

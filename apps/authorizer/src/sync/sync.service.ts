@@ -32,8 +32,10 @@ import { SyncRepository, type SyncCounts } from './sync.repository';
 /** api_get_authorizer_list's largest page. */
 const PAGE_SIZE = 500;
 /** Pages read and processed at once; WeChat calls are bounded separately by AUTHORIZER_SYNC_CONCURRENCY. */
-const PAGES_IN_FLIGHT = 4;
+const PAGES_IN_FLIGHT = 8;
 const LEASE_SECONDS = 60;
+/** Discovered authorizations recorded per transaction. */
+const RECORD_CHUNK = 100;
 /** A component token is asked of the token service again after this long (it may have been replaced). */
 const COMPONENT_TOKEN_REUSE_MS = 60_000;
 
@@ -331,10 +333,14 @@ export class SyncService implements BeforeApplicationShutdown {
       const chunk = handOver.slice(i, i + IMPORT_REFRESH_TOKENS_MAX);
       try {
         const { results } = await this.token.importRefreshTokens(componentAppid, chunk);
+        const revived: string[] = [];
         for (const result of results) {
           handedOver.add(result.authorizerAppid);
           if (result.outcome === 'created' || result.outcome === 'reactivated') counts.handedOver++;
+          if (result.outcome === 'reactivated') revived.push(result.authorizerAppid);
         }
+        // Known accounts whose dead credentials the listed refresh token brought back.
+        await this.authorizers.markCredentialsActive(componentAppid, revived);
       } catch (error) {
         counts.failed += chunk.length;
         this.logger.warn({
@@ -357,8 +363,17 @@ export class SyncService implements BeforeApplicationShutdown {
         announcedEventId: discoveredEventId(componentAppid, entry.authorizerAppid, entry.authTime),
         profile: reading.profile,
       }));
-    if (states.length === 0) return;
-    const recorded = await inTransaction(this.dataSource, async (manager) => {
+    // Recorded RECORD_CHUNK at a time: a 500-row statement holds the event loop (and so the answers
+    // of the WeChat calls in flight) for tens of milliseconds while it is built.
+    for (let i = 0; i < states.length; i += RECORD_CHUNK) {
+      counts.discovered += await this.recordDiscovered(componentAppid, states.slice(i, i + RECORD_CHUNK));
+    }
+    void this.outbox.relay();
+  }
+
+  /** Records discovered authorizations with their history and events; answers how many were ours to announce. */
+  private recordDiscovered(componentAppid: string, states: AuthorizedState[]): Promise<number> {
+    return inTransaction(this.dataSource, async (manager) => {
       const ours = await this.authorizers.storeDiscovered(manager, states);
       const announced = states.filter((state) => ours.has(state.authorizerAppid));
       await this.authorizers.addHistory(
@@ -386,8 +401,6 @@ export class SyncService implements BeforeApplicationShutdown {
       );
       return announced.length;
     });
-    counts.discovered += recorded;
-    void this.outbox.relay();
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   type AccessTokenReply,
   type AuthCodeExchangeReply,
   type AuthorizerCredentialSummary,
+  type EventEnvelope,
   type ImportRefreshTokensReply,
   type TokenAuthorizerInvalidData,
   type TokenAuthorizerIssuedData,
@@ -161,6 +162,7 @@ export class AuthorizerTokensService {
         authorizerAppid,
         refreshToken,
         funcInfo,
+        this.firstRefreshDelay(),
       );
       if (result === 'created' || result === 'reactivated') {
         await this.recordIssued(manager, componentAppid, authorizerAppid, stored, 'sync', refreshToken);
@@ -207,29 +209,28 @@ export class AuthorizerTokensService {
       };
     });
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
+    // Distinct appids, the last entry of a repeated one winning.
+    const distinct = [...new Map(batch.map((entry) => [entry.authorizerAppid, entry])).values()];
     const results = await inTransaction(this.dataSource, async (manager) => {
-      const outcomes: ImportRefreshTokensReply['results'] = [];
-      for (const entry of batch) {
-        const { result, funcInfo } = await this.authorizers.importRefreshToken(
-          manager,
-          componentAppid,
-          entry.authorizerAppid,
-          entry.refreshToken,
-          entry.funcInfo,
-        );
-        if (result === 'created' || result === 'reactivated') {
-          await this.recordIssued(
-            manager,
-            componentAppid,
-            entry.authorizerAppid,
-            funcInfo,
-            'sync',
-            entry.refreshToken,
-          );
-        }
-        outcomes.push({ authorizerAppid: entry.authorizerAppid, outcome: result });
-      }
-      return outcomes;
+      const outcomes = await this.authorizers.importRefreshTokens(manager, componentAppid, distinct, () =>
+        this.firstRefreshDelay(),
+      );
+      const tokens = new Map(distinct.map((entry) => [entry.authorizerAppid, entry.refreshToken]));
+      await this.outbox.addMany(
+        manager,
+        outcomes
+          .filter((o) => o.result === 'created' || o.result === 'reactivated')
+          .map((o) =>
+            this.issuedEnvelope(
+              componentAppid,
+              o.authorizerAppid,
+              o.funcInfo,
+              'sync',
+              tokens.get(o.authorizerAppid)!,
+            ),
+          ),
+      );
+      return outcomes.map((o) => ({ authorizerAppid: o.authorizerAppid, outcome: o.result }));
     });
     const changed = results.filter((r) => r.outcome !== 'unchanged');
     for (const r of changed) this.cache.delete(cacheKey(componentAppid, r.authorizerAppid));
@@ -243,6 +244,15 @@ export class AuthorizerTokensService {
       });
     }
     return { results };
+  }
+
+  /**
+   * When an imported refresh token is first used by the scheduler: spread over
+   * TOKEN_REFRESH_SPREAD_SECONDS, so that a sync handing over thousands of accounts does not send
+   * thousands of api_authorizer_token calls at once (readers before then refresh on demand).
+   */
+  private firstRefreshDelay(): number {
+    return Math.floor(Math.random() * (this.config.TOKEN_REFRESH_SPREAD_SECONDS + 1));
   }
 
   /** Ends the credentials after `unauthorized` (idempotent; kept as history, not deleted). */
@@ -553,19 +563,29 @@ export class AuthorizerTokensService {
   ): Promise<void> {
     await this.outbox.add(
       manager,
-      createEnvelope<string, TokenAuthorizerIssuedData>(
-        DomainEventTypes.TokenAuthorizerIssued,
-        { funcInfo, source },
-        {
-          componentAppid,
-          authorizerAppid,
-          // Deterministic: the same code (or imported refresh token) always announces with the same id.
-          id: uuidV5(
-            `issued|${componentAppid}|${authorizerAppid}|${source}|${identity}`,
-            TOKEN_EVENT_ID_NAMESPACE,
-          ),
-        },
-      ),
+      this.issuedEnvelope(componentAppid, authorizerAppid, funcInfo, source, identity),
+    );
+  }
+
+  private issuedEnvelope(
+    componentAppid: string,
+    authorizerAppid: string,
+    funcInfo: number[],
+    source: TokenIssueSource,
+    identity: string,
+  ): EventEnvelope<TokenAuthorizerIssuedData> {
+    return createEnvelope<string, TokenAuthorizerIssuedData>(
+      DomainEventTypes.TokenAuthorizerIssued,
+      { funcInfo, source },
+      {
+        componentAppid,
+        authorizerAppid,
+        // Deterministic: the same code (or imported refresh token) always announces with the same id.
+        id: uuidV5(
+          `issued|${componentAppid}|${authorizerAppid}|${source}|${identity}`,
+          TOKEN_EVENT_ID_NAMESPACE,
+        ),
+      },
     );
   }
 

@@ -114,8 +114,9 @@ export class AuthorizerRepository {
 
   /**
    * A refresh token found by a full sync. A new or inactive authorizer becomes active with its
-   * first refresh due now; an active one only takes the token if it differs. Returns what happened
-   * and the permission sets now stored.
+   * first refresh due within `firstRefreshInSeconds` (a reader before then gets a token on demand);
+   * an active one only takes the token if it differs. Returns what happened and the permission sets
+   * now stored.
    */
   async importRefreshToken(
     executor: Executor,
@@ -123,6 +124,7 @@ export class AuthorizerRepository {
     authorizerAppid: string,
     refreshToken: string,
     funcInfo: number[] | undefined,
+    firstRefreshInSeconds = 0,
   ): Promise<{ result: 'created' | 'reactivated' | 'updated' | 'unchanged'; funcInfo: number[] }> {
     const [row] = (await executor.query(
       `SELECT status, refresh_token, func_info FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
@@ -134,11 +136,97 @@ export class AuthorizerRepository {
         `INSERT INTO token_authorizers
            (component_appid, authorizer_appid, status, func_info, refresh_token, refresh_due_at,
             status_changed_at, created_at, updated_at)
-         VALUES (?, ?, 'active', ?, ?, ${NOW}, ${NOW}, ${NOW}, ${NOW})`,
-        [componentAppid, authorizerAppid, JSON.stringify(funcInfo ?? []), sealed],
+         VALUES (?, ?, 'active', ?, ?, ${NOW} + INTERVAL ? SECOND, ${NOW}, ${NOW}, ${NOW})`,
+        [componentAppid, authorizerAppid, JSON.stringify(funcInfo ?? []), sealed, firstRefreshInSeconds],
       );
       return { result: 'created', funcInfo: funcInfo ?? [] };
     }
+    return this.importOver(
+      executor,
+      componentAppid,
+      authorizerAppid,
+      row,
+      refreshToken,
+      funcInfo,
+      firstRefreshInSeconds,
+    );
+  }
+
+  /**
+   * A page of refresh tokens found by a full sync, with the rules of `importRefreshToken`, in few
+   * statements: one locking read of the rows that exist, one insert of all new ones, an update per
+   * existing row that changes. Appids must be distinct.
+   */
+  async importRefreshTokens(
+    executor: Executor,
+    componentAppid: string,
+    entries: { authorizerAppid: string; refreshToken: string; funcInfo?: number[] }[],
+    firstRefreshInSeconds: () => number,
+  ): Promise<
+    {
+      authorizerAppid: string;
+      result: 'created' | 'reactivated' | 'updated' | 'unchanged';
+      funcInfo: number[];
+    }[]
+  > {
+    const rows = (await executor.query(
+      `SELECT authorizer_appid, status, refresh_token, func_info FROM token_authorizers
+       WHERE component_appid = ? AND authorizer_appid IN (?) FOR UPDATE`,
+      [componentAppid, entries.map((entry) => entry.authorizerAppid)],
+    )) as Pick<AuthorizerRow, 'authorizer_appid' | 'status' | 'refresh_token' | 'func_info'>[];
+    const existing = new Map(rows.map((row) => [row.authorizer_appid, row]));
+    const inserts: unknown[][] = [];
+    const outcomes: Awaited<ReturnType<AuthorizerRepository['importRefreshTokens']>> = [];
+    for (const entry of entries) {
+      const row = existing.get(entry.authorizerAppid);
+      if (!row) {
+        inserts.push([
+          componentAppid,
+          entry.authorizerAppid,
+          JSON.stringify(entry.funcInfo ?? []),
+          this.seal(componentAppid, entry.authorizerAppid, 'refresh_token', entry.refreshToken),
+          firstRefreshInSeconds(),
+        ]);
+        outcomes.push({
+          authorizerAppid: entry.authorizerAppid,
+          result: 'created',
+          funcInfo: entry.funcInfo ?? [],
+        });
+        continue;
+      }
+      const outcome = await this.importOver(
+        executor,
+        componentAppid,
+        entry.authorizerAppid,
+        row,
+        entry.refreshToken,
+        entry.funcInfo,
+        firstRefreshInSeconds(),
+      );
+      outcomes.push({ authorizerAppid: entry.authorizerAppid, ...outcome });
+    }
+    if (inserts.length > 0) {
+      await executor.query(
+        `INSERT INTO token_authorizers
+           (component_appid, authorizer_appid, status, func_info, refresh_token, refresh_due_at,
+            status_changed_at, created_at, updated_at)
+         VALUES ${inserts.map(() => `(?, ?, 'active', ?, ?, ${NOW} + INTERVAL ? SECOND, ${NOW}, ${NOW}, ${NOW})`).join(', ')}`,
+        inserts.flat(),
+      );
+    }
+    return outcomes;
+  }
+
+  /** An imported refresh token over an existing (locked) row. */
+  private async importOver(
+    executor: Executor,
+    componentAppid: string,
+    authorizerAppid: string,
+    row: Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info'>,
+    refreshToken: string,
+    funcInfo: number[] | undefined,
+    firstRefreshInSeconds: number,
+  ): Promise<{ result: 'reactivated' | 'updated' | 'unchanged'; funcInfo: number[] }> {
     const storedFuncInfo = funcInfo ?? (JSON.parse(row.func_info) as number[]);
     const current = row.refresh_token
       ? this.open(componentAppid, authorizerAppid, 'refresh_token', row.refresh_token)
@@ -148,10 +236,16 @@ export class AuthorizerRepository {
     await executor.query(
       `UPDATE token_authorizers SET refresh_token = ?, func_info = COALESCE(?, func_info),
          status_changed_at = IF(status = 'active', status_changed_at, ${NOW}),
-         refresh_due_at = IF(status = 'active', refresh_due_at, ${NOW}),
+         refresh_due_at = IF(status = 'active', refresh_due_at, ${NOW} + INTERVAL ? SECOND),
          status = 'active', invalid_errcode = NULL, failures = 0, updated_at = ${NOW}
        WHERE component_appid = ? AND authorizer_appid = ?`,
-      [sealed, funcInfo ? JSON.stringify(funcInfo) : null, componentAppid, authorizerAppid],
+      [
+        this.seal(componentAppid, authorizerAppid, 'refresh_token', refreshToken),
+        funcInfo ? JSON.stringify(funcInfo) : null,
+        firstRefreshInSeconds,
+        componentAppid,
+        authorizerAppid,
+      ],
     );
     return { result: row.status === 'active' ? 'updated' : 'reactivated', funcInfo: storedFuncInfo };
   }
