@@ -26,8 +26,8 @@ function serverCpuMs(name: string): number {
 
 /** Authorizers authorized while nobody listened, half mini programs, half official accounts. */
 const AUTHORIZERS = 10_000;
-/** AUTHORIZER_SYNC_CONCURRENCY: WeChat calls in flight at once (the default). */
-const CONCURRENCY = 20;
+/** AUTHORIZER_SYNC_CONCURRENCY: WeChat calls in flight at once (the default; the variable overrides it). */
+const CONCURRENCY = Number(process.env['AUTHORIZER_SYNC_CONCURRENCY'] ?? 20);
 /** Latency wechat-sim adds to every WeChat call (a fault rule: a timer, no CPU). */
 const WECHAT_LATENCY_MS = 20;
 const PAGE_SIZE = 500;
