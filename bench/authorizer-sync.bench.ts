@@ -1,9 +1,8 @@
-import { DomainEventTypes, createEnvelope, rawPushId } from '@wxop/contracts';
+import { DomainEventTypes } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
 import {
   BrokerProbe,
   deleteBrokerObjects,
-  publishTestEvent,
   startWechatSimProcess,
   testEnv,
   uniqueRunId,
@@ -12,7 +11,15 @@ import {
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 
-import { cpuMsOf, machineCpu, round, startServerProcess, stopProcess, type Bench } from './bench.util';
+import {
+  cpuMsOf,
+  machineCpu,
+  round,
+  startServerProcess,
+  stopProcess,
+  type Bench,
+  deliverTicket,
+} from './bench.util';
 
 /** CPU time of a local server process found by name (0 when there is none, e.g. a remote server). */
 function serverCpuMs(name: string): number {
@@ -63,8 +70,8 @@ interface SyncRow extends RowDataPacket {
  * 20 list pages, 10,000 profiles, refresh tokens handed to the token service (its own process)
  * 500 at a time, 10,000 authorizations recorded with their events. Ideal = (list + info calls) ×
  * 20 ms / AUTHORIZER_SYNC_CONCURRENCY; bar: ratio ≥ 0.7 with ≤ 20 list and ≤ 10,000 info calls.
- * Simulator, token service (which starts refreshing the 10,000 as soon as it holds them), broker,
- * MariaDB and the authorizer all share these 2 cores.
+ * Simulator, token service (its first refreshes of the 10,000 spread over TOKEN_REFRESH_SPREAD_SECONDS),
+ * broker, MariaDB, the subscriber and the authorizer all share these 2 cores.
  */
 const run: Bench = async () => {
   const runId = uniqueRunId();
@@ -122,34 +129,13 @@ const run: Bench = async () => {
       },
       `http://127.0.0.1:${tokenPort}/health/ready`,
     );
-    // A ticket as ingress would publish it; the token service then gets its component token.
-    await sim.control('POST', `/platforms/${componentAppid}/tickets`);
-    const { currentTicket } = await sim.control<SimPlatform>('GET', `/platforms/${componentAppid}`);
-    const fields = {
-      AppId: componentAppid,
-      CreateTime: Math.floor(Date.now() / 1000),
-      InfoType: 'component_verify_ticket',
-      ComponentVerifyTicket: currentTicket,
-    };
-    await publishTestEvent(
-      createEnvelope(
-        'wechat.component.component_verify_ticket',
-        { ...fields, raw: '<xml/>' },
-        { componentAppid, id: rawPushId({ componentAppid, fields }) },
-      ),
-      { namespace },
-    );
-    for (const deadline = Date.now() + 30_000; ;) {
-      const response = await fetch(
-        `http://127.0.0.1:${tokenPort}/v1/components/${componentAppid}/access-token`,
-        {
-          headers: { authorization: `Bearer ${API_KEY}` },
-        },
-      );
-      if (response.ok) break;
-      if (Date.now() > deadline) throw new Error(`no component token: ${await response.text()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await deliverTicket({
+      sim,
+      componentAppid,
+      namespace,
+      tokenUrl: `http://127.0.0.1:${tokenPort}`,
+      apiKey: API_KEY,
+    });
 
     // The accounts, authorized (and their codes exchanged) while nobody listened: no pushes.
     const appids: string[] = [];

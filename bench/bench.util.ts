@@ -1,3 +1,5 @@
+import { createEnvelope, rawPushId } from '@wxop/contracts';
+import { publishTestEvent, type SimProcess } from '@wxop/testing';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -129,4 +131,45 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Has wechat-sim issue a ticket, publishes it as ingress would, and waits until the token service
+ * at `tokenUrl` serves the component token (it fetched one with that ticket).
+ */
+export async function deliverTicket(options: {
+  sim: SimProcess;
+  componentAppid: string;
+  namespace: string;
+  tokenUrl: string;
+  apiKey: string;
+}): Promise<void> {
+  const { sim, componentAppid, namespace } = options;
+  await sim.control('POST', `/platforms/${componentAppid}/tickets`);
+  const { currentTicket } = await sim.control<{ currentTicket?: string }>(
+    'GET',
+    `/platforms/${componentAppid}`,
+  );
+  const fields = {
+    AppId: componentAppid,
+    CreateTime: Math.floor(Date.now() / 1000),
+    InfoType: 'component_verify_ticket',
+    ComponentVerifyTicket: currentTicket,
+  };
+  await publishTestEvent(
+    createEnvelope(
+      'wechat.component.component_verify_ticket',
+      { ...fields, raw: '<xml/>' },
+      { componentAppid, id: rawPushId({ componentAppid, fields }) },
+    ),
+    { namespace },
+  );
+  for (const deadline = Date.now() + 30_000; ;) {
+    const response = await fetch(`${options.tokenUrl}/v1/components/${componentAppid}/access-token`, {
+      headers: { authorization: `Bearer ${options.apiKey}` },
+    });
+    if (response.ok) return;
+    if (Date.now() > deadline) throw new Error(`no component token: ${await response.text()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -1,8 +1,6 @@
-import { createEnvelope, rawPushId } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
 import {
   deleteBrokerObjects,
-  publishTestEvent,
   startWechatSimProcess,
   testEnv,
   uniqueRunId,
@@ -14,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 import {
   cpuMsOf,
+  deliverTicket,
   machineCpu,
   round,
   runLoad,
@@ -179,32 +178,7 @@ const run: Bench = async () => {
     );
     const tokenPid = token.pid!;
 
-    // A ticket as ingress would publish it; the service then gets its component token.
-    await sim.control('POST', `/platforms/${componentAppid}/tickets`);
-    const { currentTicket } = await sim.control<SimPlatform>('GET', `/platforms/${componentAppid}`);
-    const fields = {
-      AppId: componentAppid,
-      CreateTime: Math.floor(Date.now() / 1000),
-      InfoType: 'component_verify_ticket',
-      ComponentVerifyTicket: currentTicket,
-    };
-    await publishTestEvent(
-      createEnvelope(
-        'wechat.component.component_verify_ticket',
-        { ...fields, raw: '<xml/>' },
-        { componentAppid, id: rawPushId({ componentAppid, fields }) },
-      ),
-      { namespace },
-    );
-    const authorization = { authorization: `Bearer ${API_KEY}` };
-    for (const deadline = Date.now() + 30_000; ;) {
-      const response = await fetch(`${tokenUrl}/v1/components/${componentAppid}/access-token`, {
-        headers: authorization,
-      });
-      if (response.ok) break;
-      if (Date.now() > deadline) throw new Error(`no component token: ${await response.text()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await deliverTicket({ sim, componentAppid, namespace, tokenUrl, apiKey: API_KEY });
 
     // 10,000 mini programs authorized in the simulator; their refresh tokens stored as the token
     // service's repository stores them (sealed per row and column), due only tomorrow.
@@ -329,7 +303,7 @@ const run: Bench = async () => {
     const paths = appids
       .slice(0, READ_AUTHORIZERS)
       .map((appid) => `/v1/components/${componentAppid}/authorizers/${appid}/access-token`);
-    const sample = await fetch(`${tokenUrl}${paths[0]}`, { headers: authorization });
+    const sample = await fetch(`${tokenUrl}${paths[0]}`, { headers: { authorization: `Bearer ${API_KEY}` } });
     const sampleBody = (await sample.json()) as { accessToken: string };
     if (!sample.ok) throw new Error(`token read failed: ${JSON.stringify(sampleBody)}`);
     baseline = await startServerProcess(

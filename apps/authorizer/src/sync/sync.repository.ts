@@ -5,18 +5,19 @@ import { DataSource } from 'typeorm';
 const NOW = 'UTC_TIMESTAMP(3)';
 
 /** What a sync run counts as it goes. */
-export interface SyncCounts {
-  totalCount: number | null;
-  listed: number;
-  discovered: number;
-  handedOver: number;
-  profilesRefreshed: number;
-  markedUnauthorized: number;
-  withoutRefreshToken: number;
-  failed: number;
-  listCalls: number;
-  infoCalls: number;
-}
+export type SyncCounts = Pick<
+  SyncRunSummary,
+  | 'totalCount'
+  | 'listed'
+  | 'discovered'
+  | 'handedOver'
+  | 'profilesRefreshed'
+  | 'markedUnauthorized'
+  | 'withoutRefreshToken'
+  | 'failed'
+  | 'listCalls'
+  | 'infoCalls'
+>;
 
 interface SyncRow {
   id: string;
