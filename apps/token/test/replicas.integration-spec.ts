@@ -177,9 +177,11 @@ describe('token service replicas', () => {
     expect(handedOut).toBeGreaterThan(500);
     const counters = await countersOf(sim, `${C}/api_authorizer_token`);
     const perAuthorizer = appids.map((appid) => counters.get(appid)?.tokensIssued ?? 0);
-    // A refresh is due 9-10 s after the previous one: 3 in 32 s for each authorizer (a slow pass may
-    // push the third out). Two replicas refreshing the same authorizer in one cycle would show as 6.
-    expect(Math.max(...perAuthorizer)).toBeLessThanOrEqual(3);
+    // A refresh is due 9-10 s after the previous one: 3 in 32 s for each authorizer, or 4 when its
+    // first token came seconds before the counters were reset (under load the last of the 200 may
+    // get its first token well after the first ones), and a slow pass may push one out. Two
+    // replicas refreshing the same authorizer in one cycle would show as 6 or more.
+    expect(Math.max(...perAuthorizer)).toBeLessThanOrEqual(4);
     expect(Math.min(...perAuthorizer)).toBeGreaterThanOrEqual(2);
     expect([...counters.values()].reduce((sum, row) => sum + row.errors, 0)).toBe(0);
 

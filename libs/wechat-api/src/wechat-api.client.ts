@@ -15,7 +15,7 @@ import type {
 export interface WechatApiClientOptions {
   /** `https://api.weixin.qq.com`, or wechat-sim's URL (WECHAT_API_BASE_URL). */
   baseUrl: string;
-  /** Per phase of an attempt (connect, answer head, answer body). WeChat answers in well under a second. */
+  /** Per attempt. WeChat answers in well under a second; its own push deadline is 5 s. */
   timeoutMs?: number;
   /** Attempts for a transient failure (`-1`, 5xx, timeout, dropped connection), the first included. */
   maxAttempts?: number;
@@ -64,10 +64,6 @@ export class WechatApiClient {
       connections: options.maxSockets ?? 256,
       keepAliveTimeout: 30_000,
       connect: { timeout: this.timeoutMs },
-      // Per phase: the answer's head, then its body, each within the timeout (an AbortSignal per
-      // call for one overall deadline cost a tenth of a call's CPU).
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
     });
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 200;
@@ -255,6 +251,9 @@ export class WechatApiClient {
         path: `${this.basePath}/${endpoint}${search}`,
         headers: contentType ? { 'content-type': contentType } : {},
         body: body ?? null,
+        // One overall deadline, exact: undici's own head and body timeouts tick at a coarse
+        // resolution and would let a 200 ms timeout run for a second.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const raw = Buffer.from(await response.body.arrayBuffer());
       const type = response.headers['content-type'];

@@ -1,0 +1,151 @@
+import { createTestDatabase, type TestDatabase } from '@wxop/testing';
+
+import { AuthorizerRepository, type AuthorizedState } from '../src/authorizers/authorizer.repository';
+import { parseAuthorizerInfo } from '../src/authorizers/profile.util';
+import { AUTHORIZER_MIGRATIONS } from '../src/database/migrations';
+import { SyncRepository } from '../src/sync/sync.repository';
+
+const COMPONENT = 'wx5555555555555555';
+const PROFILE = parseAuthorizerInfo({ nick_name: 'Sync 同步', user_name: 'gh_sync', account_status: 1 });
+
+/**
+ * The statements whose correctness rests on MariaDB/MySQL semantics (ON DUPLICATE KEY UPDATE
+ * assignments evaluated left to right, leases on the database clock), on the real server.
+ */
+describe('authorizer repositories (real MariaDB)', () => {
+  let database: TestDatabase;
+  let sut: AuthorizerRepository;
+  let syncs: SyncRepository;
+
+  const discovered = (authorizerAppid: string, authorizedAt: Date, eventId: string): AuthorizedState => ({
+    componentAppid: COMPONENT,
+    authorizerAppid,
+    funcInfo: [17, 18],
+    authorizedAt,
+    authorizedVia: 'sync',
+    announcedEventId: eventId,
+    profile: PROFILE,
+  });
+  const row = async (authorizerAppid: string) =>
+    (
+      (await database.dataSource.query(
+        `SELECT status, authorized_via, announced_event_id, nick_name, credential_status FROM authorizers
+         WHERE component_appid = ? AND authorizer_appid = ?`,
+        [COMPONENT, authorizerAppid],
+      )) as Record<string, string | null>[]
+    )[0];
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ prefix: 'authorizer_repo', migrations: AUTHORIZER_MIGRATIONS });
+    sut = new AuthorizerRepository(database.dataSource);
+    syncs = new SyncRepository(database.dataSource);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  describe('storeDiscovered', () => {
+    it('records new accounts, revives an older unauthorization, and leaves what a push recorded or a newer unauthorization alone', async () => {
+      const now = Date.now();
+      // Recorded by a push meanwhile: authorized, announced by its own event.
+      await sut.storeAuthorized(database.dataSource, {
+        componentAppid: COMPONENT,
+        authorizerAppid: 'wxbypush',
+        funcInfo: [1],
+        authorizedAt: new Date(now - 10_000),
+        authorizedVia: 'push',
+        announcedEventId: '11111111-1111-5111-8111-111111111111',
+        profile: PROFILE,
+      });
+      await sut.storeUnauthorized(database.dataSource, COMPONENT, 'wxrevived', new Date(now - 60_000));
+      await sut.storeUnauthorized(database.dataSource, COMPONENT, 'wxstillgone', new Date(now));
+
+      const ours = await database.dataSource.transaction((manager) =>
+        sut.storeDiscovered(manager, [
+          discovered('wxnew', new Date(now - 5_000), '22222222-2222-5222-8222-222222222222'),
+          discovered('wxbypush', new Date(now - 5_000), '33333333-3333-5333-8333-333333333333'),
+          discovered('wxrevived', new Date(now - 5_000), '44444444-4444-5444-8444-444444444444'),
+          discovered('wxstillgone', new Date(now - 5_000), '55555555-5555-5555-8555-555555555555'),
+        ]),
+      );
+
+      expect([...ours].sort()).toEqual(['wxnew', 'wxrevived']);
+      expect(await row('wxnew')).toMatchObject({
+        status: 'authorized',
+        authorized_via: 'sync',
+        announced_event_id: '22222222-2222-5222-8222-222222222222',
+        credential_status: 'active',
+      });
+      expect(await row('wxbypush')).toMatchObject({
+        status: 'authorized',
+        authorized_via: 'push',
+        announced_event_id: '11111111-1111-5111-8111-111111111111',
+      });
+      expect(await row('wxrevived')).toMatchObject({
+        status: 'authorized',
+        authorized_via: 'sync',
+        announced_event_id: '44444444-4444-5444-8444-444444444444',
+      });
+      expect(await row('wxstillgone')).toMatchObject({ status: 'unauthorized', announced_event_id: null });
+    });
+  });
+
+  describe('storeUnauthorized', () => {
+    it('keeps the latest unauthorization time, so an older authorized push cannot revive the row', async () => {
+      const now = Date.now();
+      await sut.storeUnauthorized(database.dataSource, COMPONENT, 'wxlate', new Date(now));
+      await sut.storeUnauthorized(database.dataSource, COMPONENT, 'wxlate', new Date(now - 120_000));
+      await sut.storeAuthorized(database.dataSource, {
+        componentAppid: COMPONENT,
+        authorizerAppid: 'wxlate',
+        funcInfo: [1],
+        authorizedAt: new Date(now - 60_000),
+        authorizedVia: 'push',
+        announcedEventId: '66666666-6666-5666-8666-666666666666',
+        profile: PROFILE,
+      });
+      expect(await row('wxlate')).toMatchObject({ status: 'unauthorized' });
+    });
+  });
+
+  describe('search', () => {
+    it('finds by part of a name with LIKE wildcards taken literally', async () => {
+      const byName = await sut.search({ componentAppid: COMPONENT, name: 'Sync 同', offset: 0, limit: 50 });
+      expect(byName.total).toBeGreaterThan(0);
+      const literal = await sut.search({ componentAppid: COMPONENT, name: '%', offset: 0, limit: 50 });
+      expect(literal.total).toBe(0);
+    });
+  });
+
+  describe('SyncRepository leases', () => {
+    it('one run per component: a live lease is kept, an expired one is taken over, a lost one cannot be renewed', async () => {
+      expect(await syncs.acquireLease(COMPONENT, 'run-a', 'replica-a', 60)).toBe('run-a');
+      expect(await syncs.acquireLease(COMPONENT, 'run-b', 'replica-b', 60)).toBe('run-a');
+      await database.dataSource.query(
+        `UPDATE authorizer_sync_leases SET lease_until = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE component_appid = ?`,
+        [COMPONENT],
+      );
+      expect(await syncs.acquireLease(COMPONENT, 'run-b', 'replica-b', 60)).toBe('run-b');
+      expect(await syncs.renewLease(COMPONENT, 'run-a', 60)).toBe(false);
+      expect(await syncs.renewLease(COMPONENT, 'run-b', 60)).toBe(true);
+      await syncs.releaseLease(COMPONENT, 'run-a');
+      expect(await syncs.acquireLease(COMPONENT, 'run-c', 'replica-c', 60)).toBe('run-b');
+      await syncs.releaseLease(COMPONENT, 'run-b');
+      expect(await syncs.acquireLease(COMPONENT, 'run-c', 'replica-c', 60)).toBe('run-c');
+    });
+
+    it('reports a running run whose lease is gone as failed (abandoned)', async () => {
+      await syncs.insertRun({
+        syncId: 'abandoned-run',
+        componentAppid: 'wx6666666666666666',
+        trigger: 'start',
+        owner: 'x',
+      });
+      expect(await syncs.find('abandoned-run')).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('abandoned') as unknown,
+      });
+    });
+  });
+});
