@@ -98,6 +98,15 @@ describe('authorization links and authorizations (end to end)', () => {
   let app: NestFastifyApplication;
   let dataSource: DataSource;
   let rpc: AmqpRpcClient;
+  let authorizerEnv: Record<string, string>;
+
+  /** This app, in-process, on `port`; `env` overrides the suite's settings. */
+  const startAuthorizer = async (port: number, env: Record<string, string> = {}) => {
+    app = await createAuthorizerApp({ namespace, env: { ...authorizerEnv, ...env } });
+    await app.listen(port, '127.0.0.1');
+    dataSource = app.get(DataSource);
+    rpc = app.get(AmqpRpcClient);
+  };
   let probe: BrokerProbe;
   let publicUrl: string;
   let tokenUrl: string;
@@ -231,24 +240,19 @@ describe('authorization links and authorizations (end to end)', () => {
         `${ingressUrl}/health/ready`,
       ),
     ]);
-    app = await createAuthorizerApp({
-      namespace,
-      env: {
-        LOG_LEVEL: 'silent',
-        ...databaseEnv(authorizerDb),
-        RABBITMQ_URL: testEnv.rabbitUrl,
-        WECHAT_API_BASE_URL: sim.url,
-        WECHAT_MP_BASE_URL: sim.url,
-        WECHAT_COMPONENT_APPID: COMPONENT,
-        AUTHORIZER_PUBLIC_BASE_URL: publicUrl,
-        // Syncs run when a test asks (RPC), and see authorizations of the last second too.
-        AUTHORIZER_SYNC_START_DELAY_SECONDS: '3600',
-        AUTHORIZER_SYNC_RECENT_SECONDS: '0',
-      },
-    });
-    await app.listen(authorizerPort, '127.0.0.1');
-    dataSource = app.get(DataSource);
-    rpc = app.get(AmqpRpcClient);
+    authorizerEnv = {
+      LOG_LEVEL: 'silent',
+      ...databaseEnv(authorizerDb),
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      WECHAT_API_BASE_URL: sim.url,
+      WECHAT_MP_BASE_URL: sim.url,
+      WECHAT_COMPONENT_APPID: COMPONENT,
+      AUTHORIZER_PUBLIC_BASE_URL: publicUrl,
+      // Syncs run when a test asks (RPC), and see authorizations of the last second too.
+      AUTHORIZER_SYNC_START_DELAY_SECONDS: '3600',
+      AUTHORIZER_SYNC_RECENT_SECONDS: '0',
+    };
+    await startAuthorizer(authorizerPort);
     await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
     await waitUntil(
       async () => (await tokenGet(`/v1/components/${COMPONENT}/access-token`)).status === 200,
@@ -809,5 +813,41 @@ describe('authorization links and authorizations (end to end)', () => {
     await expect(
       rpc.request(AuthorizerRpcPatterns.GetSync, { syncId: '00000000-0000-4000-8000-000000000000' }),
     ).rejects.toMatchObject({ code: AuthorizerRpcErrorCodes.SyncNotFound });
+  });
+
+  it('Restart - accounts authorized while the service was stopped are found by the sync its start runs', async () => {
+    await app.close();
+    // While it is down: two accounts authorize, and their pushes are lost (WeChat gave up).
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 2,
+      type: 'official_account',
+    });
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations/bulk`, { authorizerAppids: appids });
+    const events = probe.envelopes.length;
+
+    // The syncs of the tests above are seconds old: only the start rule makes this one run.
+    await startAuthorizer(Number(new URL(publicUrl).port), {
+      AUTHORIZER_SYNC_START_DELAY_SECONDS: '0',
+      AUTHORIZER_SYNC_ON_START_SKIP_SECONDS: '0',
+    });
+    for (const account of appids) await waitForEvent(account, DomainEventTypes.AuthorizationAuthorized);
+    const run = await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.GetSync, {});
+    expect(run).toMatchObject({ trigger: 'start', discovered: 2 });
+    await waitUntil(
+      async () => (await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.GetSync, {})).status !== 'running',
+      20_000,
+      'the start sync to finish',
+    );
+    expect(await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.GetSync, {})).toMatchObject({
+      status: 'succeeded',
+      complete: true,
+      discovered: 2,
+      markedUnauthorized: 0,
+    });
+    await sleep(300);
+    expect(probe.envelopes.length - events).toBe(2);
+    expect((await tokenGet(`/v1/components/${COMPONENT}/authorizers/${appids[0]}/access-token`)).status).toBe(
+      200,
+    );
   });
 });

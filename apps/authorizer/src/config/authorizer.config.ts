@@ -52,6 +52,15 @@ export class AuthorizerConfig {
   @Min(0)
   AUTHORIZER_SYNC_START_DELAY_SECONDS = 60;
 
+  /**
+   * At start a sync runs unless a complete one started within this many seconds (accounts may have
+   * authorized while the service was down; a rolling restart of replicas triggers one sync, not one each).
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  AUTHORIZER_SYNC_ON_START_SKIP_SECONDS = 600;
+
   /** After a failed sync, the next attempt waits this long. */
   @EnvInt()
   @IsInt()

@@ -21,7 +21,8 @@ const RELAY_INTERVAL_MS = 2000;
 
 /**
  * Every AUTHORIZER_SCHEDULE_INTERVAL_MS on every replica: a full sync of each component whose last
- * complete one is older than AUTHORIZER_SYNC_INTERVAL_SECONDS (the sync lease lets one replica run
+ * complete one is older than AUTHORIZER_SYNC_INTERVAL_SECONDS (at the first pass after start:
+ * AUTHORIZER_SYNC_ON_START_SKIP_SECONDS, as accounts may have authorized while we were down) (the sync lease lets one replica run
  * it; a failed attempt waits AUTHORIZER_SYNC_RETRY_SECONDS), then one batch of due profiles
  * (claimed with SKIP LOCKED, so replicas share them). The first pass waits
  * AUTHORIZER_SYNC_START_DELAY_SECONDS so that pushes queued while the service was down come first.
@@ -79,7 +80,7 @@ export class AuthorizerSchedulerService implements OnApplicationBootstrap, Befor
     try {
       for (const componentAppid of await this.syncs.components()) {
         if (this.stopping) return;
-        if (await this.syncDue(componentAppid)) {
+        if (await this.syncDue(componentAppid, trigger)) {
           this.lastAttempt.set(componentAppid, Date.now());
           await this.syncs
             .start(componentAppid, trigger)
@@ -97,7 +98,7 @@ export class AuthorizerSchedulerService implements OnApplicationBootstrap, Befor
     }
   }
 
-  private async syncDue(componentAppid: string): Promise<boolean> {
+  private async syncDue(componentAppid: string, trigger: 'start' | 'schedule'): Promise<boolean> {
     const attempted = this.lastAttempt.get(componentAppid);
     if (
       attempted !== undefined &&
@@ -106,6 +107,13 @@ export class AuthorizerSchedulerService implements OnApplicationBootstrap, Befor
       return false;
     }
     const last = await this.syncs.lastCompleteAt(componentAppid);
-    return !last || Date.now() - last.getTime() >= this.config.AUTHORIZER_SYNC_INTERVAL_SECONDS * 1000;
+    const maxAgeSeconds =
+      trigger === 'start'
+        ? Math.min(
+            this.config.AUTHORIZER_SYNC_ON_START_SKIP_SECONDS,
+            this.config.AUTHORIZER_SYNC_INTERVAL_SECONDS,
+          )
+        : this.config.AUTHORIZER_SYNC_INTERVAL_SECONDS;
+    return !last || Date.now() - last.getTime() >= maxAgeSeconds * 1000;
   }
 }
