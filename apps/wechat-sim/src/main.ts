@@ -3,6 +3,8 @@ import { loadConfig } from '@wxop/config';
 
 import { WechatSimConfig } from './config/wechat-sim.config';
 import { SimControlService } from './control/sim-control.service';
+import { PushService } from './pushes/push.service';
+import type { Platform } from './sim/sim-state';
 import { createSimApp } from './sim-app';
 
 async function bootstrap(): Promise<void> {
@@ -22,6 +24,7 @@ async function bootstrap(): Promise<void> {
       messageUrl: platform.messageUrl,
       accounts: accounts.map((a) => `${a.appid} ${a.type} ${a.nickName}`),
     });
+    void deliverFirstTicket(app.get(PushService), platform, logger);
   }
   logger.log({
     msg: 'wechat-sim ready',
@@ -29,6 +32,28 @@ async function bootstrap(): Promise<void> {
     mpBaseUrl: base,
     controlApi: `${base}/sim`,
     hint: `set WECHAT_API_BASE_URL=${base} and WECHAT_MP_BASE_URL=${base} in the apps`,
+  });
+}
+
+/**
+ * `npm start` starts every app at once, so the demo's first ticket (pushed at seeding) usually
+ * finds ingress not listening yet, and the next one would come only after ticketIntervalSeconds.
+ * Until one is delivered, a ticket is pushed every 3 s (for 2 minutes at most).
+ */
+async function deliverFirstTicket(pushes: PushService, platform: Platform, logger: Logger): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    if (
+      pushes
+        .records({ platformAppid: platform.appid, type: 'component_verify_ticket' })
+        .some((r) => r.delivered)
+    )
+      return;
+    await pushes.pushTicket(platform);
+  }
+  logger.warn({
+    msg: 'the demo platform could not deliver a ticket to its push URL',
+    authEventUrl: platform.authEventUrl,
   });
 }
 
