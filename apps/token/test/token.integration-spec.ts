@@ -370,11 +370,17 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
 
   it('token.authorizers.import - hands over a page of refresh tokens in one call: new and revived announced once, others kept', async () => {
     const rpc = sut.app.get(AmqpRpcClient);
-    const [fresh, known, revoked] = [await newMiniProgram(), await newMiniProgram(), await newMiniProgram()];
-    for (const appid of [known, revoked]) {
+    const [fresh, known, revoked, stillRevoked] = [
+      await newMiniProgram(),
+      await newMiniProgram(),
+      await newMiniProgram(),
+      await newMiniProgram(),
+    ];
+    for (const appid of [known, revoked, stillRevoked]) {
       await sut.app.get(AuthorizerTokensService).exchangeAuthCode(platform.appid, await authorize(appid));
     }
     await sut.app.get(AuthorizerTokensService).revoke(platform.appid, revoked);
+    await sut.app.get(AuthorizerTokensService).revoke(platform.appid, stillRevoked);
     await sim.control('POST', `/platforms/${platform.appid}/authorizations/bulk`, {
       authorizerAppids: [fresh],
     });
@@ -386,6 +392,8 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
       count: 500,
     });
     const tokenOf = (appid: string) => listed.list.find((e) => e.authorizerAppid === appid)?.refreshToken;
+    const authTimeOf = (appid: string) => listed.list.find((e) => e.authorizerAppid === appid)?.authTime;
+    const later = Math.floor(Date.now() / 1000) + 60;
     const issuedBefore = probe.envelopes.filter(
       (e) => e.type === DomainEventTypes.TokenAuthorizerIssued,
     ).length;
@@ -394,8 +402,16 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
       componentAppid: platform.appid,
       authorizers: [
         { authorizerAppid: fresh, refreshToken: tokenOf(fresh)!, funcInfo: [17, 18] },
-        { authorizerAppid: known, refreshToken: tokenOf(known)! },
-        { authorizerAppid: revoked, refreshToken: tokenOf(revoked)! },
+        // Active: ours is kept, even when the list shows another (older) token.
+        { authorizerAppid: known, refreshToken: 'refreshtoken@@@from-an-older-list' },
+        // Revoked, then authorized again after the revocation: revived.
+        { authorizerAppid: revoked, refreshToken: tokenOf(revoked)!, authTime: later },
+        // Revoked after the authorization the list shows (the list was read before the push): kept revoked.
+        {
+          authorizerAppid: stillRevoked,
+          refreshToken: tokenOf(stillRevoked)!,
+          authTime: authTimeOf(stillRevoked),
+        },
       ],
     };
     const reply = await rpc.request<{ results: { authorizerAppid: string; outcome: string }[] }>(
@@ -406,13 +422,18 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
       { authorizerAppid: fresh, outcome: 'created' },
       { authorizerAppid: known, outcome: 'unchanged' },
       { authorizerAppid: revoked, outcome: 'reactivated' },
+      { authorizerAppid: stillRevoked, outcome: 'unchanged' },
     ]);
+    const knownPath = `/v1/components/${platform.appid}/authorizers/${known}/access-token`;
+    expect((await sut.get(knownPath)).status).toBe(200);
+    const stillRevokedPath = `/v1/components/${platform.appid}/authorizers/${stillRevoked}/access-token`;
+    expect((await sut.get(stillRevokedPath)).status).toBe(409);
     // The same page again changes nothing and announces nothing more.
     const again = await rpc.request<{ results: { outcome: string }[] }>(
       TokenRpcPatterns.ImportRefreshTokens,
       request,
     );
-    expect(again.results.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(again.results.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     await probe.waitFor(issuedBefore + 2, { type: DomainEventTypes.TokenAuthorizerIssued });
     await sleep(500);
     const issued = probe.envelopes

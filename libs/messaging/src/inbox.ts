@@ -34,6 +34,15 @@ export class Inbox {
     });
   }
 
+  /** True when this consumer has recorded the event (for effects that cannot run inside the transaction). */
+  async seen(consumer: string, eventId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM ${INBOX_TABLE} WHERE consumer = ? AND event_id = ? LIMIT 1`,
+      [consumer, eventId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Deletes records older than the given age; run on a schedule (e.g. keep 7 days). */
   async prune(olderThanMs: number, batchSize = 10_000): Promise<number> {
     let total = 0;

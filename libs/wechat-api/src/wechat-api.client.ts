@@ -69,9 +69,14 @@ export class WechatApiClient {
     this.retryDelayMs = options.retryDelayMs ?? 200;
   }
 
-  /** Closes the kept-alive connections (at shutdown). */
+  /** Closes the kept-alive connections once the calls in flight have ended (at shutdown). */
   async close(): Promise<void> {
     await this.pool.close();
+  }
+
+  /** Nest calls this on a provider at shutdown, after `beforeApplicationShutdown` (work in flight has ended). */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   /** §3.1 api_component_token. */

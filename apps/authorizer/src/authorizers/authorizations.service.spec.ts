@@ -27,6 +27,11 @@ describe('announcedBySync', () => {
     expect(announcedBySync(discovered(7200), undefined, NOW)).toBe(false);
   });
 
+  it('is false for an authorization through a link created after the one the sync saw', () => {
+    expect(announcedBySync(discovered(1800), undefined, NOW, at(600))).toBe(false);
+    expect(announcedBySync(discovered(600), at(600), NOW, at(3600))).toBe(true);
+  });
+
   it('is false when the account was recorded by a push, a landing page, or is unauthorized', () => {
     expect(announcedBySync({ ...discovered(600), authorizedVia: 'push' }, at(600), NOW)).toBe(false);
     expect(announcedBySync({ ...discovered(600), status: 'unauthorized' }, at(600), NOW)).toBe(false);

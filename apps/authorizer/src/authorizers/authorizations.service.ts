@@ -64,10 +64,13 @@ export function announcedBySync(
   current: CurrentAuthorization | undefined,
   authorizedAt: Date | undefined,
   now: Date,
+  linkCreatedAt?: Date,
 ): boolean {
   if (current?.status !== 'authorized' || current.authorizedVia !== 'sync' || !current.authorizedAt)
     return false;
   if (!current.announcedEventId) return false;
+  // Through a link made after the authorization the sync saw: a new authorization, not that one.
+  if (linkCreatedAt && linkCreatedAt.getTime() > current.authorizedAt.getTime()) return false;
   return authorizedAt
     ? authorizedAt.getTime() <= current.authorizedAt.getTime() + AUTH_TIME_SLACK_MS
     : current.authorizedAt.getTime() >= now.getTime() - AUTH_CODE_MAX_AGE_MS;
@@ -144,7 +147,7 @@ export class AuthorizationsService {
         manager,
       );
       const authorizedAt = input.authorizedAt ?? new Date();
-      const bySync = announcedBySync(current, input.authorizedAt, new Date());
+      const bySync = announcedBySync(current, input.authorizedAt, new Date(), link?.createdAt);
       const update = !bySync && (input.update ?? current?.status === 'authorized');
       const eventType = update
         ? DomainEventTypes.AuthorizationUpdated

@@ -24,6 +24,7 @@ export interface AuthorizerReading {
 @Injectable()
 export class ProfilesService {
   private readonly logger = new Logger(ProfilesService.name);
+  private stopping = false;
 
   constructor(
     private readonly authorizers: AuthorizerRepository,
@@ -82,6 +83,10 @@ export class ProfilesService {
     let refreshed = 0;
     const worker = async () => {
       for (let claim = claims[next++]; claim; claim = claims[next++]) {
+        if (this.stopping) {
+          await this.authorizers.releaseProfileClaim(claim.componentAppid, claim.authorizerAppid);
+          continue;
+        }
         if (await this.refreshOne(claim.componentAppid, claim.authorizerAppid, false).catch(() => false))
           refreshed++;
       }
@@ -93,6 +98,11 @@ export class ProfilesService {
       this.logger.log({ msg: 'profiles refreshed', claimed: claims.length, refreshed });
     }
     return refreshed;
+  }
+
+  /** Stops a pass in progress after the reads in flight (shutdown); unread claims are released. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /**

@@ -22,8 +22,8 @@ export interface QueryAuthCodeMessage {
  * The 全网发布 check's `QUERY_AUTH_CODE:<code>` (wechat-protocol.md §2.2): ingress has already
  * answered the push with an empty body; here the code is exchanged through the token service and
  * `<code>_from_api` is sent to the user through the customer-service API, well within WeChat's
- * 5 s. Once per push (inbox); a token WeChat rejects is reported to the token service and the
- * send is tried once more with the current one.
+ * 5 s. Once per push (inbox, recorded after the send); a token WeChat rejects is reported to the
+ * token service and the send is tried once more with the current one.
  */
 @Injectable()
 export class ReleaseCheckService {
@@ -36,40 +36,37 @@ export class ReleaseCheckService {
   ) {}
 
   async answer(message: QueryAuthCodeMessage): Promise<void> {
-    const { duplicate } = await this.inbox.process(
-      RELEASE_CHECK_INBOX_CONSUMER,
-      message.pushEventId,
-      async () => {
-        const exchanged = await this.token.exchangeAuthCode(message.componentAppid, message.authCode);
-        const content = `${message.authCode}_from_api`;
-        let { accessToken } = await this.token.authorizerAccessToken(
-          message.componentAppid,
-          exchanged.authorizerAppid,
-        );
-        try {
-          await this.wechat.sendCustomText(accessToken, { toUser: message.toUser, content });
-        } catch (error) {
-          if (!(error instanceof WechatApiError && error.tokenRejected))
-            throw asAuthorizerError(error, 'custom/send');
-          ({ accessToken } = await this.token.invalidateAuthorizerAccessToken(
-            message.componentAppid,
-            exchanged.authorizerAppid,
-            accessToken,
-          ));
-          await this.wechat
-            .sendCustomText(accessToken, { toUser: message.toUser, content })
-            .catch((retryError: unknown) => {
-              throw asAuthorizerError(retryError, 'custom/send');
-            });
-        }
-      },
+    // The token and WeChat calls run outside any transaction (no connection held across them); the
+    // push is recorded once they succeeded. A crash in between sends the reply again on redelivery,
+    // which the check tolerates better than no reply.
+    if (await this.inbox.seen(RELEASE_CHECK_INBOX_CONSUMER, message.pushEventId)) return;
+    const exchanged = await this.token.exchangeAuthCode(message.componentAppid, message.authCode);
+    const content = `${message.authCode}_from_api`;
+    let { accessToken } = await this.token.authorizerAccessToken(
+      message.componentAppid,
+      exchanged.authorizerAppid,
     );
-    if (!duplicate) {
-      this.logger.log({
-        msg: 'release check answered',
-        componentAppid: message.componentAppid,
-        authorizerAppid: message.authorizerAppid,
-      });
+    try {
+      await this.wechat.sendCustomText(accessToken, { toUser: message.toUser, content });
+    } catch (error) {
+      if (!(error instanceof WechatApiError && error.tokenRejected))
+        throw asAuthorizerError(error, 'custom/send');
+      ({ accessToken } = await this.token.invalidateAuthorizerAccessToken(
+        message.componentAppid,
+        exchanged.authorizerAppid,
+        accessToken,
+      ));
+      await this.wechat
+        .sendCustomText(accessToken, { toUser: message.toUser, content })
+        .catch((retryError: unknown) => {
+          throw asAuthorizerError(retryError, 'custom/send');
+        });
     }
+    await this.inbox.process(RELEASE_CHECK_INBOX_CONSUMER, message.pushEventId, async () => undefined);
+    this.logger.log({
+      msg: 'release check answered',
+      componentAppid: message.componentAppid,
+      authorizerAppid: message.authorizerAppid,
+    });
   }
 }

@@ -21,6 +21,28 @@ describe(ConcurrencyLimit.name, () => {
       expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
     });
 
+    it('gives a freed slot to the first waiter, not to a task arriving meanwhile', async () => {
+      const sut = new ConcurrencyLimit(1);
+      const order: string[] = [];
+      let release!: () => void;
+      const first = sut.run(() =>
+        new Promise<void>((resolve) => (release = resolve)).then(() => order.push('first')),
+      );
+      const waiter = sut.run(async () => {
+        order.push('waiter');
+        await Promise.resolve();
+        expect(sut.running).toBe(1);
+      });
+      release();
+      await Promise.resolve();
+      const newcomer = sut.run(async () => {
+        order.push('newcomer');
+        expect(sut.running).toBe(1);
+      });
+      await Promise.all([first, waiter, newcomer]);
+      expect(order).toEqual(['first', 'waiter', 'newcomer']);
+    });
+
     it('frees the slot of a task that failed', async () => {
       const sut = new ConcurrencyLimit(1);
       await expect(sut.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

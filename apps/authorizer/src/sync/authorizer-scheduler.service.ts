@@ -60,6 +60,7 @@ export class AuthorizerSchedulerService implements OnApplicationBootstrap, Befor
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.profiles.stop();
     clearTimeout(this.startTimer);
     for (const name of [INTERVAL_NAME, RELAY_INTERVAL_NAME]) {
       if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);

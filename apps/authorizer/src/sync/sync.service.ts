@@ -172,6 +172,8 @@ export class SyncService implements BeforeApplicationShutdown {
           (held) => (leaseLost ||= !held),
           () => undefined,
         );
+        // Progress for authorizer.sync.get while the run goes on.
+        void this.syncs.updateRun(syncId, counts).catch(() => undefined);
       },
       (LEASE_SECONDS * 1000) / 4,
     );
@@ -219,28 +221,47 @@ export class SyncService implements BeforeApplicationShutdown {
     const first = await listPage(0);
     const total = first.totalCount;
     counts.totalCount = total;
-    const processPage = async (list: ListedAuthorizer[]) => {
-      for (const entry of list) {
-        if (seen.has(entry.authorizerAppid)) consistent = false;
-        seen.add(entry.authorizerAppid);
-      }
-      counts.listed = seen.size;
-      checkLease();
-      await this.syncPage(componentAppid, list, counts, wechatCalls, componentToken);
-    };
-    const pages = new ConcurrencyLimit(PAGES_IN_FLIGHT);
+    // Every page is read first, at once (they are few): the list is a snapshot of a short moment,
+    // not of the minutes the profile reads take, so fewer accounts come and go between pages.
     const offsets: number[] = [];
     for (let offset = PAGE_SIZE; offset < total; offset += PAGE_SIZE) offsets.push(offset);
-    await Promise.all([
-      pages.run(() => processPage(first.list)),
-      ...offsets.map((offset) =>
-        pages.run(async () => {
-          const page = await listPage(offset);
-          if (page.totalCount !== total) consistent = false;
-          await processPage(page.list);
-        }),
+    const lists = [first.list];
+    for (const page of await Promise.all(offsets.map(listPage))) {
+      if (page.totalCount !== total) consistent = false;
+      lists.push(page.list);
+    }
+    for (const entry of lists.flat()) {
+      if (seen.has(entry.authorizerAppid)) consistent = false;
+      seen.add(entry.authorizerAppid);
+    }
+    counts.listed = seen.size;
+
+    // Pages are processed PAGES_IN_FLIGHT at a time. The first failure stops the others from
+    // starting anything new, and the run ends only once every page has settled.
+    let failure: unknown;
+    const pages = new ConcurrencyLimit(PAGES_IN_FLIGHT);
+    const outcomes = await Promise.allSettled(
+      lists.map((list) =>
+        pages
+          .run(async () => {
+            if (failure !== undefined) return;
+            checkLease();
+            await this.syncPage(
+              componentAppid,
+              list,
+              counts,
+              wechatCalls,
+              componentToken,
+              () => failure !== undefined,
+            );
+          })
+          .catch((error: unknown) => {
+            failure ??= error;
+            throw error;
+          }),
       ),
-    ]);
+    );
+    if (outcomes.some((outcome) => outcome.status === 'rejected')) throw failure;
     const complete = consistent && seen.size === total;
     if (!complete) {
       this.logger.warn({
@@ -263,6 +284,7 @@ export class SyncService implements BeforeApplicationShutdown {
     counts: SyncCounts,
     wechatCalls: ConcurrencyLimit,
     componentToken: () => Promise<string>,
+    stopped: () => boolean,
   ): Promise<void> {
     const known = await this.authorizers.currentOf(
       componentAppid,
@@ -274,16 +296,19 @@ export class SyncService implements BeforeApplicationShutdown {
     });
     counts.withoutRefreshToken += plan.withoutRefreshToken.length;
 
-    const read = async (entry: ListedAuthorizer): Promise<AuthorizerReading | AuthorizerError> => {
-      const token = await componentToken();
-      counts.infoCalls++;
-      return wechatCalls
-        .run(() => this.profiles.read(componentAppid, entry.authorizerAppid, token))
+    const read = (entry: ListedAuthorizer): Promise<AuthorizerReading | AuthorizerError> =>
+      wechatCalls
+        .run(async () => {
+          if (stopped())
+            throw new AuthorizerError(AuthorizerRpcErrorCodes.Unavailable, 'the sync is stopping');
+          const token = await componentToken();
+          counts.infoCalls++;
+          return this.profiles.read(componentAppid, entry.authorizerAppid, token);
+        })
         .catch((error: unknown) => {
           if (error instanceof AuthorizerError) return error;
           throw error;
         });
-    };
     const [discovered, refreshed] = await Promise.all([
       Promise.all(plan.discover.map(read)),
       Promise.all(plan.refreshProfile.map(read)),
@@ -316,16 +341,19 @@ export class SyncService implements BeforeApplicationShutdown {
       ready.push({ entry, reading });
     });
 
+    if (stopped()) return;
     // Hand-over first: an account is announced only once the token service holds its credentials.
     const handOver = [
       ...ready.map(({ entry, reading }) => ({
         authorizerAppid: entry.authorizerAppid,
         refreshToken: reading.refreshToken ?? entry.refreshToken!,
         funcInfo: reading.funcInfo,
+        authTime: entry.authTime,
       })),
       ...plan.handOver.map((entry) => ({
         authorizerAppid: entry.authorizerAppid,
         refreshToken: entry.refreshToken!,
+        authTime: entry.authTime,
       })),
     ];
     const handedOver = new Set<string>();
@@ -430,6 +458,13 @@ export class SyncService implements BeforeApplicationShutdown {
       );
     }
     for (const row of missing) {
+      // The list can miss an account (offset paging while accounts come and go): only WeChat's own
+      // word on this account (61003, not authorized) makes it gone.
+      if (!(await this.confirmedGone(componentAppid, row.authorizerAppid, counts))) continue;
+      const still = await this.authorizers.current(componentAppid, row.authorizerAppid);
+      // Re-authorized (or unauthorized by a push) since the list was read: leave it.
+      if (still?.status !== 'authorized' || still.authorizedAt?.getTime() !== row.authorizedAt?.getTime())
+        continue;
       try {
         await this.token.revoke(componentAppid, row.authorizerAppid);
       } catch (error) {
@@ -440,11 +475,11 @@ export class SyncService implements BeforeApplicationShutdown {
           continue;
         }
       }
-      const unauthorizedAt = new Date();
+      // Dated when the list was read, so a re-authorization pushed after that is not held back by it.
+      const unauthorizedAt = startedAt;
       const eventId = missingEventId(componentAppid, row.authorizerAppid, row.authorizedAt);
       const marked = await inTransaction(this.dataSource, async (manager) => {
         const current = await this.authorizers.current(componentAppid, row.authorizerAppid, manager);
-        // Re-authorized (or unauthorized by a push) since the list was read: leave it.
         if (
           current?.status !== 'authorized' ||
           current.authorizedAt?.getTime() !== row.authorizedAt?.getTime()
@@ -484,6 +519,23 @@ export class SyncService implements BeforeApplicationShutdown {
       componentAppid,
       count: counts.markedUnauthorized,
     });
+  }
+
+  /** True when WeChat answers 61003 (not authorized) for the account; any other answer keeps it. */
+  private async confirmedGone(
+    componentAppid: string,
+    authorizerAppid: string,
+    counts: SyncCounts,
+  ): Promise<boolean> {
+    counts.infoCalls++;
+    try {
+      await this.profiles.read(componentAppid, authorizerAppid);
+      return false;
+    } catch (error) {
+      if (error instanceof AuthorizerError && error.details?.errcode === 61003) return true;
+      counts.failed++;
+      return false;
+    }
   }
 
   /** The component token, asked of the token service at most once a minute during a pass. */

@@ -206,6 +206,7 @@ export class AuthorizerTokensService {
         authorizerAppid: e['authorizerAppid'],
         refreshToken: e['refreshToken'],
         funcInfo: Array.isArray(e['funcInfo']) ? e['funcInfo'].filter(Number.isInteger) : undefined,
+        authTime: Number.isInteger(e['authTime']) ? (e['authTime'] as number) : undefined,
       };
     });
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);

@@ -115,7 +115,7 @@ export class AuthorizerRepository {
   /**
    * A refresh token found by a full sync. A new or inactive authorizer becomes active with its
    * first refresh due within `firstRefreshInSeconds` (a reader before then gets a token on demand);
-   * an active one only takes the token if it differs. Returns what happened and the permission sets
+   * an active one keeps its own (see `importOver`). Returns what happened and the permission sets
    * now stored.
    */
   async importRefreshToken(
@@ -127,9 +127,9 @@ export class AuthorizerRepository {
     firstRefreshInSeconds = 0,
   ): Promise<{ result: 'created' | 'reactivated' | 'updated' | 'unchanged'; funcInfo: number[] }> {
     const [row] = (await executor.query(
-      `SELECT status, refresh_token, func_info FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
+      `SELECT status, refresh_token, func_info, status_changed_at FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
       [componentAppid, authorizerAppid],
-    )) as Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info'>[];
+    )) as Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info' | 'status_changed_at'>[];
     const sealed = this.seal(componentAppid, authorizerAppid, 'refresh_token', refreshToken);
     if (!row) {
       await executor.query(
@@ -160,7 +160,7 @@ export class AuthorizerRepository {
   async importRefreshTokens(
     executor: Executor,
     componentAppid: string,
-    entries: { authorizerAppid: string; refreshToken: string; funcInfo?: number[] }[],
+    entries: { authorizerAppid: string; refreshToken: string; funcInfo?: number[]; authTime?: number }[],
     firstRefreshInSeconds: () => number,
   ): Promise<
     {
@@ -170,10 +170,13 @@ export class AuthorizerRepository {
     }[]
   > {
     const rows = (await executor.query(
-      `SELECT authorizer_appid, status, refresh_token, func_info FROM token_authorizers
+      `SELECT authorizer_appid, status, refresh_token, func_info, status_changed_at FROM token_authorizers
        WHERE component_appid = ? AND authorizer_appid IN (?) FOR UPDATE`,
       [componentAppid, entries.map((entry) => entry.authorizerAppid)],
-    )) as Pick<AuthorizerRow, 'authorizer_appid' | 'status' | 'refresh_token' | 'func_info'>[];
+    )) as Pick<
+      AuthorizerRow,
+      'authorizer_appid' | 'status' | 'refresh_token' | 'func_info' | 'status_changed_at'
+    >[];
     const existing = new Map(rows.map((row) => [row.authorizer_appid, row]));
     const inserts: unknown[][] = [];
     const outcomes: Awaited<ReturnType<AuthorizerRepository['importRefreshTokens']>> = [];
@@ -202,6 +205,7 @@ export class AuthorizerRepository {
         entry.refreshToken,
         entry.funcInfo,
         firstRefreshInSeconds(),
+        entry.authTime,
       );
       outcomes.push({ authorizerAppid: entry.authorizerAppid, ...outcome });
     }
@@ -217,26 +221,39 @@ export class AuthorizerRepository {
     return outcomes;
   }
 
-  /** An imported refresh token over an existing (locked) row. */
+  /**
+   * An imported refresh token over an existing (locked) row:
+   * - active: ours is kept. Only this service rotates an active authorizer's refresh token, so ours
+   *   is never older than a listed one, and a list read before our last refresh would otherwise
+   *   put back a token WeChat retires after its grace period.
+   * - revoked (an `unauthorized` push): revived only by an authorization newer than the revocation
+   *   (`authTime`, when the caller knows it), so a list read just before the push cannot bring a
+   *   dead account back.
+   * - invalid (61023): revived; the listed token may work where ours did not.
+   */
   private async importOver(
     executor: Executor,
     componentAppid: string,
     authorizerAppid: string,
-    row: Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info'>,
+    row: Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info' | 'status_changed_at'>,
     refreshToken: string,
     funcInfo: number[] | undefined,
     firstRefreshInSeconds: number,
-  ): Promise<{ result: 'reactivated' | 'updated' | 'unchanged'; funcInfo: number[] }> {
+    authTime?: number,
+  ): Promise<{ result: 'reactivated' | 'unchanged'; funcInfo: number[] }> {
     const storedFuncInfo = funcInfo ?? (JSON.parse(row.func_info) as number[]);
-    const current = row.refresh_token
-      ? this.open(componentAppid, authorizerAppid, 'refresh_token', row.refresh_token)
-      : undefined;
-    if (row.status === 'active' && current === refreshToken)
-      return { result: 'unchanged', funcInfo: storedFuncInfo };
+    if (row.status === 'active')
+      return { result: 'unchanged', funcInfo: JSON.parse(row.func_info) as number[] };
+    if (
+      row.status === 'revoked' &&
+      authTime !== undefined &&
+      authTime * 1000 <= row.status_changed_at.getTime()
+    ) {
+      return { result: 'unchanged', funcInfo: JSON.parse(row.func_info) as number[] };
+    }
     await executor.query(
       `UPDATE token_authorizers SET refresh_token = ?, func_info = COALESCE(?, func_info),
-         status_changed_at = IF(status = 'active', status_changed_at, ${NOW}),
-         refresh_due_at = IF(status = 'active', refresh_due_at, ${NOW} + INTERVAL ? SECOND),
+         status_changed_at = ${NOW}, refresh_due_at = ${NOW} + INTERVAL ? SECOND,
          status = 'active', invalid_errcode = NULL, failures = 0, updated_at = ${NOW}
        WHERE component_appid = ? AND authorizer_appid = ?`,
       [
@@ -247,7 +264,7 @@ export class AuthorizerRepository {
         authorizerAppid,
       ],
     );
-    return { result: row.status === 'active' ? 'updated' : 'reactivated', funcInfo: storedFuncInfo };
+    return { result: 'reactivated', funcInfo: storedFuncInfo };
   }
 
   /**

@@ -132,10 +132,20 @@ export const IMPORT_REFRESH_TOKENS_MAX = 500;
 
 export interface ImportRefreshTokensRequest {
   componentAppid: string;
-  authorizers: { authorizerAppid: string; refreshToken: string; funcInfo?: number[] }[];
+  authorizers: {
+    authorizerAppid: string;
+    refreshToken: string;
+    funcInfo?: number[];
+    /** The list's `auth_time` (Unix seconds): a revoked authorizer is revived only by a later authorization. */
+    authTime?: number;
+  }[];
 }
 
-/** `created`/`reactivated`: the token service announced `token.authorizer.issued` (source `sync`). */
+/**
+ * `created`/`reactivated`: the token service announced `token.authorizer.issued` (source `sync`).
+ * `unchanged`: an active authorizer keeps its own refresh token; a revoked one is not revived by an
+ * authorization older than its revocation. (`updated` is not answered any more.)
+ */
 export type ImportRefreshTokenOutcome = 'created' | 'reactivated' | 'updated' | 'unchanged';
 
 export interface ImportRefreshTokensReply {
