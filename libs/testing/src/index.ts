@@ -4,6 +4,7 @@ export {
   databaseEnv,
   type TestDatabase,
   type TestDatabaseOptions,
+  adminQuery,
 } from './test-database';
 export {
   BrokerProbe,

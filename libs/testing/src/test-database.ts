@@ -18,7 +18,8 @@ export interface TestDatabaseOptions {
   entities?: DataSourceOptions['entities'];
 }
 
-async function adminQuery(sql: string): Promise<void> {
+/** One statement on the test server with no default database (CREATE/DROP DATABASE, probes); answers its rows. */
+export async function adminQuery(sql: string): Promise<unknown> {
   const connection = await createConnection({
     host: testEnv.dbHost,
     port: testEnv.dbPort,
@@ -26,7 +27,8 @@ async function adminQuery(sql: string): Promise<void> {
     password: testEnv.dbPassword,
   });
   try {
-    await connection.query(sql);
+    const [rows] = await connection.query(sql);
+    return rows;
   } finally {
     await connection.end();
   }

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { QueueNames } from '@wxop/contracts';
-import { deleteBrokerObjects, testEnv, uniqueRunId } from '@wxop/testing';
-import { createConnection } from 'mysql2/promise';
+import { adminQuery, deleteBrokerObjects, testEnv, uniqueRunId } from '@wxop/testing';
 
 import { WORKSPACE_ROOT, deployableApps, type AppInfo } from '../src/app-catalog.util';
 import { containerEnv, loadCompose } from '../src/compose.util';
@@ -45,21 +44,6 @@ async function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
-}
-
-async function adminQuery(sql: string): Promise<unknown> {
-  const connection = await createConnection({
-    host: testEnv.dbHost,
-    port: testEnv.dbPort,
-    user: testEnv.dbUser,
-    password: testEnv.dbPassword,
-  });
-  try {
-    const [rows] = await connection.query(sql);
-    return rows;
-  } finally {
-    await connection.end();
-  }
 }
 
 /** /app of the image: the build output plus node_modules of exactly the pruned lockfile's packages. */
