@@ -225,15 +225,19 @@ export class SyncService implements BeforeApplicationShutdown {
     // not of the minutes the profile reads take, so fewer accounts come and go between pages.
     const offsets: number[] = [];
     for (let offset = PAGE_SIZE; offset < total; offset += PAGE_SIZE) offsets.push(offset);
-    const lists = [first.list];
-    for (const page of await Promise.all(offsets.map(listPage))) {
+    const pagesRead = [first, ...(await Promise.all(offsets.map(listPage)))];
+    // An account listed twice (the list moved under the offsets) is processed once.
+    const lists = pagesRead.map((page) => {
       if (page.totalCount !== total) consistent = false;
-      lists.push(page.list);
-    }
-    for (const entry of lists.flat()) {
-      if (seen.has(entry.authorizerAppid)) consistent = false;
-      seen.add(entry.authorizerAppid);
-    }
+      return page.list.filter((entry) => {
+        if (seen.has(entry.authorizerAppid)) {
+          consistent = false;
+          return false;
+        }
+        seen.add(entry.authorizerAppid);
+        return true;
+      });
+    });
     counts.listed = seen.size;
 
     // Pages are processed PAGES_IN_FLIGHT at a time. The first failure stops the others from
