@@ -2,6 +2,7 @@ import { DomainEventTypes } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
 import {
   BrokerProbe,
+  databaseEnv,
   deleteBrokerObjects,
   startWechatSimProcess,
   testEnv,
@@ -13,12 +14,13 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 
 import {
   cpuMsOf,
+  deliverTicket,
   machineCpu,
   round,
   startServerProcess,
+  startTokenService,
   stopProcess,
   type Bench,
-  deliverTicket,
 } from './bench.util';
 
 /** CPU time of a local server process found by name (0 when there is none, e.g. a remote server). */
@@ -87,12 +89,6 @@ const run: Bench = async () => {
     password: testEnv.dbPassword,
     timezone: 'Z',
   });
-  const dbEnv = {
-    DB_HOST: testEnv.dbHost,
-    DB_PORT: String(testEnv.dbPort),
-    DB_USER: testEnv.dbUser,
-    DB_PASSWORD: testEnv.dbPassword,
-  };
   let sim: SimProcess | undefined;
   let token: ChildProcess | undefined;
   let authorizer: ChildProcess | undefined;
@@ -104,31 +100,15 @@ const run: Bench = async () => {
     sim = await startWechatSimProcess({ SIM_DAILY_QUOTA: '100000000' });
     const platform = await sim.control<SimPlatform>('POST', '/platforms', { startTickets: false });
     const componentAppid = platform.appid;
-    const wechatEnv = {
-      RABBITMQ_URL: testEnv.rabbitUrl,
-      RABBITMQ_NAMESPACE: namespace,
-      WECHAT_API_BASE_URL: sim.url,
-      WECHAT_MP_BASE_URL: sim.url,
-      WECHAT_COMPONENT_APPID: componentAppid,
-      LOG_LEVEL: 'warn',
-    };
-    token = await startServerProcess(
-      ['scripts/run-ts.cjs', 'apps/token/src/main.ts'],
-      {
-        ...dbEnv,
-        ...wechatEnv,
-        DB_NAME: tokenDb,
-        TOKEN_HTTP_HOST: '127.0.0.1',
-        TOKEN_HTTP_PORT: String(tokenPort),
-        SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
-        SECRETS_CURRENT_KEY_ID: 'k1',
-        TOKEN_API_KEYS: API_KEY,
-        WECHAT_COMPONENT_SECRET: platform.secret,
-        WECHAT_COMPONENT_TOKEN: platform.token,
-        WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
-      },
-      `http://127.0.0.1:${tokenPort}/health/ready`,
-    );
+    token = await startTokenService({
+      sim,
+      platform,
+      databaseName: tokenDb,
+      namespace,
+      port: tokenPort,
+      apiKey: API_KEY,
+      secretsKeys: `k1:${SecretBox.generateKey()}`,
+    });
     await deliverTicket({
       sim,
       componentAppid,
@@ -165,9 +145,13 @@ const run: Bench = async () => {
         'apps/authorizer/src/main.ts',
       ],
       {
-        ...dbEnv,
-        ...wechatEnv,
-        DB_NAME: authorizerDb,
+        ...databaseEnv({ name: authorizerDb }),
+        RABBITMQ_URL: testEnv.rabbitUrl,
+        RABBITMQ_NAMESPACE: namespace,
+        WECHAT_API_BASE_URL: sim.url,
+        WECHAT_MP_BASE_URL: sim.url,
+        WECHAT_COMPONENT_APPID: componentAppid,
+        LOG_LEVEL: 'warn',
         AUTHORIZER_HTTP_HOST: '127.0.0.1',
         AUTHORIZER_HTTP_PORT: String(authorizerPort),
         AUTHORIZER_PUBLIC_BASE_URL: `http://127.0.0.1:${authorizerPort}`,

@@ -1,5 +1,5 @@
 import { createEnvelope, rawPushId } from '@wxop/contracts';
-import { publishTestEvent, type SimProcess } from '@wxop/testing';
+import { databaseEnv, publishTestEvent, testEnv, type SimProcess } from '@wxop/testing';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -172,4 +172,43 @@ export async function deliverTicket(options: {
     if (Date.now() > deadline) throw new Error(`no component token: ${await response.text()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Starts the token service as its own process against wechat-sim, a database of its own (migrated
+ * at start) and a broker namespace, bootstrapped with the simulator's platform; resolves when ready.
+ */
+export function startTokenService(options: {
+  sim: SimProcess;
+  platform: { appid: string; secret: string; token: string; encodingAESKey: string };
+  databaseName: string;
+  namespace: string;
+  port: number;
+  apiKey: string;
+  secretsKeys: string;
+  env?: Record<string, string>;
+}): Promise<ChildProcess> {
+  const { sim, platform } = options;
+  return startServerProcess(
+    ['scripts/run-ts.cjs', 'apps/token/src/main.ts'],
+    {
+      LOG_LEVEL: 'warn',
+      TOKEN_HTTP_HOST: '127.0.0.1',
+      TOKEN_HTTP_PORT: String(options.port),
+      ...databaseEnv({ name: options.databaseName }),
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      RABBITMQ_NAMESPACE: options.namespace,
+      WECHAT_API_BASE_URL: sim.url,
+      WECHAT_MP_BASE_URL: sim.url,
+      SECRETS_KEYS: options.secretsKeys,
+      SECRETS_CURRENT_KEY_ID: 'k1',
+      TOKEN_API_KEYS: options.apiKey,
+      WECHAT_COMPONENT_APPID: platform.appid,
+      WECHAT_COMPONENT_SECRET: platform.secret,
+      WECHAT_COMPONENT_TOKEN: platform.token,
+      WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
+      ...options.env,
+    },
+    `http://127.0.0.1:${options.port}/health/ready`,
+  );
 }

@@ -17,6 +17,7 @@ import {
   round,
   runLoad,
   startServerProcess,
+  startTokenService,
   stopProcess,
   type Bench,
   type LoadResult,
@@ -147,35 +148,21 @@ const run: Bench = async () => {
     const componentAppid = platform.appid;
 
     // The token service migrates its empty database at start (DatabaseModule, migrationsRun).
-    token = await startServerProcess(
-      ['scripts/run-ts.cjs', 'apps/token/src/main.ts'],
-      {
-        LOG_LEVEL: 'warn',
-        TOKEN_HTTP_HOST: '127.0.0.1',
-        TOKEN_HTTP_PORT: String(port),
-        DB_HOST: testEnv.dbHost,
-        DB_PORT: String(testEnv.dbPort),
-        DB_USER: testEnv.dbUser,
-        DB_PASSWORD: testEnv.dbPassword,
-        DB_NAME: databaseName,
-        RABBITMQ_URL: testEnv.rabbitUrl,
-        RABBITMQ_NAMESPACE: namespace,
-        WECHAT_API_BASE_URL: sim.url,
-        WECHAT_MP_BASE_URL: sim.url,
-        SECRETS_KEYS,
-        SECRETS_CURRENT_KEY_ID: 'k1',
-        TOKEN_API_KEYS: API_KEY,
+    token = await startTokenService({
+      sim,
+      platform,
+      databaseName,
+      namespace,
+      port,
+      apiKey: API_KEY,
+      secretsKeys: SECRETS_KEYS,
+      env: {
         TOKEN_REFRESH_CONCURRENCY: String(CONCURRENCY),
         // The default, as in production: reads come from memory, each authorizer's token re-read from
         // the database (the truth) once per 10 s; (b) counts those queries.
         TOKEN_READ_CACHE_MS: '10000',
-        WECHAT_COMPONENT_APPID: componentAppid,
-        WECHAT_COMPONENT_SECRET: platform.secret,
-        WECHAT_COMPONENT_TOKEN: platform.token,
-        WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
       },
-      `${tokenUrl}/health/ready`,
-    );
+    });
     const tokenPid = token.pid!;
 
     await deliverTicket({ sim, componentAppid, namespace, tokenUrl, apiKey: API_KEY });

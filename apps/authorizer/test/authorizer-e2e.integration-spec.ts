@@ -27,6 +27,7 @@ import {
   sleep,
   startWechatSimProcess,
   testEnv,
+  totalCalls,
   uniqueRunId,
   waitUntil,
   type SimProcess,
@@ -148,10 +149,7 @@ describe('authorization links and authorizations (end to end)', () => {
     rpc.request<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, request);
   const detailOf = (authorizerAppid: string) =>
     rpc.request<AuthorizerDetail>(AuthorizerRpcPatterns.GetAuthorizer, { authorizerAppid });
-  const calls = async (endpoint: string) =>
-    (
-      await sim.control<{ calls: number }[]>('GET', `/counters?endpoint=${encodeURIComponent(endpoint)}`)
-    ).reduce((sum, row) => sum + row.calls, 0);
+  const calls = (endpoint: string) => totalCalls(sim, endpoint);
   /** An operator's "sync now", waited for. */
   const syncNow = async (): Promise<SyncRunSummary> => {
     const started = await rpc.request<SyncRunSummary>(AuthorizerRpcPatterns.StartSync, {});

@@ -114,23 +114,7 @@ export const ticketPush = (
 
 export { RawPushTypes };
 
-interface CounterRow {
-  endpoint: string;
-  appid: string;
-  calls: number;
-  errors: number;
-  tokensIssued: number;
-}
-
-/** Sim counters of one endpoint, by appid. */
-export async function countersOf(sim: SimProcess, endpoint: string): Promise<Map<string, CounterRow>> {
-  const rows = await sim.control<CounterRow[]>('GET', `/counters?endpoint=${encodeURIComponent(endpoint)}`);
-  return new Map(rows.map((row) => [row.appid, row]));
-}
-
-export async function totalCalls(sim: SimProcess, endpoint: string): Promise<number> {
-  return [...(await countersOf(sim, endpoint)).values()].reduce((sum, row) => sum + row.calls, 0);
-}
+export { countersOf, totalCalls } from '@wxop/testing';
 
 /** Removes what the token service declared in a test namespace (its queues and the exchanges). */
 export async function deleteTokenBrokerObjects(namespace: string): Promise<void> {

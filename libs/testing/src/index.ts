@@ -16,4 +16,10 @@ export {
 } from './broker-probe';
 export { brokerControl } from './broker-control';
 export { startNestContext } from './start-app';
-export { startWechatSimProcess, type SimProcess } from './wechat-sim-process';
+export {
+  countersOf,
+  startWechatSimProcess,
+  totalCalls,
+  type SimCounterRow,
+  type SimProcess,
+} from './wechat-sim-process';

@@ -78,3 +78,26 @@ export async function startWechatSimProcess(env: Record<string, string> = {}): P
       }),
   };
 }
+
+/** One row of wechat-sim's `GET /sim/counters`. */
+export interface SimCounterRow {
+  endpoint: string;
+  appid: string;
+  calls: number;
+  errors: number;
+  tokensIssued: number;
+}
+
+/** wechat-sim's counters of one endpoint, by appid (the authorizer's when one is involved). */
+export async function countersOf(sim: SimProcess, endpoint: string): Promise<Map<string, SimCounterRow>> {
+  const rows = await sim.control<SimCounterRow[]>(
+    'GET',
+    `/counters?endpoint=${encodeURIComponent(endpoint)}`,
+  );
+  return new Map(rows.map((row) => [row.appid, row]));
+}
+
+/** How many calls of one endpoint reached wechat-sim since its counters were last reset. */
+export async function totalCalls(sim: SimProcess, endpoint: string): Promise<number> {
+  return [...(await countersOf(sim, endpoint)).values()].reduce((sum, row) => sum + row.calls, 0);
+}

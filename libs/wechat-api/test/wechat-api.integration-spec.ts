@@ -1,4 +1,4 @@
-import { startWechatSimProcess, type SimProcess } from '@wxop/testing';
+import { startWechatSimProcess, totalCalls, type SimProcess } from '@wxop/testing';
 
 import { WechatApiClient, WechatApiError, WechatTransportError } from '../src';
 
@@ -6,11 +6,6 @@ interface Platform {
   appid: string;
   secret: string;
   currentTicket: string;
-}
-
-interface Counter {
-  endpoint: string;
-  calls: number;
 }
 
 describe('WechatApiClient against wechat-sim', () => {
@@ -29,11 +24,7 @@ describe('WechatApiClient against wechat-sim', () => {
     sut = new WechatApiClient({ baseUrl: sim.url, timeoutMs: 2000, maxAttempts: 3, retryDelayMs: 10 });
   });
 
-  const callsTo = async (endpoint: string) =>
-    (await sim.control<Counter[]>('GET', `/counters?endpoint=${encodeURIComponent(endpoint)}`)).reduce(
-      (sum, row) => sum + row.calls,
-      0,
-    );
+  const callsTo = (endpoint: string) => totalCalls(sim, endpoint);
 
   const componentToken = () =>
     sut.componentToken({

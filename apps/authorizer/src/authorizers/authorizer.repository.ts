@@ -42,13 +42,14 @@ export interface AuthorizedState {
   profile: AuthorizerProfile;
 }
 
-/** What decides how a new authorization of a known account is announced. */
+/** What decides how a new authorization of a known account is announced (and what a sync does with it). */
 export interface CurrentAuthorization {
   status: AuthorizerStatus;
   authorizedAt?: Date;
   unauthorizedAt?: Date;
   authorizedVia?: AuthorizationSource;
   announcedEventId?: string;
+  profileRefreshedAt?: Date;
 }
 
 export interface HistoryEntry {
@@ -137,6 +138,28 @@ function profileValues(profile: AuthorizerProfile): unknown[] {
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
+const CURRENT_COLUMNS =
+  'status, authorized_at, unauthorized_at, authorized_via, announced_event_id, profile_refreshed_at';
+type CurrentRow = Pick<
+  AuthorizerRow,
+  | 'status'
+  | 'authorized_at'
+  | 'unauthorized_at'
+  | 'authorized_via'
+  | 'announced_event_id'
+  | 'profile_refreshed_at'
+>;
+
+function currentOf(row: CurrentRow): CurrentAuthorization {
+  const current: CurrentAuthorization = { status: row.status };
+  if (row.authorized_at) current.authorizedAt = row.authorized_at;
+  if (row.unauthorized_at) current.unauthorizedAt = row.unauthorized_at;
+  if (row.authorized_via) current.authorizedVia = row.authorized_via;
+  if (row.announced_event_id) current.announcedEventId = row.announced_event_id;
+  if (row.profile_refreshed_at) current.profileRefreshedAt = row.profile_refreshed_at;
+  return current;
+}
+
 interface GrantRow {
   component_appid: string;
   authorizer_appid: string;
@@ -220,45 +243,24 @@ export class AuthorizerRepository {
     executor: Executor = this.dataSource,
   ): Promise<CurrentAuthorization | undefined> {
     const [row] = (await executor.query(
-      `SELECT status, authorized_at, unauthorized_at, authorized_via, announced_event_id
-       FROM authorizers WHERE component_appid = ? AND authorizer_appid = ?`,
+      `SELECT ${CURRENT_COLUMNS} FROM authorizers WHERE component_appid = ? AND authorizer_appid = ?`,
       [componentAppid, authorizerAppid],
-    )) as Pick<
-      AuthorizerRow,
-      'status' | 'authorized_at' | 'unauthorized_at' | 'authorized_via' | 'announced_event_id'
-    >[];
-    if (!row) return undefined;
-    const current: CurrentAuthorization = { status: row.status };
-    if (row.authorized_at) current.authorizedAt = row.authorized_at;
-    if (row.unauthorized_at) current.unauthorizedAt = row.unauthorized_at;
-    if (row.authorized_via) current.authorizedVia = row.authorized_via;
-    if (row.announced_event_id) current.announcedEventId = row.announced_event_id;
-    return current;
+    )) as CurrentRow[];
+    return row ? currentOf(row) : undefined;
   }
 
-  /** The current authorization of many accounts of one component (a sync page). */
-  async currentOf(
+  /** The current authorization of many accounts of one component (a sync page), by appid. */
+  async currentOfMany(
     componentAppid: string,
     authorizerAppids: string[],
-  ): Promise<Map<string, CurrentAuthorization & { profileRefreshedAt?: Date }>> {
-    const known = new Map<string, CurrentAuthorization & { profileRefreshedAt?: Date }>();
-    if (authorizerAppids.length === 0) return known;
+  ): Promise<Map<string, CurrentAuthorization>> {
+    if (authorizerAppids.length === 0) return new Map();
     const rows = (await this.dataSource.query(
-      `SELECT authorizer_appid, status, authorized_at, unauthorized_at, profile_refreshed_at
-       FROM authorizers WHERE component_appid = ? AND authorizer_appid IN (?)`,
+      `SELECT authorizer_appid, ${CURRENT_COLUMNS} FROM authorizers
+       WHERE component_appid = ? AND authorizer_appid IN (?)`,
       [componentAppid, authorizerAppids],
-    )) as Pick<
-      AuthorizerRow,
-      'authorizer_appid' | 'status' | 'authorized_at' | 'unauthorized_at' | 'profile_refreshed_at'
-    >[];
-    for (const row of rows) {
-      const current: CurrentAuthorization & { profileRefreshedAt?: Date } = { status: row.status };
-      if (row.authorized_at) current.authorizedAt = row.authorized_at;
-      if (row.unauthorized_at) current.unauthorizedAt = row.unauthorized_at;
-      if (row.profile_refreshed_at) current.profileRefreshedAt = row.profile_refreshed_at;
-      known.set(row.authorizer_appid, current);
-    }
-    return known;
+    )) as (CurrentRow & Pick<AuthorizerRow, 'authorizer_appid'>)[];
+    return new Map(rows.map((row) => [row.authorizer_appid, currentOf(row)]));
   }
 
   /**
@@ -336,14 +338,8 @@ export class AuthorizerRepository {
       [states[0]!.componentAppid, states.map((state) => state.announcedEventId)],
     )) as { authorizer_appid: string }[];
     const ours = rows.map((row) => row.authorizer_appid);
-    if (ours.length > 0) {
-      // Handed over just before: the token service holds working credentials.
-      await executor.query(
-        `UPDATE authorizers SET credential_status = 'active', credential_errcode = NULL, credential_changed_at = ${NOW}
-         WHERE component_appid = ? AND authorizer_appid IN (?)`,
-        [states[0]!.componentAppid, ours],
-      );
-    }
+    // Handed over just before: the token service holds working credentials.
+    await this.markCredentialsActive(states[0]!.componentAppid, ours, executor);
     return new Set(ours);
   }
 
@@ -488,30 +484,33 @@ export class AuthorizerRepository {
   }
 
   /**
-   * The credential state the token service announced (`token.authorizer.issued` / `.invalid`).
-   * Events may arrive out of order: an older one than what is stored changes nothing.
+   * The token service found the credentials dead (`token.authorizer.invalid`). Events may arrive out
+   * of order: one older than the stored credential state changes nothing. True when stored.
    */
-  async storeCredentialStatus(
+  async storeCredentialsInvalid(
     componentAppid: string,
     authorizerAppid: string,
-    status: 'active' | 'invalid',
     errcode: number | null,
     at: Date,
   ): Promise<boolean> {
     const outcome = (await this.dataSource.query(
-      `UPDATE authorizers SET credential_status = ?, credential_errcode = ?, credential_changed_at = ?,
+      `UPDATE authorizers SET credential_status = 'invalid', credential_errcode = ?, credential_changed_at = ?,
          updated_at = ${NOW}
        WHERE component_appid = ? AND authorizer_appid = ?
          AND (credential_changed_at IS NULL OR credential_changed_at <= ?)`,
-      [status, errcode, at, componentAppid, authorizerAppid, at],
+      [errcode, at, componentAppid, authorizerAppid, at],
     )) as { affectedRows: number };
     return outcome.affectedRows > 0;
   }
 
-  /** Credentials working again (a sync handed over a refresh token that revived them). */
-  async markCredentialsActive(componentAppid: string, authorizerAppids: string[]): Promise<void> {
+  /** Credentials working (handed over by a sync, new or revived). */
+  async markCredentialsActive(
+    componentAppid: string,
+    authorizerAppids: string[],
+    executor: Executor = this.dataSource,
+  ): Promise<void> {
     if (authorizerAppids.length === 0) return;
-    await this.dataSource.query(
+    await executor.query(
       `UPDATE authorizers SET credential_status = 'active', credential_errcode = NULL,
          credential_changed_at = ${NOW}, updated_at = ${NOW}
        WHERE component_appid = ? AND authorizer_appid IN (?)`,

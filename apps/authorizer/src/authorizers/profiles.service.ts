@@ -4,6 +4,7 @@ import { WechatApiClient, WechatApiError, isTransientWechatFailure } from '@wxop
 
 import { AuthorizerConfig } from '../config/authorizer.config';
 import { AuthorizerError } from '../shared/authorizer.errors';
+import { ConcurrencyLimit } from '../shared/concurrency.util';
 import { TokenClient } from '../shared/token.client';
 import { AuthorizerRepository } from './authorizer.repository';
 import { parseAuthorizerInfo, type AuthorizerProfile } from './profile.util';
@@ -79,21 +80,18 @@ export class ProfilesService {
       this.config.AUTHORIZER_PROFILE_MAX_AGE_SECONDS,
       Math.ceil(this.config.AUTHORIZER_WECHAT_TIMEOUT_MS / 1000) * 4 + 30,
     );
-    let next = 0;
-    let refreshed = 0;
-    const worker = async () => {
-      for (let claim = claims[next++]; claim; claim = claims[next++]) {
-        if (this.stopping) {
+    const limit = new ConcurrencyLimit(this.config.AUTHORIZER_SYNC_CONCURRENCY);
+    const outcomes = await Promise.all(
+      claims.map((claim) =>
+        limit.run(async () => {
+          if (!this.stopping)
+            return this.refreshOne(claim.componentAppid, claim.authorizerAppid, false).catch(() => false);
           await this.authorizers.releaseProfileClaim(claim.componentAppid, claim.authorizerAppid);
-          continue;
-        }
-        if (await this.refreshOne(claim.componentAppid, claim.authorizerAppid, false).catch(() => false))
-          refreshed++;
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(this.config.AUTHORIZER_SYNC_CONCURRENCY, claims.length) }, worker),
+          return false;
+        }),
+      ),
     );
+    const refreshed = outcomes.filter(Boolean).length;
     if (claims.length > 0) {
       this.logger.log({ msg: 'profiles refreshed', claimed: claims.length, refreshed });
     }

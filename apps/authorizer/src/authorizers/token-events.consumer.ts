@@ -29,9 +29,7 @@ export class TokenEventsConsumer {
   })
   async onInvalid(event: EventEnvelope<TokenAuthorizerInvalidData>): Promise<void> {
     const errcode = Number.isInteger(event.data?.errcode) ? event.data.errcode : null;
-    if (
-      await this.authorizers.storeCredentialStatus(...refOf(event), 'invalid', errcode, occurredAt(event))
-    ) {
+    if (await this.authorizers.storeCredentialsInvalid(...refOf(event), errcode, occurredAt(event))) {
       this.logger.warn({
         msg: 'authorizer credentials invalid: the merchant must authorize again',
         componentAppid: event.componentAppid,

@@ -21,26 +21,23 @@ describe(ConcurrencyLimit.name, () => {
       expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
     });
 
-    it('gives a freed slot to the first waiter, not to a task arriving meanwhile', async () => {
+    it('gives a freed slot to the first waiter, not to a task arriving in the same turn', async () => {
       const sut = new ConcurrencyLimit(1);
-      const order: string[] = [];
       let release!: () => void;
-      const first = sut.run(() =>
-        new Promise<void>((resolve) => (release = resolve)).then(() => order.push('first')),
-      );
-      const waiter = sut.run(async () => {
-        order.push('waiter');
-        await Promise.resolve();
-        expect(sut.running).toBe(1);
-      });
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let peak = 0;
+      const track = async () => {
+        peak = Math.max(peak, sut.running);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        peak = Math.max(peak, sut.running);
+      };
+      const first = sut.run(() => gate);
+      const waiter = sut.run(track);
+      // Runs right after the first task's slot is freed, before the waiter's continuation.
+      const newcomer = gate.then(() => sut.run(track));
       release();
-      await Promise.resolve();
-      const newcomer = sut.run(async () => {
-        order.push('newcomer');
-        expect(sut.running).toBe(1);
-      });
       await Promise.all([first, waiter, newcomer]);
-      expect(order).toEqual(['first', 'waiter', 'newcomer']);
+      expect(peak).toBe(1);
     });
 
     it('frees the slot of a task that failed', async () => {

@@ -1,4 +1,5 @@
-import { planSyncPage, type KnownAuthorizer, type ListedAuthorizer } from './sync-plan.util';
+import type { CurrentAuthorization } from '../authorizers/authorizer.repository';
+import { planSyncPage, type ListedAuthorizer } from './sync-plan.util';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const DAY = 86_400_000;
@@ -26,7 +27,7 @@ describe('planSyncPage', () => {
   });
 
   it('hands over the refresh token of known authorized accounts and reads only stale profiles again', () => {
-    const known = new Map<string, KnownAuthorizer>([
+    const known = new Map<string, CurrentAuthorization>([
       ['wxfresh', { status: 'authorized', profileRefreshedAt: new Date(NOW.getTime() - 1000) }],
       ['wxold', { status: 'authorized', profileRefreshedAt: new Date(NOW.getTime() - 2 * DAY) }],
       ['wxnever', { status: 'authorized' }],
@@ -39,7 +40,7 @@ describe('planSyncPage', () => {
 
   it('brings an unauthorized account back only when WeChat authorized it after our unauthorization', () => {
     const unauthorizedAt = new Date(NOW.getTime() - 30_000);
-    const known = new Map<string, KnownAuthorizer>([
+    const known = new Map<string, CurrentAuthorization>([
       ['wxback', { status: 'unauthorized', unauthorizedAt }],
       ['wxbehind', { status: 'unauthorized', unauthorizedAt }],
       ['wxnotime', { status: 'unauthorized', unauthorizedAt }],

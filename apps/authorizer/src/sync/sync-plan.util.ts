@@ -9,10 +9,6 @@ export interface ListedAuthorizer {
   authTime?: number;
 }
 
-export interface KnownAuthorizer extends CurrentAuthorization {
-  profileRefreshedAt?: Date;
-}
-
 /** What a sync does with one page of the list. */
 export interface SyncPagePlan {
   /** Authorizations we did not know of: profile read, refresh token handed over, recorded, announced. */
@@ -45,7 +41,7 @@ export interface SyncPlanOptions {
  */
 export function planSyncPage(
   listed: ListedAuthorizer[],
-  known: ReadonlyMap<string, KnownAuthorizer>,
+  known: ReadonlyMap<string, CurrentAuthorization>,
   now: Date,
   options: SyncPlanOptions,
 ): SyncPagePlan {

@@ -119,11 +119,6 @@ export class SyncService implements BeforeApplicationShutdown {
     return (await this.syncs.find(syncId))!;
   }
 
-  /** Waits for a run of this replica to end (tests, the benchmark). */
-  async settled(syncId: string): Promise<void> {
-    await this.runs.get(syncId);
-  }
-
   async find(componentAppid: string, syncId?: string): Promise<SyncRunSummary> {
     const run = syncId ? await this.syncs.find(syncId) : await this.syncs.latest(componentAppid);
     if (!run || run.componentAppid !== componentAppid) {
@@ -290,7 +285,7 @@ export class SyncService implements BeforeApplicationShutdown {
     componentToken: () => Promise<string>,
     stopped: () => boolean,
   ): Promise<void> {
-    const known = await this.authorizers.currentOf(
+    const known = await this.authorizers.currentOfMany(
       componentAppid,
       list.map((entry) => entry.authorizerAppid),
     );

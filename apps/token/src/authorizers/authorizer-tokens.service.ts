@@ -154,26 +154,7 @@ export class AuthorizerTokensService {
         'authorizerAppid and refreshToken are required',
       );
     }
-    if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
-    const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const { result, funcInfo: stored } = await this.authorizers.importRefreshToken(
-        manager,
-        componentAppid,
-        authorizerAppid,
-        refreshToken,
-        funcInfo,
-        this.firstRefreshDelay(),
-      );
-      if (result === 'created' || result === 'reactivated') {
-        await this.recordIssued(manager, componentAppid, authorizerAppid, stored, 'sync', refreshToken);
-      }
-      return result;
-    });
-    if (outcome !== 'unchanged') {
-      this.cache.delete(cacheKey(componentAppid, authorizerAppid));
-      void this.outbox.relay();
-      this.logger.log({ msg: 'refresh token imported', componentAppid, authorizerAppid, outcome });
-    }
+    await this.importValid(componentAppid, [{ authorizerAppid, refreshToken, funcInfo }]);
     return this.summary(componentAppid, authorizerAppid);
   }
 
@@ -209,6 +190,14 @@ export class AuthorizerTokensService {
         authTime: Number.isInteger(e['authTime']) ? (e['authTime'] as number) : undefined,
       };
     });
+    return { results: await this.importValid(componentAppid, batch) };
+  }
+
+  /** Imports validated entries in one transaction; announces the new and revived ones. */
+  private async importValid(
+    componentAppid: string,
+    batch: { authorizerAppid: string; refreshToken: string; funcInfo?: number[]; authTime?: number }[],
+  ): Promise<ImportRefreshTokensReply['results']> {
     if (!(await this.components.find(componentAppid))) throw TokenError.componentNotFound(componentAppid);
     // Distinct appids, the last entry of a repeated one winning.
     const distinct = [...new Map(batch.map((entry) => [entry.authorizerAppid, entry])).values()];
@@ -244,7 +233,7 @@ export class AuthorizerTokensService {
         total: results.length,
       });
     }
-    return { results };
+    return results;
   }
 
   /**

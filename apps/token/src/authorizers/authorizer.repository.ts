@@ -113,49 +113,10 @@ export class AuthorizerRepository {
   }
 
   /**
-   * A refresh token found by a full sync. A new or inactive authorizer becomes active with its
-   * first refresh due within `firstRefreshInSeconds` (a reader before then gets a token on demand);
-   * an active one keeps its own (see `importOver`). Returns what happened and the permission sets
-   * now stored.
-   */
-  async importRefreshToken(
-    executor: Executor,
-    componentAppid: string,
-    authorizerAppid: string,
-    refreshToken: string,
-    funcInfo: number[] | undefined,
-    firstRefreshInSeconds = 0,
-  ): Promise<{ result: 'created' | 'reactivated' | 'updated' | 'unchanged'; funcInfo: number[] }> {
-    const [row] = (await executor.query(
-      `SELECT status, refresh_token, func_info, status_changed_at FROM token_authorizers WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE`,
-      [componentAppid, authorizerAppid],
-    )) as Pick<AuthorizerRow, 'status' | 'refresh_token' | 'func_info' | 'status_changed_at'>[];
-    const sealed = this.seal(componentAppid, authorizerAppid, 'refresh_token', refreshToken);
-    if (!row) {
-      await executor.query(
-        `INSERT INTO token_authorizers
-           (component_appid, authorizer_appid, status, func_info, refresh_token, refresh_due_at,
-            status_changed_at, created_at, updated_at)
-         VALUES (?, ?, 'active', ?, ?, ${NOW} + INTERVAL ? SECOND, ${NOW}, ${NOW}, ${NOW})`,
-        [componentAppid, authorizerAppid, JSON.stringify(funcInfo ?? []), sealed, firstRefreshInSeconds],
-      );
-      return { result: 'created', funcInfo: funcInfo ?? [] };
-    }
-    return this.importOver(
-      executor,
-      componentAppid,
-      authorizerAppid,
-      row,
-      refreshToken,
-      funcInfo,
-      firstRefreshInSeconds,
-    );
-  }
-
-  /**
-   * A page of refresh tokens found by a full sync, with the rules of `importRefreshToken`, in few
-   * statements: one locking read of the rows that exist, one insert of all new ones, an update per
-   * existing row that changes. Appids must be distinct.
+   * Refresh tokens found by a full sync (one, or a page), in few statements: one locking read of the
+   * rows that exist, one insert of all new ones (their first refresh due within
+   * `firstRefreshInSeconds()`; a reader before then gets a token on demand), an update per existing
+   * row that changes (see `importOver`). Appids must be distinct.
    */
   async importRefreshTokens(
     executor: Executor,
