@@ -63,6 +63,33 @@ export class RabbitMqConfig {
     message: 'RABBITMQ_NAMESPACE must be empty or end with a dot, e.g. "staging."',
   })
   RABBITMQ_NAMESPACE = '';
+
+  /** First delay before a failed event delivery is retried; each next one doubles, up to the max. */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  RABBITMQ_RETRY_INITIAL_DELAY_MS = 5000;
+
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  RABBITMQ_RETRY_MAX_DELAY_MS = 600_000;
+
+  /** How long a failing event is retried before it goes to its queue's DLQ (default 24 h). */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
+  RABBITMQ_RETRY_MAX_TOTAL_SECONDS = 86_400;
+
+  /** The same per consumer queue, overriding it and the consumer's own: `queue=seconds,…`. */
+  @Matches(/^(|[A-Za-z0-9._-]+=\d+(,[A-Za-z0-9._-]+=\d+)*)$/, {
+    message:
+      'RABBITMQ_RETRY_MAX_TOTAL_SECONDS_BY_QUEUE must be empty or queue=seconds pairs separated by commas, e.g. "token.component-pushes=172800"',
+  })
+  RABBITMQ_RETRY_MAX_TOTAL_SECONDS_BY_QUEUE = '';
 }
 
 /** Where the HTTP server of an app listens. Each app has its own default port. */

@@ -1,5 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 
+import type { RetryPolicy } from './retry-policy';
+
 export const CONSUME_EVENT_METADATA = 'wxop:consume-event';
 
 export interface ConsumeEventOptions {
@@ -7,10 +9,11 @@ export interface ConsumeEventOptions {
   queue: string;
   /** Routing keys or topic patterns (`authorization.*`, `wechat.#`) the queue is bound with for this handler. */
   patterns: string[];
-  /** Deliveries before the message goes to `<queue>.dlq`. Default from MessagingModule. */
-  maxAttempts?: number;
-  /** Delay before a failed delivery comes back (the TTL of `<queue>.retry`). Default from MessagingModule. */
-  retryDelayMs?: number;
+  /**
+   * How failed deliveries of this queue are retried; unset fields come from MessagingModule's
+   * defaults, and `MessagingOptions.retry.byQueue` (configuration) overrides both.
+   */
+  retry?: Partial<RetryPolicy>;
   /** Unacknowledged deliveries of this queue at once. Default from MessagingModule. */
   prefetch?: number;
 }

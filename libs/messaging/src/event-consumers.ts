@@ -13,9 +13,17 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 
 import { AmqpConnection } from './amqp-connection';
 import { CONSUME_EVENT_METADATA, type ConsumeEventOptions } from './consume-event.decorator';
-import { attemptOf, originalRoutingKey } from './delivery.util';
+import { attemptOf, firstFailedAtOf, originalRoutingKey, RetryHeaders } from './delivery.util';
 import { NonRetryableError } from './messaging.errors';
 import { BrokerNames, MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options';
+import {
+  delayLadder,
+  delayQueueOf,
+  isLastAttempt,
+  nextRetry,
+  resolveRetryPolicy,
+  type RetryPolicy,
+} from './retry-policy';
 
 /** What a handler learns about the delivery besides the envelope. */
 export interface DeliveryContext {
@@ -24,7 +32,12 @@ export interface DeliveryContext {
   routingKey: string;
   /** 1 for the first delivery, counting retries. */
   attempt: number;
-  maxAttempts: number;
+  /** The queue's retry policy. */
+  retry: RetryPolicy;
+  /** When the first attempt failed; undefined on a first delivery. */
+  firstFailedAt?: Date;
+  /** A failure of this delivery sends the message to the DLQ (the retry policy is exhausted). */
+  lastAttempt: boolean;
   redelivered: boolean;
   /** The envelope's correlationId, else its id: log it, and pass it to the events this one causes. */
   correlationId: string;
@@ -41,9 +54,10 @@ interface QueueRuntime {
   queue: string;
   patterns: Set<string>;
   handlers: { pattern: string; handler: EventHandler<never>; label: string }[];
-  maxAttempts: number;
-  retryDelayMs: number;
+  retry: RetryPolicy;
   prefetch: number;
+  /** Delay queues declared on the current channel, with when (they expire when left unused). */
+  declaredDelayQueues: Map<string, number>;
   channel?: ChannelWrapper;
   rawChannel?: ConfirmChannel;
   consumerTag?: string;
@@ -56,9 +70,16 @@ export type DeadLetterReason =
 /**
  * Runs the `@ConsumeEvent` handlers: declares each queue with its retry queue and DLQ,
  * binds it to the events exchange, consumes with manual ack and explicit prefetch.
- * A failed delivery is rejected into `<queue>.retry` (TTL) and comes back; after
- * maxAttempts, or at once when unparseable, off-contract, unhandled or NonRetryable,
- * it is copied to `<queue>.dlq` with the reason and then acked: never requeued forever.
+ *
+ * A failed delivery is retried with exponential backoff and jitter (`RetryPolicy`) through the
+ * broker, never through timers in this process, so a restart or another replica keeps the
+ * schedule: the consumer publishes a copy (confirmed) to the delay queue of its ladder step,
+ * `<queue>.retry.<delay>` (TTL = the step, the copy's own expiration jittered below it, dead-lettered
+ * back to `<queue>`), with the attempt, the first failure's time and the original routing key in
+ * headers, and then acks the delivery. If that publish fails, the delivery is rejected into the
+ * fallback `<queue>.retry` (TTL = the first delay) and `x-death` counts the attempt.
+ * When the policy is exhausted, or at once when a message is unparseable, off-contract, unhandled
+ * or NonRetryable, it is copied to `<queue>.dlq` with the reason and then acked: never requeued forever.
  */
 @Injectable()
 export class EventConsumers implements OnApplicationBootstrap {
@@ -90,9 +111,9 @@ export class EventConsumers implements OnApplicationBootstrap {
         queue: this.names.queue(options.queue),
         patterns: new Set(),
         handlers: [],
-        maxAttempts: options.maxAttempts ?? this.options.retry.maxAttempts,
-        retryDelayMs: options.retryDelayMs ?? this.options.retry.delayMs,
+        retry: this.policyOf(options),
         prefetch: options.prefetch ?? this.options.prefetch,
+        declaredDelayQueues: new Map(),
       };
       this.queues.set(options.queue, runtime);
     } else {
@@ -131,12 +152,13 @@ export class EventConsumers implements OnApplicationBootstrap {
     );
   }
 
-  /** Names of every queue this instance declared, for tests that clean up after themselves. */
+  /** Names of every queue this instance may declare, for tests that clean up after themselves. */
   declaredQueues(): string[] {
     return [...this.queues.values()].flatMap((runtime) => [
       runtime.queue,
       retryQueueOf(runtime.queue),
       deadLetterQueueOf(runtime.queue),
+      ...delayLadder(runtime.retry).map((delay) => delayQueueOf(runtime.queue, delay)),
     ]);
   }
 
@@ -160,13 +182,19 @@ export class EventConsumers implements OnApplicationBootstrap {
     }
   }
 
+  /** The queue's policy: configuration for this queue, else the handler's, else the service's default. */
+  private policyOf(options: ConsumeEventOptions): RetryPolicy {
+    const configured = this.options.retry.byQueue[options.queue];
+    return resolveRetryPolicy({ ...options.retry, ...configured }, this.options.retry.defaults);
+  }
+
   private assertSameSettings(runtime: QueueRuntime, options: ConsumeEventOptions): void {
     const conflicts =
-      (options.maxAttempts !== undefined && options.maxAttempts !== runtime.maxAttempts) ||
-      (options.retryDelayMs !== undefined && options.retryDelayMs !== runtime.retryDelayMs) ||
+      (options.retry !== undefined &&
+        JSON.stringify(this.policyOf(options)) !== JSON.stringify(runtime.retry)) ||
       (options.prefetch !== undefined && options.prefetch !== runtime.prefetch);
     if (conflicts) {
-      throw new Error(`handlers of queue ${options.queue} disagree on maxAttempts, retryDelayMs or prefetch`);
+      throw new Error(`handlers of queue ${options.queue} disagree on the retry policy or prefetch`);
     }
   }
 
@@ -183,10 +211,12 @@ export class EventConsumers implements OnApplicationBootstrap {
           durable: true,
           arguments: { 'x-dead-letter-exchange': retryExchange, 'x-dead-letter-routing-key': runtime.queue },
         });
+        runtime.declaredDelayQueues.clear();
+        // The fallback for a delivery whose retry copy could not be published (see the class doc).
         await channel.assertQueue(retryQueue, {
           durable: true,
           arguments: {
-            'x-message-ttl': runtime.retryDelayMs,
+            'x-message-ttl': runtime.retry.initialDelayMs,
             'x-dead-letter-exchange': '',
             'x-dead-letter-routing-key': runtime.queue,
           },
@@ -220,6 +250,7 @@ export class EventConsumers implements OnApplicationBootstrap {
   ): Promise<void> {
     this.inFlight++;
     const attempt = attemptOf(message, runtime.queue);
+    const firstFailedAt = firstFailedAtOf(message);
     try {
       let parsed: unknown;
       try {
@@ -256,7 +287,13 @@ export class EventConsumers implements OnApplicationBootstrap {
         queue: runtime.name,
         routingKey,
         attempt,
-        maxAttempts: runtime.maxAttempts,
+        retry: runtime.retry,
+        firstFailedAt: firstFailedAt === undefined ? undefined : new Date(firstFailedAt),
+        lastAttempt: isLastAttempt(runtime.retry, {
+          attempt,
+          firstFailedAt: firstFailedAt ?? Date.now(),
+          now: Date.now(),
+        }),
         redelivered: message.fields.redelivered,
         correlationId: envelope.correlationId ?? envelope.id,
       };
@@ -269,7 +306,9 @@ export class EventConsumers implements OnApplicationBootstrap {
         if (error instanceof NonRetryableError) {
           return await this.deadLetter(runtime, channel, message, attempt, 'non-retryable', reason);
         }
-        if (attempt >= runtime.maxAttempts) {
+        const now = Date.now();
+        const retry = nextRetry(runtime.retry, { attempt, firstFailedAt: firstFailedAt ?? now, now });
+        if (!retry) {
           return await this.deadLetter(runtime, channel, message, attempt, 'attempts-exhausted', reason);
         }
         this.logger.warn({
@@ -278,9 +317,27 @@ export class EventConsumers implements OnApplicationBootstrap {
           eventId: envelope.id,
           type: envelope.type,
           attempt,
+          retryInMs: retry.expirationMs,
           error: reason,
         });
-        settle(() => channel.nack(message, false, false));
+        try {
+          await this.scheduleRetry(runtime, channel, message, {
+            attempt,
+            firstFailedAt: firstFailedAt ?? now,
+            routingKey,
+            ...retry,
+          });
+        } catch (publishError) {
+          this.logger.warn({
+            msg: 'could not schedule a retry, rejecting into the fallback retry queue',
+            queue: runtime.name,
+            eventId: envelope.id,
+            error: errorText(publishError),
+          });
+          settle(() => channel.nack(message, false, false));
+          return;
+        }
+        settle(() => channel.ack(message));
         return;
       }
       settle(() => channel.ack(message));
@@ -292,6 +349,55 @@ export class EventConsumers implements OnApplicationBootstrap {
       this.inFlight--;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  /** Publishes the retry copy into the delay queue of its step (declared on first use), confirmed. */
+  private async scheduleRetry(
+    runtime: QueueRuntime,
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    retry: {
+      attempt: number;
+      firstFailedAt: number;
+      routingKey: string;
+      queueDelayMs: number;
+      expirationMs: number;
+    },
+  ): Promise<void> {
+    const delayQueue = delayQueueOf(runtime.queue, retry.queueDelayMs);
+    const declaredAt = runtime.declaredDelayQueues.get(delayQueue);
+    // A delay queue deletes itself an hour after its last declaration once nothing waits in it, so
+    // steps that are no longer used (a changed policy, a test run) do not pile up; redeclaring it
+    // every few minutes while in use keeps it alive well past the TTL of its last message.
+    if (declaredAt === undefined || Date.now() - declaredAt > DELAY_QUEUE_REDECLARE_MS) {
+      await channel.assertQueue(delayQueue, {
+        durable: true,
+        arguments: {
+          'x-message-ttl': retry.queueDelayMs,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': runtime.queue,
+          'x-expires': retry.queueDelayMs + DELAY_QUEUE_IDLE_EXPIRY_MS,
+        },
+      });
+      runtime.declaredDelayQueues.set(delayQueue, Date.now());
+    }
+    const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
+    // The attempt now travels in our header; x-death would count the fallback path twice.
+    delete headers['x-death'];
+    delete headers['x-first-death-exchange'];
+    delete headers['x-first-death-queue'];
+    delete headers['x-first-death-reason'];
+    headers[RetryHeaders.Attempt] = retry.attempt + 1;
+    headers[RetryHeaders.FirstFailedAt] = retry.firstFailedAt;
+    headers[RetryHeaders.OriginalRoutingKey] = retry.routingKey;
+    await new Promise<void>((resolve, reject) => {
+      channel.sendToQueue(
+        delayQueue,
+        message.content,
+        { ...message.properties, headers, persistent: true, expiration: String(retry.expirationMs) },
+        (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+      );
+    });
   }
 
   private async deadLetter(
@@ -314,7 +420,7 @@ export class EventConsumers implements OnApplicationBootstrap {
       channel.sendToQueue(
         deadLetterQueueOf(runtime.queue),
         message.content,
-        { ...message.properties, headers, persistent: true },
+        { ...message.properties, headers, persistent: true, expiration: undefined },
         (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
       );
     });
@@ -343,6 +449,11 @@ export class EventConsumers implements OnApplicationBootstrap {
     });
   }
 }
+
+/** How often a delay queue in use is declared again (it must outlive its last message's TTL). */
+const DELAY_QUEUE_REDECLARE_MS = 5 * 60_000;
+/** How long an unused delay queue lives past its TTL before the broker deletes it. */
+const DELAY_QUEUE_IDLE_EXPIRY_MS = 60 * 60_000;
 
 /** Ack/nack on a channel that died since the delivery throws; the broker redelivers in that case. */
 function settle(action: () => void): void {

@@ -1,4 +1,4 @@
-export { MessagingModule } from './messaging.module';
+export { MessagingModule, retryTotalsByQueue } from './messaging.module';
 export {
   MESSAGING_OPTIONS,
   BrokerNames,
@@ -19,7 +19,18 @@ export { EventBroadcasts } from './event-broadcasts';
 export { PublishError, NonRetryableError } from './messaging.errors';
 export { Inbox, InboxMigration1763800000000, INBOX_TABLE, type InboxResult } from './inbox';
 export { TransactionalOutbox, OutboxMigration1764000000001, OUTBOX_TABLE } from './outbox';
-export { attemptOf, originalRoutingKey } from './delivery.util';
+export { attemptOf, firstFailedAtOf, originalRoutingKey, RetryHeaders } from './delivery.util';
+export {
+  DEFAULT_RETRY_POLICY,
+  delayAfterAttempt,
+  delayLadder,
+  delayQueueOf,
+  isLastAttempt,
+  nextRetry,
+  resolveRetryPolicy,
+  type RetryDecision,
+  type RetryPolicy,
+} from './retry-policy';
 export { AmqpRpcServer, RPC_DEADLINE_HEADER } from './rpc/amqp-rpc.server';
 export { AmqpRpcClient, type RpcRequestOptions } from './rpc/amqp-rpc.client';
 export { AmqpRpcContext } from './rpc/amqp-rpc.context';
@@ -33,3 +44,4 @@ export {
   type RpcErrorBody,
   type RpcReply,
 } from './rpc/rpc.errors';
+export { DeadLetters, type DeadLetter, type DeadLetterQueueInfo } from './dead-letters';

@@ -55,6 +55,12 @@ export class MessagingModule {
         confirmTimeoutMs: rabbit.RABBITMQ_CONFIRM_TIMEOUT_MS,
         rpcTimeoutMs: rabbit.RABBITMQ_RPC_TIMEOUT_MS,
         namespace: namespace ?? rabbit.RABBITMQ_NAMESPACE,
+        retry: {
+          initialDelayMs: rabbit.RABBITMQ_RETRY_INITIAL_DELAY_MS,
+          maxDelayMs: Math.max(rabbit.RABBITMQ_RETRY_MAX_DELAY_MS, rabbit.RABBITMQ_RETRY_INITIAL_DELAY_MS),
+          maxTotalMs: rabbit.RABBITMQ_RETRY_MAX_TOTAL_SECONDS * 1000,
+          byQueue: retryTotalsByQueue(rabbit.RABBITMQ_RETRY_MAX_TOTAL_SECONDS_BY_QUEUE),
+        },
       }),
     });
   }
@@ -91,4 +97,14 @@ export class MessagingModule {
       ],
     };
   }
+}
+
+/** `queue=seconds,…` (validated by RabbitMqConfig) as per-queue retry budgets. */
+export function retryTotalsByQueue(list: string): Record<string, { maxTotalMs: number }> {
+  const byQueue: Record<string, { maxTotalMs: number }> = {};
+  for (const pair of list.split(',').filter((entry) => entry !== '')) {
+    const [queue, seconds] = pair.split('=');
+    if (queue && seconds) byQueue[queue] = { maxTotalMs: Number(seconds) * 1000 };
+  }
+  return byQueue;
 }

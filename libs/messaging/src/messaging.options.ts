@@ -1,5 +1,7 @@
 import { EVENTS_EXCHANGE } from '@wxop/contracts';
 
+import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
+
 /** Settings of one app's messaging. */
 export interface MessagingOptions {
   /** amqp://user:pass@host:port/vhost */
@@ -12,8 +14,12 @@ export interface MessagingOptions {
   confirmTimeoutMs?: number;
   /** Default time an RPC waits for its reply. */
   rpcTimeoutMs?: number;
-  /** Defaults for consumers that do not set their own. */
-  retry?: { maxAttempts?: number; delayMs?: number };
+  /**
+   * Retries: `defaults` for consumers that do not set their own policy (5 s doubling to 10 min,
+   * for 24 h unless changed), and `byQueue` overrides by logical queue name, from configuration,
+   * which win over what a consumer sets in code.
+   */
+  retry?: Partial<RetryPolicy> & { byQueue?: Record<string, Partial<RetryPolicy>> };
   /**
    * Prefix for every exchange and queue this app declares, for isolation
    * (integration test runs use a unique one). Empty in production.
@@ -26,7 +32,7 @@ export interface MessagingOptions {
 }
 
 export type ResolvedMessagingOptions = Required<Omit<MessagingOptions, 'retry'>> & {
-  retry: { maxAttempts: number; delayMs: number };
+  retry: { defaults: RetryPolicy; byQueue: Record<string, Partial<RetryPolicy>> };
 };
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -38,7 +44,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     prefetch: options.prefetch ?? 20,
     confirmTimeoutMs: options.confirmTimeoutMs ?? 2000,
     rpcTimeoutMs: options.rpcTimeoutMs ?? 5000,
-    retry: { maxAttempts: options.retry?.maxAttempts ?? 5, delayMs: options.retry?.delayMs ?? 5000 },
+    retry: resolveRetryOptions(options.retry),
     namespace: options.namespace ?? '',
     reconnectSeconds: options.reconnectSeconds ?? 1,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
@@ -70,4 +76,9 @@ export class BrokerNames {
   rpcQueue(serviceName: string): string {
     return `${this.namespace}${serviceName}.rpc`;
   }
+}
+
+function resolveRetryOptions(retry: MessagingOptions['retry']): ResolvedMessagingOptions['retry'] {
+  const { byQueue, ...defaults } = retry ?? {};
+  return { defaults: resolveRetryPolicy(defaults, DEFAULT_RETRY_POLICY), byQueue: byQueue ?? {} };
 }

@@ -27,6 +27,13 @@ describe(attemptOf.name, () => {
     expect(attemptOf(message(headers), 'q')).toBe(3);
     expect(attemptOf(message(headers), 'other')).toBe(10);
   });
+
+  it('starts from the attempt carried by a retry copy, adding fallback rejections', () => {
+    expect(attemptOf(message({ 'x-wxop-attempt': 4 }), 'q')).toBe(4);
+    const headers = { 'x-wxop-attempt': 4, 'x-death': [{ queue: 'q', reason: 'rejected', count: 1 }] };
+    expect(attemptOf(message(headers), 'q')).toBe(5);
+    expect(attemptOf(message({ 'x-wxop-attempt': 'nonsense' }), 'q')).toBe(1);
+  });
 });
 
 describe(originalRoutingKey.name, () => {
@@ -38,6 +45,14 @@ describe(originalRoutingKey.name, () => {
       ],
     };
     expect(originalRoutingKey(message(headers, 'q'))).toBe('release.released');
+  });
+
+  it('prefers the routing key a retry copy carries', () => {
+    const headers = {
+      'x-wxop-original-routing-key': 'wechat.component.authorized',
+      'x-death': [{ queue: 'q.retry.5s', reason: 'expired', count: 1, 'routing-keys': ['q.retry.5s'] }],
+    };
+    expect(originalRoutingKey(message(headers, 'q'))).toBe('wechat.component.authorized');
   });
 
   it('falls back to the delivery routing key', () => {
@@ -83,7 +98,16 @@ describe(resolveMessagingOptions.name, () => {
     expect(resolveMessagingOptions({ url: 'amqp://x', serviceName: 'token' })).toMatchObject({
       prefetch: 20,
       confirmTimeoutMs: 2000,
-      retry: { maxAttempts: 5, delayMs: 5000 },
+      retry: {
+        defaults: {
+          initialDelayMs: 5000,
+          multiplier: 2,
+          maxDelayMs: 600_000,
+          maxTotalMs: 86_400_000,
+          jitter: 0.2,
+        },
+        byQueue: {},
+      },
       namespace: '',
     });
   });

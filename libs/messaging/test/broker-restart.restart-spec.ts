@@ -54,7 +54,7 @@ describe('broker restart in the middle of a stream', () => {
         serviceName: 'restart-svc',
         namespace,
         confirmTimeoutMs: 1000,
-        retry: { maxAttempts: 5, delayMs: 200 },
+        retry: { maxAttempts: 5, initialDelayMs: 200 },
       },
       { providers: [StreamConsumer], controllers: [PingController] },
     );

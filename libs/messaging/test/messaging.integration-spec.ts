@@ -150,7 +150,7 @@ describe('messaging on the real broker', () => {
       prefix: 'messaging',
       migrations: [InboxMigration1763800000000, CreateEffects1763800000001],
     });
-    const retry = { maxAttempts: 3, delayMs: 150 };
+    const retry = { maxAttempts: 3, initialDelayMs: 150 };
     serviceA = await startService(
       { serviceName: 'svc-a', namespace, retry },
       { providers: [ServiceAConsumers] },
