@@ -30,6 +30,8 @@ import { AuthorizerPageFilter } from './links/authorizer-page.filter';
 import { LandingService } from './links/landing.service';
 import { LinkRepository } from './links/link.repository';
 import { LinksService } from './links/links.service';
+import { AuthorizationOutcomeRepository } from './recovery/authorization-outcome.repository';
+import { AuthorizationRecoveryService } from './recovery/authorization-recovery.service';
 import { ReleaseCheckConsumer } from './release-check/release-check.consumer';
 import { ReleaseCheckService } from './release-check/release-check.service';
 import { TokenClient } from './shared/token.client';
@@ -97,6 +99,8 @@ export class AuthorizerModule {
         AuthorizerRepository,
         AuthorizationsService,
         AuthorizationPushesConsumer,
+        AuthorizationOutcomeRepository,
+        AuthorizationRecoveryService,
         ProfilesService,
         FastRegistrationsService,
         TokenEventsConsumer,

@@ -33,54 +33,30 @@ import {
   type SimProcess,
   type TestDatabase,
 } from '@wxop/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { DataSource } from 'typeorm';
 
 import { createAuthorizerApp } from '../src/authorizer-app';
 import { InboxConsumers } from '../src/authorizers/authorizations.service';
 import { ProfilesService } from '../src/authorizers/profiles.service';
 import { AUTHORIZER_MIGRATIONS } from '../src/database/migrations';
-import { PushGate, authorizeHref, confirmForm, freePort } from './authorizer-test.util';
+import {
+  PushGate,
+  authorizeHref,
+  confirmOnWechat as confirmOnSim,
+  freePort,
+  startProcess,
+  stopProcess,
+} from './authorizer-test.util';
 
 const COMPONENT = 'wx4444444444444444';
 const API_KEY = 'authorizer-e2e-token-api-key-0001';
-const ROOT = join(__dirname, '..', '..', '..');
 
 interface SimPlatform {
   appid: string;
   secret: string;
   token: string;
   encodingAESKey: string;
-}
-
-async function startProcess(
-  entry: string,
-  env: Record<string, string>,
-  readyUrl: string,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['scripts/run-ts.cjs', entry], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitUntil(
-    () =>
-      fetch(readyUrl).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    30_000,
-    `${entry} to be ready`,
-  );
-  return child;
-}
-
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /**
@@ -167,19 +143,7 @@ describe('authorization links and authorizations (end to end)', () => {
 
   /** The merchant opens the start page, follows its link to WeChat and presses "Authorize" for one account. */
   async function confirmOnWechat(link: AuthorizationLinkReply, authorizerAppid: string): Promise<string> {
-    const start = await fetch(link.startUrl);
-    expect(start.status).toBe(200);
-    const wechatUrl = authorizeHref(await start.text());
-    const wechatPage = await fetch(wechatUrl);
-    const form = confirmForm(await wechatPage.text(), authorizerAppid);
-    const confirmed = await fetch(`${sim.url}/cgi-bin/componentloginpage/confirm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      redirect: 'manual',
-    });
-    expect(confirmed.status).toBe(302);
-    const landing = confirmed.headers.get('location')!;
+    const landing = await confirmOnSim(sim, link, authorizerAppid);
     expect(landing.startsWith(`${publicUrl}/authorized/${link.linkId}?auth_code=`)).toBe(true);
     return landing;
   }

@@ -6,6 +6,67 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+import type { AuthorizationLinkReply } from '@wxop/contracts';
+import { waitUntil, type SimProcess } from '@wxop/testing';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** Starts a TypeScript entry of the workspace as a process (LOG_LEVEL warn) and waits until `readyUrl` answers. */
+export async function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['scripts/run-ts.cjs', entry], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitUntil(
+    () =>
+      fetch(readyUrl).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    // Generous: under CI's parallel tiers on 2 cores a cold start through SWC can take half a minute.
+    90_000,
+    `${entry} to be ready`,
+  );
+  return child;
+}
+
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * The merchant opens the link's start page, follows it to WeChat's page (the simulator) and presses
+ * "Authorize" for one account; answers the landing page URL WeChat redirects the browser to.
+ */
+export async function confirmOnWechat(
+  sim: SimProcess,
+  link: AuthorizationLinkReply,
+  authorizerAppid: string,
+): Promise<string> {
+  const start = await fetch(link.startUrl);
+  if (start.status !== 200) throw new Error(`start page answered ${start.status}`);
+  const wechatPage = await fetch(authorizeHref(await start.text()));
+  const form = confirmForm(await wechatPage.text(), authorizerAppid);
+  const confirmed = await fetch(`${sim.url}/cgi-bin/componentloginpage/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+  });
+  if (confirmed.status !== 302) throw new Error(`WeChat's confirm answered ${confirmed.status}`);
+  return confirmed.headers.get('location')!;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 
 import { EventEnvelopeDto, type EventEnvelope } from './envelope';
 import { AuthorizationAuthorizedData } from './events/authorization-authorized.event';
+import { AuthorizationFailedData } from './events/authorization-failed.event';
 import { AuthorizationUnauthorizedData } from './events/authorization-unauthorized.event';
 import { AuthorizationUpdatedData } from './events/authorization-updated.event';
 import { RawPushData } from './events/raw-push.event';
@@ -39,6 +40,7 @@ export const DOMAIN_EVENT_SPECS: Readonly<Record<DomainEventType, EventSpec>> = 
     dataClass: AuthorizationUnauthorizedData,
     authorizer: 'required',
   },
+  [DomainEventTypes.AuthorizationFailed]: { dataClass: AuthorizationFailedData, authorizer: 'required' },
   [DomainEventTypes.TokenAuthorizerIssued]: { dataClass: TokenAuthorizerIssuedData, authorizer: 'required' },
   [DomainEventTypes.TokenAuthorizerInvalid]: {
     dataClass: TokenAuthorizerInvalidData,

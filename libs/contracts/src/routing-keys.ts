@@ -11,6 +11,7 @@ export const DomainEventTypes = {
   AuthorizationAuthorized: 'authorization.authorized',
   AuthorizationUpdated: 'authorization.updated',
   AuthorizationUnauthorized: 'authorization.unauthorized',
+  AuthorizationFailed: 'authorization.failed',
   TokenAuthorizerIssued: 'token.authorizer.issued',
   TokenAuthorizerInvalid: 'token.authorizer.invalid',
   TokenComponentUpdated: 'token.component.updated',

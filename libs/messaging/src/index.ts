@@ -21,6 +21,7 @@ export { Inbox, InboxMigration1763800000000, INBOX_TABLE, type InboxResult } fro
 export { TransactionalOutbox, OutboxMigration1764000000001, OUTBOX_TABLE } from './outbox';
 export { attemptOf, firstFailedAtOf, originalRoutingKey, RetryHeaders } from './delivery.util';
 export {
+  AUTH_CODE_RETRY_POLICY,
   DEFAULT_RETRY_POLICY,
   delayAfterAttempt,
   delayLadder,

@@ -30,6 +30,15 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   jitter: 0.2,
 });
 
+/**
+ * For queues that carry authorization codes: 1 s doubling up to 15 s, so a code is tried every
+ * 15 s at most across its whole 10-minute life (its consumer decides what to do once it expired).
+ */
+export const AUTH_CODE_RETRY_POLICY: Readonly<Partial<RetryPolicy>> = Object.freeze({
+  initialDelayMs: 1000,
+  maxDelayMs: 15_000,
+});
+
 /** Fills a partial policy from defaults and refuses nonsense at start rather than at the first failure. */
 export function resolveRetryPolicy(
   policy: Partial<RetryPolicy> | undefined,

@@ -5,6 +5,7 @@ import {
   AuthorizerRpcErrorCodes,
   AuthorizerRpcPatterns,
   type AuthorizationLinkReply,
+  type AuthorizationOutcomePage,
   type AuthorizerDetail,
   type AuthorizerPage,
   type SyncRunSummary,
@@ -18,6 +19,8 @@ import {
   parseSearchRequest,
 } from '../authorizers/search-request.util';
 import { LinksService } from '../links/links.service';
+import { AuthorizationOutcomeRepository } from '../recovery/authorization-outcome.repository';
+import { parseOutcomesRequest } from '../recovery/outcome-request.util';
 import { AuthorizerError } from '../shared/authorizer.errors';
 import { SyncService } from '../sync/sync.service';
 
@@ -38,6 +41,7 @@ export class AuthorizerRpcController {
     private readonly authorizers: AuthorizerRepository,
     private readonly profiles: ProfilesService,
     private readonly syncs: SyncService,
+    private readonly outcomes: AuthorizationOutcomeRepository,
     private readonly component: WechatComponentConfig,
   ) {}
 
@@ -88,6 +92,15 @@ export class AuthorizerRpcController {
         this.component.WECHAT_COMPONENT_APPID,
       );
       return this.syncs.find(componentAppid, syncId);
+    });
+  }
+
+  @MessagePattern(AuthorizerRpcPatterns.ListAuthorizationOutcomes)
+  listOutcomes(@Payload() request: unknown): Promise<AuthorizationOutcomePage> {
+    return rpc(async () => {
+      const filter = parseOutcomesRequest(request, this.component.WECHAT_COMPONENT_APPID);
+      const { total, items } = await this.outcomes.list(filter);
+      return { total, offset: filter.offset, limit: filter.limit, items };
     });
   }
 

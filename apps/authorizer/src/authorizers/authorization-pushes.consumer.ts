@@ -1,39 +1,62 @@
 import { Injectable } from '@nestjs/common';
-import { QueueNames, RawPushTypes, type EventEnvelope, type RawPushData } from '@wxop/contracts';
-import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
+import {
+  authCodeExpiry,
+  QueueNames,
+  RawPushTypes,
+  type EventEnvelope,
+  type RawPushData,
+} from '@wxop/contracts';
+import {
+  AUTH_CODE_RETRY_POLICY,
+  ConsumeEvent,
+  NonRetryableError,
+  type DeliveryContext,
+} from '@wxop/messaging';
 
+import { AuthorizationRecoveryService } from '../recovery/authorization-recovery.service';
 import { AuthorizerError } from '../shared/authorizer.errors';
 import { AuthorizationsService } from './authorizations.service';
 import { FastRegistrationsService } from './fast-registrations.service';
 
 /**
  * The raw authorization pushes (ingress → `authorizer.authorization-pushes`). Effects are exactly
- * once through the inbox; outages (token service, WeChat) are retried, refusals go to the DLQ.
+ * once through the inbox; outages (token service, WeChat) are retried through the broker, every
+ * 15 s at most (an auth code lives 10 minutes), for 24 h; refusals go to the DLQ. An authorization
+ * whose code can no longer be exchanged is recovered or reported (AuthorizationRecoveryService).
  */
 @Injectable()
 export class AuthorizationPushesConsumer {
   constructor(
     private readonly authorizations: AuthorizationsService,
+    private readonly recovery: AuthorizationRecoveryService,
     private readonly fastRegistrations: FastRegistrationsService,
   ) {}
 
   @ConsumeEvent({
     queue: QueueNames.AuthorizerAuthorizationPushes,
     patterns: [RawPushTypes.Authorized, RawPushTypes.UpdateAuthorized],
+    retry: AUTH_CODE_RETRY_POLICY,
   })
-  async onAuthorized(event: EventEnvelope<RawPushData>): Promise<void> {
+  async onAuthorized(event: EventEnvelope<RawPushData>, context: DeliveryContext): Promise<void> {
     const preAuthCode = event.data['PreAuthCode'];
+    const occurredAt = new Date(event.occurredAt);
     await settle(
-      this.authorizations.grant({
-        componentAppid: event.componentAppid,
-        authCode: field(event, 'AuthorizationCode'),
-        recordedBy: 'push',
-        preAuthCode: typeof preAuthCode === 'string' && preAuthCode !== '' ? preAuthCode : undefined,
-        update: event.type === RawPushTypes.UpdateAuthorized,
-        pushEventId: event.id,
-        authorizedAt: createTime(event),
-        correlationId: event.id,
-      }),
+      this.recovery.complete(
+        {
+          componentAppid: event.componentAppid,
+          authorizerAppid: field(event, 'AuthorizerAppid'),
+          authCode: field(event, 'AuthorizationCode'),
+          recordedBy: 'push',
+          preAuthCode: typeof preAuthCode === 'string' && preAuthCode !== '' ? preAuthCode : undefined,
+          update: event.type === RawPushTypes.UpdateAuthorized,
+          pushEventId: event.id,
+          authorizedAt: createTime(event),
+          correlationId: event.id,
+          // Without a time in the push: its arrival at ingress plus the documented life.
+          codeExpiresAt: authCodeExpiry(event.data) ?? new Date(occurredAt.getTime() + 600_000),
+        },
+        context,
+      ),
     );
   }
 

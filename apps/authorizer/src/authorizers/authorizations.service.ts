@@ -22,7 +22,7 @@ import {
   type GrantRecorder,
 } from './authorizer.repository';
 import { announcedProfile } from './profile.util';
-import { ProfilesService } from './profiles.service';
+import { ProfilesService, type AuthorizerReading } from './profiles.service';
 
 /**
  * Namespace of the v5 UUIDs of `authorization.*` events. DO NOT CHANGE: the id of an
@@ -95,6 +95,11 @@ export interface GrantInput {
   inboxConsumer?: string;
   /** More to record in the grant's transaction (a fast registration's row). */
   alsoRecord?: (manager: EntityManager, grant: GrantRecord) => Promise<void>;
+  /**
+   * The code was not exchanged: the token service got the refresh token from WeChat's authorizer
+   * list instead, and the profile was read (recovery). No exchange then.
+   */
+  recovered?: { authorizerAppid: string; funcInfo: number[]; reading: AuthorizerReading };
 }
 
 /**
@@ -131,8 +136,9 @@ export class AuthorizationsService {
       }
       return known;
     }
-    const exchanged = await this.exchange(input.componentAppid, input.authCode);
-    const { profile } = await this.profiles.read(input.componentAppid, exchanged.authorizerAppid);
+    const exchanged = input.recovered ?? (await this.exchange(input.componentAppid, input.authCode));
+    const { profile } =
+      input.recovered?.reading ?? (await this.profiles.read(input.componentAppid, exchanged.authorizerAppid));
     const link =
       input.link ??
       (input.preAuthCode

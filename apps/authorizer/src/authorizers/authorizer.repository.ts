@@ -11,7 +11,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import type { AuthorizerProfile } from './profile.util';
 
-export type GrantRecorder = 'push' | 'landing' | 'fast_registration';
+export type GrantRecorder = 'push' | 'landing' | 'fast_registration' | 'recovery';
 
 /** One exchanged auth code, as first recorded by the push or the landing page. */
 export interface GrantRecord {

@@ -11,7 +11,7 @@ import type { AuthorizerFilter } from './authorizer.repository';
 
 const FIELDS = new Set(['componentAppid', 'authorizerType', 'status', 'bizRef', 'name', 'offset', 'limit']);
 
-function componentOf(value: unknown, fallback: string | undefined, problems: string[]): string {
+export function componentOf(value: unknown, fallback: string | undefined, problems: string[]): string {
   const componentAppid = value ?? fallback;
   if (typeof componentAppid !== 'string' || !APPID_PATTERN.test(componentAppid)) {
     problems.push('componentAppid must be an appid (or WECHAT_COMPONENT_APPID be configured)');
@@ -20,7 +20,7 @@ function componentOf(value: unknown, fallback: string | undefined, problems: str
   return componentAppid;
 }
 
-function integer(
+export function integer(
   value: unknown,
   name: string,
   min: number,

@@ -74,6 +74,15 @@ export class AuthorizerConfig {
   AUTHORIZER_SYNC_RECENT_SECONDS = 900;
 
   /**
+   * How long past an auth code's expiry its authorization is still recovered through WeChat's
+   * authorizer list while that list cannot be read; then it is reported as `authorization.failed`.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  AUTHORIZER_RECOVERY_WINDOW_SECONDS = 1800;
+
+  /**
    * A complete sync marks missing accounts unauthorized only up to this share of the authorized ones
    * (at least 10); more means WeChat's answer is suspect, and the run fails without marking any.
    */

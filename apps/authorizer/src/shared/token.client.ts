@@ -118,7 +118,12 @@ function translate(error: unknown): AuthorizerError {
     }
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new AuthorizerError(AuthorizerRpcErrorCodes.Unavailable, `token service: ${message}`, undefined, {
-    cause: error,
-  });
+  // WeChat's -1 keeps its errcode: an authorization that fails after all reports it.
+  const errcode = error instanceof RpcRemoteError ? error.details?.['errcode'] : undefined;
+  return new AuthorizerError(
+    AuthorizerRpcErrorCodes.Unavailable,
+    `token service: ${message}`,
+    typeof errcode === 'number' ? { errcode } : undefined,
+    { cause: error },
+  );
 }

@@ -369,7 +369,10 @@ export class AuthorizerTokensService {
     ).catch((error: unknown) => {
       if (error instanceof TokenError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw TokenError.unavailable(`the auth code cannot be exchanged now: ${reason}`);
+      throw TokenError.unavailable(
+        `the auth code cannot be exchanged now: ${reason}`,
+        error instanceof WechatApiError ? error.errcode : undefined,
+      );
     });
     if ('errcode' in outcome) {
       throw new TokenError(

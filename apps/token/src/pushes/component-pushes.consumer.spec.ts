@@ -34,7 +34,7 @@ describe(ComponentPushesConsumer.name, () => {
     expect(authorizerTokens.revoke).toHaveBeenCalledWith('wxc', 'wxa');
   });
 
-  it('sends a push without its field, an unknown component or a refused code to the DLQ at once', async () => {
+  it('sends a push without its field or of an unknown component to the DLQ at once', async () => {
     await expect(sut.onAuthorized(push('wechat.component.authorized', {}))).rejects.toBeInstanceOf(
       NonRetryableError,
     );
@@ -45,11 +45,32 @@ describe(ComponentPushesConsumer.name, () => {
       ),
     ).rejects.toBeInstanceOf(NonRetryableError);
     authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(
-      new TokenError(TokenRpcErrorCodes.WechatRejected, 'refused', { errcode: 61010 }),
+      new TokenError(TokenRpcErrorCodes.WechatRejected, 'refused', { errcode: 40013 }),
     );
     await expect(
       sut.onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'c' })),
     ).rejects.toBeInstanceOf(NonRetryableError);
+  });
+
+  it('lets a refused or expired code go: the authorizer recovers or reports the authorization', async () => {
+    authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(
+      new TokenError(TokenRpcErrorCodes.WechatRejected, 'refused', { errcode: 61010 }),
+    );
+    await expect(
+      sut.onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'c' })),
+    ).resolves.toBeUndefined();
+    const fields = {
+      AuthorizationCode: 'c',
+      CreateTime: 1_764_600_000,
+      AuthorizationCodeExpiredTime: 1_764_600_600,
+    };
+    authorizerTokens.exchangeAuthCode.mockRejectedValue(TokenError.unavailable('WeChat answered -1'));
+    await expect(
+      sut.onAuthorized(push('wechat.component.authorized', fields), undefined, new Date(1_764_600_599_000)),
+    ).rejects.toBeInstanceOf(TokenError);
+    await expect(
+      sut.onAuthorized(push('wechat.component.authorized', fields), undefined, new Date(1_764_600_600_000)),
+    ).resolves.toBeUndefined();
   });
 
   it('lets a transient failure (503, outage) go to the retry queue', async () => {

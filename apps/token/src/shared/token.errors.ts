@@ -42,7 +42,12 @@ export class TokenError extends Error {
     );
   }
 
-  static unavailable(message: string): TokenError {
-    return new TokenError(TokenRpcErrorCodes.TokenUnavailable, message);
+  /** `errcode`: WeChat's, when its failure (-1, …) is why (callers report it if they give up). */
+  static unavailable(message: string, errcode?: number): TokenError {
+    return new TokenError(
+      TokenRpcErrorCodes.TokenUnavailable,
+      message,
+      errcode === undefined ? undefined : { errcode },
+    );
   }
 }

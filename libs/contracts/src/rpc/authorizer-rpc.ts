@@ -15,6 +15,11 @@ export const AuthorizerRpcPatterns = {
   StartSync: 'authorizer.sync.start',
   /** A sync run by id, or the component's latest. Answers SyncRunSummary. */
   GetSync: 'authorizer.sync.get',
+  /**
+   * Authorizations that could not be completed (`authorization.failed`), newest first, and those
+   * recovered through WeChat's authorizer list. Answers AuthorizationOutcomePage.
+   */
+  ListAuthorizationOutcomes: 'authorizer.authorization-outcomes.list',
 } as const;
 
 /** Error codes the authorizer service answers with (RpcRemoteError.code). */
@@ -66,8 +71,11 @@ export interface AuthorizationLinkReply {
 export const AUTHORIZER_STATUSES = ['authorized', 'unauthorized'] as const;
 export type AuthorizerStatus = (typeof AUTHORIZER_STATUSES)[number];
 
-/** How an authorization reached us. */
-export type AuthorizationSource = 'push' | 'landing' | 'sync' | 'fast_registration';
+/**
+ * How an authorization reached us. `recovery`: its code could not be exchanged in time, and the
+ * refresh token came from api_get_authorizer_list instead.
+ */
+export type AuthorizationSource = 'push' | 'landing' | 'sync' | 'fast_registration' | 'recovery';
 
 export interface SearchAuthorizersRequest {
   /** The authorizer's WECHAT_COMPONENT_APPID when omitted. */
@@ -197,4 +205,41 @@ export interface SyncRunSummary {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+}
+
+export interface ListAuthorizationOutcomesRequest {
+  componentAppid?: string;
+  authorizerAppid?: string;
+  outcome?: 'failed' | 'recovered';
+  /** Default 0. */
+  offset?: number;
+  /** 1–200, default 50. */
+  limit?: number;
+}
+
+/** An authorization whose code could not be exchanged: recovered through the list, or failed. */
+export interface AuthorizationOutcome {
+  componentAppid: string;
+  authorizerAppid: string;
+  outcome: 'failed' | 'recovered';
+  /** Why it failed (`authorization.failed`'s reason); null when recovered. */
+  reason: 'auth_code_expired' | 'auth_code_rejected' | 'recovery_unavailable' | null;
+  /** WeChat's errcode of the exchange's last failure, when it gave one. */
+  errcode: number | null;
+  /** What went wrong with the exchange, in words (no secret). */
+  detail: string;
+  bizRef: string | null;
+  linkId: string | null;
+  /** When the merchant authorized (the push's CreateTime). */
+  authorizedAt: string | null;
+  /** The `authorization.failed` / `.authorized` event announcing it. */
+  eventId: string | null;
+  recordedAt: string;
+}
+
+export interface AuthorizationOutcomePage {
+  total: number;
+  offset: number;
+  limit: number;
+  items: AuthorizationOutcome[];
 }
