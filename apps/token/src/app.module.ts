@@ -32,6 +32,7 @@ import { ComponentTokensService } from './components/component-tokens.service';
 import { ComponentRepository } from './components/component.repository';
 import { ComponentsService } from './components/components.service';
 import { PreAuthCodesService } from './components/pre-auth-codes.service';
+import { TicketStatusService } from './components/ticket-status.service';
 import { TokenConfig } from './config/token.config';
 import { TOKEN_MIGRATIONS } from './database/migrations';
 import { ComponentPushesConsumer } from './pushes/component-pushes.consumer';
@@ -98,6 +99,7 @@ export class TokenModule {
         TokenMetrics,
         ComponentRepository,
         ComponentsService,
+        TicketStatusService,
         ComponentTokensService,
         PreAuthCodesService,
         AuthCodeRepository,

@@ -337,6 +337,33 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
         await sim2.close();
       }
     });
+
+    it('rolls the audit and speed-up quotas over at the next month of the simulated clock', async () => {
+      // Tokens that outlive the 32 simulated days.
+      const sim2 = await startSim({ SIM_AUDIT_QUOTA: '1', SIM_TOKEN_TTL_SECONDS: '100000000' });
+      try {
+        const [first, second] = await committedMiniPrograms(sim2, 2);
+        const submit = async (at: string) =>
+          (await sim2.api('/wxa/submit_audit', { query: { access_token: at }, body: {} })).errcode;
+        const quota = (at: string) =>
+          sim2.api<{ rest: number; limit: number; speedup_rest: number }>('/wxa/queryquota', {
+            query: { access_token: at },
+          });
+        expect(await submit(first!)).toBe(0);
+        const { auditid } = await sim2.api<{ auditid: number }>('/wxa/get_latest_auditstatus', {
+          query: { access_token: first! },
+        });
+        await sim2.api('/wxa/speedupaudit', { query: { access_token: first! }, body: { auditid } });
+        expect(await quota(first!)).toMatchObject({ rest: 0, limit: 1, speedup_rest: 0 });
+        expect(await submit(second!)).toBe(85085);
+        await sim2.control('POST', '/clock/advance', { seconds: 32 * 86_400 });
+        expect(await quota(second!)).toMatchObject({ rest: 1, limit: 1, speedup_rest: 1 });
+        expect(await submit(second!)).toBe(0);
+        expect(await quota(second!)).toMatchObject({ rest: 0 });
+      } finally {
+        await sim2.close();
+      }
+    });
   });
 
   describe('audit policies', () => {
@@ -358,8 +385,9 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
       }
     });
 
-    it('random is reproducible for a seed', async () => {
+    it('random approves, rejects and delays (then decides), reproducibly for a seed', async () => {
       const outcomes = async () => {
+        const receiver2 = await PushReceiver.start();
         const sim2 = await startSim({
           SIM_AUDIT_POLICY: 'random',
           SIM_AUDIT_DELAY_SECONDS: '0',
@@ -367,30 +395,48 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
           SIM_AUDIT_QUOTA: '100',
         });
         try {
-          const statuses: number[] = [];
-          for (const at of await committedMiniPrograms(sim2, 12)) {
+          const platform2 = await platformWithReceiver(sim2, receiver2);
+          const tokens = await committedMiniPrograms(sim2, 30, platform2);
+          for (const at of tokens)
             await sim2.api('/wxa/submit_audit', { query: { access_token: at }, body: {} });
-            let status = 2;
-            for (let i = 0; i < 100 && status === 2; i++) {
+          const final = async (at: string) =>
+            (
+              await sim2.api<{ status: number }>('/wxa/get_latest_auditstatus', {
+                query: { access_token: at },
+              })
+            ).status;
+          const audits = () =>
+            receiver2.received.filter((push) => String(push.inner['Event'] ?? '').startsWith('weapp_audit_'));
+          await until(() => audits().length >= tokens.length);
+          const statuses: number[] = [];
+          for (const at of tokens) {
+            let status = await final(at);
+            for (let i = 0; i < 200 && (status === 2 || status === 4); i++) {
               await new Promise((resolve) => setTimeout(resolve, 5));
-              status = (
-                await sim2.api<{ status: number }>('/wxa/get_latest_auditstatus', {
-                  query: { access_token: at },
-                })
-              ).status;
+              status = await final(at);
             }
             statuses.push(status);
           }
-          return statuses;
+          // Each account's events in order: a delay is followed by its decision.
+          const events = new Map<string, string[]>();
+          for (const push of audits()) {
+            const key = push.path;
+            events.set(key, [...(events.get(key) ?? []), String(push.inner['Event'])]);
+          }
+          return { statuses, sequences: [...events.values()].map((list) => list.join(',')) };
         } finally {
           await sim2.close();
+          await receiver2.close();
         }
       };
       const first = await outcomes();
-      expect(first.every((s) => s === 0 || s === 1)).toBe(true);
-      // a random policy, not approve-everything or reject-everything
-      expect(first).toContain(0);
-      expect(first).toContain(1);
+      expect(first.statuses.every((s) => s === 0 || s === 1)).toBe(true);
+      expect(first.statuses).toContain(0);
+      expect(first.statuses).toContain(1);
+      const delayed = first.sequences.filter((sequence) => sequence.startsWith('weapp_audit_delay'));
+      expect(delayed.length).toBeGreaterThan(0);
+      for (const sequence of delayed)
+        expect(sequence).toMatch(/^weapp_audit_delay,weapp_audit_(success|fail)$/);
       expect(await outcomes()).toEqual(first);
     });
   });

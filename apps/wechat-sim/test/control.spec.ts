@@ -115,6 +115,106 @@ describe('wechat-sim control API (/sim)', () => {
       await sim.control('DELETE', '/faults');
     });
 
+    it('POST /sim/faults adds one rule that fails `count` calls, then removes itself', async () => {
+      const { body: p } = await sim.control<{ appid: string; secret: string; currentTicket: string }>(
+        'POST',
+        '/platforms',
+        {},
+      );
+      // The short form: errcode implies failure 'errcode'; a leading slash is ignored.
+      const { status, body: rule } = await sim.control<{ id: number; remaining: number }>('POST', '/faults', {
+        endpoint: '/cgi-bin/component/api_component_token',
+        errcode: -1,
+        count: 2,
+      });
+      expect(status).toBe(201);
+      expect(rule).toMatchObject({ id: expect.any(Number), remaining: 2, failure: 'errcode' });
+      const errcodes: (number | undefined)[] = [];
+      for (let i = 0; i < 3; i++)
+        errcodes.push(((await (await tokenCall(p)).json()) as { errcode?: number }).errcode);
+      expect(errcodes).toEqual([-1, -1, undefined]);
+      expect((await sim.control<unknown[]>('GET', '/faults')).body).toEqual([]);
+      const { body: counters } = await sim.control<{ appid: string; calls: number }[]>(
+        'GET',
+        '/counters?endpoint=cgi-bin/component/api_component_token',
+      );
+      expect(counters.find((row) => row.appid === 'injected-fault')?.calls).toBe(2);
+    });
+
+    it('fails for durationMs, then the endpoint answers again (an outage that ends)', async () => {
+      const { body: p } = await sim.control<{ appid: string; secret: string; currentTicket: string }>(
+        'POST',
+        '/platforms',
+        {},
+      );
+      const { body: rule } = await sim.control<{ expiresAt: string }>('POST', '/faults', {
+        endpoint: 'cgi-bin/component/api_component_token',
+        httpStatus: 503,
+        durationMs: 400,
+      });
+      expect(Date.parse(rule.expiresAt)).toBeGreaterThan(Date.now());
+      expect((await tokenCall(p)).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      expect(await (await tokenCall(p)).json()).toMatchObject({ component_access_token: expect.any(String) });
+      expect((await sim.control<unknown[]>('GET', '/faults')).body).toEqual([]);
+    });
+
+    it('keeps a rule until cleared, alone by id or by endpoint, and leaves the others', async () => {
+      const add = async (endpoint: string) =>
+        (await sim.control<{ id: number }>('POST', '/faults', { endpoint, errcode: -1 })).body.id;
+      const a = await add('cgi-bin/component/api_query_auth');
+      await add('cgi-bin/component/api_query_auth');
+      await add('cgi-bin/component/api_component_token');
+      expect((await sim.control<unknown[]>('DELETE', `/faults/${a}`)).body).toHaveLength(2);
+      expect((await sim.control('DELETE', `/faults/${a}`)).status).toBe(404);
+      const { body: left } = await sim.control<{ endpoint: string }[]>(
+        'DELETE',
+        '/faults?endpoint=cgi-bin/component/api_query_auth',
+      );
+      expect(left.map((rule) => rule.endpoint)).toEqual(['cgi-bin/component/api_component_token']);
+      expect((await sim.control<unknown[]>('DELETE', '/faults')).body).toEqual([]);
+    });
+
+    it("phase 'after': the call takes effect, then its answer is lost", async () => {
+      const { body: p } = await sim.control<{ appid: string; secret: string; currentTicket: string }>(
+        'POST',
+        '/platforms',
+        {},
+      );
+      const ct = await componentToken(sim, p);
+      const { body: accounts } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+        count: 1,
+        type: 'mini_program',
+      });
+      const authorizerAppid = accounts.appids[0]!;
+      const { body: auth } = await sim.control<{ authCode: string }>(
+        'POST',
+        `/platforms/${p.appid}/authorizations`,
+        { authorizerAppid },
+      );
+      await sim.control('POST', '/faults', {
+        endpoint: 'cgi-bin/component/api_query_auth',
+        errcode: -1,
+        phase: 'after',
+        count: 1,
+      });
+      const exchange = () =>
+        sim.api(`/cgi-bin/component/api_query_auth`, {
+          query: { component_access_token: ct },
+          body: { component_appid: p.appid, authorization_code: auth.authCode },
+        });
+      expect((await exchange()).errcode).toBe(-1);
+      // WeChat consumed the code: a retry is refused, and the list now holds the refresh token.
+      expect((await exchange()).errcode).toBe(61009);
+      const list = await sim.api<{ list: { authorizer_appid: string; refresh_token?: string }[] }>(
+        '/cgi-bin/component/api_get_authorizer_list',
+        { query: { component_access_token: ct }, body: { component_appid: p.appid, offset: 0, count: 10 } },
+      );
+      expect(list.list).toEqual([
+        expect.objectContaining({ authorizer_appid: authorizerAppid, refresh_token: expect.any(String) }),
+      ]);
+    });
+
     it('adds latency', async () => {
       const { body: p } = await sim.control<{ appid: string; secret: string; currentTicket: string }>(
         'POST',

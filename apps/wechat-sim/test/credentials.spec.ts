@@ -319,6 +319,51 @@ describe('wechat-sim credentials (wechat-protocol.md §3, §6.1)', () => {
       }
     });
 
+    it.each([
+      ['without_refresh_token', true, false],
+      ['with_refresh_token', true, true],
+      ['absent', false, false],
+    ] as const)(
+      'unexchangedInAuthorizerList %s: a never-exchanged authorization listed %s, with refresh_token %s; exchanged ones always with it',
+      async (setting, listed, withRefreshToken) => {
+        const sim2 = await startSim();
+        try {
+          await sim2.control('PUT', '/settings', { unexchangedInAuthorizerList: setting });
+          const { body: p } = await sim2.control<Platform>('POST', '/platforms', {});
+          const { body: accounts } = await sim2.control<{ appids: string[] }>('POST', '/accounts', {
+            count: 2,
+            type: 'mini_program',
+          });
+          const [exchanged, never] = accounts.appids as [string, string];
+          const ct = await componentToken(sim2, p);
+          const { body: auth } = await sim2.control<{ authCode: string }>(
+            'POST',
+            `/platforms/${p.appid}/authorizations`,
+            { authorizerAppid: exchanged },
+          );
+          await sim2.api(`${C}/api_query_auth`, {
+            query: { component_access_token: ct },
+            body: { component_appid: p.appid, authorization_code: auth.authCode },
+          });
+          await sim2.control('POST', `/platforms/${p.appid}/authorizations`, { authorizerAppid: never });
+          const list = await sim2.api<{
+            total_count: number;
+            list: { authorizer_appid: string; refresh_token?: string }[];
+          }>(`${C}/api_get_authorizer_list`, {
+            query: { component_access_token: ct },
+            body: { component_appid: p.appid, offset: 0, count: 10 },
+          });
+          expect(list.total_count).toBe(listed ? 2 : 1);
+          const byAppid = new Map(list.list.map((entry) => [entry.authorizer_appid, entry]));
+          expect(byAppid.get(exchanged)?.refresh_token).toEqual(expect.any(String));
+          expect(byAppid.has(never)).toBe(listed);
+          if (listed) expect(typeof byAppid.get(never)?.refresh_token === 'string').toBe(withRefreshToken);
+        } finally {
+          await sim2.close();
+        }
+      },
+    );
+
     it('returns the mini-program profile with MiniProgramInfo', async () => {
       const ct = await componentToken(sim, platform);
       const { authorizerAppid } = await authorizedMiniProgram(ct);

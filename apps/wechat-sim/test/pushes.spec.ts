@@ -212,6 +212,28 @@ describe('wechat-sim pushes (wechat-protocol.md §1, §2, §2.3)', () => {
     ).toBe(40125);
   });
 
+  it('pushes no ticket on api_start_push_ticket while pushes run, unless startPushTicketPushesWhenRunning', async () => {
+    const platform = await platformWithReceiver(sim, receiver);
+    await until(() => receiver.received.length >= 1);
+    const tickets = () => receiver.received.filter((p) => p.inner['InfoType'] === 'component_verify_ticket');
+    const start = () =>
+      sim.api<{ errmsg: string }>('/cgi-bin/component/api_start_push_ticket', {
+        body: { component_appid: platform.appid, component_secret: platform.secret },
+      });
+    expect(await start()).toEqual({ errcode: 0, errmsg: 'in a normal state' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tickets()).toHaveLength(1);
+    await sim.control('PUT', '/settings', { startPushTicketPushesWhenRunning: true });
+    try {
+      expect(await start()).toEqual({ errcode: 0, errmsg: 'in a normal state' });
+      await until(() => tickets().length === 2);
+      const { body } = await sim.control<{ currentTicket: string }>('GET', `/platforms/${platform.appid}`);
+      expect(tickets()[1]!.inner['ComponentVerifyTicket']).toBe(body.currentTicket);
+    } finally {
+      await sim.control('PUT', '/settings', { startPushTicketPushesWhenRunning: false });
+    }
+  });
+
   it('lets a fresh ticket from a push mint a component token', async () => {
     const platform = await platformWithReceiver(sim, receiver);
     await until(() => receiver.received.length >= 1);

@@ -179,8 +179,13 @@ export async function until(condition: () => boolean, timeoutMs = 5000): Promise
  * A fresh platform with `count` authorized mini programs, each with code committed from one
  * template: returns their authorizer access tokens, ready for submit_audit.
  */
-export async function committedMiniPrograms(sim: Sim, count: number): Promise<string[]> {
-  const { body: platform } = await sim.control<{ appid: string; secret: string }>('POST', '/platforms', {});
+export async function committedMiniPrograms(
+  sim: Sim,
+  count: number,
+  existing?: { appid: string; secret: string },
+): Promise<string[]> {
+  const platform =
+    existing ?? (await sim.control<{ appid: string; secret: string }>('POST', '/platforms', {})).body;
   const ct = await componentToken(sim, platform);
   const { body: draft } = await sim.control<{ draftId: number }>(
     'POST',

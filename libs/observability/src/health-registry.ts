@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 
-/** A readiness check: resolves when the dependency is usable, throws (with a reason) when not. */
-export type ReadinessCheck = () => void | Promise<void>;
+/** What a check may add to its entry in `/health/ready` (never a `status` key: that is the verdict). */
+export type ReadinessDetails = Record<string, unknown>;
+
+/**
+ * A readiness check: resolves when the dependency is usable (optionally with details to show,
+ * e.g. a state that is worth seeing but not the process's fault), throws (with a reason) when not.
+ */
+export type ReadinessCheck = () => void | ReadinessDetails | Promise<void | ReadinessDetails>;
 
 /**
  * Where modules contribute readiness checks (database, broker, …) without this library

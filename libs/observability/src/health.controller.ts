@@ -32,8 +32,11 @@ export class HealthController {
       this.registry.entries().map(([name, check]) => async () => {
         const indicator = this.indicators.check(name);
         try {
-          await withTimeout(Promise.resolve(check()), CHECK_TIMEOUT_MS);
-          return indicator.up();
+          const details = await withTimeout(Promise.resolve(check()), CHECK_TIMEOUT_MS);
+          if (!details) return indicator.up();
+          // `status` is the verdict terminus writes; a check's own `status` field would be refused.
+          const { status: _status, ...rest } = details;
+          return indicator.up(rest);
         } catch (error) {
           return indicator.down({ message: error instanceof Error ? error.message : String(error) });
         }

@@ -1,6 +1,6 @@
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
 export { AppLogger } from './app-logger';
-export { HealthRegistry, type ReadinessCheck } from './health-registry';
+export { HealthRegistry, type ReadinessCheck, type ReadinessDetails } from './health-registry';
 export { MetricsService } from './metrics.service';
 export {
   runWithCorrelationId,

@@ -68,6 +68,7 @@ describe(ObservabilityModule.name, () => {
     registry.register('broker', () => {
       if (!brokerUp) throw new Error('not connected to RabbitMQ');
     });
+    registry.register('ticket', () => ({ state: 'refused', errcode: 61006 }));
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -90,6 +91,15 @@ describe(ObservabilityModule.name, () => {
       status: 'error',
       error: { broker: { status: 'down', message: 'not connected to RabbitMQ' } },
       info: { database: { status: 'up' } },
+    });
+  });
+
+  it('shows the details a check returns in its /health/ready entry, staying up', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: 'ok',
+      details: { ticket: { status: 'up', state: 'refused', errcode: 61006 } },
     });
   });
 

@@ -9,8 +9,16 @@ import { TokenError } from '../shared/token.errors';
 import { TokenMetrics } from '../shared/token.metrics';
 import { sleep, SingleFlight } from '../shared/single-flight.util';
 import { ComponentRepository, type ComponentRecord } from './component.repository';
-
-const TICKET_ERRCODES = new Set([61005, 61006]);
+import { TicketStatusService } from './ticket-status.service';
+import {
+  TICKET_REFUSAL_ERRCODES,
+  refreshDue,
+  refreshHold,
+  retryDelaySeconds,
+  ticketPushWanted,
+  ticketStatus,
+  type RefreshHold,
+} from './ticket-state.util';
 
 interface CachedToken {
   accessToken: string;
@@ -21,8 +29,10 @@ interface CachedToken {
 /**
  * The component's ticket and its component_access_token (wechat-protocol.md §2.1, §3.1, §7): the
  * newest ticket kept, the token refreshed ahead of expiry by exactly one replica at a time (a lease
- * in MySQL), reads served from memory with the database as truth, a stale ticket answered with a
- * rate-limited api_start_push_ticket.
+ * in MySQL), reads served from memory with the database as truth. A ticket WeChat refuses
+ * (61005/61006) is never sent again: the service waits for the next push, and asks for one with
+ * api_start_push_ticket (rate-limited across replicas), as it does when the ticket goes stale.
+ * Other failures back off (TOKEN_COMPONENT_RETRY_MIN…MAX_SECONDS, in MySQL, shared by replicas).
  */
 @Injectable()
 export class ComponentTokensService {
@@ -36,6 +46,7 @@ export class ComponentTokensService {
     private readonly config: TokenConfig,
     @Inject(REPLICA_ID) private readonly replicaId: string,
     private readonly metrics: TokenMetrics,
+    private readonly ticketStatuses: TicketStatusService,
   ) {}
 
   /** The current component access token; refreshes inline when there is none (first ticket, invalidated). */
@@ -53,49 +64,53 @@ export class ComponentTokensService {
     if (!record) throw TokenError.componentNotFound(componentAppid);
     const usable = this.usableToken(record);
     if (usable) return usable;
+    // Held (refused ticket, backoff): answer at once, without a lease round trip per read.
+    const hold = refreshHold(record, record.now);
+    if (hold) throw holdError(componentAppid, hold);
     return this.refresh(componentAppid);
   }
 
-  /** Stores a pushed ticket (older ones ignored); gets the first token at once when there is none. */
+  /**
+   * Stores a pushed ticket (older ones ignored); a new one lifts a refusal and the backoff, and
+   * gets a token at once when there is none usable.
+   */
   async onTicket(componentAppid: string, ticket: string, createTime: number): Promise<void> {
-    const stored = await this.components.storeTicket(componentAppid, ticket, createTime);
-    if (!stored) {
-      const known = await this.components.find(componentAppid);
-      if (!known) throw TokenError.componentNotFound(componentAppid);
-      return;
-    }
+    const before = await this.components.find(componentAppid);
+    if (!before) throw TokenError.componentNotFound(componentAppid);
+    const stored = await this.components.storeTicket(
+      componentAppid,
+      ticket,
+      createTime,
+      before.ticket === ticket,
+    );
+    if (!stored) return;
     const record = await this.components.find(componentAppid);
-    if (record && !this.usableToken(record)) await this.refresh(componentAppid).catch(() => undefined);
+    if (record && !this.usableToken(record) && !refreshHold(record, record.now)) {
+      await this.refresh(componentAppid).catch(() => undefined);
+    }
   }
 
   /**
-   * The scheduler's pass over one component: refresh the token when due, ask WeChat to resume
-   * ticket pushes when none came for TOKEN_TICKET_STALE_SECONDS, update the gauges.
+   * The scheduler's pass over one component: refresh the token when due and not held (refused
+   * ticket, backoff), ask WeChat to resume ticket pushes when the ticket is refused or stale, show
+   * the ticket's state (health details, gauges).
    */
   async maintain(componentAppid: string): Promise<void> {
     const record = await this.components.find(componentAppid);
     if (!record) return;
-    const now = record.now.getTime();
-    if (record.ticketReceivedAt) {
-      this.metrics.ticketAge.set(
-        { component: componentAppid },
-        (now - record.ticketReceivedAt.getTime()) / 1000,
-      );
-    }
+    const now = record.now;
+    const status = ticketStatus(record, now, this.config.TOKEN_TICKET_STALE_SECONDS);
+    this.ticketStatuses.report(componentAppid, status);
     if (record.accessTokenExpiresAt) {
       this.metrics.componentTokenRemaining.set(
         { component: componentAppid },
-        (record.accessTokenExpiresAt.getTime() - now) / 1000,
+        (record.accessTokenExpiresAt.getTime() - now.getTime()) / 1000,
       );
     }
-    const due = !record.accessToken || !record.refreshDueAt || record.refreshDueAt.getTime() <= now;
-    if (record.ticket && due) await this.refresh(componentAppid).catch(() => undefined);
-
-    const lastTicketOrCreation = Math.max(
-      record.ticketReceivedAt?.getTime() ?? 0,
-      record.createdAt.getTime(),
-    );
-    if (now - lastTicketOrCreation > this.config.TOKEN_TICKET_STALE_SECONDS * 1000) {
+    if (refreshDue(record, now) && !refreshHold(record, now)) {
+      await this.refresh(componentAppid).catch(() => undefined);
+    }
+    if (ticketPushWanted(status, record, now, this.config.TOKEN_TICKET_STALE_SECONDS)) {
       await this.requestTicketPush(record);
     }
   }
@@ -123,23 +138,23 @@ export class ComponentTokensService {
     // Read under the lease: another replica may have refreshed between our read and our lease.
     const record = await this.components.find(componentAppid);
     if (!record) throw TokenError.componentNotFound(componentAppid);
-    const due = !record.refreshDueAt || record.refreshDueAt.getTime() <= record.now.getTime();
     const usable = this.usableToken(record);
-    if (usable && !due) {
+    if (usable && !refreshDue(record, record.now)) {
       await this.components.releaseLease(componentAppid, this.replicaId);
       return usable;
     }
-    if (!record.ticket) {
+    const hold = refreshHold(record, record.now);
+    if (hold) {
       await this.components.releaseLease(componentAppid, this.replicaId);
-      throw TokenError.unavailable(
-        `no component_verify_ticket received yet for ${componentAppid}: WeChat pushes one every 10 minutes to the 授权事件接收URL`,
-      );
+      if (usable) return usable;
+      throw holdError(componentAppid, hold);
     }
+    const ticket = record.ticket!;
     try {
       const issued = await this.wechat.componentToken({
         componentAppid,
         componentSecret: record.secret,
-        ticket: record.ticket,
+        ticket,
       });
       const stored = await this.components.storeAccessToken(componentAppid, this.replicaId, {
         accessToken: issued.accessToken,
@@ -166,9 +181,36 @@ export class ComponentTokensService {
         result: 'error',
         errcode: String(errcode ?? 'transport'),
       });
-      await this.components.releaseLease(componentAppid, this.replicaId, reason).catch(() => undefined);
-      this.logger.warn({ msg: 'component token refresh failed', componentAppid, errcode, error: reason });
-      if (errcode !== undefined && TICKET_ERRCODES.has(errcode)) await this.requestTicketPush(record);
+      const refused = errcode !== undefined && TICKET_REFUSAL_ERRCODES.has(errcode);
+      if (refused) {
+        // Sending this ticket again can only be refused again: wait for the next one, and ask for it.
+        await this.components
+          .markTicketRefused(componentAppid, this.replicaId, record.sealedTicket!, errcode, reason)
+          .catch(() => undefined);
+        this.logger.warn({
+          msg: 'WeChat refused the component_verify_ticket: waiting for the next push',
+          componentAppid,
+          errcode,
+        });
+        await this.requestTicketPush(record);
+      } else {
+        const retryIn = retryDelaySeconds(
+          record.refreshFailures + 1,
+          this.config.TOKEN_COMPONENT_RETRY_MIN_SECONDS,
+          this.config.TOKEN_COMPONENT_RETRY_MAX_SECONDS,
+        );
+        await this.components
+          .recordRefreshFailure(componentAppid, this.replicaId, reason, retryIn)
+          .catch(() => undefined);
+        this.logger.warn({
+          msg: 'component token refresh failed',
+          componentAppid,
+          errcode,
+          error: reason,
+          failures: record.refreshFailures + 1,
+          retryInSeconds: retryIn,
+        });
+      }
       // The token still in the database stays usable until it expires.
       const still = this.usableToken(record);
       if (still) return still;
@@ -196,16 +238,21 @@ export class ComponentTokensService {
 
   private async requestTicketPush(record: ComponentRecord): Promise<void> {
     const { componentAppid } = record;
-    const claimed = await this.components.claimStartPush(
-      componentAppid,
-      this.config.TOKEN_START_PUSH_INTERVAL_SECONDS,
-    );
+    const interval = this.config.TOKEN_START_PUSH_INTERVAL_SECONDS;
+    // Most passes end here, without the claim's UPDATE: the last call (any replica's) is too recent.
+    if (
+      record.startPushRequestedAt &&
+      record.now.getTime() - record.startPushRequestedAt.getTime() < interval * 1000
+    ) {
+      return;
+    }
+    const claimed = await this.components.claimStartPush(componentAppid, interval);
     if (!claimed) return;
     try {
       await this.wechat.startPushTicket({ componentAppid, componentSecret: record.secret });
       this.metrics.startPushTicket.inc({ component: componentAppid, result: 'ok' });
       this.logger.warn({
-        msg: 'no recent component_verify_ticket: asked WeChat to resume pushing (api_start_push_ticket)',
+        msg: 'no usable component_verify_ticket: asked WeChat to resume pushing (api_start_push_ticket)',
         componentAppid,
         ticketReceivedAt: record.ticketReceivedAt?.toISOString() ?? null,
       });
@@ -236,5 +283,22 @@ export class ComponentTokensService {
       expiresAt,
       readUntil: Date.now() + this.config.TOKEN_READ_CACHE_MS,
     });
+  }
+}
+
+function holdError(componentAppid: string, hold: RefreshHold): TokenError {
+  switch (hold.reason) {
+    case 'no_ticket':
+      return TokenError.unavailable(
+        `no component_verify_ticket received yet for ${componentAppid}: WeChat pushes one every 10 minutes to the 授权事件接收URL`,
+      );
+    case 'ticket_refused':
+      return TokenError.unavailable(
+        `WeChat refused the component_verify_ticket of ${componentAppid} (errcode ${hold.errcode}): waiting for the next ticket push`,
+      );
+    case 'backoff':
+      return TokenError.unavailable(
+        `the component token of ${componentAppid} cannot be obtained now: WeChat failed, next attempt at ${hold.retryAt.toISOString()}`,
+      );
   }
 }

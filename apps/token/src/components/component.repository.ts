@@ -10,7 +10,15 @@ export interface ComponentRecord {
   messageToken: string;
   encodingAESKey: string;
   ticket?: string;
+  /** The ticket column as stored (sealed): a version stamp to change refusal only if the ticket is still this one. */
+  sealedTicket?: string;
   ticketReceivedAt?: Date;
+  /** WeChat refused this ticket (61005/61006) at ticketRefusedAt; the next ticket clears both. */
+  ticketRefusedErrcode?: number;
+  ticketRefusedAt?: Date;
+  /** Consecutive failed refreshes other than a refused ticket, and the earliest next call. */
+  refreshFailures: number;
+  refreshRetryAt?: Date;
   accessToken?: string;
   accessTokenExpiresAt?: Date;
   refreshDueAt?: Date;
@@ -36,6 +44,10 @@ interface ComponentRow {
   encoding_aes_key: string;
   ticket: string | null;
   ticket_received_at: Date | null;
+  ticket_refused_errcode: number | null;
+  ticket_refused_at: Date | null;
+  refresh_failures: number;
+  refresh_retry_at: Date | null;
   access_token: string | null;
   access_token_expires_at: Date | null;
   refresh_due_at: Date | null;
@@ -72,7 +84,10 @@ export class ComponentRepository {
     return rows.map((row) => row.component_appid);
   }
 
-  /** Creates the component or replaces its keys (inside the caller's transaction). */
+  /**
+   * Creates the component or replaces its keys (inside the caller's transaction). Changed keys end
+   * a refresh backoff: a wrong secret (40125) fixed by the operator is tried at once.
+   */
   async upsertKeys(
     executor: Pick<EntityManager, 'query'>,
     componentAppid: string,
@@ -83,7 +98,8 @@ export class ComponentRepository {
          (component_appid, secret, message_token, encoding_aes_key, created_at, updated_at)
        VALUES (?, ?, ?, ?, ${NOW}, ${NOW})
        ON DUPLICATE KEY UPDATE secret = VALUES(secret), message_token = VALUES(message_token),
-         encoding_aes_key = VALUES(encoding_aes_key), updated_at = ${NOW}`,
+         encoding_aes_key = VALUES(encoding_aes_key), refresh_failures = 0, refresh_retry_at = NULL,
+         updated_at = ${NOW}`,
       [
         componentAppid,
         this.seal(componentAppid, 'secret', keys.secret),
@@ -93,14 +109,67 @@ export class ComponentRepository {
     );
   }
 
-  /** Keeps the newest ticket only: a late, older push (WeChat retries) does not replace a newer one. */
-  async storeTicket(componentAppid: string, ticket: string, createTime: number): Promise<boolean> {
+  /**
+   * Keeps the newest ticket only: a late, older push (WeChat retries) does not replace a newer one.
+   * A new ticket lifts a refusal and the backoff; the refused ticket pushed again (`sameTicket`)
+   * stays refused.
+   */
+  async storeTicket(
+    componentAppid: string,
+    ticket: string,
+    createTime: number,
+    sameTicket = false,
+  ): Promise<boolean> {
     const outcome = (await this.dataSource.query(
-      `UPDATE token_components SET ticket = ?, ticket_create_time = ?, ticket_received_at = ${NOW}, updated_at = ${NOW}
+      `UPDATE token_components SET ticket = ?, ticket_create_time = ?, ticket_received_at = ${NOW},
+         ticket_refused_errcode = IF(?, ticket_refused_errcode, NULL), ticket_refused_at = IF(?, ticket_refused_at, NULL),
+         refresh_failures = 0, refresh_retry_at = NULL, updated_at = ${NOW}
        WHERE component_appid = ? AND (ticket_create_time IS NULL OR ticket_create_time <= ?)`,
-      [this.seal(componentAppid, 'ticket', ticket), createTime, componentAppid, createTime],
+      [
+        this.seal(componentAppid, 'ticket', ticket),
+        createTime,
+        sameTicket,
+        sameTicket,
+        componentAppid,
+        createTime,
+      ],
     )) as { affectedRows: number };
     return outcome.affectedRows > 0;
+  }
+
+  /**
+   * WeChat refused the ticket (61005/61006): never sent again. Only if the stored ticket is still
+   * the one refused (a newer push meanwhile is left alone); releases the lease either way.
+   */
+  async markTicketRefused(
+    componentAppid: string,
+    owner: string,
+    sealedTicket: string,
+    errcode: number,
+    error: string,
+  ): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE token_components SET ticket_refused_errcode = ?, ticket_refused_at = ${NOW}
+       WHERE component_appid = ? AND ticket = ?`,
+      [errcode, componentAppid, sealedTicket],
+    )) as { affectedRows: number };
+    await this.releaseLease(componentAppid, owner, error);
+    return outcome.affectedRows > 0;
+  }
+
+  /** A failed refresh (not the ticket's fault): no call before `retryInSeconds`; releases the lease. */
+  async recordRefreshFailure(
+    componentAppid: string,
+    owner: string,
+    error: string,
+    retryInSeconds: number,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE token_components SET refresh_failures = refresh_failures + 1,
+         refresh_retry_at = ${NOW} + INTERVAL ? SECOND, last_error = ?, lease_owner = NULL, lease_until = NULL
+       WHERE component_appid = ? AND lease_owner = ?`,
+      [retryInSeconds, error.slice(0, 255), componentAppid, owner],
+    );
   }
 
   /**
@@ -132,7 +201,7 @@ export class ComponentRepository {
     const outcome = (await this.dataSource.query(
       `UPDATE token_components SET access_token = ?, access_token_expires_at = ${NOW} + INTERVAL ? SECOND,
          refresh_due_at = ${NOW} + INTERVAL ? SECOND, last_error = NULL, lease_owner = NULL, lease_until = NULL,
-         updated_at = ${NOW}
+         refresh_failures = 0, refresh_retry_at = NULL, updated_at = ${NOW}
        WHERE component_appid = ? AND lease_owner = ?`,
       [
         this.seal(componentAppid, 'access_token', token.accessToken),
@@ -199,7 +268,12 @@ export class ComponentRepository {
       messageToken: this.open(appid, 'message_token', row.message_token),
       encodingAESKey: this.open(appid, 'encoding_aes_key', row.encoding_aes_key),
       ticket: row.ticket ? this.open(appid, 'ticket', row.ticket) : undefined,
+      sealedTicket: row.ticket ?? undefined,
       ticketReceivedAt: row.ticket_received_at ?? undefined,
+      ticketRefusedErrcode: row.ticket_refused_errcode ?? undefined,
+      ticketRefusedAt: row.ticket_refused_at ?? undefined,
+      refreshFailures: Number(row.refresh_failures),
+      refreshRetryAt: row.refresh_retry_at ?? undefined,
       accessToken: row.access_token ? this.open(appid, 'access_token', row.access_token) : undefined,
       accessTokenExpiresAt: row.access_token_expires_at ?? undefined,
       refreshDueAt: row.refresh_due_at ?? undefined,

@@ -65,11 +65,29 @@ export class TokenConfig {
   @Min(1)
   TOKEN_TICKET_STALE_SECONDS = 1800;
 
-  /** At most one api_start_push_ticket per component in this time. */
+  /**
+   * At most one api_start_push_ticket per component in this time, across replicas and restarts
+   * (the last call is kept in MySQL). Called when the ticket is stale or WeChat refused it.
+   */
   @EnvInt()
   @IsInt()
   @Min(1)
-  TOKEN_START_PUSH_INTERVAL_SECONDS = 600;
+  TOKEN_START_PUSH_INTERVAL_SECONDS = 300;
+
+  /**
+   * After a failed component token refresh (-1, 5xx, timeout, any errcode but a refused ticket),
+   * the next call waits this long, doubling with each further failure.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  TOKEN_COMPONENT_RETRY_MIN_SECONDS = 5;
+
+  /** The longest wait between two component token refresh attempts. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  TOKEN_COMPONENT_RETRY_MAX_SECONDS = 300;
 
   /** A token with less life than this is not handed out: it is refreshed first (callers need time to use it). */
   @EnvInt()

@@ -8,6 +8,8 @@ export class TokenMetrics {
   readonly leaseTakeovers;
   readonly startPushTicket;
   readonly ticketAge;
+  readonly ticketState;
+  readonly ticketRefusedErrcode;
   readonly componentTokenRemaining;
   readonly authorizerTokenMinRemaining;
   readonly authorizers;
@@ -32,6 +34,16 @@ export class TokenMetrics {
     this.ticketAge = metrics.gauge(
       'wxop_token_ticket_age_seconds',
       'Age of the newest component_verify_ticket',
+      ['component'],
+    );
+    this.ticketState = metrics.gauge(
+      'wxop_token_component_ticket_state',
+      'State of the component_verify_ticket: 1 for the current one of none, ok, refused, stale',
+      ['component', 'state'],
+    );
+    this.ticketRefusedErrcode = metrics.gauge(
+      'wxop_token_component_ticket_refused_errcode',
+      'The errcode WeChat refused the current ticket with (61005, 61006), 0 when it is not refused',
       ['component'],
     );
     this.componentTokenRemaining = metrics.gauge(

@@ -15,15 +15,23 @@ export async function runApiCall<T>(
 ): Promise<T> {
   const context = await gateway.enter(request, spec);
   let appid = context.authorization?.authorizerAppid ?? context.platform?.appid ?? 'unknown';
+  let result: T;
   try {
     if (context.platform) gateway.consumeQuota(context.platform, spec.endpoint);
-    const result = await handler(context, (id) => (appid = id));
-    gateway.count(spec.endpoint, appid, false);
-    return result;
+    result = await handler(context, (id) => (appid = id));
   } catch (error) {
     gateway.count(spec.endpoint, appid, error instanceof WechatApiError);
     throw error;
   }
+  // The call took effect; an injected `after` fault now loses its answer (counted as an error).
+  try {
+    await gateway.leave(spec);
+  } catch (fault) {
+    gateway.count(spec.endpoint, appid, true);
+    throw fault;
+  }
+  gateway.count(spec.endpoint, appid, false);
+  return result;
 }
 
 export const ok = { errcode: 0, errmsg: 'ok' } as const;

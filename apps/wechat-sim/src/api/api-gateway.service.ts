@@ -35,7 +35,8 @@ export const INJECTED_FAULT_APPID = 'injected-fault';
 /**
  * Everything WeChat checks before an API does its work, in WeChat's order of concerns:
  * injected faults, method (43002), token (41001/40001/42001/61003), caller IP (61004),
- * daily quota (45009), JSON body (47001/44002). Counts every call.
+ * daily quota (45009), JSON body (47001/44002); and, once it has worked, injected faults that
+ * lose its answer. Counts every call.
  */
 @Injectable()
 export class ApiGateway {
@@ -75,6 +76,11 @@ export class ApiGateway {
     if (context.platform) this.checkIp(context.platform, request.ip, spec.endpoint);
     context.body = spec.method === 'POST' ? this.parseBody(request.body, spec) : {};
     return context;
+  }
+
+  /** After the call took effect: faults injected in the `after` phase replace its answer. */
+  async leave(spec: EndpointSpec): Promise<void> {
+    if (this.faults.hasAfterRules()) await this.faults.applyAfter(spec.endpoint);
   }
 
   /** Counts a call under the appid it concerns and enforces the platform's daily quota for the endpoint. */

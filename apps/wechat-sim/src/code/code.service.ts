@@ -139,6 +139,7 @@ export class CodeService {
         if (!known) throw new WechatApiError(85077);
       }
     }
+    this.rollQuotaOver(platform);
     if (platform.auditQuotaUsed >= this.settings.auditQuota) throw new WechatApiError(85085);
     platform.auditQuotaUsed++;
     const audit: Audit = {
@@ -227,11 +228,13 @@ export class CodeService {
   speedupAudit(platform: Platform, account: Account, auditId: unknown): void {
     const audit = this.audit(account, auditId);
     if (audit.status !== 2) throw new WechatApiError(85012, 'audit is not in progress');
+    this.rollQuotaOver(platform);
     if (platform.speedupUsed >= this.speedupLimit()) throw new WechatApiError(85085, 'no speedup quota left');
     platform.speedupUsed++;
   }
 
   quota(platform: Platform): { rest: number; limit: number; speedup_rest: number; speedup_limit: number } {
+    this.rollQuotaOver(platform);
     return {
       rest: Math.max(0, this.settings.auditQuota - platform.auditQuotaUsed),
       limit: this.settings.auditQuota,
@@ -439,19 +442,41 @@ export class CodeService {
     if (this.randomSeed !== this.settings.auditSeed) this.reseed(this.settings.auditSeed);
     const policy = this.settings.auditPolicy;
     if (policy === 'manual') return;
-    const decision: AuditDecision =
-      policy === 'approve'
-        ? 'success'
-        : policy === 'reject'
-          ? 'fail'
-          : this.random() < 0.8
-            ? 'success'
-            : 'fail';
+    if (policy !== 'random') {
+      this.decideLater(platform, account, audit, [policy === 'approve' ? 'success' : 'fail']);
+      return;
+    }
+    // Both rolls now, not when the timers fire: the sequence then depends on the seed alone.
+    const first = this.randomDecision(true);
+    this.decideLater(
+      platform,
+      account,
+      audit,
+      first === 'delay' ? [first, this.randomDecision(false)] : [first],
+    );
+  }
+
+  /**
+   * `random`: 70 % approved, 20 % rejected, 10 % delayed first (WeChat's 审核延后 push, §2.2);
+   * a delayed audit is decided one delay later, 80 % approved. Seeded, so a run is reproducible.
+   */
+  private randomDecision(mayDelay: boolean): AuditDecision {
+    const roll = this.random();
+    if (!mayDelay) return roll < 0.8 ? 'success' : 'fail';
+    return roll < 0.7 ? 'success' : roll < 0.9 ? 'fail' : 'delay';
+  }
+
+  /** Takes `decisions` one per auditDelaySeconds, while the audit is still the open one. */
+  private decideLater(platform: Platform, account: Account, audit: Audit, decisions: AuditDecision[]): void {
+    const [decision, ...rest] = decisions;
+    if (!decision) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (audit.status !== 2 && audit.status !== 4) return;
+      if (this.latestAudit(account.code) !== audit) return;
       try {
         this.decide(platform, account, decision);
+        this.decideLater(platform, account, audit, rest);
       } catch (error) {
         this.logger.warn({ msg: 'audit policy could not decide', error: String(error) });
       }
@@ -474,6 +499,15 @@ export class CodeService {
     if (code.history.length > 5) code.history.splice(0, code.history.length - 5);
     code.revertedSinceRelease = false;
     if (code.gray?.status === 1) code.gray.status = 3;
+  }
+
+  /** The submit and speed-up quotas are monthly (§5.3, §7), on the simulated clock. */
+  private rollQuotaOver(platform: Platform): void {
+    const month = this.clock.monthKey();
+    if (platform.auditQuotaMonth === month) return;
+    platform.auditQuotaMonth = month;
+    platform.auditQuotaUsed = 0;
+    platform.speedupUsed = 0;
   }
 
   private latestAudit(code: MiniProgramCode): Audit | undefined {

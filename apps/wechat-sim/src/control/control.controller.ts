@@ -5,7 +5,9 @@ import {
   Get,
   HttpCode,
   Inject,
+  NotFoundException,
   Param,
+  ParseIntPipe,
   Patch,
   Post,
   Put,
@@ -15,7 +17,7 @@ import {
 } from '@nestjs/common';
 
 import { CountersService } from '../api/counters.service';
-import { FaultsService } from '../api/faults.service';
+import { FaultRule, FaultsService } from '../api/faults.service';
 import { CodeService } from '../code/code.service';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PushService } from '../pushes/push.service';
@@ -305,14 +307,26 @@ export class ControlController {
 
   @Put('faults')
   setFaults(@Body() dto: FaultsDto) {
-    this.faults.set(dto.rules);
+    return this.faults.set(dto.rules);
+  }
+
+  /** Adds one rule to those in force; answers it with its id (to delete it alone). */
+  @Post('faults')
+  addFault(@Body() rule: FaultRule) {
+    return this.faults.add(rule);
+  }
+
+  /** Every rule, or `?endpoint=` its rules; answers the rules left. */
+  @Delete('faults')
+  clearFaults(@Query('endpoint') endpoint?: string) {
+    this.faults.clear({ endpoint });
     return this.faults.list();
   }
 
-  @Delete('faults')
-  clearFaults() {
-    this.faults.clear();
-    return [];
+  @Delete('faults/:id')
+  clearFault(@Param('id', ParseIntPipe) id: number) {
+    if (this.faults.clear({ id }) === 0) throw new NotFoundException(`no fault rule ${id}`);
+    return this.faults.list();
   }
 
   @Get('counters')

@@ -96,6 +96,7 @@ export class SimControlService {
       ticketPushesEnabled: false,
       auditQuotaUsed: 0,
       speedupUsed: 0,
+      auditQuotaMonth: this.clock.monthKey(),
       clearQuotaUses: { month: '', count: 0 },
       drafts: [],
       templates: [],

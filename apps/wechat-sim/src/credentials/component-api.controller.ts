@@ -1,10 +1,11 @@
-import { All, Controller, HttpCode, Req } from '@nestjs/common';
+import { All, Controller, HttpCode, Inject, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import { ApiGateway } from '../api/api-gateway.service';
 import { int, ok, runApiCall } from '../api/api-call.util';
 import { WechatApiError } from '../api/wechat-api.errors';
 import { PushService } from '../pushes/push.service';
+import { SimSettings } from '../sim/sim-settings';
 import { SimState, type Account, type Authorization } from '../sim/sim-state';
 import { CredentialsService } from './credentials.service';
 
@@ -26,6 +27,7 @@ export class ComponentApiController {
     private readonly credentials: CredentialsService,
     private readonly state: SimState,
     private readonly pushes: PushService,
+    @Inject(SimSettings) private readonly settings: SimSettings,
   ) {}
 
   @All(`${C}/api_component_token`)
@@ -66,7 +68,11 @@ export class ComponentApiController {
         this.gateway.checkIp(platform, request.ip, `${C}/api_start_push_ticket`);
         if (body['component_secret'] === undefined) throw new WechatApiError(41004);
         if (body['component_secret'] !== platform.secret) throw new WechatApiError(40125);
-        if (platform.ticketPushesEnabled) return { errcode: 0, errmsg: 'in a normal state' };
+        // §2.1: `ok` when pushes were restarted, `in a normal state` when they were running.
+        if (platform.ticketPushesEnabled) {
+          if (this.settings.startPushTicketPushesWhenRunning) void this.pushes.pushTicket(platform);
+          return { errcode: 0, errmsg: 'in a normal state' };
+        }
         this.pushes.startTickets(platform);
         return ok;
       },
@@ -174,14 +180,16 @@ export class ComponentApiController {
         const count = int(body['count'], 0)!;
         if (!(offset >= 0) || !(count >= 1 && count <= 500))
           throw new WechatApiError(47001, 'invalid offset or count (1-500)');
+        // §3.6: an authorization whose code was never exchanged is listed without refresh_token.
+        const listing = this.settings.unexchangedInAuthorizerList;
         const authorized = this.state
           .authorizationsOf(platform!.appid)
-          .filter((a) => a.status === 'authorized');
+          .filter((a) => a.status === 'authorized' && (a.exchanged || listing !== 'absent'));
         return {
           total_count: authorized.length,
           list: authorized.slice(offset, offset + count).map((a) => ({
             authorizer_appid: a.authorizerAppid,
-            ...(a.exchanged ? { refresh_token: a.refreshToken } : {}),
+            ...(a.exchanged || listing === 'with_refresh_token' ? { refresh_token: a.refreshToken } : {}),
             auth_time: a.authTime,
           })),
         };

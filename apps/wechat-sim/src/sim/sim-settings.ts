@@ -2,6 +2,14 @@ import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 import { AUDIT_POLICIES, type AuditPolicy, WechatSimConfig } from '../config/wechat-sim.config';
 
+/**
+ * How `api_get_authorizer_list` shows an account that authorized but whose code was never
+ * exchanged: §3.6 says listed without `refresh_token` (the default); the others model what some
+ * providers report, for tests of both recovery paths.
+ */
+export const UNEXCHANGED_LISTINGS = ['without_refresh_token', 'with_refresh_token', 'absent'] as const;
+export type UnexchangedListing = (typeof UNEXCHANGED_LISTINGS)[number];
+
 /** The behaviour knobs of the simulator; PUT /sim/settings changes any subset at run time. */
 export class SimSettings {
   @IsOptional() @IsInt() @Min(1) tokenTtlSeconds!: number;
@@ -25,6 +33,12 @@ export class SimSettings {
   @IsOptional() @IsInt() @Min(0) undoAuditDailyLimit!: number;
   @IsOptional() @IsInt() @Min(0) undoAuditMonthlyLimit!: number;
   @IsOptional() @IsInt() @Min(0) clearQuotaMonthlyLimit!: number;
+  /**
+   * `api_start_push_ticket` while pushes run answers `in a normal state` (§2.1); whether WeChat
+   * then also pushes a ticket at once is not documented: false (default) pushes none.
+   */
+  @IsOptional() @IsBoolean() startPushTicketPushesWhenRunning!: boolean;
+  @IsOptional() @IsIn(UNEXCHANGED_LISTINGS) unexchangedInAuthorizerList!: UnexchangedListing;
 
   static fromConfig(config: WechatSimConfig): SimSettings {
     return Object.assign(new SimSettings(), {
@@ -49,6 +63,8 @@ export class SimSettings {
       undoAuditDailyLimit: 5,
       undoAuditMonthlyLimit: 10,
       clearQuotaMonthlyLimit: 10,
+      startPushTicketPushesWhenRunning: false,
+      unexchangedInAuthorizerList: 'without_refresh_token',
     } satisfies Omit<SimSettings, 'never'>);
   }
 }

@@ -34,8 +34,10 @@ export interface Platform {
   tickets: Ticket[];
   ticketPushesEnabled: boolean;
   latestComponentToken?: TokenRecord;
+  /** submit_audit calls and speed-ups in `auditQuotaMonth` (China time): the quota is monthly (§5.3). */
   auditQuotaUsed: number;
   speedupUsed: number;
+  auditQuotaMonth: string;
   clearQuotaUses: { month: string; count: number };
   drafts: Draft[];
   templates: Template[];
