@@ -8,7 +8,8 @@ import {
 } from '@wxop/contracts';
 import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
 
-import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { AuthCodeExchangeService } from '../authorizers/auth-code-exchange.service';
+import { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
 import { ComponentTokensService } from '../components/component-tokens.service';
 import { TokenError } from '../shared/token.errors';
 
@@ -21,7 +22,8 @@ import { TokenError } from '../shared/token.errors';
 export class ComponentPushesConsumer {
   constructor(
     private readonly componentTokens: ComponentTokensService,
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly exchanges: AuthCodeExchangeService,
+    private readonly invalidation: AuthorizerInvalidationService,
   ) {}
 
   @ConsumeEvent({ queue: QueueNames.TokenComponentPushes, patterns: [RawPushTypes.ComponentVerifyTicket] })
@@ -42,14 +44,12 @@ export class ComponentPushesConsumer {
     patterns: [RawPushTypes.Authorized, RawPushTypes.UpdateAuthorized],
   })
   async onAuthorized(event: EventEnvelope<RawPushData>): Promise<void> {
-    await settle(
-      this.authorizerTokens.exchangeAuthCode(event.componentAppid, field(event, 'AuthorizationCode')),
-    );
+    await settle(this.exchanges.exchangeAuthCode(event.componentAppid, field(event, 'AuthorizationCode')));
   }
 
   @ConsumeEvent({ queue: QueueNames.TokenComponentPushes, patterns: [RawPushTypes.Unauthorized] })
   async onUnauthorized(event: EventEnvelope<RawPushData>): Promise<void> {
-    await settle(this.authorizerTokens.revoke(event.componentAppid, field(event, 'AuthorizerAppid')));
+    await settle(this.invalidation.revoke(event.componentAppid, field(event, 'AuthorizerAppid')));
   }
 }
 
