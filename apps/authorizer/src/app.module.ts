@@ -19,7 +19,13 @@ import { DataSource } from 'typeorm';
 import { AuthorizerRpcController } from './api/authorizer-rpc.controller';
 import { AuthorizationPushesConsumer } from './authorizers/authorization-pushes.consumer';
 import { AuthorizationsService } from './authorizers/authorizations.service';
-import { AuthorizerRepository } from './authorizers/authorizer.repository';
+import { AuthorizationGrantRepository } from './authorizers/authorization-grant.repository';
+import { AuthorizationRepository } from './authorizers/authorization.repository';
+import { AuthorizerCredentialRepository } from './authorizers/authorizer-credential.repository';
+import { AuthorizerHistoryRepository } from './authorizers/authorizer-history.repository';
+import { AuthorizerProfileRepository } from './authorizers/authorizer-profile.repository';
+import { AuthorizerSearchRepository } from './authorizers/authorizer-search.repository';
+import { FastRegistrationRepository } from './authorizers/fast-registration.repository';
 import { FastRegistrationsService } from './authorizers/fast-registrations.service';
 import { ProfilesService } from './authorizers/profiles.service';
 import { TokenEventsConsumer } from './authorizers/token-events.consumer';
@@ -96,7 +102,13 @@ export class AuthorizerModule {
         LinkRepository,
         LinksService,
         LandingService,
-        AuthorizerRepository,
+        AuthorizationGrantRepository,
+        AuthorizerCredentialRepository,
+        AuthorizationRepository,
+        AuthorizerProfileRepository,
+        AuthorizerHistoryRepository,
+        AuthorizerSearchRepository,
+        FastRegistrationRepository,
         AuthorizationsService,
         AuthorizationPushesConsumer,
         AuthorizationOutcomeRepository,

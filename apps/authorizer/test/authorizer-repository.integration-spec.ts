@@ -1,6 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@wxop/testing';
 
-import { AuthorizerRepository, type AuthorizedState } from '../src/authorizers/authorizer.repository';
+import { AuthorizationRepository, type AuthorizedState } from '../src/authorizers/authorization.repository';
+import { AuthorizerCredentialRepository } from '../src/authorizers/authorizer-credential.repository';
+import { AuthorizerHistoryRepository } from '../src/authorizers/authorizer-history.repository';
+import { AuthorizerSearchRepository } from '../src/authorizers/authorizer-search.repository';
 import { parseAuthorizerInfo } from '../src/authorizers/profile.util';
 import { AUTHORIZER_MIGRATIONS } from '../src/database/migrations';
 import { SyncRepository } from '../src/sync/sync.repository';
@@ -14,7 +17,8 @@ const PROFILE = parseAuthorizerInfo({ nick_name: 'Sync 同步', user_name: 'gh_s
  */
 describe('authorizer repositories (real MariaDB)', () => {
   let database: TestDatabase;
-  let sut: AuthorizerRepository;
+  let sut: AuthorizationRepository;
+  let search: AuthorizerSearchRepository;
   let syncs: SyncRepository;
 
   const discovered = (authorizerAppid: string, authorizedAt: Date, eventId: string): AuthorizedState => ({
@@ -37,7 +41,14 @@ describe('authorizer repositories (real MariaDB)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ prefix: 'authorizer_repo', migrations: AUTHORIZER_MIGRATIONS });
-    sut = new AuthorizerRepository(database.dataSource);
+    sut = new AuthorizationRepository(
+      database.dataSource,
+      new AuthorizerCredentialRepository(database.dataSource),
+    );
+    search = new AuthorizerSearchRepository(
+      database.dataSource,
+      new AuthorizerHistoryRepository(database.dataSource),
+    );
     syncs = new SyncRepository(database.dataSource);
   });
 
@@ -111,9 +122,14 @@ describe('authorizer repositories (real MariaDB)', () => {
 
   describe('search', () => {
     it('finds by part of a name with LIKE wildcards taken literally', async () => {
-      const byName = await sut.search({ componentAppid: COMPONENT, name: 'Sync 同', offset: 0, limit: 50 });
+      const byName = await search.search({
+        componentAppid: COMPONENT,
+        name: 'Sync 同',
+        offset: 0,
+        limit: 50,
+      });
       expect(byName.total).toBeGreaterThan(0);
-      const literal = await sut.search({ componentAppid: COMPONENT, name: '%', offset: 0, limit: 50 });
+      const literal = await search.search({ componentAppid: COMPONENT, name: '%', offset: 0, limit: 50 });
       expect(literal.total).toBe(0);
     });
   });

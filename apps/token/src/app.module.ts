@@ -25,7 +25,12 @@ import { TokenErrorFilter } from './api/token-error.filter';
 import { TokenReadHandler } from './api/token-read.handler';
 import { TokenRpcController } from './api/token-rpc.controller';
 import { AuthCodeRepository } from './authorizers/auth-code.repository';
-import { AuthorizerTokensService } from './authorizers/authorizer-tokens.service';
+import { AuthCodeExchangeService } from './authorizers/auth-code-exchange.service';
+import { AuthorizerImportService } from './authorizers/authorizer-import.service';
+import { AuthorizerInvalidationService } from './authorizers/authorizer-invalidation.service';
+import { AuthorizerRefreshService } from './authorizers/authorizer-refresh.service';
+import { AuthorizerTokenCacheService } from './authorizers/authorizer-token-cache.service';
+import { AuthorizerTokenReadsService } from './authorizers/authorizer-token-reads.service';
 import { AuthorizerRepository } from './authorizers/authorizer.repository';
 import { RefreshSchedulerService } from './authorizers/refresh-scheduler.service';
 import { ComponentTokensService } from './components/component-tokens.service';
@@ -104,7 +109,12 @@ export class TokenModule {
         PreAuthCodesService,
         AuthCodeRepository,
         AuthorizerRepository,
-        AuthorizerTokensService,
+        AuthorizerTokenCacheService,
+        AuthorizerRefreshService,
+        AuthorizerTokenReadsService,
+        AuthorizerInvalidationService,
+        AuthCodeExchangeService,
+        AuthorizerImportService,
         RefreshSchedulerService,
         ComponentPushesConsumer,
         ProxyService,

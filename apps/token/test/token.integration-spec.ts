@@ -13,7 +13,8 @@ import {
 import { SecretBox } from '@wxop/secrets';
 import { WechatApiClient } from '@wxop/wechat-api';
 
-import { AuthorizerTokensService } from '../src/authorizers/authorizer-tokens.service';
+import { AuthCodeExchangeService } from '../src/authorizers/auth-code-exchange.service';
+import { AuthorizerInvalidationService } from '../src/authorizers/authorizer-invalidation.service';
 import { ComponentTokensService } from '../src/components/component-tokens.service';
 import {
   countersOf,
@@ -141,7 +142,7 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        replicas[i % 3]!.app.get(AuthorizerTokensService).exchangeAuthCode(platform.appid, authCode),
+        replicas[i % 3]!.app.get(AuthCodeExchangeService).exchangeAuthCode(platform.appid, authCode),
       ),
     );
     expect(new Set(results.map((r) => r.authorizerAppid))).toEqual(new Set([authorizerAppid]));
@@ -220,7 +221,7 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
   it('invalidate is a compare-and-set: a stale token returns the current one, the current one is refreshed once', async () => {
     const authorizerAppid = await newMiniProgram();
     await sut.app
-      .get(AuthorizerTokensService)
+      .get(AuthCodeExchangeService)
       .exchangeAuthCode(platform.appid, await authorize(authorizerAppid));
     const path = `/v1/components/${platform.appid}/authorizers/${authorizerAppid}/access-token`;
     const { body: first } = await sut.get<{ accessToken: string }>(path);
@@ -255,7 +256,7 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
   it('proxies a call with the token injected, and after a 40001 refreshes once and retries', async () => {
     const authorizerAppid = await newMiniProgram();
     await sut.app
-      .get(AuthorizerTokensService)
+      .get(AuthCodeExchangeService)
       .exchangeAuthCode(platform.appid, await authorize(authorizerAppid));
     const proxy = `${sut.url}/v1/components/${platform.appid}/authorizers/${authorizerAppid}/proxy/cgi-bin/message/custom/send`;
     const send = () =>
@@ -317,7 +318,7 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
   it('61023 on refresh: the authorizer becomes invalid once, token.authorizer.invalid is published once, the API answers 409', async () => {
     const authorizerAppid = await newMiniProgram();
     await sut.app
-      .get(AuthorizerTokensService)
+      .get(AuthCodeExchangeService)
       .exchangeAuthCode(platform.appid, await authorize(authorizerAppid));
     // The merchant revokes on WeChat's side; the push never reaches us.
     await sim.control('DELETE', `/platforms/${platform.appid}/authorizations/${authorizerAppid}`);
@@ -348,7 +349,7 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
   it('an unauthorized push revokes the credentials (kept as history), idempotently', async () => {
     const authorizerAppid = await newMiniProgram();
     await sut.app
-      .get(AuthorizerTokensService)
+      .get(AuthCodeExchangeService)
       .exchangeAuthCode(platform.appid, await authorize(authorizerAppid));
     const unauthorized = {
       AppId: platform.appid,
@@ -377,10 +378,10 @@ describe('token service (real MariaDB, RabbitMQ and wechat-sim)', () => {
       await newMiniProgram(),
     ];
     for (const appid of [known, revoked, stillRevoked]) {
-      await sut.app.get(AuthorizerTokensService).exchangeAuthCode(platform.appid, await authorize(appid));
+      await sut.app.get(AuthCodeExchangeService).exchangeAuthCode(platform.appid, await authorize(appid));
     }
-    await sut.app.get(AuthorizerTokensService).revoke(platform.appid, revoked);
-    await sut.app.get(AuthorizerTokensService).revoke(platform.appid, stillRevoked);
+    await sut.app.get(AuthorizerInvalidationService).revoke(platform.appid, revoked);
+    await sut.app.get(AuthorizerInvalidationService).revoke(platform.appid, stillRevoked);
     await sim.control('POST', `/platforms/${platform.appid}/authorizations/bulk`, {
       authorizerAppids: [fresh],
     });

@@ -11,7 +11,7 @@ import {
   type SyncRunSummary,
 } from '@wxop/contracts';
 
-import { AuthorizerRepository } from '../authorizers/authorizer.repository';
+import { AuthorizerSearchRepository } from '../authorizers/authorizer-search.repository';
 import { ProfilesService } from '../authorizers/profiles.service';
 import {
   parseAuthorizerRef,
@@ -38,7 +38,7 @@ async function rpc<T>(work: () => Promise<T>): Promise<T> {
 export class AuthorizerRpcController {
   constructor(
     private readonly links: LinksService,
-    private readonly authorizers: AuthorizerRepository,
+    private readonly authorizerSearch: AuthorizerSearchRepository,
     private readonly profiles: ProfilesService,
     private readonly syncs: SyncService,
     private readonly outcomes: AuthorizationOutcomeRepository,
@@ -54,7 +54,7 @@ export class AuthorizerRpcController {
   search(@Payload() request: unknown): Promise<AuthorizerPage> {
     return rpc(async () => {
       const filter = parseSearchRequest(request, this.component.WECHAT_COMPONENT_APPID);
-      const { total, items } = await this.authorizers.search(filter);
+      const { total, items } = await this.authorizerSearch.search(filter);
       return { total, offset: filter.offset, limit: filter.limit, items };
     });
   }
@@ -109,7 +109,7 @@ export class AuthorizerRpcController {
       request,
       this.component.WECHAT_COMPONENT_APPID,
     );
-    const detail = await this.authorizers.detail(componentAppid, authorizerAppid);
+    const detail = await this.authorizerSearch.detail(componentAppid, authorizerAppid);
     if (!detail) {
       throw new AuthorizerError(
         AuthorizerRpcErrorCodes.AuthorizerNotFound,

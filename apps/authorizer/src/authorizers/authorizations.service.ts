@@ -16,11 +16,12 @@ import { AuthorizerError } from '../shared/authorizer.errors';
 import { codeHash } from '../shared/hash.util';
 import { TokenClient } from '../shared/token.client';
 import {
-  AuthorizerRepository,
-  type CurrentAuthorization,
+  AuthorizationGrantRepository,
   type GrantRecord,
   type GrantRecorder,
-} from './authorizer.repository';
+} from './authorization-grant.repository';
+import { AuthorizationRepository, type CurrentAuthorization } from './authorization.repository';
+import { AuthorizerHistoryRepository } from './authorizer-history.repository';
 import { announcedProfile } from './profile.util';
 import { ProfilesService, type AuthorizerReading } from './profiles.service';
 
@@ -116,7 +117,9 @@ export class AuthorizationsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly authorizers: AuthorizerRepository,
+    private readonly authorizers: AuthorizationRepository,
+    private readonly grants: AuthorizationGrantRepository,
+    private readonly history: AuthorizerHistoryRepository,
     private readonly links: LinkRepository,
     private readonly token: TokenClient,
     private readonly profiles: ProfilesService,
@@ -127,7 +130,7 @@ export class AuthorizationsService {
   async grant(input: GrantInput): Promise<GrantRecord> {
     const hash = codeHash(input.authCode);
     const inboxConsumer = input.inboxConsumer ?? InboxConsumers.Authorized;
-    const known = await this.authorizers.findGrant(hash);
+    const known = await this.grants.findGrant(hash);
     if (known) {
       if (input.pushEventId) {
         await this.inbox.process(inboxConsumer, input.pushEventId, async (manager) => {
@@ -170,8 +173,8 @@ export class AuthorizationsService {
       };
       if (link) grant.linkId = link.id;
       if (link?.bizRef !== undefined) grant.bizRef = link.bizRef;
-      if (!(await this.authorizers.insertGrant(manager, { ...grant, codeHash: hash }))) {
-        return (await this.authorizers.findGrant(hash, manager))!;
+      if (!(await this.grants.insertGrant(manager, { ...grant, codeHash: hash }))) {
+        return (await this.grants.findGrant(hash, manager))!;
       }
       await input.alsoRecord?.(manager, grant);
       if (bySync) {
@@ -193,7 +196,7 @@ export class AuthorizationsService {
         announcedEventId: eventId,
         profile,
       });
-      await this.authorizers.addHistory(manager, [
+      await this.history.addHistory(manager, [
         {
           componentAppid: grant.componentAppid,
           authorizerAppid: grant.authorizerAppid,
@@ -230,7 +233,7 @@ export class AuthorizationsService {
     };
     const result = input.pushEventId
       ? ((await this.inbox.process(inboxConsumer, input.pushEventId, record)).result ??
-        (await this.authorizers.findGrant(hash))!)
+        (await this.grants.findGrant(hash))!)
       : await inTransaction(this.dataSource, record);
     void this.outbox.relay();
     return result;
@@ -260,7 +263,7 @@ export class AuthorizationsService {
         );
         if (current?.status === 'unauthorized') return false;
         const eventId = unauthorizationEventId(input.pushEventId);
-        await this.authorizers.addHistory(manager, [
+        await this.history.addHistory(manager, [
           {
             componentAppid: input.componentAppid,
             authorizerAppid: input.authorizerAppid,

@@ -3,7 +3,7 @@ import { Inbox } from '@wxop/messaging';
 import type { EntityManager } from 'typeorm';
 
 import { AuthorizationsService, InboxConsumers } from './authorizations.service';
-import { AuthorizerRepository } from './authorizer.repository';
+import { FastRegistrationRepository } from './fast-registration.repository';
 
 export interface FastRegistrationPush {
   componentAppid: string;
@@ -31,7 +31,7 @@ export class FastRegistrationsService {
 
   constructor(
     private readonly authorizations: AuthorizationsService,
-    private readonly authorizers: AuthorizerRepository,
+    private readonly fastRegistrations: FastRegistrationRepository,
     private readonly inbox: Inbox,
   ) {}
 
@@ -68,7 +68,7 @@ export class FastRegistrationsService {
     authorizerAppid?: string,
   ): Promise<void> {
     const name = push.info?.['name'] ?? push.info?.['idname'];
-    return this.authorizers.insertFastRegistration(manager, {
+    return this.fastRegistrations.insertFastRegistration(manager, {
       pushEventId: push.pushEventId,
       componentAppid: push.componentAppid,
       status: push.status,

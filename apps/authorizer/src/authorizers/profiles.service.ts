@@ -6,7 +6,8 @@ import { AuthorizerConfig } from '../config/authorizer.config';
 import { AuthorizerError } from '../shared/authorizer.errors';
 import { ConcurrencyLimit } from '../shared/concurrency.util';
 import { TokenClient } from '../shared/token.client';
-import { AuthorizerRepository } from './authorizer.repository';
+import { AuthorizationRepository } from './authorization.repository';
+import { AuthorizerProfileRepository } from './authorizer-profile.repository';
 import { parseAuthorizerInfo, type AuthorizerProfile } from './profile.util';
 
 /** What api_get_authorizer_info says of one authorizer. */
@@ -28,7 +29,8 @@ export class ProfilesService {
   private stopping = false;
 
   constructor(
-    private readonly authorizers: AuthorizerRepository,
+    private readonly authorizers: AuthorizationRepository,
+    private readonly profileStore: AuthorizerProfileRepository,
     private readonly token: TokenClient,
     private readonly wechat: WechatApiClient,
     private readonly config: AuthorizerConfig,
@@ -75,7 +77,7 @@ export class ProfilesService {
    * Returns how many were read.
    */
   async refreshDue(): Promise<number> {
-    const claims = await this.authorizers.claimProfilesDue(
+    const claims = await this.profileStore.claimProfilesDue(
       this.config.AUTHORIZER_PROFILE_BATCH_SIZE,
       this.config.AUTHORIZER_PROFILE_MAX_AGE_SECONDS,
       Math.ceil(this.config.AUTHORIZER_WECHAT_TIMEOUT_MS / 1000) * 4 + 30,
@@ -86,7 +88,7 @@ export class ProfilesService {
         limit.run(async () => {
           if (!this.stopping)
             return this.refreshOne(claim.componentAppid, claim.authorizerAppid, false).catch(() => false);
-          await this.authorizers.releaseProfileClaim(claim.componentAppid, claim.authorizerAppid);
+          await this.profileStore.releaseProfileClaim(claim.componentAppid, claim.authorizerAppid);
           return false;
         }),
       ),
@@ -115,13 +117,13 @@ export class ProfilesService {
   ): Promise<boolean> {
     try {
       const { profile } = await this.read(componentAppid, authorizerAppid);
-      await this.authorizers.storeProfile(componentAppid, authorizerAppid, profile);
+      await this.profileStore.storeProfile(componentAppid, authorizerAppid, profile);
       return true;
     } catch (error) {
       if (error instanceof AuthorizerError && !error.transient) {
-        await this.authorizers.storeProfileError(componentAppid, authorizerAppid, error.message);
+        await this.profileStore.storeProfileError(componentAppid, authorizerAppid, error.message);
       } else {
-        await this.authorizers.releaseProfileClaim(componentAppid, authorizerAppid);
+        await this.profileStore.releaseProfileClaim(componentAppid, authorizerAppid);
       }
       this.logger.warn({
         msg: 'profile not refreshed',

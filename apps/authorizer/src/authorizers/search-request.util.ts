@@ -7,7 +7,7 @@ import {
 } from '@wxop/contracts';
 
 import { AuthorizerError } from '../shared/authorizer.errors';
-import type { AuthorizerFilter } from './authorizer.repository';
+import type { AuthorizerFilter } from './authorizer-search.repository';
 
 const FIELDS = new Set(['componentAppid', 'authorizerType', 'status', 'bizRef', 'name', 'offset', 'limit']);
 

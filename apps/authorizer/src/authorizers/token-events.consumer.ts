@@ -7,7 +7,7 @@ import {
 } from '@wxop/contracts';
 import { ConsumeEvent, NonRetryableError } from '@wxop/messaging';
 
-import { AuthorizerRepository } from './authorizer.repository';
+import { AuthorizerCredentialRepository } from './authorizer-credential.repository';
 
 /**
  * The token service's word on credentials (`authorizer.token-events`): `invalid` (61023: the
@@ -21,7 +21,7 @@ import { AuthorizerRepository } from './authorizer.repository';
 export class TokenEventsConsumer {
   private readonly logger = new Logger(TokenEventsConsumer.name);
 
-  constructor(private readonly authorizers: AuthorizerRepository) {}
+  constructor(private readonly credentials: AuthorizerCredentialRepository) {}
 
   @ConsumeEvent({
     queue: QueueNames.AuthorizerTokenEvents,
@@ -29,7 +29,7 @@ export class TokenEventsConsumer {
   })
   async onInvalid(event: EventEnvelope<TokenAuthorizerInvalidData>): Promise<void> {
     const errcode = Number.isInteger(event.data?.errcode) ? event.data.errcode : null;
-    if (await this.authorizers.storeCredentialsInvalid(...refOf(event), errcode, occurredAt(event))) {
+    if (await this.credentials.storeCredentialsInvalid(...refOf(event), errcode, occurredAt(event))) {
       this.logger.warn({
         msg: 'authorizer credentials invalid: the merchant must authorize again',
         componentAppid: event.componentAppid,

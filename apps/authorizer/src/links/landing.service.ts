@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { AuthorizationsService } from '../authorizers/authorizations.service';
-import type { GrantRecord } from '../authorizers/authorizer.repository';
+import type { GrantRecord } from '../authorizers/authorization-grant.repository';
 import { AuthorizerError } from '../shared/authorizer.errors';
 import type { LinkRecord } from './link.repository';
 import { LinksService } from './links.service';

@@ -3,7 +3,7 @@ import { WechatComponentConfig, WechatEndpointsConfig } from '@wxop/config';
 import { AuthorizerRpcErrorCodes, type AuthorizationLinkReply } from '@wxop/contracts';
 import { randomBytes } from 'node:crypto';
 
-import { AuthorizerRepository } from '../authorizers/authorizer.repository';
+import { AuthorizationGrantRepository } from '../authorizers/authorization-grant.repository';
 import { AuthorizerConfig } from '../config/authorizer.config';
 import { AuthorizerError } from '../shared/authorizer.errors';
 import { codeHash } from '../shared/hash.util';
@@ -24,7 +24,7 @@ export class LinksService {
 
   constructor(
     private readonly links: LinkRepository,
-    private readonly authorizers: AuthorizerRepository,
+    private readonly grants: AuthorizationGrantRepository,
     private readonly token: TokenClient,
     private readonly config: AuthorizerConfig,
     private readonly endpoints: WechatEndpointsConfig,
@@ -77,7 +77,7 @@ export class LinksService {
     if (link.expiresAt <= link.now) {
       throw new AuthorizerError(AuthorizerRpcErrorCodes.LinkExpired, `link ${linkId} has expired`);
     }
-    if (await this.authorizers.linkUsed(link.id)) {
+    if (await this.grants.linkUsed(link.id)) {
       throw new AuthorizerError(AuthorizerRpcErrorCodes.LinkUsed, `link ${linkId} was already used`);
     }
     return link;

@@ -1,4 +1,4 @@
-import type { CurrentAuthorization } from '../authorizers/authorizer.repository';
+import type { CurrentAuthorization } from '../authorizers/authorization.repository';
 import { planSyncPage, type ListedAuthorizer } from './sync-plan.util';
 
 const NOW = new Date('2026-11-29T12:00:00Z');

@@ -1,4 +1,4 @@
-import type { CurrentAuthorization } from '../authorizers/authorizer.repository';
+import type { CurrentAuthorization } from '../authorizers/authorization.repository';
 
 /** One row of api_get_authorizer_list (wechat-protocol.md §3.6). */
 export interface ListedAuthorizer {

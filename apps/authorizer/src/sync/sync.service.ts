@@ -19,7 +19,10 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 
 import { AUTHORIZATION_EVENT_ID_NAMESPACE } from '../authorizers/authorizations.service';
-import { AuthorizerRepository, type AuthorizedState } from '../authorizers/authorizer.repository';
+import { AuthorizationRepository, type AuthorizedState } from '../authorizers/authorization.repository';
+import { AuthorizerCredentialRepository } from '../authorizers/authorizer-credential.repository';
+import { AuthorizerHistoryRepository } from '../authorizers/authorizer-history.repository';
+import { AuthorizerProfileRepository } from '../authorizers/authorizer-profile.repository';
 import { announcedProfile } from '../authorizers/profile.util';
 import { ProfilesService, asAuthorizerError, type AuthorizerReading } from '../authorizers/profiles.service';
 import { AuthorizerConfig } from '../config/authorizer.config';
@@ -90,7 +93,10 @@ export class SyncService implements BeforeApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly syncs: SyncRepository,
-    private readonly authorizers: AuthorizerRepository,
+    private readonly authorizers: AuthorizationRepository,
+    private readonly profileStore: AuthorizerProfileRepository,
+    private readonly credentials: AuthorizerCredentialRepository,
+    private readonly history: AuthorizerHistoryRepository,
     private readonly profiles: ProfilesService,
     private readonly token: TokenClient,
     private readonly wechat: WechatApiClient,
@@ -319,12 +325,12 @@ export class SyncService implements BeforeApplicationShutdown {
         const reading = refreshed[i]!;
         if (reading instanceof AuthorizerError) {
           if (!reading.transient) {
-            await this.authorizers.storeProfileError(componentAppid, entry.authorizerAppid, reading.message);
+            await this.profileStore.storeProfileError(componentAppid, entry.authorizerAppid, reading.message);
           }
           counts.failed++;
           return;
         }
-        await this.authorizers.storeProfile(componentAppid, entry.authorizerAppid, reading.profile);
+        await this.profileStore.storeProfile(componentAppid, entry.authorizerAppid, reading.profile);
         counts.profilesRefreshed++;
       }),
     );
@@ -367,7 +373,7 @@ export class SyncService implements BeforeApplicationShutdown {
           if (result.outcome === 'reactivated') revived.push(result.authorizerAppid);
         }
         // Known accounts whose dead credentials the listed refresh token brought back.
-        await this.authorizers.markCredentialsActive(componentAppid, revived);
+        await this.credentials.markCredentialsActive(componentAppid, revived);
       } catch (error) {
         counts.failed += chunk.length;
         this.logger.warn({
@@ -403,7 +409,7 @@ export class SyncService implements BeforeApplicationShutdown {
     return inTransaction(this.dataSource, async (manager) => {
       const ours = await this.authorizers.storeDiscovered(manager, states);
       const announced = states.filter((state) => ours.has(state.authorizerAppid));
-      await this.authorizers.addHistory(
+      await this.history.addHistory(
         manager,
         announced.map((state) => ({
           componentAppid,
@@ -491,7 +497,7 @@ export class SyncService implements BeforeApplicationShutdown {
           row.authorizerAppid,
           unauthorizedAt,
         );
-        await this.authorizers.addHistory(manager, [
+        await this.history.addHistory(manager, [
           {
             componentAppid,
             authorizerAppid: row.authorizerAppid,

@@ -7,7 +7,8 @@ import {
   type ForwardResponse,
 } from '@wxop/wechat-api';
 
-import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
+import { AuthorizerTokenReadsService } from '../authorizers/authorizer-token-reads.service';
 import { TokenError } from '../shared/token.errors';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
@@ -33,7 +34,8 @@ export class ProxyService {
   private readonly logger = new Logger(ProxyService.name);
 
   constructor(
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly reads: AuthorizerTokenReadsService,
+    private readonly invalidation: AuthorizerInvalidationService,
     private readonly wechat: WechatApiClient,
   ) {}
 
@@ -61,7 +63,7 @@ export class ProxyService {
         contentType: request.contentType,
       });
 
-    let { accessToken } = await this.authorizerTokens.accessToken(componentAppid, authorizerAppid);
+    let { accessToken } = await this.reads.accessToken(componentAppid, authorizerAppid);
     try {
       let answer = await send(accessToken);
       if (TOKEN_ERROR_CODES.has(answer.errcode)) {
@@ -72,11 +74,7 @@ export class ProxyService {
           errcode: answer.errcode,
           path: request.path,
         });
-        ({ accessToken } = await this.authorizerTokens.invalidate(
-          componentAppid,
-          authorizerAppid,
-          accessToken,
-        ));
+        ({ accessToken } = await this.invalidation.invalidate(componentAppid, authorizerAppid, accessToken));
         answer = await send(accessToken);
       }
       return answer;

@@ -2,7 +2,7 @@ import { All, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@ne
 import { TokenRpcErrorCodes, type AccessTokenReply } from '@wxop/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
 import { TokenError } from '../shared/token.errors';
 import { ApiKeyGuard } from './api-key.guard';
 import { ProxyService } from './proxy.service';
@@ -15,7 +15,7 @@ import { ProxyService } from './proxy.service';
 @UseGuards(ApiKeyGuard)
 export class TokenApiController {
   constructor(
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly invalidation: AuthorizerInvalidationService,
     private readonly proxy: ProxyService,
   ) {}
 
@@ -27,7 +27,7 @@ export class TokenApiController {
     @Req() request: FastifyRequest,
   ): Promise<AccessTokenReply> {
     const accessToken = jsonField(request.body, 'accessToken');
-    return this.authorizerTokens.invalidate(componentAppid, authorizerAppid, accessToken);
+    return this.invalidation.invalidate(componentAppid, authorizerAppid, accessToken);
   }
 
   /** Forwards to WeChat with the authorizer token injected; on 40001/40014/42001 refreshes once (compare-and-set) and retries. */

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger as PinoLogger } from 'pino';
 
-import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { AuthorizerTokenReadsService } from '../authorizers/authorizer-token-reads.service';
 import { ComponentTokensService } from '../components/component-tokens.service';
 import { ApiKeyGuard } from './api-key.guard';
 import { refusalOf } from './token-error.filter';
@@ -26,7 +26,7 @@ export class TokenReadHandler {
   constructor(
     private readonly apiKeys: ApiKeyGuard,
     private readonly componentTokens: ComponentTokensService,
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly authorizerTokens: AuthorizerTokenReadsService,
     @Inject(PINO_LOGGER) private readonly logger: PinoLogger,
   ) {}
 

@@ -18,7 +18,10 @@ import {
   type UpsertComponentRequest,
 } from '@wxop/contracts';
 
-import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { AuthCodeExchangeService } from '../authorizers/auth-code-exchange.service';
+import { AuthorizerImportService } from '../authorizers/authorizer-import.service';
+import { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
+import { AuthorizerTokenReadsService } from '../authorizers/authorizer-token-reads.service';
 import { ComponentTokensService } from '../components/component-tokens.service';
 import { ComponentsService } from '../components/components.service';
 import { PreAuthCodesService } from '../components/pre-auth-codes.service';
@@ -40,7 +43,10 @@ export class TokenRpcController {
     private readonly components: ComponentsService,
     private readonly componentTokens: ComponentTokensService,
     private readonly preAuthCodes: PreAuthCodesService,
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly exchanges: AuthCodeExchangeService,
+    private readonly imports: AuthorizerImportService,
+    private readonly authorizerTokens: AuthorizerTokenReadsService,
+    private readonly invalidation: AuthorizerInvalidationService,
   ) {}
 
   @MessagePattern(TokenRpcPatterns.GetComponentKeys)
@@ -70,15 +76,13 @@ export class TokenRpcController {
 
   @MessagePattern(TokenRpcPatterns.ExchangeAuthCode)
   exchange(@Payload() request: ExchangeAuthCodeRequest): Promise<AuthCodeExchangeReply> {
-    return rpc(() =>
-      this.authorizerTokens.exchangeAuthCode(String(request?.componentAppid), request?.authCode),
-    );
+    return rpc(() => this.exchanges.exchangeAuthCode(String(request?.componentAppid), request?.authCode));
   }
 
   @MessagePattern(TokenRpcPatterns.ImportRefreshToken)
   importRefreshToken(@Payload() request: ImportRefreshTokenRequest): Promise<AuthorizerCredentialSummary> {
     return rpc(() =>
-      this.authorizerTokens.importRefreshToken(
+      this.imports.importRefreshToken(
         String(request?.componentAppid),
         String(request?.authorizerAppid),
         request?.refreshToken,
@@ -89,9 +93,7 @@ export class TokenRpcController {
 
   @MessagePattern(TokenRpcPatterns.ImportRefreshTokens)
   importRefreshTokens(@Payload() request: ImportRefreshTokensRequest): Promise<ImportRefreshTokensReply> {
-    return rpc(() =>
-      this.authorizerTokens.importRefreshTokens(String(request?.componentAppid), request?.authorizers),
-    );
+    return rpc(() => this.imports.importRefreshTokens(String(request?.componentAppid), request?.authorizers));
   }
 
   @MessagePattern(TokenRpcPatterns.GetAuthorizerAccessToken)
@@ -104,7 +106,7 @@ export class TokenRpcController {
   @MessagePattern(TokenRpcPatterns.InvalidateAuthorizerAccessToken)
   invalidate(@Payload() request: InvalidateAccessTokenRequest): Promise<AccessTokenReply> {
     return rpc(() =>
-      this.authorizerTokens.invalidate(
+      this.invalidation.invalidate(
         String(request?.componentAppid),
         String(request?.authorizerAppid),
         String(request?.accessToken),
@@ -122,7 +124,7 @@ export class TokenRpcController {
   @MessagePattern(TokenRpcPatterns.RevokeAuthorizer)
   revoke(@Payload() request: AuthorizerRef): Promise<AuthorizerCredentialSummary> {
     return rpc(() =>
-      this.authorizerTokens.revoke(String(request?.componentAppid), String(request?.authorizerAppid)),
+      this.invalidation.revoke(String(request?.componentAppid), String(request?.authorizerAppid)),
     );
   }
 }

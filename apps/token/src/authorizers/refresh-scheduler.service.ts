@@ -13,7 +13,7 @@ import { ComponentRepository } from '../components/component.repository';
 import { TokenConfig } from '../config/token.config';
 import { REPLICA_ID } from '../shared/replica-id';
 import { TokenMetrics } from '../shared/token.metrics';
-import { AuthorizerTokensService } from './authorizer-tokens.service';
+import { AuthorizerRefreshService } from './authorizer-refresh.service';
 import { AuthorizerRepository } from './authorizer.repository';
 
 const INTERVAL_NAME = 'token-refresh';
@@ -47,7 +47,7 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, BeforeAp
     private readonly components: ComponentRepository,
     private readonly componentTokens: ComponentTokensService,
     private readonly authorizers: AuthorizerRepository,
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly refresher: AuthorizerRefreshService,
     private readonly outbox: TransactionalOutbox,
     @Inject(REPLICA_ID) private readonly replicaId: string,
     private readonly metrics: TokenMetrics,
@@ -134,7 +134,7 @@ export class RefreshSchedulerService implements OnApplicationBootstrap, BeforeAp
       );
       for (const entry of claimed) {
         if (entry.previousOwner) this.metrics.leaseTakeovers.inc({ kind: 'authorizer' });
-        const refresh: Promise<unknown> = this.authorizerTokens
+        const refresh: Promise<unknown> = this.refresher
           .refreshClaimed(entry)
           .catch((error: unknown) =>
             // refreshClaimed stores its own failures; this is the database failing meanwhile. The

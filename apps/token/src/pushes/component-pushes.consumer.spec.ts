@@ -1,7 +1,8 @@
 import { createEnvelope, TokenRpcErrorCodes, type EventEnvelope, type RawPushData } from '@wxop/contracts';
 import { NonRetryableError } from '@wxop/messaging';
 
-import type { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import type { AuthCodeExchangeService } from '../authorizers/auth-code-exchange.service';
+import type { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
 import type { ComponentTokensService } from '../components/component-tokens.service';
 import { TokenError } from '../shared/token.errors';
 import { ComponentPushesConsumer } from './component-pushes.consumer';
@@ -11,10 +12,12 @@ const push = (type: string, fields: Record<string, unknown>): EventEnvelope<RawP
 
 describe(ComponentPushesConsumer.name, () => {
   const componentTokens = { onTicket: jest.fn() };
-  const authorizerTokens = { exchangeAuthCode: jest.fn(), revoke: jest.fn() };
+  const exchanges = { exchangeAuthCode: jest.fn() };
+  const invalidation = { revoke: jest.fn() };
   const sut = new ComponentPushesConsumer(
     componentTokens as unknown as ComponentTokensService,
-    authorizerTokens as unknown as AuthorizerTokensService,
+    exchanges as unknown as AuthCodeExchangeService,
+    invalidation as unknown as AuthorizerInvalidationService,
   );
 
   it('stores a ticket with its CreateTime', async () => {
@@ -29,9 +32,9 @@ describe(ComponentPushesConsumer.name, () => {
 
   it('exchanges the code of authorized and updateauthorized, revokes on unauthorized', async () => {
     await sut.onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'queryauthcode@@@x' }));
-    expect(authorizerTokens.exchangeAuthCode).toHaveBeenCalledWith('wxc', 'queryauthcode@@@x');
+    expect(exchanges.exchangeAuthCode).toHaveBeenCalledWith('wxc', 'queryauthcode@@@x');
     await sut.onUnauthorized(push('wechat.component.unauthorized', { AuthorizerAppid: 'wxa' }));
-    expect(authorizerTokens.revoke).toHaveBeenCalledWith('wxc', 'wxa');
+    expect(invalidation.revoke).toHaveBeenCalledWith('wxc', 'wxa');
   });
 
   it('sends a push without its field or of an unknown component to the DLQ at once', async () => {
@@ -44,7 +47,7 @@ describe(ComponentPushesConsumer.name, () => {
         push('wechat.component.component_verify_ticket', { ComponentVerifyTicket: 't', CreateTime: 1 }),
       ),
     ).rejects.toBeInstanceOf(NonRetryableError);
-    authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(
+    exchanges.exchangeAuthCode.mockRejectedValueOnce(
       new TokenError(TokenRpcErrorCodes.WechatRejected, 'refused', { errcode: 40013 }),
     );
     await expect(
@@ -53,7 +56,7 @@ describe(ComponentPushesConsumer.name, () => {
   });
 
   it('lets a refused or expired code go: the authorizer recovers or reports the authorization', async () => {
-    authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(
+    exchanges.exchangeAuthCode.mockRejectedValueOnce(
       new TokenError(TokenRpcErrorCodes.WechatRejected, 'refused', { errcode: 61010 }),
     );
     await expect(
@@ -64,7 +67,7 @@ describe(ComponentPushesConsumer.name, () => {
       CreateTime: 1_764_600_000,
       AuthorizationCodeExpiredTime: 1_764_600_600,
     };
-    authorizerTokens.exchangeAuthCode.mockRejectedValue(TokenError.unavailable('WeChat answered -1'));
+    exchanges.exchangeAuthCode.mockRejectedValue(TokenError.unavailable('WeChat answered -1'));
     await expect(
       sut.onAuthorized(push('wechat.component.authorized', fields), undefined, new Date(1_764_600_599_000)),
     ).rejects.toBeInstanceOf(TokenError);
@@ -74,7 +77,7 @@ describe(ComponentPushesConsumer.name, () => {
   });
 
   it('lets a transient failure (503, outage) go to the retry queue', async () => {
-    authorizerTokens.exchangeAuthCode.mockRejectedValueOnce(TokenError.unavailable('no ticket yet'));
+    exchanges.exchangeAuthCode.mockRejectedValueOnce(TokenError.unavailable('no ticket yet'));
     const failure = await sut
       .onAuthorized(push('wechat.component.authorized', { AuthorizationCode: 'c' }))
       .catch((error: unknown) => error);

@@ -14,7 +14,8 @@ import {
   type DeliveryContext,
 } from '@wxop/messaging';
 
-import { AuthorizerTokensService } from '../authorizers/authorizer-tokens.service';
+import { AuthCodeExchangeService } from '../authorizers/auth-code-exchange.service';
+import { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
 import { ComponentTokensService } from '../components/component-tokens.service';
 import { TokenError } from '../shared/token.errors';
 
@@ -33,7 +34,8 @@ export class ComponentPushesConsumer {
 
   constructor(
     private readonly componentTokens: ComponentTokensService,
-    private readonly authorizerTokens: AuthorizerTokensService,
+    private readonly exchanges: AuthCodeExchangeService,
+    private readonly invalidation: AuthorizerInvalidationService,
   ) {}
 
   @ConsumeEvent({
@@ -65,7 +67,7 @@ export class ComponentPushesConsumer {
   ): Promise<void> {
     const authCode = field(event, 'AuthorizationCode');
     try {
-      await this.authorizerTokens.exchangeAuthCode(event.componentAppid, authCode);
+      await this.exchanges.exchangeAuthCode(event.componentAppid, authCode);
     } catch (error) {
       const expiresAt = authCodeExpiry(event.data);
       const refused =
@@ -99,7 +101,7 @@ export class ComponentPushesConsumer {
     retry: AUTH_CODE_RETRY_POLICY,
   })
   async onUnauthorized(event: EventEnvelope<RawPushData>): Promise<void> {
-    await settle(this.authorizerTokens.revoke(event.componentAppid, field(event, 'AuthorizerAppid')));
+    await settle(this.invalidation.revoke(event.componentAppid, field(event, 'AuthorizerAppid')));
   }
 }
 
