@@ -1,4 +1,9 @@
-import { DatabaseErrorCode, isPendingMigrationsError, pendingMigrationsError } from './database.errors';
+import {
+  DatabaseErrorCode,
+  isPendingMigrationsError,
+  migrationFailedError,
+  pendingMigrationsError,
+} from './database.errors';
 
 describe(pendingMigrationsError.name, () => {
   it('names the database, every pending migration, the switch and the command to run', () => {
@@ -18,5 +23,17 @@ describe(pendingMigrationsError.name, () => {
 
   it('is the only error an app does not retry', () => {
     expect(isPendingMigrationsError(new Error('connect ECONNREFUSED'))).toBe(false);
+  });
+});
+
+describe(migrationFailedError.name, () => {
+  it('names the failed migration, the cause, and says when nothing was applied before it', () => {
+    const cause = new Error("Table 'widgets' already exists");
+    const sut = migrationFailedError('wxop_token', 'CreateWidgets1', [], cause);
+    expect(sut.code).toBe(DatabaseErrorCode.MigrationFailed);
+    expect(sut.message).toBe(
+      "Database wxop_token: migration CreateWidgets1 failed: Table 'widgets' already exists (nothing applied)",
+    );
+    expect(sut.cause).toBe(cause);
   });
 });

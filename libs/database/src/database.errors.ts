@@ -4,6 +4,8 @@ export enum DatabaseErrorCode {
   PendingMigrations = 'DATABASE_PENDING_MIGRATIONS',
   /** Another process held the database's migrations lock for longer than we wait. */
   MigrationLockTimeout = 'DATABASE_MIGRATION_LOCK_TIMEOUT',
+  /** A migration threw; those before it stay applied. */
+  MigrationFailed = 'DATABASE_MIGRATION_FAILED',
 }
 
 /** A database error with its code; the message is written for the operator who reads the log. */
@@ -11,8 +13,9 @@ export class DatabaseError extends Error {
   constructor(
     readonly code: DatabaseErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'DatabaseError';
   }
 }
@@ -34,4 +37,20 @@ export function pendingMigrationsError(
 /** True for the error an app must not retry: waiting does not migrate a schema. */
 export function isPendingMigrationsError(error: unknown): boolean {
   return error instanceof DatabaseError && error.code === DatabaseErrorCode.PendingMigrations;
+}
+
+/** A failed migration run, saying which migration failed and which ones this run applied before it. */
+export function migrationFailedError(
+  database: string,
+  failed: string | undefined,
+  appliedBefore: string[],
+  cause: unknown,
+): DatabaseError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new DatabaseError(
+    DatabaseErrorCode.MigrationFailed,
+    `Database ${database}: migration ${failed ?? '(unknown)'} failed: ${reason}` +
+      (appliedBefore.length > 0 ? ` (applied before it: ${appliedBefore.join(', ')})` : ' (nothing applied)'),
+    { cause },
+  );
 }

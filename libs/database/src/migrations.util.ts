@@ -1,5 +1,6 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
 
+import { migrationFailedError } from './database.errors';
 import { withMigrationLock } from './migration-lock.util';
 
 /** How long a process waits for another one's migrations before it gives up (the longest migration we expect). */
@@ -18,11 +19,27 @@ export async function applyPendingMigrations(
   dataSource: DataSource,
   lockTimeoutSeconds = DEFAULT_MIGRATION_LOCK_TIMEOUT_SECONDS,
 ): Promise<string[]> {
-  return withMigrationLock(dataSource, databaseOf(dataSource), lockTimeoutSeconds, async (queryRunner) => {
+  const database = databaseOf(dataSource);
+  return withMigrationLock(dataSource, database, lockTimeoutSeconds, async (queryRunner) => {
     const executor = new MigrationExecutor(dataSource, queryRunner);
     executor.transaction = 'each';
-    const applied = await executor.executePendingMigrations();
-    return applied.map((migration) => migration.name);
+    const before = (await executor.getPendingMigrations()).map((migration) => migration.name);
+    try {
+      const applied = await executor.executePendingMigrations();
+      return applied.map((migration) => migration.name);
+    } catch (error) {
+      // TypeORM's error is the SQL one; the operator also needs to know where the run stopped.
+      const after = await executor
+        .getPendingMigrations()
+        .then((pending) => pending.map((migration) => migration.name))
+        .catch(() => before);
+      throw migrationFailedError(
+        database,
+        after[0],
+        before.filter((name) => !after.includes(name)),
+        error,
+      );
+    }
   });
 }
 

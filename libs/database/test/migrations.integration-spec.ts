@@ -155,6 +155,31 @@ describe('migrations apart from serving', () => {
     }
   });
 
+  it('a failing migration stops the run, which names it and the ones applied before it', async () => {
+    class BreakWidgets1700000000003 implements MigrationInterface {
+      async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query('ALTER TABLE no_such_table ADD COLUMN colour VARCHAR(16) NULL');
+      }
+      async down(): Promise<void> {
+        throw new Error('not reversible');
+      }
+    }
+    const out: string[] = [];
+    const code = await runMigrateCommand(
+      { defaultName: 'wxop_widgets', migrations: [...MIGRATIONS, BreakWidgets1700000000003], env },
+      { out: (line) => out.push(line), err: (line) => out.push(line) },
+    );
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${database}: migrations failed: Database ${database}: migration BreakWidgets1700000000003 failed: .*no_such_table.* \\(applied before it: ${NAMES.join(', ')}\\)$`,
+        ),
+      ),
+    ]);
+    expect(await applied()).toEqual(NAMES);
+  });
+
   it('a migrator waits for the lock another process holds, and gives up after its timeout without migrating', async () => {
     const holder = await createConnection({
       host: testEnv.dbHost,
