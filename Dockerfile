@@ -66,7 +66,9 @@ EXPOSE 3900
 USER 1000:1000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
 
-# ---- migrations: one-shot, every app's migrations in turn (docker compose `migrations`, the Kubernetes Job) ----
+# ---- migrations: one-shot, every app's migrate entry in turn (`node <app>/main.cjs migrate`, see
+# deploy/docker/migrate.cjs; docker compose `migrations`, the Kubernetes Job). The apps' images start
+# with DB_MIGRATIONS_RUN=false in compose and k8s and refuse a schema this step has not migrated. ----
 FROM runtime AS migrations
 COPY deploy/docker/migrate.cjs ./
 COPY --from=ingress /app ./ingress

@@ -1,21 +1,13 @@
 // One-shot migrations for the `migrations` image (docker compose, the Kubernetes Job):
 //   node migrate.cjs ingress token authorizer
-// Each app applies its own migrations while it starts (libs/database, migrationsRun) and only then
-// answers /health/ready, so this starts each app's bundle (/app/<app>/main.cjs, with that app's own
-// node_modules) on loopback, waits until it is ready, stops it with SIGTERM and moves on. Apps run one
-// after the other; the first failure ends the run with exit code 1, so the apps that depend on this
-// step do not start. (A dedicated `migrate` entry point in each app would make this a plain
-// `node migrate.cjs` per image; see docs/adr/0009.)
+// Runs each app's own migrate entry, `node main.cjs migrate` in /app/<app> (that app's bundle and
+// node_modules): it connects to the app's database, applies the pending migrations under the
+// database's named lock (libs/database, docs/adr/0012), prints one line per migration and exits,
+// without HTTP, the broker or schedulers. Apps run one after the other; the first failure ends the
+// run with exit code 1, so the apps that depend on this step (with DB_MIGRATIONS_RUN=false) do not start.
 const { spawn } = require('node:child_process');
-const { createServer } = require('node:net');
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
-
-const PORT_VARIABLES = {
-  ingress: ['INGRESS_HTTP_HOST', 'INGRESS_HTTP_PORT'],
-  token: ['TOKEN_HTTP_HOST', 'TOKEN_HTTP_PORT'],
-  authorizer: ['AUTHORIZER_HTTP_HOST', 'AUTHORIZER_HTTP_PORT'],
-};
-const READY_TIMEOUT_MS = Number(process.env.WXOP_MIGRATE_TIMEOUT_MS || 120000);
 
 function log(fields) {
   process.stdout.write(
@@ -23,51 +15,31 @@ function log(fields) {
   );
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+let running;
+// The container's stop signal reaches this process only: pass it on, so a migration is not orphaned.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => (running ? running.kill(signal) : process.exit(1)));
 }
 
-async function migrate(app, root) {
-  const variables = PORT_VARIABLES[app];
-  if (!variables) throw new Error(`unknown app "${app}" (known: ${Object.keys(PORT_VARIABLES).join(', ')})`);
-  const port = await freePort();
+function migrate(app, root) {
+  const dir = join(root, app);
+  if (!existsSync(join(dir, 'main.cjs')))
+    throw new Error(`no ${join(dir, 'main.cjs')} (unknown app "${app}"?)`);
   const started = Date.now();
-  const child = spawn(process.execPath, ['main.cjs'], {
-    cwd: join(root, app),
-    env: { ...process.env, [variables[0]]: '127.0.0.1', [variables[1]]: String(port) },
+  running = spawn(process.execPath, ['main.cjs', 'migrate'], {
+    cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let exit;
-  void exited.then((result) => (exit = result));
-  for (;;) {
-    if (exit) throw new Error(`${app} exited before it was ready (${exit.signal ?? `code ${exit.code}`})`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`, {
-      signal: AbortSignal.timeout(2000),
-    }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() - started > READY_TIMEOUT_MS) {
-      child.kill('SIGKILL');
-      throw new Error(`${app} was not ready within ${READY_TIMEOUT_MS} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill('SIGTERM');
-  const { code, signal } = await exited;
-  if (!(code === 0 || signal === 'SIGTERM' || code === 143)) {
-    throw new Error(`${app} did not stop cleanly (${signal ?? `code ${code}`})`);
-  }
-  log({ level: 'info', msg: 'migrations applied', app, ms: Date.now() - started });
+  return new Promise((resolve, reject) => {
+    running.once('error', reject);
+    running.once('exit', (code, signal) => {
+      running = undefined;
+      if (code === 0) {
+        log({ level: 'info', msg: 'migrations done', app, ms: Date.now() - started });
+        resolve();
+      } else reject(new Error(`${app}: node main.cjs migrate ended with ${signal ?? `code ${code}`}`));
+    });
+  });
 }
 
 async function main() {

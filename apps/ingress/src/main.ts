@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@wxop/config';
+import { runMigrateCommand } from '@wxop/database';
 
 import { IngressConfig } from './config/ingress.config';
+import { INGRESS_MIGRATIONS } from './database/migrations';
 import { createIngressApp } from './ingress-app';
 
 async function bootstrap(): Promise<void> {
@@ -18,4 +20,12 @@ async function bootstrap(): Promise<void> {
   });
 }
 
-void bootstrap();
+/**
+ * `node main.cjs migrate` (the deployment's migrations step): apply this app's migrations and exit,
+ * without HTTP, the broker or schedulers. The database is the one app.module.ts serves.
+ */
+async function migrate(): Promise<void> {
+  process.exitCode = await runMigrateCommand({ defaultName: 'wxop_ingress', migrations: INGRESS_MIGRATIONS });
+}
+
+void (process.argv[2] === 'migrate' ? migrate() : bootstrap());

@@ -1,6 +1,17 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
-import { EnvInt } from './env-transforms.util';
+import { EnvBoolean, EnvInt } from './env-transforms.util';
 import { SecretVariable } from './secret-variable.util';
 
 /** MySQL / MariaDB connection. Each app sets its own DB_NAME (`wxop_token`, …). */
@@ -32,6 +43,15 @@ export class DatabaseConfig {
   @Min(1)
   @Max(500)
   DB_POOL_SIZE = 10;
+
+  /**
+   * Apply pending migrations at start (development, `npm start`). Replicas in compose and k8s set
+   * false: the migrations step runs each app's `migrate` entry, and an app that then finds pending
+   * migrations refuses to start (docs/adr/0012).
+   */
+  @EnvBoolean()
+  @IsBoolean()
+  DB_MIGRATIONS_RUN = true;
 }
 
 /** RabbitMQ connection and the events exchange. */

@@ -59,6 +59,16 @@ describe(loadConfig.name, () => {
     expect(sut.db).toBeInstanceOf(DatabaseConfig);
   });
 
+  it('migrates at start unless DB_MIGRATIONS_RUN says false, and refuses anything but a boolean', () => {
+    expect(loadConfig({ db: DatabaseConfig }, {}).db.DB_MIGRATIONS_RUN).toBe(true);
+    expect(loadConfig({ db: DatabaseConfig }, { DB_MIGRATIONS_RUN: 'false' }).db.DB_MIGRATIONS_RUN).toBe(
+      false,
+    );
+    expect(() => loadConfig({ db: DatabaseConfig }, { DB_MIGRATIONS_RUN: 'later' })).toThrow(
+      /DB_MIGRATIONS_RUN.*got "later"/,
+    );
+  });
+
   it('reads a plain decimal and reports anything else as it was given', () => {
     expect(loadConfig({ r: RatioConfig }, { RATIO: ' 0.25 ' }).r.RATIO).toBe(0.25);
     expect(loadConfig({ r: RatioConfig }, {}).r.RATIO).toBe(0.5);

@@ -2,18 +2,24 @@ import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseConfig } from '@wxop/config';
 import { HealthRegistry } from '@wxop/observability';
-import { DataSource, type MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
 
-export interface DatabaseModuleOptions {
-  /** The app's own database when DB_NAME is not set, e.g. `wxop_token`. */
-  defaultName: string;
-  /** The app's migrations in order; applied at start (`synchronize` is never used). */
-  migrations: (new () => MigrationInterface)[];
+import { dataSourceOptions, type AppSchema } from './data-source-options.util';
+import { isPendingMigrationsError } from './database.errors';
+import { openAppDataSource } from './open-data-source.util';
+
+export interface DatabaseModuleOptions extends AppSchema {
+  /** What an operator runs to migrate, named when DB_MIGRATIONS_RUN=false finds pending migrations. */
+  migrateCommand?: string;
 }
 
+/** The migrate entry of every app image (`node main.cjs migrate`, see each app's main.ts). */
+const IMAGE_MIGRATE_COMMAND = 'node main.cjs migrate';
+
 /**
- * One app's MySQL/MariaDB database through TypeORM: UTC, utf8mb4, its migrations applied at start,
- * and a `database` readiness check. Connections fail fast (2 s) so callers get an error, not a hang.
+ * One app's MySQL/MariaDB database through TypeORM (dataSourceOptions) and a `database` readiness
+ * check. At start the schema is migrated under a named lock (DB_MIGRATIONS_RUN=true, the default)
+ * or checked, and an app with pending migrations refuses to start (DB_MIGRATIONS_RUN=false).
  */
 @Module({})
 export class DatabaseModule implements OnModuleInit {
@@ -23,29 +29,25 @@ export class DatabaseModule implements OnModuleInit {
   ) {}
 
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    const migrateCommand = options.migrateCommand ?? IMAGE_MIGRATE_COMMAND;
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [DatabaseConfig],
+          // `migrationsRun` carries DB_MIGRATIONS_RUN to the factory, which applies the migrations
+          // itself under the lock (TypeORM's own run takes none) and hands TypeORM `false`.
           useFactory: (db: DatabaseConfig) => ({
-            type: 'mysql' as const,
-            host: db.DB_HOST,
-            port: db.DB_PORT,
-            username: db.DB_USER,
-            password: db.DB_PASSWORD,
-            database: db.DB_NAME ?? options.defaultName,
-            charset: 'utf8mb4_unicode_ci',
-            timezone: 'Z',
-            poolSize: db.DB_POOL_SIZE,
-            synchronize: false,
-            migrations: options.migrations,
-            migrationsRun: true,
-            migrationsTransactionMode: 'each' as const,
-            logging: false,
-            connectTimeout: 2000,
-            extra: { connectTimeout: 2000 },
+            ...dataSourceOptions(db, options),
+            migrationsRun: db.DB_MIGRATIONS_RUN,
+            // Nest retries a failed connection 9 times, 3 s apart; waiting does not migrate a schema.
+            toRetry: (error: unknown) => !isPendingMigrationsError(error),
           }),
+          dataSourceFactory: (typeormOptions) =>
+            openAppDataSource(typeormOptions!, {
+              migrate: typeormOptions!.migrationsRun === true,
+              migrateCommand,
+            }),
         }),
       ],
     };

@@ -19,6 +19,25 @@ export interface AppInfo {
   defaultPort: number;
   usesDatabase: boolean;
   usesBroker: boolean;
+  /** The schema DatabaseModule.forRoot serves (app.module.ts), when the app has a database. */
+  schema?: SchemaReference;
+  /** The schema its `node main.cjs migrate` entry migrates (src/main.ts), when it has one. */
+  migrateEntry?: SchemaReference;
+}
+
+/** A database default name and the migrations constant, as written in the source. */
+export interface SchemaReference {
+  defaultName: string;
+  migrations: string;
+}
+
+function schemaReference(source: string, call: RegExp): SchemaReference | undefined {
+  const match = call.exec(source);
+  if (!match) return undefined;
+  const body = match[1]!;
+  const defaultName = /defaultName:\s*'([^']+)'/.exec(body)?.[1];
+  const migrations = /migrations:\s*([A-Z_][A-Z0-9_]*)/.exec(body)?.[1];
+  return defaultName && migrations ? { defaultName, migrations } : undefined;
 }
 
 export function readWorkspaceFile(path: string): string {
@@ -76,6 +95,13 @@ function describeApp(name: string): AppInfo {
     defaultPort: Number(defaults[portVariable]),
     usesDatabase: schemas.includes(sharedConfig.DatabaseConfig),
     usesBroker: schemas.includes(sharedConfig.RabbitMqConfig),
+    schema: schemaReference(
+      readWorkspaceFile(`apps/${name}/src/app.module.ts`),
+      /DatabaseModule\.forRoot\(\{([^}]*)\}\)/,
+    ),
+    migrateEntry: /process\.argv\[2\] === 'migrate'/.test(readWorkspaceFile(`apps/${name}/src/main.ts`))
+      ? schemaReference(readWorkspaceFile(`apps/${name}/src/main.ts`), /runMigrateCommand\(\{([^}]*)\}\)/)
+      : undefined,
   };
 }
 

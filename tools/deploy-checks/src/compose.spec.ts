@@ -119,6 +119,11 @@ describe('docker-compose.yml', () => {
         if (app.usesDatabase) {
           expect(env['DB_HOST']).toBe('mysql');
           expect(env['DB_NAME']).toBe('');
+          // Replicas leave migrations to the migrations service (.env.example says true, for npm start).
+          expect({ app: app.name, migrationsRun: env['DB_MIGRATIONS_RUN'] }).toEqual({
+            app: app.name,
+            migrationsRun: 'false',
+          });
         }
         if (app.usesBroker) expect(env['RABBITMQ_URL']).toMatch(/@rabbitmq:5672$/);
       }

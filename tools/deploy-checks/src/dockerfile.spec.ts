@@ -56,9 +56,18 @@ describe('Dockerfile', () => {
     const [node, script, ...migrated] = execForm(effective(stages, 'migrations', 'CMD')!);
     expect([node, script]).toEqual(['node', 'migrate.cjs']);
     expect([...migrated].sort()).toEqual([...withDatabase].sort());
+    // Each app's own migrate entry, from its directory (its bundle and node_modules).
     const migrate = readWorkspaceFile('deploy/docker/migrate.cjs');
-    for (const app of apps.filter((candidate) => candidate.usesDatabase)) {
-      expect(migrate).toContain(`${app.name}: ['${app.hostVariable}', '${app.portVariable}']`);
+    expect(migrate).toMatch(/spawn\(process\.execPath, \['main\.cjs', 'migrate'\], \{\s*cwd: dir,/);
+  });
+
+  it('every app with a database has a migrate entry for the database and migrations it serves; the others none', () => {
+    for (const app of apps) {
+      expect({ app: app.name, entry: app.migrateEntry }).toEqual({
+        app: app.name,
+        entry: app.usesDatabase ? app.schema : undefined,
+      });
+      if (app.usesDatabase) expect(app.schema?.defaultName).toBe(`wxop_${app.name.replace(/-/g, '_')}`);
     }
   });
 

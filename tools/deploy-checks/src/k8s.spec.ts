@@ -172,6 +172,9 @@ describe('deploy/k8s', () => {
         for (const variable of Object.keys(env)) {
           expect({ name, variable, known: known.has(variable) }).toEqual({ name, variable, known: true });
         }
+        // Pods leave migrations to the wxop-migrations Job.
+        if (app.usesDatabase)
+          expect({ name, migrationsRun: env['DB_MIGRATIONS_RUN'] }).toEqual({ name, migrationsRun: 'false' });
         const port = Number(env[app.portVariable] ?? app.defaultPort);
         expect(port).toBe(app.defaultPort);
         expect(env[app.hostVariable]).toBe('0.0.0.0');

@@ -130,9 +130,20 @@ describe('built apps, started as their images start them', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it.each(deployableApps().map((app) => [app.name, app] as const))(
-    '%s: migrates (one-shot), answers /health/live and /health/ready, passes its HEALTHCHECK, stops on SIGTERM within the grace period',
-    async (name, app: AppInfo) => {
+  it.each(
+    deployableApps().map(
+      (app) =>
+        [
+          app.name,
+          app.usesDatabase
+            ? 'refuses its unmigrated schema, is migrated by its migrate entry (twice at once), '
+            : '',
+          app,
+        ] as const,
+    ),
+  )(
+    '%s: %sanswers /health/live and /health/ready, passes its HEALTHCHECK, stops on SIGTERM within the grace period',
+    async (name, _migrations, app: AppInfo) => {
       expect(existsSync(join(WORKSPACE_ROOT, 'dist', 'apps', name, 'main.cjs'))).toBe(true);
       const dir = stageImage(name, root);
       const port = await freePort();
@@ -158,18 +169,50 @@ describe('built apps, started as their images start them', () => {
       if (app.usesBroker)
         Object.assign(env, { RABBITMQ_URL: testEnv.rabbitUrl, RABBITMQ_NAMESPACE: namespace });
 
+      const command = execForm(effective(stages, name, 'CMD')!);
       if (app.usesDatabase) {
-        // The migrations image's step for this app, from the same layout (/app/<app>, /app/migrate.cjs).
+        // As compose and k8s start it (DB_MIGRATIONS_RUN=false), on a schema nobody migrated yet: it refuses.
+        expect(env['DB_MIGRATIONS_RUN']).toBe('false');
+        const early = run(command, dir, env);
+        const refused = await early.exit;
+        expect({ refused: refused.code !== 0 || refused.signal !== null }).toEqual({ refused: true });
+        const refusal = early.output.join('');
+        expect(refusal).toContain(`Database ${database} is not migrated`);
+        expect(refusal).toContain('run `node main.cjs migrate` first');
+
+        // The migrations image's step for this app, from the same layout (/app/<app>, /app/migrate.cjs),
+        // twice at once (a retried Job, two deploys): both succeed and each migration is applied once.
         cpSync(join(WORKSPACE_ROOT, 'deploy', 'docker', 'migrate.cjs'), join(root, 'migrate.cjs'));
-        const migrate = run(['node', 'migrate.cjs', name], root, env);
-        expect(await migrate.exit).toEqual({ code: 0, signal: null });
-        const applied = (await adminQuery(`SELECT name FROM \`${database}\`.migrations`)) as {
-          name: string;
-        }[];
+        const migrations = [
+          run(['node', 'migrate.cjs', name], root, env),
+          run(['node', 'migrate.cjs', name], root, env),
+        ];
+        for (const migration of migrations) {
+          expect({ exit: await migration.exit, output: migration.output.join('') }).toEqual({
+            exit: { code: 0, signal: null },
+            output: expect.stringMatching(new RegExp(`${database}: .*schema up to date`)),
+          });
+        }
+        const applied = (
+          (await adminQuery(`SELECT name FROM \`${database}\`.migrations ORDER BY id`)) as { name: string }[]
+        ).map((row) => row.name);
         expect(applied.length).toBeGreaterThan(0);
+        expect(new Set(applied).size).toBe(applied.length);
+        const printed = migrations.flatMap((migration) =>
+          [...migration.output.join('').matchAll(new RegExp(`^${database}: applied (\\S+)$`, 'gm'))].map(
+            (match) => match[1],
+          ),
+        );
+        expect(printed.sort()).toEqual([...applied].sort());
+
+        // The app's own entry again, as an operator would run it: nothing left to do.
+        const again = run(['node', 'main.cjs', 'migrate'], dir, env);
+        expect(await again.exit).toEqual({ code: 0, signal: null });
+        expect(again.output.join('')).toBe(
+          `${database}: schema up to date (${applied.length} migrations, none pending)\n`,
+        );
       }
 
-      const command = execForm(effective(stages, name, 'CMD')!);
       const started = run(command, dir, env);
       await waitForHttp(`http://127.0.0.1:${port}/health/live`, started, 30_000);
       await waitForHttp(`http://127.0.0.1:${port}/health/ready`, started, 30_000);
