@@ -1,8 +1,11 @@
-import autocannon from 'autocannon';
+import { SecretBox } from '@wxop/secrets';
+import { adminQuery, databaseEnv, deleteBrokerObjects, uniqueRunId } from '@wxop/testing';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 import { connect } from 'amqplib';
+import autocannon from 'autocannon';
+import type { ChildProcess } from 'node:child_process';
 
-import { round, runLoad, startServerProcess, type Bench, type LoadResult } from './bench.util';
+import { round, runLoad, startServerProcess, stopProcess, type Bench, type LoadResult } from './bench.util';
 
 const CONNECTIONS = 50;
 /** A fixed number of requests (not a duration), so every request's answer is counted. */
@@ -81,40 +84,53 @@ async function probe(exchange: string) {
  * to the local broker; server, broker and load generator share these 2 cores.
  */
 const run: Bench = async () => {
+  const runId = uniqueRunId();
   const port = 39_300 + Math.floor(Math.random() * 300);
   const basePort = port + 400;
-  const namespace = `bench${Date.now().toString(36)}.`;
+  const namespace = `bench${runId}.`;
+  // A database of its own (ingress migrates it at start), so the run touches nobody's wxop_ingress.
+  const databaseName = `wxop_bench_ingress_${runId}`;
+  await adminQuery(`CREATE DATABASE \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const ingressExchange = `${namespace}wxop.events`;
   const baselineExchange = `${namespace}baseline.events`;
-  // Both exchanges get a bound queue, so the broker routes for both alike.
-  const ingressProbe = await probe(ingressExchange);
-  const baselineProbe = await probe(baselineExchange);
-  const ingress = await startServerProcess(
-    ['scripts/run-ts.cjs', 'apps/ingress/src/main.ts'],
-    {
-      INGRESS_HTTP_PORT: String(port),
-      INGRESS_HTTP_HOST: '127.0.0.1',
-      RABBITMQ_NAMESPACE: namespace,
-      WECHAT_COMPONENT_APPID: APPID,
-      WECHAT_COMPONENT_TOKEN: TOKEN,
-      WECHAT_COMPONENT_ENCODING_AES_KEY: KEY,
-      LOG_LEVEL: 'warn',
-    },
-    `http://127.0.0.1:${port}/health/ready`,
-  );
-  const baseline = await startServerProcess(
-    [
-      'scripts/run-ts.cjs',
-      'bench/ingress-baseline.server.ts',
-      String(basePort),
-      baselineExchange,
-      APPID,
-      TOKEN,
-      KEY,
-    ],
-    {},
-  );
+  let ingress: ChildProcess | undefined;
+  let baseline: ChildProcess | undefined;
+  const probes: { received(): number; close(): Promise<void> }[] = [];
   try {
+    // Both exchanges get a bound queue, so the broker routes for both alike.
+    const ingressProbe = await probe(ingressExchange);
+    probes.push(ingressProbe);
+    const baselineProbe = await probe(baselineExchange);
+    probes.push(baselineProbe);
+    ingress = await startServerProcess(
+      ['scripts/run-ts.cjs', 'apps/ingress/src/main.ts'],
+      {
+        INGRESS_HTTP_PORT: String(port),
+        INGRESS_HTTP_HOST: '127.0.0.1',
+        ...databaseEnv({ name: databaseName }),
+        RABBITMQ_NAMESPACE: namespace,
+        WECHAT_COMPONENT_APPID: APPID,
+        WECHAT_COMPONENT_TOKEN: TOKEN,
+        WECHAT_COMPONENT_ENCODING_AES_KEY: KEY,
+        // Seal the outbox, used only if a publish is not confirmed in time.
+        SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
+        SECRETS_CURRENT_KEY_ID: 'k1',
+        LOG_LEVEL: 'warn',
+      },
+      `http://127.0.0.1:${port}/health/ready`,
+    );
+    baseline = await startServerProcess(
+      [
+        'scripts/run-ts.cjs',
+        'bench/ingress-baseline.server.ts',
+        String(basePort),
+        baselineExchange,
+        APPID,
+        TOKEN,
+        KEY,
+      ],
+      {},
+    );
     const requests = pushes();
     await warmUp(`http://127.0.0.1:${port}`, requests[0]!);
     await warmUp(`http://127.0.0.1:${basePort}`, requests[0]!);
@@ -173,10 +189,13 @@ const run: Bench = async () => {
       passed: ratio >= 0.85 && ingressResult.latency.p99 <= 100 && received === answered && errors === 0,
     };
   } finally {
-    ingress.kill('SIGTERM');
-    baseline.kill('SIGTERM');
-    await ingressProbe.close();
-    await baselineProbe.close();
+    if (ingress) await stopProcess(ingress);
+    if (baseline) await stopProcess(baseline);
+    for (const opened of probes) await opened.close();
+    await deleteBrokerObjects({
+      exchanges: [ingressExchange, baselineExchange, `${namespace}wxop.rpc`],
+    }).catch(() => undefined);
+    await adminQuery(`DROP DATABASE IF EXISTS \`${databaseName}\``).catch(() => undefined);
   }
 };
 

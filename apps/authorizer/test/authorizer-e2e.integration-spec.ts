@@ -198,6 +198,9 @@ describe('authorization links and authorizations (end to end)', () => {
           ...broker,
           INGRESS_HTTP_HOST: '127.0.0.1',
           INGRESS_HTTP_PORT: String(ingressPort),
+          // Ingress seals its outbox with these.
+          SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
+          SECRETS_CURRENT_KEY_ID: 'k1',
         },
         `${ingressUrl}/health/ready`,
       ),

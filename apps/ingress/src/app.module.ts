@@ -5,12 +5,14 @@ import {
   DatabaseConfig,
   LogConfig,
   RabbitMqConfig,
+  SecretsConfig,
   WechatComponentConfig,
   loadConfig,
 } from '@wxop/config';
 import { DatabaseModule } from '@wxop/database';
 import { MessagingModule } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
+import { SecretBox } from '@wxop/secrets';
 
 import { ComponentKeysService } from './components/component-keys.service';
 import { IngressConfig } from './config/ingress.config';
@@ -36,7 +38,14 @@ export class IngressModule {
       module: IngressModule,
       imports: [
         ConfigModule.forRoot({
-          schemas: [IngressConfig, WechatComponentConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
+          schemas: [
+            IngressConfig,
+            WechatComponentConfig,
+            DatabaseConfig,
+            RabbitMqConfig,
+            LogConfig,
+            SecretsConfig,
+          ],
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'ingress', level: log.LOG_LEVEL }),
@@ -45,6 +54,13 @@ export class IngressModule {
       ],
       controllers: [PushController],
       providers: [
+        // Seals the outbox's payloads (pushes in clear never reach the database).
+        {
+          provide: SecretBox,
+          inject: [SecretsConfig],
+          useFactory: (secrets: SecretsConfig) =>
+            SecretBox.fromConfig(secrets.SECRETS_KEYS, secrets.SECRETS_CURRENT_KEY_ID),
+        },
         ComponentKeysService,
         OutboxRepository,
         OutboxRelayService,

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SecretBox } from '@wxop/secrets';
 import { createTestDatabase, databaseEnv, testEnv, type TestDatabase } from '@wxop/testing';
 import { WechatCrypto } from '@wxop/wechat-crypto';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,9 @@ export const COMPONENT = 'wx1111111111111111';
 export const TOKEN = 'ingresstesttoken';
 export const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 export const crypto = new WechatCrypto({ appid: COMPONENT, token: TOKEN, encodingAESKey: KEY });
+/** The key ring ingress seals its outbox with in these tests. */
+export const SECRETS_KEYS = `k1:${SecretBox.generateKey()}`;
+export const secretBox = SecretBox.fromConfig(SECRETS_KEYS, 'k1');
 
 export interface StartedIngress {
   app: NestFastifyApplication;
@@ -18,11 +22,21 @@ export interface StartedIngress {
   close(): Promise<void>;
 }
 
+/** A fresh database with ingress's migrations (startIngress makes one unless given one). */
+export function createIngressDatabase(): Promise<TestDatabase> {
+  return createTestDatabase({ prefix: 'ingress', migrations: INGRESS_MIGRATIONS });
+}
+
+/**
+ * Starts ingress on a fresh database, or on `shared` (several instances in turn, e.g. one that
+ * cannot reach the broker and one that can); a shared database is left for its owner to drop.
+ */
 export async function startIngress(
   namespace: string,
   env: Record<string, string> = {},
+  shared?: TestDatabase,
 ): Promise<StartedIngress> {
-  const database = await createTestDatabase({ prefix: 'ingress', migrations: INGRESS_MIGRATIONS });
+  const database = shared ?? (await createIngressDatabase());
   const app = await createIngressApp({
     namespace,
     env: {
@@ -32,6 +46,8 @@ export async function startIngress(
       WECHAT_COMPONENT_APPID: COMPONENT,
       WECHAT_COMPONENT_TOKEN: TOKEN,
       WECHAT_COMPONENT_ENCODING_AES_KEY: KEY,
+      SECRETS_KEYS,
+      SECRETS_CURRENT_KEY_ID: 'k1',
       INGRESS_OUTBOX_RELAY_INTERVAL_MS: '200',
       ...env,
     },
@@ -44,7 +60,7 @@ export async function startIngress(
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

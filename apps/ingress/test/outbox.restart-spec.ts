@@ -58,6 +58,15 @@ describe('ingress when the broker (and the database) go away', () => {
       (await push(ingress.url, events, ticketXml('ticket@@@a', 1_763_800_100), { nonce: 'retry' })).status,
     ).toBe(200);
     expect(await outboxDepth(ingress)).toBe(3);
+    // Kept sealed (libs/secrets): no ticket and no decrypted XML in the database.
+    const stored = (await ingress.database.dataSource.query('SELECT payload FROM ingress_outbox')) as {
+      payload: string;
+    }[];
+    for (const { payload } of stored) {
+      expect(payload).toMatch(/^v1\.k1\./);
+      for (const clear of [...tickets, '<xml>', 'ComponentVerifyTicket'])
+        expect(payload).not.toContain(clear);
+    }
     const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
     expect(metrics).toMatch(
       /wxop_ingress_pushes_total\{kind="component",result="outbox",service="ingress"\} 4/,

@@ -18,6 +18,7 @@ import {
   API_KEY,
   createDatabase,
   deleteTokenBrokerObjects,
+  SECRETS_KEYS,
   tokenEnv,
   type SimPlatform,
 } from './token-test.util';
@@ -110,6 +111,9 @@ describe('wechat-sim → ingress → token (end to end)', () => {
         RABBITMQ_NAMESPACE: namespace,
         INGRESS_HTTP_HOST: '127.0.0.1',
         INGRESS_HTTP_PORT: String(ingressPort),
+        // Ingress seals its outbox with these.
+        SECRETS_KEYS,
+        SECRETS_CURRENT_KEY_ID: 'k1',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,12 +1,15 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { EventEnvelope } from '@wxop/contracts';
 import { EventPublisher } from '@wxop/messaging';
 import { MetricsService } from '@wxop/observability';
+import type { EntityManager } from 'typeorm';
 
 import { IngressConfig } from '../config/ingress.config';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, type OutboxRow } from './outbox.repository';
 
 const BATCH = 200;
+
+type ReadableRow = Extract<OutboxRow, { ok: true }>;
+type UnreadableRow = Extract<OutboxRow, { ok: false }>;
 
 /**
  * Publishes what the outbox holds, oldest first, whenever the broker confirms again; deletes a
@@ -54,30 +57,39 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
 
   private async drain(): Promise<number> {
     let published = 0;
+    let plain = 0;
     try {
       // The outbox is empty almost always: one cheap read, no locking transaction.
       if ((await this.updateMetrics()) === 0) return 0;
       for (;;) {
         const batch = await this.outbox.withOldest(BATCH, async (rows, manager) => {
-          if (rows.length === 0) return { size: 0, ok: 0 };
+          if (rows.length === 0) return { size: 0, ok: 0, plain: 0 };
+          const readable = rows.filter((row): row is ReadableRow => row.ok);
           const outcomes = await Promise.allSettled(
-            rows.map((row) =>
-              this.publisher.publish(JSON.parse(row.payload) as EventEnvelope, {
-                timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS,
-              }),
+            readable.map((row) =>
+              this.publisher.publish(row.envelope, { timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS }),
             ),
           );
-          const ok = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((row) => row.id);
-          const failed = rows.filter((_, i) => outcomes[i]!.status === 'rejected').map((row) => row.id);
-          await this.outbox.remove(manager, ok);
+          const ok = readable.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+          const failed = readable.filter((_, i) => outcomes[i]!.status === 'rejected').map((row) => row.id);
+          await this.outbox.remove(
+            manager,
+            ok.map((row) => row.id),
+          );
           const firstError = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
           await this.outbox.recordFailure(manager, failed, String(firstError?.reason ?? ''));
-          return { size: rows.length, ok: ok.length };
+          await this.keepUnreadable(
+            manager,
+            rows.filter((row): row is UnreadableRow => !row.ok),
+          );
+          return { size: rows.length, ok: ok.length, plain: ok.filter((row) => !row.sealed).length };
         });
         published += batch.ok;
+        plain += batch.plain;
         if (batch.size < BATCH || batch.ok < batch.size) break;
       }
-      if (published > 0) this.logger.log({ msg: 'outbox relayed', published });
+      // `plain`: rows stored in clear by a version before payloads were sealed, relayed all the same.
+      if (published > 0) this.logger.log({ msg: 'outbox relayed', published, plain });
     } catch (error) {
       this.logger.warn({
         msg: 'outbox relay failed',
@@ -86,6 +98,25 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     }
     await this.updateMetrics();
     return published;
+  }
+
+  /**
+   * Rows that do not open (a key no longer in SECRETS_KEYS, a payload altered or moved to another row)
+   * stay where they are, for an operator: publishing them is impossible and deleting them loses a push.
+   * Logged once per row, when first found.
+   */
+  private async keepUnreadable(manager: EntityManager, rows: UnreadableRow[]): Promise<void> {
+    for (const row of rows) {
+      if (row.attempts === 0) {
+        this.logger.error({
+          msg: 'outbox row cannot be opened; kept, not published',
+          rowId: row.id,
+          eventId: row.eventId,
+          reason: row.reason,
+        });
+      }
+      await this.outbox.recordFailure(manager, [row.id], `cannot be opened: ${row.reason}`);
+    }
   }
 
   /** Refreshes the gauges; returns the depth (undefined when the database cannot be read). */

@@ -1,22 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
 import { DataSource, type EntityManager } from 'typeorm';
 
-export interface OutboxRow {
-  id: string;
-  payload: string;
-}
+import { openOutboxPayload, sealOutboxPayload, type OpenedOutboxPayload } from './outbox-payload.util';
 
-/** The only code touching `ingress_outbox`. */
+/** A stored row, its payload opened (or the reason it does not open). */
+export type OutboxRow = { id: string; eventId: string; attempts: number } & OpenedOutboxPayload;
+
+/** The only code touching `ingress_outbox`; payloads are sealed with libs/secrets (outbox-payload.util.ts). */
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   /** Stores an event that could not be confirmed; a retried push with the same id is stored once. */
   async add(envelope: EventEnvelope): Promise<void> {
     await this.dataSource.query(
       'INSERT IGNORE INTO ingress_outbox (event_id, routing_key, payload) VALUES (?, ?, ?)',
-      [envelope.id, envelope.type, JSON.stringify(envelope)],
+      [envelope.id, envelope.type, sealOutboxPayload(this.box, envelope)],
     );
   }
 
@@ -26,10 +30,16 @@ export class OutboxRepository {
     work: (rows: OutboxRow[], manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        'SELECT id, payload FROM ingress_outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
+      const stored = (await manager.query(
+        'SELECT id, event_id, attempts, payload FROM ingress_outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
         [limit],
-      )) as OutboxRow[];
+      )) as { id: string; event_id: string; attempts: number | string; payload: string }[];
+      const rows = stored.map((row) => ({
+        id: row.id,
+        eventId: row.event_id,
+        attempts: Number(row.attempts),
+        ...openOutboxPayload(this.box, row.event_id, row.payload),
+      }));
       return work(rows, manager);
     });
   }
