@@ -59,7 +59,8 @@ describe(createPinoLogger.name, () => {
     sut.info({ msg: 'token refreshed', context: 'Tokens', authorizerAppid: 'wx1', accessToken: 'AT-5' });
     expect(out.text).not.toContain('AT-5');
     expect(out.text).toContain('[svc/Tokens] token refreshed');
-    expect(out.text).toMatch(/authorizerAppid: "wx1"/);
+    expect(out.text).toContain('"authorizerAppid":"wx1"');
+    expect(out.text.trimEnd().split('\n')).toHaveLength(1);
     expect(() => JSON.parse(out.text) as unknown).toThrow();
   });
 });

@@ -53,7 +53,7 @@ export function pinoOptions(options: LoggingOptions): LoggerOptions {
 }
 
 /**
- * Lines for a person: colours, local time, `[service/context] message` and the fields below.
+ * Lines for a person: colours, local time, `[service/context] message` and the fields after it.
  * pino-pretty runs here as a plain stream in this thread (not a pino transport in a worker), and
  * only when asked for: JSON, the default off a terminal, pays nothing for it.
  */
@@ -65,6 +65,8 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'service,context',
     messageFormat: '[{service}{if context}/{context}{end}] {msg}',
+    // One line per event, fields inline: four apps interleave their lines in one terminal.
+    singleLine: true,
     sync: true,
   });
 }
