@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const rule = '─'.repeat(78);
   const lines = [
     rule,
-    ` wxop is running: ${apps.length} apps ready ${seconds} s after the banner started waiting`,
+    ` wxop is running: ${apps.join(', ')} ready (${seconds} s after npm start launched them)`,
     '',
   ];
   for (const app of apps) lines.push(`  ${app.padEnd(11)} ${urlOf(app).padEnd(23)} ${APPS[app]!.role}`);
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     '  3. watch every event on the bus (from this directory; Ctrl-C to stop)',
     `     node -e "require('amqplib').connect('${rabbitUrl}').then(async (c) => { const ch = await c.createChannel(); const { queue } = await ch.assertQueue('', { exclusive: true }); await ch.bindQueue(queue, '${namespace}${EVENTS_EXCHANGE}', '#'); ch.consume(queue, (m) => console.log(m.fields.routingKey, m.content.toString()), { noAck: true }); })"`,
     '',
-    ' More: README.md; logs as JSON lines: LOG_FORMAT=json npm start; Ctrl-C stops every app.',
+    ` More: README.md; ${env['LOG_FORMAT'] === 'pretty' ? 'JSON lines: LOG_FORMAT=json' : 'lines for a person: LOG_FORMAT=pretty'} npm start; Ctrl-C stops every app.`,
     rule,
   );
   console.log(lines.join('\n'));

@@ -9,7 +9,7 @@ describe('ingress logs (whole flow at debug level)', () => {
 
   beforeAll(async () => {
     run = await runPlatformFlow();
-  }, 120_000);
+  }, 180_000);
 
   afterAll(() => run?.stop(), 30_000);
 
