@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's start command (npm start): infrastructure, then every app of the
-# workspace that has a `serve` target, together, with their output prefixed by name.
-# Ctrl-C stops them all (each shuts down gracefully).
+# workspace that has a `serve` target, together, with their output prefixed by name, and
+# once all of them answer /health/ready one banner (scripts/start-banner.ts) with their
+# URLs and three things to try. Ctrl-C stops them all (each shuts down gracefully).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,5 +22,11 @@ if [[ ${#apps[@]} -eq 0 ]]; then
   echo "[start] infrastructure is ready; no app with a serve target exists yet in apps/."
   exit 0
 fi
-echo "[start] starting: ${apps[*]}"
+# Under nx the apps write to a pipe, which would make them log JSON: readable lines for a
+# person at a terminal, JSON when this output goes to a file or another program.
+if [[ -z "${LOG_FORMAT:-}" ]]; then
+  if [[ -t 1 ]]; then export LOG_FORMAT=pretty; else export LOG_FORMAT=json; fi
+fi
+echo "[start] starting: ${apps[*]} (logs: LOG_FORMAT=${LOG_FORMAT}, LOG_LEVEL=${LOG_LEVEL:-info}; the banner follows once every app is ready)"
+node scripts/run-ts.cjs scripts/start-banner.ts "$$" "${apps[@]}" &
 exec npx nx run-many -t serve --parallel="${#apps[@]}" --outputStyle=stream --skip-nx-cache

@@ -3,6 +3,7 @@ import {
   BrokerProbe,
   createTestDatabase,
   databaseEnv,
+  freePort,
   startWechatSimProcess,
   testEnv,
   uniqueRunId,
@@ -11,7 +12,6 @@ import {
   type TestDatabase,
 } from '@wxop/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import {
@@ -24,15 +24,6 @@ import {
 } from './token-test.util';
 
 const COMPONENT = 'wx3333333333333333';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * WeChat (wechat-sim) → ingress (its own process, with no keys of its own: it asks the token
@@ -48,9 +39,6 @@ describe('wechat-sim → ingress → token (end to end)', () => {
   let ingress: ChildProcess;
   let token: ChildProcess;
   let tokenUrl: string;
-  /** Everything the token service logged (at debug level), to check no credential is ever in it. */
-  let tokenLogs = '';
-  const credentials: string[] = [];
   const tokenGet = async <T>(path: string) => {
     const response = await fetch(`${tokenUrl}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } });
     return { status: response.status, body: (await response.json()) as T };
@@ -78,7 +66,7 @@ describe('wechat-sim → ingress → token (end to end)', () => {
       env: {
         ...process.env,
         ...tokenEnv(sim, tokenDatabase),
-        LOG_LEVEL: 'debug',
+        LOG_LEVEL: 'warn',
         RABBITMQ_NAMESPACE: namespace,
         TOKEN_HTTP_HOST: '127.0.0.1',
         TOKEN_HTTP_PORT: String(tokenPort),
@@ -88,10 +76,8 @@ describe('wechat-sim → ingress → token (end to end)', () => {
         WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
         TOKEN_READ_CACHE_MS: '500',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    token.stdout!.on('data', (chunk: Buffer) => (tokenLogs += chunk.toString('utf8')));
-    credentials.push(platform.secret, platform.token, platform.encodingAESKey);
     await waitUntil(
       () =>
         fetch(`${tokenUrl}/health/ready`).then(
@@ -157,9 +143,6 @@ describe('wechat-sim → ingress → token (end to end)', () => {
       10_000,
       'the component token',
     );
-    const { body } = await tokenGet<{ accessToken: string }>(`/v1/components/${platform.appid}/access-token`);
-    const { currentTicket } = await sim.control<SimPlatform>('GET', `/platforms/${platform.appid}`);
-    credentials.push(body.accessToken, currentTicket!);
   });
 
   it("a merchant's authorization becomes working credentials and one token.authorizer.issued; revocation ends them", async () => {
@@ -184,7 +167,6 @@ describe('wechat-sim → ingress → token (end to end)', () => {
     const path = `/v1/components/${platform.appid}/authorizers/${authorizerAppid}/access-token`;
     const { status, body } = await tokenGet<{ accessToken: string }>(path);
     expect(status).toBe(200);
-    credentials.push(body.accessToken);
     const sent = await fetch(`${sim.url}/cgi-bin/message/custom/send?access_token=${body.accessToken}`, {
       method: 'POST',
       body: JSON.stringify({ touser: 'o_user', msgtype: 'text', text: { content: 'welcome' } }),
@@ -198,17 +180,5 @@ describe('wechat-sim → ingress → token (end to end)', () => {
     expect(revoked.push).toMatchObject({ delivered: true });
     await waitUntil(async () => (await tokenGet(path)).status === 409, 10_000, 'the revocation');
     expect(probe.envelopes.filter((e) => e.type === DomainEventTypes.TokenAuthorizerIssued)).toHaveLength(1);
-  });
-
-  it('never logs a credential, even at debug level', async () => {
-    // A call through the proxy with a token in the caller's query string, and a refused key.
-    await fetch(`${tokenUrl}/v1/components/${platform.appid}/access-token?access_token=${credentials[3]}`, {
-      headers: { authorization: 'Bearer not-the-key-not-the-key-not-the-key' },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(tokenLogs).toContain('component token refreshed');
-    expect(tokenLogs).toContain('auth code exchanged');
-    expect(credentials.length).toBeGreaterThanOrEqual(6);
-    for (const credential of [...credentials, API_KEY]) expect(tokenLogs).not.toContain(credential);
   });
 });

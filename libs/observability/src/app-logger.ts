@@ -11,6 +11,19 @@ const LEVELS: Record<LogLevel, Level> = {
 };
 
 /**
+ * Nest's own start-up narration: a line per module, controller and route (about 200 for the
+ * token service). Useful when a route is missing, noise otherwise, so it goes out at debug.
+ */
+const BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'NestMicroservice',
+]);
+
+/**
  * Nest's LoggerService over pino: `new Logger(Ctx.name).log({ msg: 'x', field })` writes one JSON
  * line with `context`, the correlation id and every field; credentials are censored by pino.
  */
@@ -18,7 +31,8 @@ export class AppLogger implements LoggerService {
   constructor(readonly pino: PinoLogger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('log', message, params);
+    const context = params[params.length - 1];
+    this.write(typeof context === 'string' && BOOT_CONTEXTS.has(context) ? 'debug' : 'log', message, params);
   }
 
   error(message: unknown, ...params: unknown[]): void {

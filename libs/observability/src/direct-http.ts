@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 
-import { redactUrl } from './logging';
+import { redactUrl } from './redaction';
 
 /**
  * The one line per request that HttpLogging writes for Fastify routes, for the hot routes an app

@@ -10,7 +10,9 @@ export {
   correlationContextEnabled,
   CORRELATION_HEADERS,
 } from './correlation';
-export { pinoOptions, createPinoLogger, redactUrl, REDACT_PATHS, type LoggingOptions } from './logging';
+export { pinoOptions, createPinoLogger, type LoggingOptions, type LogFormat } from './logging';
+export { LogFormatConfig, LOG_FORMATS, resolveLogFormat } from './log-format.config';
+export { CENSOR, isSecretKey, redactFields, redactUrl, scrubText } from './redaction';
 export {
   createFastifyAdapter,
   CorrelationInterceptor,

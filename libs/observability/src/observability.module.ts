@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { loadConfig } from '@wxop/config';
 
 import { AppLogger } from './app-logger';
 import { HealthController } from './health.controller';
@@ -8,6 +9,7 @@ import { HealthRegistry } from './health-registry';
 import { enableCorrelationContext } from './correlation';
 import { CorrelationInterceptor } from './http';
 import { HttpLogging, PINO_LOGGER, REQUEST_LOGGING } from './http-logging';
+import { LogFormatConfig, resolveLogFormat } from './log-format.config';
 import { createPinoLogger, type LoggingOptions } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -15,7 +17,7 @@ import { MetricsService } from './metrics.service';
 export type ObservabilityOptions = LoggingOptions;
 
 /**
- * Logging (pino JSON, redaction, correlation ids), `/health/live` and `/health/ready`, and
+ * Logging (pino, JSON or pretty, redaction, correlation ids), `/health/live` and `/health/ready`, and
  * Prometheus `/metrics`. Import once in each app module; create the app with
  * createFastifyAdapter() and call `app.useLogger(app.get(AppLogger))` so Nest's own logs go
  * through pino too.
@@ -23,7 +25,10 @@ export type ObservabilityOptions = LoggingOptions;
 @Module({})
 export class ObservabilityModule {
   static forRoot(options: ObservabilityOptions): DynamicModule {
-    const logger = createPinoLogger(options);
+    const format =
+      options.format ??
+      resolveLogFormat(loadConfig({ log: LogFormatConfig }).log.LOG_FORMAT, Boolean(process.stdout.isTTY));
+    const logger = createPinoLogger({ ...options, format });
     if (options.correlationContext) enableCorrelationContext();
     return {
       module: ObservabilityModule,

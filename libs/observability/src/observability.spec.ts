@@ -7,7 +7,7 @@ import { AppLogger } from './app-logger';
 import { currentCorrelationId, enableCorrelationContext, runWithCorrelationId } from './correlation';
 import { HealthRegistry } from './health-registry';
 import { createFastifyAdapter } from './http';
-import { redactUrl } from './logging';
+import { redactUrl } from './redaction';
 import { MetricsService } from './metrics.service';
 import { ObservabilityModule } from './observability.module';
 
@@ -151,6 +151,21 @@ describe(ObservabilityModule.name, () => {
         String((line['req'] as { url?: string } | undefined)?.url ?? '').startsWith('/health'),
       ),
     ).toBe(false);
+  });
+
+  it('censors the codes of the landing page in its request line', async () => {
+    lines.length = 0;
+    await app.inject({
+      method: 'GET',
+      url: '/demo?auth_code=queryauthcode@@@AC-1&expires_in=3600&code=C-1&pre_auth_code=PAC-1',
+    });
+    const requestLine = lines.find((line) => line['msg'] === 'request completed')!;
+    expect(requestLine).toMatchObject({
+      req: {
+        url: '/demo?auth_code=[REDACTED]&expires_in=3600&code=[REDACTED]&pre_auth_code=[REDACTED]',
+      },
+    });
+    for (const secret of ['AC-1', 'C-1', 'PAC-1']) expect(JSON.stringify(lines)).not.toContain(secret);
   });
 });
 

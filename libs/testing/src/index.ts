@@ -23,3 +23,7 @@ export {
   type SimCounterRow,
   type SimProcess,
 } from './wechat-sim-process';
+export { freePort, startAppProcess, type AppProcess, type AppProcessOptions } from './app-processes';
+export { authorizeHref, confirmForm } from './authorization-pages';
+export { leakedSecrets, runPlatformFlow, type PlatformApp, type PlatformRun } from './platform-flow';
+export { callRpc } from './rpc-call';
