@@ -149,6 +149,8 @@ describe('authorizations through WeChat outages (end to end)', () => {
           ...broker,
           INGRESS_HTTP_HOST: '127.0.0.1',
           INGRESS_HTTP_PORT: String(ingressPort),
+          SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
+          SECRETS_CURRENT_KEY_ID: 'k1',
         },
         `${ingressUrl}/health/ready`,
       ),

@@ -138,6 +138,9 @@ export async function runPlatformFlow(): Promise<PlatformRun> {
           ...broker,
           INGRESS_HTTP_HOST: '127.0.0.1',
           INGRESS_HTTP_PORT: String(ingressPort),
+          // Ingress seals its outbox with the same keys (one more secret the logs must not show).
+          SECRETS_KEYS: `k1:${secretsKey}`,
+          SECRETS_CURRENT_KEY_ID: 'k1',
         },
       }),
       startAppProcess({
