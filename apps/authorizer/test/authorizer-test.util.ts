@@ -5,12 +5,13 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 import type { AuthorizationLinkReply } from '@wxop/contracts';
-import { waitUntil, type SimProcess } from '@wxop/testing';
+import { authorizeHref, confirmForm, freePort, waitUntil, type SimProcess } from '@wxop/testing';
+
+export { authorizeHref, confirmForm, freePort };
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -66,43 +67,6 @@ export async function confirmOnWechat(
   });
   if (confirmed.status !== 302) throw new Error(`WeChat's confirm answered ${confirmed.status}`);
   return confirmed.headers.get('location')!;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const unescapeHtml = (value: string) =>
-  value
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-/** The href of the start page's "Authorize on WeChat" link. */
-export function authorizeHref(html: string): string {
-  const match = /<a id="authorize"[^>]*href="([^"]+)"/.exec(html);
-  if (!match) throw new Error(`no authorize link in ${html}`);
-  return unescapeHtml(match[1]!);
-}
-
-/** The hidden fields of the sim page's form for one account (what its "Authorize" button posts). */
-export function confirmForm(html: string, authorizerAppid: string): URLSearchParams {
-  const form = html
-    .split('<li>')
-    .find((item) => item.includes(`name="authorizer_appid" value="${authorizerAppid}"`));
-  if (!form) throw new Error(`account ${authorizerAppid} is not offered on ${html}`);
-  const fields = new URLSearchParams();
-  for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields.set(name!, unescapeHtml(value!));
-  }
-  return fields;
 }
 
 /**
