@@ -187,11 +187,18 @@ export function startTokenService(options: {
   apiKey: string;
   secretsKeys: string;
   env?: Record<string, string>;
+  /**
+   * Preloads bench/cpu-profile.preload.cjs: the IPC messages 'cpu-profile:start' and
+   * 'cpu-profile:stop' profile the process between them and write the profile to this directory.
+   */
+  cpuProfileDir?: string;
 }): Promise<ChildProcess> {
   const { sim, platform } = options;
+  const profiling = options.cpuProfileDir ? ['-r', join(__dirname, 'cpu-profile.preload.cjs')] : [];
   return startServerProcess(
-    ['scripts/run-ts.cjs', 'apps/token/src/main.ts'],
+    [...profiling, 'scripts/run-ts.cjs', 'apps/token/src/main.ts'],
     {
+      ...(options.cpuProfileDir ? { CPU_PROFILE_DIR: options.cpuProfileDir, CPU_PROFILE_NAME: 'token' } : {}),
       LOG_LEVEL: 'warn',
       TOKEN_HTTP_HOST: '127.0.0.1',
       TOKEN_HTTP_PORT: String(options.port),

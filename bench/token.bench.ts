@@ -36,6 +36,11 @@ const READ_AUTHORIZERS = 1000;
 const API_KEY = 'bench-token-api-key-000000000001';
 const SECRETS_KEYS = `k1:${SecretBox.generateKey()}`;
 const AUTHORIZER_TOKEN_ENDPOINT = 'cgi-bin/component/api_authorizer_token';
+/**
+ * BENCH_TOKEN_CPU_PROFILE=<dir>: the token process's CPU profile over (a) is written there
+ * (token-<pid>.cpuprofile). The profiler costs CPU, so a profiled run's ratio reads low.
+ */
+const CPU_PROFILE_DIR = process.env['BENCH_TOKEN_CPU_PROFILE'];
 
 /**
  * The frameworkless read baseline: bare node:http, the same bearer check as the token API
@@ -156,6 +161,7 @@ const run: Bench = async () => {
       port,
       apiKey: API_KEY,
       secretsKeys: SECRETS_KEYS,
+      cpuProfileDir: CPU_PROFILE_DIR,
       env: {
         TOKEN_REFRESH_CONCURRENCY: String(CONCURRENCY),
         // The default, as in production: reads come from memory, each authorizer's token re-read from
@@ -214,6 +220,7 @@ const run: Bench = async () => {
     // shared server sent meanwhile, see `idleQuestionsPerSec`.
     let probes = 0;
     const questionsBefore = await questions(db);
+    if (CPU_PROFILE_DIR) token.send('cpu-profile:start');
     const cpuBefore = cpuMsOf(tokenPid);
     const machineBefore = machineCpu();
     await db.query(
@@ -248,6 +255,12 @@ const run: Bench = async () => {
     const machineAfter = machineCpu();
     const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
     const memory = memoryOf(tokenPid);
+    if (CPU_PROFILE_DIR) {
+      const written = new Promise((resolve) => token!.once('message', resolve));
+      token.send('cpu-profile:stop');
+      await written;
+      console.log(`token (a): CPU profile written to ${CPU_PROFILE_DIR}/token-${tokenPid}.cpuprofile`);
+    }
     const actualMs = lastRefreshedAt.getTime() - startedAt.getTime();
     // Includes the wait for the scheduler's next pass (TOKEN_REFRESH_INTERVAL_MS, 1 s by default).
     const firstRefreshMs = firstRefreshedAt.getTime() - startedAt.getTime();

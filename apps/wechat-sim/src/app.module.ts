@@ -12,6 +12,7 @@ import { CodeService } from './code/code.service';
 import { WechatSimConfig } from './config/wechat-sim.config';
 import { ControlController } from './control/control.controller';
 import { SimControlService } from './control/sim-control.service';
+import { TokenIssuesController } from './control/token-issues.controller';
 import { ComponentApiController } from './credentials/component-api.controller';
 import { CredentialsService } from './credentials/credentials.service';
 import { AuthPagesController } from './pages/auth-pages.controller';
@@ -33,7 +34,13 @@ export class WechatSimModule {
         ConfigModule.forRoot({ schemas: [WechatSimConfig, LogConfig], env }),
         ObservabilityModule.forRoot({ serviceName: 'wechat-sim', level: log.LOG_LEVEL }),
       ],
-      controllers: [ComponentApiController, CodeApiController, AuthPagesController, ControlController],
+      controllers: [
+        ComponentApiController,
+        CodeApiController,
+        AuthPagesController,
+        ControlController,
+        TokenIssuesController,
+      ],
       providers: [
         SimState,
         SimClock,

@@ -41,6 +41,13 @@ export interface IssuedCredentials {
   refreshInSeconds: number;
 }
 
+/** One refresh's result, to be stored under the lease of the replica that made it. */
+export interface CompletedRefresh {
+  componentAppid: string;
+  authorizerAppid: string;
+  credentials: IssuedCredentials;
+}
+
 interface AuthorizerRow {
   component_appid: string;
   authorizer_appid: string;
@@ -306,6 +313,75 @@ export class AuthorizerRepository {
       ],
     )) as { affectedRows: number };
     return outcome.affectedRows > 0;
+  }
+
+  /**
+   * `completeRefresh` for many authorizers in one statement (a group commit of the refreshes that
+   * finished together), each row fenced by `owner`'s lease as there. Answers, per entry in order,
+   * whether it was stored.
+   */
+  async completeRefreshes(owner: string, completed: CompletedRefresh[]): Promise<boolean[]> {
+    const distinct = new Set(completed.map((entry) => `${entry.componentAppid}|${entry.authorizerAppid}`));
+    if (completed.length === 1 || distinct.size < completed.length) {
+      // One row, or one authorizer twice (a lease that lapsed and was claimed again): one by one.
+      const results: boolean[] = [];
+      for (const entry of completed) {
+        results.push(
+          await this.completeRefresh(entry.componentAppid, entry.authorizerAppid, owner, entry.credentials),
+        );
+      }
+      return results;
+    }
+    const sealed = completed.map(({ componentAppid, authorizerAppid, credentials }) => ({
+      componentAppid,
+      authorizerAppid,
+      accessToken: this.seal(componentAppid, authorizerAppid, 'access_token', credentials.accessToken),
+      refreshToken: this.seal(componentAppid, authorizerAppid, 'refresh_token', credentials.refreshToken),
+      expiresIn: credentials.expiresIn,
+      refreshInSeconds: credentials.refreshInSeconds,
+    }));
+    // The new values as a derived table joined on the primary key: one lookup per row, one commit.
+    const values = sealed
+      .map((_, i) =>
+        i === 0
+          ? 'SELECT ? AS c, ? AS a, ? AS access_token, ? AS refresh_token, ? AS expires_in, ? AS refresh_in'
+          : 'SELECT ?, ?, ?, ?, ?, ?',
+      )
+      .join(' UNION ALL ');
+    const outcome = (await this.dataSource.query(
+      `UPDATE token_authorizers t JOIN (${values}) v ON t.component_appid = v.c AND t.authorizer_appid = v.a
+       SET t.access_token = v.access_token, t.refresh_token = v.refresh_token,
+         t.access_token_expires_at = ${NOW} + INTERVAL v.expires_in SECOND,
+         t.refresh_due_at = ${NOW} + INTERVAL v.refresh_in SECOND,
+         t.last_refreshed_at = ${NOW}, t.failures = 0, t.last_error = NULL, t.lease_owner = NULL,
+         t.lease_until = NULL, t.updated_at = ${NOW}
+       WHERE t.lease_owner = ? AND t.status = 'active'`,
+      [
+        ...sealed.flatMap((row) => [
+          row.componentAppid,
+          row.authorizerAppid,
+          row.accessToken,
+          row.refreshToken,
+          row.expiresIn,
+          row.refreshInSeconds,
+        ]),
+        owner,
+      ],
+    )) as { affectedRows: number };
+    if (outcome.affectedRows === completed.length) return completed.map(() => true);
+    // Some lease was lost meanwhile. A row is ours exactly when it holds the access token sealed
+    // just now (a fresh random IV makes each ciphertext unique).
+    const rows = (await this.dataSource.query(
+      `SELECT component_appid, authorizer_appid, access_token FROM token_authorizers
+       WHERE (component_appid, authorizer_appid) IN (?)`,
+      [sealed.map((row) => [row.componentAppid, row.authorizerAppid])],
+    )) as Pick<AuthorizerRow, 'component_appid' | 'authorizer_appid' | 'access_token'>[];
+    const current = new Map(
+      rows.map((row) => [`${row.component_appid}|${row.authorizer_appid}`, row.access_token]),
+    );
+    return sealed.map(
+      (row) => current.get(`${row.componentAppid}|${row.authorizerAppid}`) === row.accessToken,
+    );
   }
 
   async releaseLease(componentAppid: string, authorizerAppid: string, owner: string): Promise<void> {
