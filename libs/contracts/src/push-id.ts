@@ -78,10 +78,17 @@ export function rawPushDedupKey(push: RawPushIdentity): string {
   return ['other', push.componentAppid, account, fieldsDigest(f)].join('|');
 }
 
+/** Namespaces as bytes, parsed once each (ingress computes an id per push; there are one or two namespaces). */
+const namespaceBytes = new Map<string, Buffer>();
+
 /** Name-based UUID (RFC 9562 version 5, SHA-1) of `name` in `namespace`. */
 export function uuidV5(name: string, namespace: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  if (ns.length !== 16) throw new RangeError('namespace must be a UUID');
+  let ns = namespaceBytes.get(namespace);
+  if (!ns) {
+    ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    if (ns.length !== 16) throw new RangeError('namespace must be a UUID');
+    namespaceBytes.set(namespace, ns);
+  }
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
