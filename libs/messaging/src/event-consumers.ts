@@ -213,10 +213,12 @@ export class EventConsumers implements OnApplicationBootstrap {
         });
         runtime.declaredDelayQueues.clear();
         // The fallback for a delivery whose retry copy could not be published (see the class doc).
+        // Its TTL is fixed: every deployment declared it with 5 s before retry policies existed,
+        // and a queue redeclared with other arguments is refused (PRECONDITION_FAILED).
         await channel.assertQueue(retryQueue, {
           durable: true,
           arguments: {
-            'x-message-ttl': runtime.retry.initialDelayMs,
+            'x-message-ttl': FALLBACK_RETRY_TTL_MS,
             'x-dead-letter-exchange': '',
             'x-dead-letter-routing-key': runtime.queue,
           },
@@ -449,6 +451,9 @@ export class EventConsumers implements OnApplicationBootstrap {
     });
   }
 }
+
+/** TTL of `<queue>.retry`, the fallback retry queue: the value it always had. DO NOT CHANGE. */
+export const FALLBACK_RETRY_TTL_MS = 5000;
 
 /** How often a delay queue in use is declared again (it must outlive its last message's TTL). */
 const DELAY_QUEUE_REDECLARE_MS = 5 * 60_000;

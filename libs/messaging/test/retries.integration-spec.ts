@@ -53,6 +53,18 @@ class RetryingConsumers {
 }
 
 @Injectable()
+class UpgradedConsumer {
+  @ConsumeEvent({
+    queue: 'svc-u.upgrade',
+    patterns: ['token.authorizer.invalid'],
+    retry: { initialDelayMs: 1000, maxDelayMs: 15_000 },
+  })
+  upgraded(envelope: EventEnvelope, context: DeliveryContext): void {
+    note('upgrade', envelope, context);
+  }
+}
+
+@Injectable()
 class SlowRetryConsumer {
   @ConsumeEvent({
     queue: 'svc-s.restart',
@@ -162,6 +174,36 @@ describe('retries through delay queues, and dead letters an operator can act on'
       expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(1480);
     } finally {
       await second.close();
+    }
+  });
+
+  it('starts on the queues an earlier version declared (its <queue>.retry had a 5 s TTL), whatever the policy', async () => {
+    const { connect } = await import('amqplib');
+    const connection = await connect(testEnv.rabbitUrl);
+    const channel = await connection.createChannel();
+    const queue = `${namespace}svc-u.upgrade`;
+    // Exactly what the consumer of the previous release declared.
+    await channel.assertExchange(`${namespace}wxop.retry`, 'direct', { durable: true });
+    await channel.assertQueue(queue, {
+      durable: true,
+      arguments: { 'x-dead-letter-exchange': `${namespace}wxop.retry`, 'x-dead-letter-routing-key': queue },
+    });
+    await channel.assertQueue(`${queue}.retry`, {
+      durable: true,
+      arguments: { 'x-message-ttl': 5000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+    });
+    await connection.close();
+    const upgraded = await startService(
+      { serviceName: 'svc-u', namespace },
+      { providers: [UpgradedConsumer] },
+    );
+    extraQueues.push(...namesOf(upgraded));
+    try {
+      const event = eventOfType('token.authorizer.invalid', { errcode: 61023 });
+      await upgraded.get(EventPublisher).publish(event);
+      await waitUntil(() => deliveries('upgrade', event.id).length === 1, 5000, 'the delivery');
+    } finally {
+      await upgraded.close();
     }
   });
 
