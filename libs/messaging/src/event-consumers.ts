@@ -77,7 +77,8 @@ export type DeadLetterReason =
  * `<queue>.retry.<delay>` (TTL = the step, the copy's own expiration jittered below it, dead-lettered
  * back to `<queue>`), with the attempt, the first failure's time and the original routing key in
  * headers, and then acks the delivery. If that publish fails, the delivery is rejected into the
- * fallback `<queue>.retry` (TTL = the first delay) and `x-death` counts the attempt.
+ * fallback `<queue>.retry` (a fixed 5 s TTL, as every earlier version declared it) and `x-death`
+ * counts the attempt.
  * When the policy is exhausted, or at once when a message is unparseable, off-contract, unhandled
  * or NonRetryable, it is copied to `<queue>.dlq` with the reason and then acked: never requeued forever.
  */
