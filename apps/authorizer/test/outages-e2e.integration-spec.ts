@@ -182,7 +182,7 @@ describe('authorizations through WeChat outages (end to end)', () => {
       'the component token',
     );
     ({ appids: accounts } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
-      count: 4,
+      count: 5,
       type: 'mini_program',
     }));
   }, 90_000);
@@ -212,7 +212,10 @@ describe('authorizations through WeChat outages (end to end)', () => {
 
   afterEach(async () => {
     await clearFaults();
-    await sim.control('PUT', '/settings', { authCodeTtlSeconds: 600 });
+    await sim.control('PUT', '/settings', {
+      authCodeTtlSeconds: 600,
+      unexchangedInAuthorizerList: 'without_refresh_token',
+    });
   });
 
   it('api_query_auth answers -1 for 35 s: the merchant gets credentials and one authorization.authorized; one whose code expired meanwhile is reported as authorization.failed', async () => {
@@ -299,6 +302,33 @@ describe('authorizations through WeChat outages (end to end)', () => {
     const again = await fetch(landingUrl);
     expect(again.status).toBe(200);
     expect(await again.text()).toContain(account);
+    await sleep(1000);
+    expect(eventsOf(account)).toHaveLength(1);
+  }, 90_000);
+
+  it('a code expires during an outage and WeChat lists the account with a refresh token: recovered through the list', async () => {
+    const account = accounts[4]!;
+    // §3.6 is a community capture: the simulator may list an unexchanged authorization with its refresh token.
+    await sim.control('PUT', '/settings', {
+      authCodeTtlSeconds: 10,
+      unexchangedInAuthorizerList: 'with_refresh_token',
+    });
+    await faults([{ endpoint: `${C}/api_query_auth`, failure: 'errcode', errcode: -1 }]);
+    const { link, landing } = await authorize('expired-listed', account);
+    const authorized = await waitForEvent(account, DomainEventTypes.AuthorizationAuthorized, 45_000);
+    expect(authorized.data).toMatchObject({ bizRef: 'expired-listed', authorizerType: 'mini_program' });
+    // api_query_auth still fails: the credentials came from the list.
+    expect((await authorizerToken(account)).status).toBe(200);
+    const { items } = await outcomes({ authorizerAppid: account });
+    expect(items).toEqual([
+      expect.objectContaining({
+        outcome: 'recovered',
+        errcode: -1,
+        linkId: link.linkId,
+        eventId: authorized.id,
+      }),
+    ]);
+    await landing;
     await sleep(1000);
     expect(eventsOf(account)).toHaveLength(1);
   }, 90_000);
