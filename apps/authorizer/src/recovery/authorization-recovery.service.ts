@@ -115,18 +115,17 @@ export class AuthorizationRecoveryService {
     const known = await this.records.find(hash);
     if (known) return known.outcome;
     const link = await this.linkOf(push);
-    let refreshToken: string | undefined;
     try {
-      refreshToken = await this.listedRefreshToken(push.componentAppid, push.authorizerAppid);
+      const refreshToken = await this.listedRefreshToken(push.componentAppid, push.authorizerAppid);
       if (refreshToken) {
         await this.grantRecovered(push, link, refreshToken, reason, cause);
         return 'recovered';
       }
     } catch (error) {
       const recoveryError = asAuthorizerError(error, 'recovery') as Error;
+      if (!(recoveryError instanceof AuthorizerError && recoveryError.transient)) throw recoveryError;
       const windowEnds = push.codeExpiresAt.getTime() + this.config.AUTHORIZER_RECOVERY_WINDOW_SECONDS * 1000;
-      const transient = recoveryError instanceof AuthorizerError && recoveryError.transient;
-      if (transient && now.getTime() < windowEnds && !delivery.lastAttempt) {
+      if (now.getTime() < windowEnds && !delivery.lastAttempt) {
         this.logger.warn({
           msg: 'authorization recovery failed, will retry',
           componentAppid: push.componentAppid,
@@ -135,7 +134,6 @@ export class AuthorizationRecoveryService {
         });
         throw recoveryError;
       }
-      if (!transient) throw recoveryError;
       return this.fail(push, link, AuthorizationFailureReasons.RecoveryUnavailable, cause, recoveryError);
     }
     return this.fail(push, link, reason, cause);
