@@ -10,6 +10,8 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { PushesModule } from './pushes/pushes.module';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
 
 export interface AdminApiModuleOptions {
@@ -39,6 +41,8 @@ export class AdminApiModule {
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,
+        PushesModule,
+        DeadLettersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };
