@@ -131,7 +131,7 @@ describe('admin-api (users, audit log, errors, OpenAPI)', () => {
     expect(again.output).toContain('taken');
   });
 
-  it("lets an admin manage users, never leaving no admin, and ends a changed user's sessions", async () => {
+  it("lets an admin manage users (never their own role), and ends a changed user's sessions", async () => {
     const created = await adminCall<{ id: number; username: string; role: string }>(
       api.url,
       'POST',
