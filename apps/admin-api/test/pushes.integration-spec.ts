@@ -1,6 +1,11 @@
-import { createEnvelope, EVENTS_EXCHANGE, QueueNames, type EventEnvelope } from '@wxop/contracts';
-import { BrokerProbe, deleteBrokerObjects, publishTestEvent, testEnv, waitUntil } from '@wxop/testing';
-import { connect } from 'amqplib';
+import { createEnvelope, QueueNames, type EventEnvelope } from '@wxop/contracts';
+import {
+  BrokerProbe,
+  deleteBrokerObjects,
+  publishRawTestMessage,
+  publishTestEvent,
+  waitUntil,
+} from '@wxop/testing';
 
 import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
 
@@ -249,18 +254,10 @@ describe('Push log and dead letters - /admin/v1/pushes, /admin/v1/dead-letters',
   });
 
   it('Dead letters - /admin/v1/dead-letters: depth, inspect, requeue, purge, with roles', async () => {
-    const connection = await connect(testEnv.rabbitUrl);
-    try {
-      const channel = await connection.createConfirmChannel();
-      channel.publish(api.namespace + EVENTS_EXCHANGE, 'wechat.message.text', Buffer.from('not json'), {
-        persistent: true,
-        messageId: 'poison-1',
-      });
-      await channel.waitForConfirms();
-      await channel.close();
-    } finally {
-      await connection.close();
-    }
+    await publishRawTestMessage('wechat.message.text', Buffer.from('not json'), {
+      namespace: api.namespace,
+      messageId: 'poison-1',
+    });
     const depthOf = async () => {
       const { body } = await adminCall<{
         items: { originalQueue: string; depth: number; oldestAgeSeconds?: number }[];
