@@ -4,9 +4,15 @@ import {
   deleteBrokerObjects,
   publishRawTestMessage,
   publishTestEvent,
+  testEnv,
   waitUntil,
 } from '@wxop/testing';
 
+import { DeadLettersService } from '../src/dead-letters/dead-letters.service';
+import { PushLogRepository } from '../src/pushes/push-log.repository';
+import { PushStatsService } from '../src/pushes/push-stats.service';
+import type { AdminApiConfig } from '../src/config/admin-api.config';
+import type { ResolvedMessagingOptions } from '@wxop/messaging';
 import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
 
 const COMPONENT = 'wxcomponent000pushes';
@@ -224,6 +230,17 @@ describe('Push log and dead letters - /admin/v1/pushes, /admin/v1/dead-letters',
     expect([missing.status, missing.body.error]).toEqual([404, 'push_not_found']);
   });
 
+  it('counts pushes per minute and type for the dashboard', async () => {
+    const sut = new PushStatsService(new PushLogRepository(api.database.dataSource));
+    const counts = await sut.perMinuteByType(60);
+    const total = (type: string) =>
+      counts.filter((row) => row.type === type).reduce((sum, row) => sum + row.count, 0);
+    expect(total('wechat.component.component_verify_ticket')).toBe(1);
+    expect(total('wechat.message.event.weapp_audit_success')).toBe(1);
+    expect(counts.every((row) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/.test(row.minute))).toBe(true);
+    expect(await sut.perMinuteByType(60, new Date(Date.now() + 3 * 3_600_000))).toEqual([]);
+  });
+
   it('Retention: purges only pushes older than the retention (7 days)', async () => {
     const day = 86_400_000;
     const insert = (eventId: string, ageMs: number) =>
@@ -305,6 +322,18 @@ describe('Push log and dead letters - /admin/v1/pushes, /admin/v1/dead-letters',
     expect(requeued.body.count).toBe(1);
     // Still not JSON: the consumer dead-letters it again.
     await waitUntil(async () => (await depthOf())?.depth === 1, 10_000, 'the poison message back in the DLQ');
+
+    const depths = new DeadLettersService(
+      { url: testEnv.rabbitUrl, namespace: api.namespace } as ResolvedMessagingOptions,
+      { ADMIN_API_DEAD_LETTER_EXTRA_QUEUES: [] } as unknown as AdminApiConfig,
+    );
+    try {
+      expect(await depths.depths()).toEqual(
+        expect.arrayContaining([expect.objectContaining({ queue: QueueNames.AdminApiPushLog, depth: 1 })]),
+      );
+    } finally {
+      await depths.onApplicationShutdown();
+    }
 
     const purged = await adminCall<{ count: number }>(
       api.url,
