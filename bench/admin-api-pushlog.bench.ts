@@ -14,7 +14,8 @@ import { round, startServerProcess, stopProcess, type Bench } from './bench.util
 const PUSHES = Number(process.env['BENCH_ADMIN_PUSHES'] ?? 20_000);
 const SEARCH_ROWS = Number(process.env['BENCH_ADMIN_SEARCH_ROWS'] ?? 1_000_000);
 const SEARCH_ROUNDS = Number(process.env['BENCH_ADMIN_SEARCH_ROUNDS'] ?? 200);
-const INSERT_BATCH = 250;
+/** Rows per INSERT, as ADMIN_API_PUSH_LOG_BATCH_SIZE by default. */
+const INSERT_BATCH = 500;
 const COMPONENTS = 5;
 const AUTHORIZERS = 2000;
 const TYPES = [
