@@ -478,6 +478,24 @@ describe('code-release (end to end with wechat-sim, ingress and token)', () => {
     expect(codeRelease.output()).not.toContain(await componentToken());
   }, 30_000);
 
+  it('a component token WeChat rejects on a template call is invalidated once and the call retried', async () => {
+    const issued = async () =>
+      (
+        await sim.control<{ tokensIssued: number }[]>(
+          'GET',
+          '/counters?endpoint=cgi-bin/component/api_component_token',
+        )
+      ).reduce((sum, row) => sum + row.tokensIssued, 0);
+    const before = await issued();
+    await sim.control('POST', '/faults', { endpoint: 'wxa/gettemplatelist', errcode: 40001, count: 1 });
+    const library = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.SyncTemplates, {
+      componentAppid: COMPONENT,
+    });
+    expect(library.componentAppid).toBe(COMPONENT);
+    expect(await sim.control<unknown[]>('GET', '/faults')).toEqual([]);
+    expect(await issued()).toBe(before + 1);
+  }, 30_000);
+
   it('refuses a bad request naming every problem', async () => {
     const refused = await rpcError(CodeReleaseRpcPatterns.Commit, {
       componentAppid: COMPONENT,
