@@ -3,6 +3,7 @@ import { databaseEnv, deleteBrokerObjects, freePort, testEnv, uniqueRunId } from
 import { connect } from 'amqplib';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { round, startServerProcess, stopProcess, type Bench } from './bench.util';
@@ -26,6 +27,8 @@ const TYPES = [
 ];
 const BAR_RATIO = 0.7;
 const BAR_P99_MS = 200;
+/** BENCH_ADMIN_CPU_PROFILE=<dir>: admin-api's CPU profile over the burst is written there (the profiler costs CPU). */
+const CPU_PROFILE_DIR = process.env['BENCH_ADMIN_CPU_PROFILE'];
 const USERNAME = 'bench-admin';
 const PASSWORD = `Bench-${randomUUID()}`;
 
@@ -113,8 +116,13 @@ const bench: Bench = async () => {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const app = await startServerProcess(
-    ['scripts/run-ts.cjs', 'apps/admin-api/src/main.ts'],
+    [
+      ...(CPU_PROFILE_DIR ? ['-r', join(__dirname, 'cpu-profile.preload.cjs')] : []),
+      'scripts/run-ts.cjs',
+      'apps/admin-api/src/main.ts',
+    ],
     {
+      ...(CPU_PROFILE_DIR ? { CPU_PROFILE_DIR, CPU_PROFILE_NAME: 'admin-api' } : {}),
       ...databaseEnv({ name: database }),
       RABBITMQ_URL: testEnv.rabbitUrl,
       RABBITMQ_NAMESPACE: namespace,
@@ -141,6 +149,7 @@ const bench: Bench = async () => {
     const pushes = Array.from({ length: PUSHES }, (_, i) => pushOf(i));
     const channel = await broker.createConfirmChannel();
     const exchange = namespace + EVENTS_EXCHANGE;
+    if (CPU_PROFILE_DIR) app.send('cpu-profile:start');
     const started = performance.now();
     for (const push of pushes) {
       const body = Buffer.from(JSON.stringify(push));
@@ -159,6 +168,11 @@ const bench: Bench = async () => {
     while ((await countOf(db, 'admin_push_log')) < PUSHES)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const stored = performance.now();
+    if (CPU_PROFILE_DIR) {
+      const written = new Promise((resolve) => app.once('message', resolve));
+      app.send('cpu-profile:stop');
+      await written;
+    }
     const appRate = PUSHES / ((stored - started) / 1000);
     const lagMs = stored - published;
     console.log(
