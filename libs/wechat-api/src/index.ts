@@ -7,3 +7,12 @@ export {
   AUTHORIZATION_LOST_CODES,
 } from './wechat-api.errors';
 export type * from './wechat-api.types';
+export { WechatCodeApi } from './wechat-code.client';
+export { AuditStatus, WechatCodeErrcode } from './wechat-code.types';
+export type * from './wechat-code.types';
+export {
+  withAuthorizerToken,
+  withComponentToken,
+  type AuthorizerTokenSource,
+  type ComponentTokenSource,
+} from './authorizer-calls';
