@@ -8,6 +8,7 @@ import { ObservabilityModule } from '@wxop/observability';
 
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ComponentsModule } from './components/components.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
@@ -39,6 +40,7 @@ export class AdminApiModule {
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,
+        ComponentsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };

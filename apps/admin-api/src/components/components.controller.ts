@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
+import { AuditAction } from '../audit/audit-action.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { ComponentsError, ComponentsErrorCodes } from './components.errors';
+import { ComponentsService } from './components.service';
+import { ComponentDto, ComponentListDto, CreateComponentDto, UpdateComponentDto } from './dto/component.dto';
+import { ComponentAppidParam } from './dto/component-appid.param';
+
+/** Component apps (third-party platforms): their secrets are write-only. */
+@ApiTags('components')
+@ApiBearerAuth()
+@Controller('components')
+export class ComponentsController {
+  constructor(private readonly components: ComponentsService) {}
+
+  @Get()
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOkResponse({ type: ComponentListDto })
+  async list(): Promise<ComponentListDto> {
+    const items = (await this.components.list()).map(ComponentDto.ofHealth);
+    return { items, total: items.length };
+  }
+
+  @Get(':componentAppid')
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOkResponse({ type: ComponentDto })
+  async get(@Param() params: ComponentAppidParam): Promise<ComponentDto> {
+    return ComponentDto.ofHealth(await this.components.health(params.componentAppid));
+  }
+
+  @Post()
+  @Roles('admin')
+  @AuditAction('components.create')
+  @ApiCreatedResponse({ type: ComponentDto })
+  async create(@Body() body: CreateComponentDto): Promise<ComponentDto> {
+    return ComponentDto.ofSummary(await this.components.create(body));
+  }
+
+  @Patch(':componentAppid')
+  @Roles('admin')
+  @AuditAction('components.update')
+  @ApiOkResponse({ type: ComponentDto })
+  async update(
+    @Param() params: ComponentAppidParam,
+    @Body() body: UpdateComponentDto,
+  ): Promise<ComponentDto> {
+    if (body.secret === undefined && body.token === undefined && body.encodingAESKey === undefined)
+      throw new ComponentsError(
+        ComponentsErrorCodes.NothingToUpdate,
+        'give at least one of secret, token, encodingAESKey',
+      );
+    return ComponentDto.ofSummary(
+      await this.components.update({ componentAppid: params.componentAppid, ...body }),
+    );
+  }
+}
