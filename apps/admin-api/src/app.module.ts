@@ -11,6 +11,8 @@ import { AuthModule } from './auth/auth.module';
 import { ComponentsModule } from './components/components.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { PushesModule } from './pushes/pushes.module';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
 
 export interface AdminApiModuleOptions {
@@ -41,6 +43,8 @@ export class AdminApiModule {
         AuthModule,
         AuditModule,
         ComponentsModule,
+        PushesModule,
+        DeadLettersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };

@@ -142,6 +142,34 @@ describe(createEnvelope.name, () => {
   });
 });
 
+describe('replayOf (contract addition 0.5.0)', () => {
+  const original = createEnvelope(
+    'wechat.component.authorized',
+    { AppId: 'wx1234567890abcdef', InfoType: 'authorized', raw: '<xml/>' },
+    { componentAppid: 'wx1234567890abcdef' },
+  );
+
+  it('accepts a replay that names its original, with a new id', () => {
+    const sut = createEnvelope(original.type, original.data, {
+      componentAppid: original.componentAppid,
+      replayOf: original.id,
+    });
+    expect(sut.id).not.toBe(original.id);
+    expect(sut.replayOf).toBe(original.id);
+    expect(envelopeViolations(sut)).toEqual([]);
+  });
+
+  it('refuses a replayOf that is not an event id', () => {
+    expect(envelopeViolations({ ...original, replayOf: 'yesterday' })).toEqual([
+      expect.stringContaining('replayOf'),
+    ]);
+  });
+
+  it('leaves replayOf out of ordinary events', () => {
+    expect('replayOf' in original).toBe(false);
+  });
+});
+
 describe('routing keys', () => {
   it('keeps the public names', () => {
     expect(EVENTS_EXCHANGE).toBe('wxop.events');

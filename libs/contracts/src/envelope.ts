@@ -25,6 +25,11 @@ export interface EventEnvelope<TData = Record<string, unknown>, TType extends st
   authorizerAppid?: string;
   /** Id of the event that caused this one, if any. */
   correlationId?: string;
+  /**
+   * Set only on a push an operator replayed from admin-api's push log: the `id` of the original
+   * event (the replay has a new `id`, so inboxes process it). Contract addition of 0.5.0.
+   */
+  replayOf?: string;
   data: TData;
 }
 
@@ -59,6 +64,10 @@ export class EventEnvelopeDto<TData extends object = object> implements EventEnv
   @MaxLength(255)
   correlationId?: string;
 
+  @IsOptional()
+  @Matches(UUID_PATTERN, { message: 'replayOf must be a lower-case UUID' })
+  replayOf?: string;
+
   /** Validated against its type's payload class by `envelopeViolations`. */
   @IsObject()
   data!: TData;
@@ -68,6 +77,8 @@ export interface CreateEnvelopeOptions {
   componentAppid: string;
   authorizerAppid?: string;
   correlationId?: string;
+  /** The id of the event this one replays (admin-api's push-log replay). */
+  replayOf?: string;
   /** Defaults to a random UUID; raw pushes pass `rawPushId(...)`. */
   id?: string;
   /** Defaults to now. */
@@ -90,5 +101,6 @@ export function createEnvelope<TType extends string, TData>(
   };
   if (options.authorizerAppid !== undefined) envelope.authorizerAppid = options.authorizerAppid;
   if (options.correlationId !== undefined) envelope.correlationId = options.correlationId;
+  if (options.replayOf !== undefined) envelope.replayOf = options.replayOf;
   return envelope;
 }

@@ -37,6 +37,8 @@ export class EventPublisher {
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
     const headers: Record<string, string> = {};
     if (envelope.correlationId) headers['x-correlation-id'] = envelope.correlationId;
+    // A replay (push-log replay in admin-api) says so in a header too, for subscribers that route on headers.
+    if (envelope.replayOf) headers['x-wxop-replay-of'] = envelope.replayOf;
     try {
       await this.channel.publish(this.names.eventsExchange, envelope.type, body, {
         persistent: true,

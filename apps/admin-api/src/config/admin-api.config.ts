@@ -136,4 +136,51 @@ export class AdminApiConfig {
   @IsString()
   @MaxLength(256)
   ADMIN_API_BOOTSTRAP_PASSWORD?: string;
+
+  /** Days a push stays in the push log (admin-api pushes). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  ADMIN_API_PUSH_RETENTION_DAYS = 7;
+
+  /** How often old pushes are purged. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  ADMIN_API_PUSH_PURGE_INTERVAL_SECONDS = 600;
+
+  /** Rows of one purge DELETE (short transactions, small lock footprint). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADMIN_API_PUSH_PURGE_BATCH_SIZE = 5000;
+
+  /** Unacknowledged pushes the push-log consumer holds: the group-commit window. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ADMIN_API_PUSH_LOG_PREFETCH = 500;
+
+  /** Rows of one push-log INSERT at most. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  ADMIN_API_PUSH_LOG_BATCH_SIZE = 250;
+
+  /** Longest a push waits for its INSERT batch to fill, in ms. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  ADMIN_API_PUSH_LOG_FLUSH_MS = 20;
+
+  /** Consumer queues of subscribers whose DLQs the dead-letters page lists too (besides this repository's). */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  ADMIN_API_DEAD_LETTER_EXTRA_QUEUES: string[] = [];
 }
