@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ConfigModule, DatabaseConfig, LogConfig, RabbitMqConfig, loadConfig } from '@wxop/config';
+import {
+  ConfigModule,
+  DatabaseConfig,
+  LogConfig,
+  RabbitMqConfig,
+  SecretsConfig,
+  loadConfig,
+} from '@wxop/config';
 import { DatabaseModule } from '@wxop/database';
 import { MessagingModule } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
@@ -10,6 +17,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
+import { ForwardingModule } from './forwarding/forwarding.module';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
 
 export interface AdminApiModuleOptions {
@@ -30,7 +38,7 @@ export class AdminApiModule {
       module: AdminApiModule,
       imports: [
         ConfigModule.forRoot({
-          schemas: [AdminApiConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
+          schemas: [AdminApiConfig, DatabaseConfig, RabbitMqConfig, LogConfig, SecretsConfig],
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'admin-api', level: log.LOG_LEVEL }),
@@ -39,6 +47,7 @@ export class AdminApiModule {
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,
+        ForwardingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };

@@ -1,6 +1,7 @@
 import { InboxMigration1763800000000, OutboxMigration1764000000001 } from '@wxop/messaging';
 
 import { CreateAdminCoreTables1765000000000 } from './1765000000000-create-admin-core-tables';
+import { CreateForwardingTables1765200000000 } from './1765200000000-create-forwarding-tables';
 
 /**
  * Every migration of the admin-api database (`wxop_admin`), in order. Each feature adds its own
@@ -10,4 +11,5 @@ export const ADMIN_API_MIGRATIONS = [
   InboxMigration1763800000000,
   OutboxMigration1764000000001,
   CreateAdminCoreTables1765000000000,
+  CreateForwardingTables1765200000000,
 ];
