@@ -8,7 +8,6 @@ import { AppLogger, createFastifyAdapter } from '@wxop/observability';
 import { AdminApiModule, type AdminApiModuleOptions } from './app.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { serveOpenApi } from './openapi';
-import { refusalOf } from './shared/admin-api-error.filter';
 import { adminValidationPipe } from './shared/validation.util';
 
 export const ADMIN_API_PREFIX = 'admin/v1';
@@ -29,12 +28,6 @@ export async function createAdminApiApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(AppLogger));
-  const fastify = app.getHttpAdapter().getInstance();
-  // Fastify's own refusals (body too large, bad JSON) in the same format as the rest.
-  fastify.setErrorHandler((error, request, reply) => {
-    const { status, body } = refusalOf(error, request.id);
-    void reply.status(status).type('application/json; charset=utf-8').send(body);
-  });
   await app.register(helmet, {
     // Swagger UI needs its inline script and styles; everything else keeps helmet's defaults.
     contentSecurityPolicy: {

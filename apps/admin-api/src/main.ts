@@ -5,6 +5,7 @@ import { runMigrateCommand } from '@wxop/database';
 import { createAdminApiApp } from './admin-api-app';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
+import { runCreateUserCommand } from './users/create-user.command';
 
 async function bootstrap(): Promise<void> {
   const { admin } = loadConfig({ admin: AdminApiConfig });
@@ -23,4 +24,10 @@ async function migrate(): Promise<void> {
   process.exitCode = await runMigrateCommand({ defaultName: 'wxop_admin', migrations: ADMIN_API_MIGRATIONS });
 }
 
-void (process.argv[2] === 'migrate' ? migrate() : bootstrap());
+/** `npm run admin -- create-user --username u --role admin` (password on stdin or --password-file). */
+async function createUser(): Promise<void> {
+  process.exitCode = await runCreateUserCommand(process.argv.slice(3));
+}
+
+const command = process.argv[2];
+void (command === 'migrate' ? migrate() : command === 'create-user' ? createUser() : bootstrap());

@@ -1,6 +1,9 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 export const AUDIT_ACTION_KEY = 'wxop:admin-api:audit-action';
+/** The OpenAPI extension naming a route's audit action. */
+export const AUDIT_ACTION_EXTENSION = 'x-wxop-audit-action';
 
 export interface AuditActionOptions {
   /**
@@ -20,4 +23,7 @@ export interface AuditActionMetadata extends AuditActionOptions {
  * the action is `<method> <route>`), its target taken from the route parameters.
  */
 export const AuditAction = (action: string, options: AuditActionOptions = {}): MethodDecorator =>
-  SetMetadata(AUDIT_ACTION_KEY, { action, ...options } satisfies AuditActionMetadata);
+  applyDecorators(
+    SetMetadata(AUDIT_ACTION_KEY, { action, ...options } satisfies AuditActionMetadata),
+    ApiExtension(AUDIT_ACTION_EXTENSION, action),
+  );

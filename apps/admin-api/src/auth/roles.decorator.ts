@@ -1,9 +1,12 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 export const ADMIN_ROLES = ['admin', 'operator', 'viewer'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 export const ROLES_KEY = 'wxop:admin-api:roles';
+/** The OpenAPI extension that lists a route's roles (the role table test reads it). */
+export const ROLES_EXTENSION = 'x-wxop-roles';
 
 /**
  * The roles that may call a route; REQUIRED on every route that is not `@Public()` (the guard
@@ -12,4 +15,4 @@ export const ROLES_KEY = 'wxop:admin-api:roles';
  * token reveals `@Roles('admin')`.
  */
 export const Roles = (...roles: [AdminRole, ...AdminRole[]]): MethodDecorator & ClassDecorator =>
-  SetMetadata(ROLES_KEY, roles);
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension(ROLES_EXTENSION, roles));
