@@ -30,6 +30,7 @@ import {
   CreatedForwardingRuleDto,
   ForwardingRuleDto,
   ForwardingRulePageDto,
+  FailingRuleDto,
   RotatedSecretDto,
   UpdateForwardingRuleDto,
 } from './dto/forwarding-rule.dto';
@@ -43,14 +44,14 @@ const DELIVERY_ID = /^\d{1,20}$/;
 /** Forwarding rules and their delivery log (CONTRACT.md §4 "Forwarding to HTTP subscribers"). */
 @ApiTags('forwarding')
 @ApiBearerAuth()
-@Controller('forwarding/rules')
+@Controller('forwarding')
 export class ForwardingController {
   constructor(
     private readonly rules: ForwardingRulesService,
     private readonly deliveries: ForwardingDeliveriesService,
   ) {}
 
-  @Post()
+  @Post('rules')
   @Roles('admin', 'operator')
   @AuditAction('forwarding.rule.create')
   @ApiOkResponse({ type: CreatedForwardingRuleDto })
@@ -59,7 +60,7 @@ export class ForwardingController {
     return { rule: ForwardingRuleDto.of(rule), secret };
   }
 
-  @Get()
+  @Get('rules')
   @Roles('admin', 'operator', 'viewer')
   @ApiOkResponse({ type: ForwardingRulePageDto })
   async list(@Query() query: PageQueryDto): Promise<Page<ForwardingRuleDto>> {
@@ -70,14 +71,22 @@ export class ForwardingController {
     return pageOf(all.slice(query.offset, query.offset + query.limit), all.length, query);
   }
 
-  @Get(':id')
+  /** Rules with failed deliveries, or failing since their last success, in the last hour (the dashboard's list too). */
+  @Get('failing-rules')
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOkResponse({ type: [FailingRuleDto] })
+  failingRules(): Promise<FailingRuleDto[]> {
+    return this.rules.failingRules();
+  }
+
+  @Get('rules/:id')
   @Roles('admin', 'operator', 'viewer')
   @ApiOkResponse({ type: ForwardingRuleDto })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ForwardingRuleDto> {
     return ForwardingRuleDto.of(await this.rules.get(id));
   }
 
-  @Patch(':id')
+  @Patch('rules/:id')
   @Roles('admin', 'operator')
   @AuditAction('forwarding.rule.update')
   @ApiOkResponse({ type: ForwardingRuleDto })
@@ -88,7 +97,7 @@ export class ForwardingController {
     return ForwardingRuleDto.of(await this.rules.update(id, body));
   }
 
-  @Delete(':id')
+  @Delete('rules/:id')
   @HttpCode(204)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.rule.delete')
@@ -97,7 +106,7 @@ export class ForwardingController {
   }
 
   /** A new signing secret, shown once; the old one keeps signing during the overlap. */
-  @Post(':id/secret/rotate')
+  @Post('rules/:id/secret/rotate')
   @HttpCode(200)
   @Roles('admin')
   @AuditAction('forwarding.rule.rotate_secret')
@@ -107,7 +116,7 @@ export class ForwardingController {
     return { secret, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() };
   }
 
-  @Post(':id/test')
+  @Post('rules/:id/test')
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.rule.test')
@@ -116,7 +125,7 @@ export class ForwardingController {
     return DeliveryDto.of(await this.deliveries.sendTest(id, body.eventType));
   }
 
-  @Get(':id/deliveries')
+  @Get('rules/:id/deliveries')
   @Roles('admin', 'operator', 'viewer')
   @ApiOkResponse({ type: DeliveryPageDto })
   async deliveriesOf(
@@ -132,7 +141,7 @@ export class ForwardingController {
   }
 
   /** Queues again every failed delivery matching the filter (any number; answers the count). */
-  @Post(':id/deliveries/retry-failed')
+  @Post('rules/:id/deliveries/retry-failed')
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.delivery.retry_failed')
@@ -144,7 +153,7 @@ export class ForwardingController {
     return { count: await this.deliveries.retryFailed(id, body) };
   }
 
-  @Get(':id/deliveries/:deliveryId')
+  @Get('rules/:id/deliveries/:deliveryId')
   @Roles('admin', 'operator', 'viewer')
   @ApiOkResponse({ type: DeliveryDetailDto })
   async delivery(
@@ -159,7 +168,7 @@ export class ForwardingController {
     };
   }
 
-  @Post(':id/deliveries/:deliveryId/retry')
+  @Post('rules/:id/deliveries/:deliveryId/retry')
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.delivery.retry')

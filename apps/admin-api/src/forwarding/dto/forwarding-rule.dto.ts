@@ -108,3 +108,12 @@ export class ForwardingRulePageDto {
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
 }
+
+export class FailingRuleDto {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'deliveries marked failed in the last hour' }) failedDeliveries!: number;
+  @ApiProperty({ description: 'failed attempts in the last hour since the last success' })
+  consecutiveFailures!: number;
+  @ApiPropertyOptional() lastError?: string;
+}
