@@ -16,6 +16,7 @@ import { ObservabilityModule } from '@wxop/observability';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ComponentsModule } from './components/components.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
@@ -51,6 +52,7 @@ export class AdminApiModule {
         AuthModule,
         AuditModule,
         ComponentsModule,
+        DashboardModule,
         PushesModule,
         DeadLettersModule,
         ForwardingModule,
