@@ -267,6 +267,21 @@ describe('an operator over admin-api (end to end)', () => {
     );
     expect(detail.body.authorizerAppid).toBe(merchant);
 
+    // The link is listed as used, by the merchant.
+    const links = await call<{ total: number; items: { state: string; authorizerAppid: string | null }[] }>(
+      operator,
+      'GET',
+      `/components/${COMPONENT}/authorization-links?bizRef=${bizRef}`,
+    );
+    expect(links.body.total).toBe(1);
+    expect(links.body.items[0]).toMatchObject({ state: 'used', authorizerAppid: merchant });
+    const open = await call<{ total: number }>(
+      operator,
+      'GET',
+      `/components/${COMPONENT}/authorization-links?bizRef=${bizRef}&state=open`,
+    );
+    expect(open.body.total).toBe(0);
+
     // Reveal its token: refused to an operator; the admin's reveal is audited without the token.
     const revealPath = `/components/${COMPONENT}/authorizers/${merchant}/access-token/reveal`;
     expect((await call(operator, 'POST', revealPath)).status).toBe(403);

@@ -1,10 +1,11 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthorizationLinkPage } from '@wxop/contracts';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ComponentAppidParam } from '../components/dto/component-appid.param';
-import { AuthorizationLinkDto, CreateLinkDto } from './dto/link.dto';
+import { AuthorizationLinkDto, AuthorizationLinkPageDto, CreateLinkDto, LinkQueryDto } from './dto/link.dto';
 import { LinksService } from './links.service';
 
 /** 授权链接生成器: authorization links for PC and H5, with a QR code. */
@@ -13,6 +14,23 @@ import { LinksService } from './links.service';
 @Controller('components/:componentAppid/authorization-links')
 export class LinksController {
   constructor(private readonly links: LinksService) {}
+
+  @Get()
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOkResponse({ type: AuthorizationLinkPageDto })
+  async list(
+    @Param() params: ComponentAppidParam,
+    @Query() query: LinkQueryDto,
+  ): Promise<AuthorizationLinkPage> {
+    const page = await this.links.list({
+      componentAppid: params.componentAppid,
+      ...(query.bizRef ? { bizRef: query.bizRef } : {}),
+      ...(query.state ? { state: query.state } : {}),
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return { items: page.items, total: page.total, limit: page.limit, offset: page.offset };
+  }
 
   @Post()
   @Roles('admin', 'operator')

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   AuthorizerRpcPatterns,
+  type AuthorizationLinkPage,
   type AuthorizationLinkReply,
+  type ListAuthorizationLinksRequest,
   type CreateAuthorizationLinkRequest,
 } from '@wxop/contracts';
 import { AmqpRpcClient } from '@wxop/messaging';
@@ -20,6 +22,13 @@ export interface AuthorizationLinkAnswer {
 @Injectable()
 export class LinksService {
   constructor(private readonly rpc: AmqpRpcClient) {}
+
+  list(request: ListAuthorizationLinksRequest): Promise<AuthorizationLinkPage> {
+    return this.rpc.request<AuthorizationLinkPage, ListAuthorizationLinksRequest>(
+      AuthorizerRpcPatterns.ListLinks,
+      request,
+    );
+  }
 
   async create(
     request: CreateAuthorizationLinkRequest,

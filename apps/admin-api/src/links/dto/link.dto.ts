@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { AuthorizationLinkKind } from '@wxop/contracts';
+import {
+  AUTHORIZATION_LINK_STATES,
+  type AuthorizationLinkKind,
+  type AuthorizationLinkState,
+} from '@wxop/contracts';
+
+import { PageQueryDto } from '../../shared/page-query.dto';
 import {
   ArrayMaxSize,
   IsArray,
@@ -57,4 +63,50 @@ export class AuthorizationLinkDto {
   @ApiProperty({ description: "ISO-8601: the pre-auth code's expiry" }) expiresAt!: string;
   @ApiPropertyOptional({ description: 'PNG of a QR code of url, base64' }) qrCodePng?: string;
   @ApiPropertyOptional({ description: 'SVG of a QR code of url' }) qrCodeSvg?: string;
+}
+
+/** A component's links; newest first (the one order the authorizer service offers). */
+export class LinkQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'exact match' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  bizRef?: string;
+
+  @ApiPropertyOptional({ enum: AUTHORIZATION_LINK_STATES })
+  @IsOptional()
+  @IsIn(AUTHORIZATION_LINK_STATES)
+  state?: AuthorizationLinkState;
+
+  @ApiPropertyOptional({ enum: ['createdAt'], default: 'createdAt' })
+  @IsOptional()
+  @IsIn(['createdAt'])
+  declare sort?: string;
+
+  @ApiPropertyOptional({ enum: ['desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['desc'])
+  declare order: 'asc' | 'desc';
+}
+
+export class AuthorizationLinkSummaryDto {
+  @ApiProperty() linkId!: string;
+  @ApiProperty() componentAppid!: string;
+  @ApiProperty({ enum: ['pc', 'h5'] }) kind!: string;
+  @ApiProperty({ nullable: true }) authType!: number | null;
+  @ApiProperty({ nullable: true }) bizAppid!: string | null;
+  @ApiProperty({ nullable: true }) bizRef!: string | null;
+  @ApiProperty() startUrl!: string;
+  @ApiProperty({ enum: AUTHORIZATION_LINK_STATES }) state!: string;
+  @ApiProperty({ nullable: true, description: 'the account that authorized through it' })
+  authorizerAppid!: string | null;
+  @ApiProperty() expiresAt!: string;
+  @ApiProperty() createdAt!: string;
+}
+
+export class AuthorizationLinkPageDto {
+  @ApiProperty({ type: [AuthorizationLinkSummaryDto] }) items!: AuthorizationLinkSummaryDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }
