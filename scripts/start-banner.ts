@@ -24,8 +24,12 @@ const APPS: Record<string, { port: string; role: string }> = {
     port: env['AUTHORIZER_HTTP_PORT'] || '3300',
     role: 'merchant pages /authorize/<linkId>, /authorized/<linkId>',
   },
+  'code-release': {
+    port: env['CODE_RELEASE_HTTP_PORT'] || '3400',
+    role: 'RPC code-release.* (templates, versions by hand); HTTP health and metrics only',
+  },
   'admin-api': {
-    port: env['ADMIN_API_HTTP_PORT'] || '3400',
+    port: env['ADMIN_API_HTTP_PORT'] || '3500',
     role: "operators' API /admin/v1, docs /admin/docs",
   },
   'wechat-sim': { port: env['SIM_HTTP_PORT'] || '3900', role: 'WeChat simulator; control API /sim' },
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
     ` wxop is running: ${apps.join(', ')} ready (${seconds} s after npm start launched them)`,
     '',
   ];
-  for (const app of apps) lines.push(`  ${app.padEnd(11)} ${urlOf(app).padEnd(23)} ${APPS[app]!.role}`);
+  for (const app of apps) lines.push(`  ${app.padEnd(12)} ${urlOf(app).padEnd(23)} ${APPS[app]!.role}`);
   if (sim) {
     lines.push('', ' Merchant pages (the simulator plays WeChat and the merchants):');
     if (link)

@@ -90,6 +90,28 @@ describe('admin-api (users, audit log, errors, OpenAPI)', () => {
     expect(await ui.text()).toContain('swagger');
   });
 
+  it('answers CORS only for the configured origins', async () => {
+    const withCors = await startAdminApi({
+      database: api.database,
+      env: { ADMIN_API_CORS_ORIGINS: 'https://ops.example.com' },
+    });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${withCors.url}/admin/v1/me`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'GET' },
+        });
+      expect((await preflight('https://ops.example.com')).headers.get('access-control-allow-origin')).toBe(
+        'https://ops.example.com',
+      );
+      expect(
+        (await preflight('https://evil.example.com')).headers.get('access-control-allow-origin'),
+      ).toBeNull();
+    } finally {
+      await withCors.stop();
+    }
+  });
+
   it('creates the first admin from the bootstrap variables only while no user exists', async () => {
     const second = await startAdminApi({
       database: api.database,

@@ -24,7 +24,7 @@ export class AdminApiConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
-  ADMIN_API_HTTP_PORT = 3400;
+  ADMIN_API_HTTP_PORT = 3500;
 
   /** Largest JSON body accepted, in bytes (413 beyond it). */
   @EnvInt()

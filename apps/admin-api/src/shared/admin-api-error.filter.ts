@@ -91,6 +91,8 @@ export class AdminApiErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, body } = refusalOf(exception, request.id);
+    const retryAfter = body.details?.['retryAfterSeconds'];
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(status).type('application/json; charset=utf-8').send(body);
   }
 }
