@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
@@ -385,6 +386,18 @@ describe('messaging on the real broker', () => {
         'two deliveries',
       );
       expect(Number(await effectsOf(event.id))).toBe(1);
+    });
+
+    it('processes a replay (new id, replayOf = the original) of an event it already processed', async () => {
+      const original = authorizedEvent();
+      await publisher.publish(original);
+      await waitUntil(async () => Number(await effectsOf(original.id)) === 1, 5000, 'the original');
+      const replay = { ...original, id: randomUUID(), replayOf: original.id };
+      await publisher.publish(replay);
+      await waitUntil(async () => Number(await effectsOf(replay.id)) === 1, 5000, 'the replay');
+      const delivered = calls('c').find((c) => c.envelope.id === replay.id)!;
+      expect(delivered.envelope.replayOf).toBe(original.id);
+      expect(Number(await effectsOf(original.id))).toBe(1);
     });
 
     it('runs concurrent duplicates once', async () => {

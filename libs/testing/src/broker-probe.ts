@@ -153,3 +153,21 @@ export async function publishTestEvent(
     await connection.close();
   }
 }
+
+/** Publishes an arbitrary body (e.g. a poison message that is not JSON) to the events exchange, confirmed. */
+export async function publishRawTestMessage(
+  routingKey: string,
+  body: Buffer,
+  options: { namespace?: string; url?: string; messageId?: string } = {},
+): Promise<void> {
+  const connection = await connect(options.url ?? testEnv.rabbitUrl);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const exchange = (options.namespace ?? '') + EVENTS_EXCHANGE;
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    channel.publish(exchange, routingKey, body, { persistent: true, messageId: options.messageId });
+    await channel.waitForConfirms();
+  } finally {
+    await connection.close();
+  }
+}

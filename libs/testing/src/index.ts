@@ -12,6 +12,7 @@ export {
   drainQueue,
   parkEvents,
   publishTestEvent,
+  publishRawTestMessage,
   type ProbedMessage,
 } from './broker-probe';
 export { brokerControl } from './broker-control';

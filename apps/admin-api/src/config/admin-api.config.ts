@@ -162,14 +162,14 @@ export class AdminApiConfig {
   @IsInt()
   @Min(1)
   @Max(10_000)
-  ADMIN_API_PUSH_LOG_PREFETCH = 500;
+  ADMIN_API_PUSH_LOG_PREFETCH = 1000;
 
   /** Rows of one push-log INSERT at most. */
   @EnvInt()
   @IsInt()
   @Min(1)
   @Max(5000)
-  ADMIN_API_PUSH_LOG_BATCH_SIZE = 250;
+  ADMIN_API_PUSH_LOG_BATCH_SIZE = 500;
 
   /** Longest a push waits for its INSERT batch to fill, in ms. */
   @EnvInt()

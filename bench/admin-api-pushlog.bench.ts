@@ -1,0 +1,264 @@
+import { createEnvelope, EVENTS_EXCHANGE, QueueNames, type EventEnvelope } from '@wxop/contracts';
+import { databaseEnv, deleteBrokerObjects, freePort, testEnv, uniqueRunId } from '@wxop/testing';
+import { connect } from 'amqplib';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+import { round, startServerProcess, stopProcess, type Bench } from './bench.util';
+
+/**
+ * (a) Push log of admin-api (ADR 0017). Sizes can be lowered for development:
+ * BENCH_ADMIN_PUSHES (default 20,000) and BENCH_ADMIN_SEARCH_ROWS (default 1,000,000).
+ */
+const PUSHES = Number(process.env['BENCH_ADMIN_PUSHES'] ?? 20_000);
+const SEARCH_ROWS = Number(process.env['BENCH_ADMIN_SEARCH_ROWS'] ?? 1_000_000);
+const SEARCH_ROUNDS = Number(process.env['BENCH_ADMIN_SEARCH_ROUNDS'] ?? 200);
+/** Rows per INSERT, as ADMIN_API_PUSH_LOG_BATCH_SIZE by default. */
+const INSERT_BATCH = 500;
+const COMPONENTS = 5;
+const AUTHORIZERS = 2000;
+const TYPES = [
+  'wechat.message.text',
+  'wechat.message.event.click',
+  'wechat.message.image',
+  'wechat.component.authorized',
+];
+const BAR_RATIO = 0.7;
+const BAR_P99_MS = 200;
+const USERNAME = 'bench-admin';
+const PASSWORD = `Bench-${randomUUID()}`;
+
+const componentOf = (i: number) => `wxbenchcomponent${String(i % COMPONENTS).padStart(2, '0')}`;
+const authorizerOf = (i: number) => `wxbenchauth${String(i % AUTHORIZERS).padStart(7, '0')}`;
+
+/** A ~1 KiB text push like ingress publishes it (fields + raw XML); every 100th mentions 订单. */
+function pushOf(i: number): EventEnvelope {
+  const content = `${i % 100 === 0 ? '您的订单已发货 ' : '你好 '}message ${i} ${'x'.repeat(300)}`;
+  const fields: Record<string, string> = {
+    ToUserName: 'gh_bench',
+    FromUserName: `openid-${i % 5000}`,
+    CreateTime: String(1764000000 + i),
+    MsgType: 'text',
+    Content: content,
+    MsgId: String(24000000000 + i),
+  };
+  const raw = `<xml>${Object.entries(fields)
+    .map(([name, value]) => `<${name}><![CDATA[${value}]]></${name}>`)
+    .join('')}</xml>`;
+  return createEnvelope(
+    TYPES[i % TYPES.length]!,
+    { ...fields, raw },
+    { componentAppid: componentOf(i), authorizerAppid: authorizerOf(i) },
+  );
+}
+
+/** The row the app stores for a push (same columns, same JSON, same search text). */
+function rowOf(envelope: EventEnvelope, receivedAt: Date): unknown[] {
+  const { raw, ...fields } = envelope.data;
+  const search = [
+    envelope.type,
+    envelope.componentAppid,
+    envelope.authorizerAppid ?? '',
+    ...Object.values(fields),
+  ]
+    .join(' ')
+    .toLowerCase();
+  return [
+    envelope.id,
+    envelope.type,
+    envelope.componentAppid,
+    envelope.authorizerAppid ?? null,
+    new Date(envelope.occurredAt),
+    receivedAt,
+    null,
+    0,
+    JSON.stringify(fields),
+    raw,
+    search,
+  ];
+}
+
+async function insertRows(db: Connection, table: string, rows: unknown[][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+    const batch = rows.slice(start, start + INSERT_BATCH);
+    await db.query(
+      `INSERT IGNORE INTO ${table} (event_id, type, component_appid, authorizer_appid, occurred_at, received_at,
+        replay_of, secrets_hashed, fields, raw_xml, search_text) VALUES ?`,
+      [batch],
+    );
+  }
+}
+
+async function countOf(db: Connection, table: string): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`);
+  return Number(rows[0]!['n']);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const bench: Bench = async () => {
+  const database = `wxop_bench_admin_${uniqueRunId()}`.slice(0, 64);
+  const namespace = `${uniqueRunId()}.`;
+  const root = await createConnection({
+    host: testEnv.dbHost,
+    port: testEnv.dbPort,
+    user: testEnv.dbUser,
+    password: testEnv.dbPassword,
+  });
+  await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const app = await startServerProcess(
+    ['scripts/run-ts.cjs', 'apps/admin-api/src/main.ts'],
+    {
+      ...databaseEnv({ name: database }),
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      RABBITMQ_NAMESPACE: namespace,
+      LOG_LEVEL: 'warn',
+      ADMIN_API_HTTP_HOST: '127.0.0.1',
+      ADMIN_API_HTTP_PORT: String(port),
+      ADMIN_API_JWT_SECRET: `bench-only-${randomUUID()}-${randomUUID()}`,
+      ADMIN_API_BOOTSTRAP_USERNAME: USERNAME,
+      ADMIN_API_BOOTSTRAP_PASSWORD: PASSWORD,
+    },
+    `${baseUrl}/health/ready`,
+  );
+  const db = await createConnection({
+    host: testEnv.dbHost,
+    port: testEnv.dbPort,
+    user: testEnv.dbUser,
+    password: testEnv.dbPassword,
+    database,
+    timezone: 'Z',
+  });
+  const broker = await connect(testEnv.rabbitUrl);
+  try {
+    // --- 1. burst through the broker into the app ---
+    const pushes = Array.from({ length: PUSHES }, (_, i) => pushOf(i));
+    const channel = await broker.createConfirmChannel();
+    const exchange = namespace + EVENTS_EXCHANGE;
+    const started = performance.now();
+    for (const push of pushes) {
+      const body = Buffer.from(JSON.stringify(push));
+      const options = {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: push.id,
+        type: push.type,
+      };
+      if (!channel.publish(exchange, push.type, body, options)) {
+        await new Promise((resolve) => channel.once('drain', resolve));
+      }
+    }
+    await channel.waitForConfirms();
+    const published = performance.now();
+    while ((await countOf(db, 'admin_push_log')) < PUSHES)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const stored = performance.now();
+    const appRate = PUSHES / ((stored - started) / 1000);
+    const lagMs = stored - published;
+    console.log(
+      `push log: ${PUSHES} pushes published in ${round((published - started) / 1000, 2)} s, stored at ${round(appRate, 0)}/s, lag after the burst ${round(lagMs, 0)} ms`,
+    );
+
+    // --- 2. baseline: the same multi-row INSERTs with mysql2 directly ---
+    await db.query('CREATE TABLE bench_baseline LIKE admin_push_log');
+    const baselinePushes = Array.from({ length: PUSHES }, (_, i) => pushOf(i));
+    const baselineStart = performance.now();
+    // Two connections, as the app's pool writes concurrent batches.
+    const second = await createConnection({
+      host: testEnv.dbHost,
+      port: testEnv.dbPort,
+      user: testEnv.dbUser,
+      password: testEnv.dbPassword,
+      database,
+      timezone: 'Z',
+    });
+    const rows = baselinePushes.map((push) => rowOf(push, new Date()));
+    const half = Math.ceil(rows.length / INSERT_BATCH / 2) * INSERT_BATCH;
+    await Promise.all([
+      insertRows(db, 'bench_baseline', rows.slice(0, half)),
+      insertRows(second, 'bench_baseline', rows.slice(half)),
+    ]);
+    await second.end();
+    const baselineRate = PUSHES / ((performance.now() - baselineStart) / 1000);
+    const ratio = appRate / baselineRate;
+    console.log(
+      `baseline (mysql2 multi-row INSERT of ${INSERT_BATCH}): ${round(baselineRate, 0)}/s → ratio ${round(ratio, 3)}`,
+    );
+    await db.query('DROP TABLE bench_baseline');
+
+    // --- 3. search over SEARCH_ROWS stored pushes ---
+    const seedStart = performance.now();
+    const now = Date.now();
+    for (let offset = PUSHES; offset < SEARCH_ROWS; offset += 5000) {
+      const count = Math.min(5000, SEARCH_ROWS - offset);
+      const seed = Array.from({ length: count }, (_, k) => {
+        const i = offset + k;
+        return rowOf({ ...pushOf(i), id: randomUUID() }, new Date(now - (SEARCH_ROWS - i) * 500));
+      });
+      await insertRows(db, 'admin_push_log', seed);
+    }
+    console.log(`seeded ${SEARCH_ROWS} pushes in ${round((performance.now() - seedStart) / 1000, 1)} s`);
+    const login = await fetch(`${baseUrl}/admin/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const queries: Record<string, (i: number) => string> = {
+      latestByComponent: (i) => `componentAppid=${componentOf(i)}`,
+      latestByAuthorizer: (i) => `authorizerAppid=${authorizerOf(i * 7)}`,
+      latestByType: (i) => `type=${TYPES[i % TYPES.length]}`,
+      text: () => `text=${encodeURIComponent('订单')}`,
+    };
+    const figures: Record<string, number> = {};
+    let worstP99 = 0;
+    for (const [name, query] of Object.entries(queries)) {
+      const latencies: number[] = [];
+      for (let i = 0; i < SEARCH_ROUNDS; i++) {
+        const t0 = performance.now();
+        const response = await fetch(`${baseUrl}/admin/v1/pushes?limit=50&${query(i)}`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+        const body = (await response.json()) as { items?: unknown[] };
+        if (response.status !== 200 || !body.items) throw new Error(`${name}: ${response.status}`);
+        latencies.push(performance.now() - t0);
+      }
+      const p50 = percentile(latencies, 50);
+      const p99 = percentile(latencies, 99);
+      worstP99 = Math.max(worstP99, p99);
+      figures[`search_${name}_p50_ms`] = round(p50, 1);
+      figures[`search_${name}_p99_ms`] = round(p99, 1);
+      console.log(`search ${name} over ${SEARCH_ROWS}: p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms`);
+    }
+    const passed = ratio >= BAR_RATIO && worstP99 <= BAR_P99_MS;
+    return {
+      figures: {
+        pushes: PUSHES,
+        stored_per_s: round(appRate, 0),
+        baseline_per_s: round(baselineRate, 0),
+        ratio: round(ratio, 3),
+        lag_after_burst_ms: round(lagMs, 0),
+        search_rows: SEARCH_ROWS,
+        ...figures,
+      },
+      bar: `stored/s ≥ ${BAR_RATIO} of the mysql2 baseline; search p99 ≤ ${BAR_P99_MS} ms`,
+      passed,
+    };
+  } finally {
+    await stopProcess(app);
+    await broker.close().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await root.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
+    await root.end().catch(() => undefined);
+    const queue = namespace + QueueNames.AdminApiPushLog;
+    await deleteBrokerObjects({ queues: [queue, `${queue}.retry`, `${queue}.dlq`] }).catch(() => undefined);
+  }
+};
+
+export default bench;
