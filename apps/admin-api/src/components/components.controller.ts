@@ -1,11 +1,18 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { pageOf } from '../shared/page-query.dto';
 import { ComponentsError, ComponentsErrorCodes } from './components.errors';
 import { ComponentsService } from './components.service';
-import { ComponentDto, ComponentListDto, CreateComponentDto, UpdateComponentDto } from './dto/component.dto';
+import {
+  ComponentDto,
+  ComponentListDto,
+  ComponentQueryDto,
+  CreateComponentDto,
+  UpdateComponentDto,
+} from './dto/component.dto';
 import { ComponentAppidParam } from './dto/component-appid.param';
 
 /** Component apps (third-party platforms): their secrets are write-only. */
@@ -18,9 +25,13 @@ export class ComponentsController {
   @Get()
   @Roles('admin', 'operator', 'viewer')
   @ApiOkResponse({ type: ComponentListDto })
-  async list(): Promise<ComponentListDto> {
-    const items = (await this.components.list()).map(ComponentDto.ofHealth);
-    return { items, total: items.length };
+  async list(@Query() query: ComponentQueryDto): Promise<ComponentListDto> {
+    // The token service answers every component (a deployment has a handful): paged and sorted here.
+    const all = (await this.components.list()).map(ComponentDto.ofHealth);
+    const field = query.sort ?? 'componentAppid';
+    const direction = query.sort ? (query.order === 'asc' ? 1 : -1) : 1;
+    all.sort((a, b) => direction * String(a[field] ?? '').localeCompare(String(b[field] ?? '')));
+    return pageOf(all.slice(query.offset, query.offset + query.limit), all.length, query);
   }
 
   @Get(':componentAppid')

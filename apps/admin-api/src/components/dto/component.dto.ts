@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ComponentHealth, ComponentSummary } from '@wxop/contracts';
-import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
 
+import { PageQueryDto } from '../../shared/page-query.dto';
 import { APPID_PATTERN } from './component-appid.param';
 const AES_KEY = /^[0-9a-zA-Z]{43}$/;
 const MESSAGE_TOKEN = /^[0-9a-zA-Z]{1,128}$/;
@@ -94,7 +95,23 @@ export class ComponentDto {
   }
 }
 
+export const COMPONENT_SORT_FIELDS = [
+  'componentAppid',
+  'createdAt',
+  'updatedAt',
+  'ticketReceivedAt',
+] as const;
+
+export class ComponentQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: COMPONENT_SORT_FIELDS, default: 'componentAppid' })
+  @IsOptional()
+  @IsIn(COMPONENT_SORT_FIELDS)
+  declare sort?: (typeof COMPONENT_SORT_FIELDS)[number];
+}
+
 export class ComponentListDto {
   @ApiProperty({ type: [ComponentDto] }) items!: ComponentDto[];
   @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }
