@@ -1,17 +1,27 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ConfigModule, DatabaseConfig, LogConfig, RabbitMqConfig, loadConfig } from '@wxop/config';
+import {
+  ConfigModule,
+  DatabaseConfig,
+  LogConfig,
+  RabbitMqConfig,
+  SecretsConfig,
+  loadConfig,
+} from '@wxop/config';
 import { DatabaseModule } from '@wxop/database';
 import { MessagingModule } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
 
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ComponentsModule } from './components/components.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { PushesModule } from './pushes/pushes.module';
+import { ForwardingModule } from './forwarding/forwarding.module';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
 
 export interface AdminApiModuleOptions {
@@ -32,7 +42,7 @@ export class AdminApiModule {
       module: AdminApiModule,
       imports: [
         ConfigModule.forRoot({
-          schemas: [AdminApiConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
+          schemas: [AdminApiConfig, DatabaseConfig, RabbitMqConfig, LogConfig, SecretsConfig],
           env: options.env,
         }),
         ObservabilityModule.forRoot({ serviceName: 'admin-api', level: log.LOG_LEVEL }),
@@ -41,8 +51,11 @@ export class AdminApiModule {
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,
+        ComponentsModule,
+        DashboardModule,
         PushesModule,
         DeadLettersModule,
+        ForwardingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };

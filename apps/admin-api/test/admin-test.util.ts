@@ -55,6 +55,8 @@ export async function startAdminApi(options: StartAdminApiOptions = {}): Promise
     ADMIN_API_HTTP_HOST: '127.0.0.1',
     ADMIN_API_HTTP_PORT: String(port),
     ADMIN_API_JWT_SECRET: TEST_JWT_SECRET,
+    SECRETS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    SECRETS_CURRENT_KEY_ID: 'k1',
     ...options.env,
   };
   const app = await startAppProcess({ app: 'admin-api', port, env });

@@ -56,6 +56,33 @@ export class EventPublisher {
     }
   }
 
+  /**
+   * Sends an envelope straight to one of this app's consumer queues (logical name) through the
+   * default exchange, persistent and confirmed: work the app gives itself (admin-api's forwarding
+   * deliveries) that subscribers of the events exchange must not see. The queue must already be
+   * declared, which `EventConsumers` does before the application starts.
+   */
+  async sendToQueue(
+    queue: string,
+    envelope: EventEnvelope<unknown>,
+    options: PublishOptions = {},
+  ): Promise<void> {
+    const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+    try {
+      await this.channel.sendToQueue(this.names.queue(queue), body, {
+        persistent: true,
+        contentType: 'application/json',
+        contentEncoding: 'utf-8',
+        messageId: envelope.id,
+        type: envelope.type,
+        appId: this.options.serviceName,
+        timeout: options.timeoutMs ?? this.options.confirmTimeoutMs,
+      });
+    } catch (error) {
+      throw toPublishError(error, envelope);
+    }
+  }
+
   /** Publishes several envelopes pipelined (confirms awaited together); rejects if any fails. */
   async publishAll(envelopes: EventEnvelope<unknown>[], options: PublishOptions = {}): Promise<void> {
     await Promise.all(envelopes.map((envelope) => this.publish(envelope, options)));

@@ -183,4 +183,41 @@ export class AdminApiConfig {
   @IsArray()
   @IsString({ each: true })
   ADMIN_API_DEAD_LETTER_EXTRA_QUEUES: string[] = [];
+  /**
+   * Forwarding (ADR 0018): deliver to loopback, private, link-local and unique-local targets.
+   * Off by default (SSRF); on only where subscribers live inside the cluster.
+   */
+  @EnvBoolean()
+  @IsBoolean()
+  ADMIN_API_FORWARDING_ALLOW_PRIVATE_TARGETS = false;
+
+  /** Forwarding: CIDRs allowed although private, comma-separated (e.g. `10.20.0.0/16,fd00:1::/32`). */
+  @EnvList()
+  @IsArray()
+  @Matches(/^[0-9A-Fa-f.:]+\/\d{1,3}$/, {
+    each: true,
+    message: 'ADMIN_API_FORWARDING_ALLOWED_CIDRS must be CIDRs',
+  })
+  ADMIN_API_FORWARDING_ALLOWED_CIDRS: string[] = [];
+
+  /** Forwarding: after a secret rotation, how long deliveries carry the previous secret's signature too. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(30 * 24 * 3600)
+  ADMIN_API_FORWARDING_ROTATION_OVERLAP_SECONDS = 24 * 3600;
+
+  /** Forwarding: time limit of one POST to a subscriber (connect, headers and body). */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  ADMIN_API_FORWARDING_TIMEOUT_MS = 10_000;
+
+  /** Forwarding: deliveries in flight per replica, across rules (each rule has its own limit too). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ADMIN_API_FORWARDING_PREFETCH = 64;
 }

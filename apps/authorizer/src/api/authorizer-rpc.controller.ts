@@ -4,6 +4,7 @@ import { WechatComponentConfig } from '@wxop/config';
 import {
   AuthorizerRpcErrorCodes,
   AuthorizerRpcPatterns,
+  type AuthorizationLinkPage,
   type AuthorizationLinkReply,
   type AuthorizationOutcomePage,
   type AuthorizerDetail,
@@ -48,6 +49,11 @@ export class AuthorizerRpcController {
   @MessagePattern(AuthorizerRpcPatterns.CreateLink)
   createLink(@Payload() request: unknown): Promise<AuthorizationLinkReply> {
     return rpc(() => this.links.create(request));
+  }
+
+  @MessagePattern(AuthorizerRpcPatterns.ListLinks)
+  listLinks(@Payload() request: unknown): Promise<AuthorizationLinkPage> {
+    return rpc(() => this.links.list(request));
   }
 
   @MessagePattern(AuthorizerRpcPatterns.SearchAuthorizers)

@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WechatComponentConfig, WechatEndpointsConfig } from '@wxop/config';
-import { AuthorizerRpcErrorCodes, type AuthorizationLinkReply } from '@wxop/contracts';
+import {
+  AuthorizerRpcErrorCodes,
+  type AuthorizationLinkPage,
+  type AuthorizationLinkReply,
+} from '@wxop/contracts';
 import { randomBytes } from 'node:crypto';
 
 import { AuthorizationGrantRepository } from '../authorizers/authorization-grant.repository';
@@ -10,6 +14,7 @@ import { codeHash } from '../shared/hash.util';
 import { TokenClient } from '../shared/token.client';
 import { authorizationUrl, landingUrl, startUrl } from './authorization-url.util';
 import { LinkRepository, type LinkRecord } from './link.repository';
+import { parseLinkListRequest } from './link-list-request.util';
 import { parseLinkRequest } from './link-request.util';
 
 /** A random URL-safe link id: 18 bytes, 24 characters of base64url. */
@@ -68,6 +73,30 @@ export class LinksService {
       linkId: id,
       startUrl: startUrl(this.config.AUTHORIZER_PUBLIC_BASE_URL, id),
       expiresAt: expiresAt.toISOString(),
+    };
+  }
+
+  /** A component's links, newest first, with their state (authorizer.links.list). */
+  async list(request: unknown): Promise<AuthorizationLinkPage> {
+    const filter = parseLinkListRequest(request, this.component.WECHAT_COMPONENT_APPID);
+    const { total, items } = await this.links.list(filter);
+    return {
+      total,
+      offset: filter.offset,
+      limit: filter.limit,
+      items: items.map((link) => ({
+        linkId: link.id,
+        componentAppid: link.componentAppid,
+        kind: link.kind,
+        authType: link.authType ?? null,
+        bizAppid: link.bizAppid ?? null,
+        bizRef: link.bizRef ?? null,
+        startUrl: startUrl(this.config.AUTHORIZER_PUBLIC_BASE_URL, link.id),
+        state: link.state,
+        authorizerAppid: link.authorizerAppid ?? null,
+        expiresAt: link.expiresAt.toISOString(),
+        createdAt: link.createdAt.toISOString(),
+      })),
     };
   }
 

@@ -20,6 +20,8 @@ export const AuthorizerRpcPatterns = {
    * recovered through WeChat's authorizer list. Answers AuthorizationOutcomePage.
    */
   ListAuthorizationOutcomes: 'authorizer.authorization-outcomes.list',
+  /** A component's authorization links, newest first, with their state. Answers AuthorizationLinkPage. */
+  ListLinks: 'authorizer.links.list',
 } as const;
 
 /** Error codes the authorizer service answers with (RpcRemoteError.code). */
@@ -242,4 +244,42 @@ export interface AuthorizationOutcomePage {
   offset: number;
   limit: number;
   items: AuthorizationOutcome[];
+}
+
+/** `open`: can still be followed; `used`: an authorization came through it; `expired`: its pre-auth code died unused. */
+export const AUTHORIZATION_LINK_STATES = ['open', 'used', 'expired'] as const;
+export type AuthorizationLinkState = (typeof AUTHORIZATION_LINK_STATES)[number];
+
+export interface ListAuthorizationLinksRequest {
+  componentAppid?: string;
+  /** Exact match. */
+  bizRef?: string;
+  state?: AuthorizationLinkState;
+  /** Default 0. */
+  offset?: number;
+  /** 1–200, default 50. */
+  limit?: number;
+}
+
+export interface AuthorizationLinkSummary {
+  linkId: string;
+  componentAppid: string;
+  kind: AuthorizationLinkKind;
+  authType: number | null;
+  bizAppid: string | null;
+  bizRef: string | null;
+  /** Our start page (as in AuthorizationLinkReply). */
+  startUrl: string;
+  state: AuthorizationLinkState;
+  /** The account that authorized through it, when `used`. */
+  authorizerAppid: string | null;
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface AuthorizationLinkPage {
+  total: number;
+  offset: number;
+  limit: number;
+  items: AuthorizationLinkSummary[];
 }

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AUTHORIZER_STATUSES, type AuthorizerStatus } from '@wxop/contracts';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+
+import { PageQueryDto } from '../../shared/page-query.dto';
+
+/**
+ * Search of a component's authorizers (the authorizer service's filters). The service answers
+ * them newest authorization first; it offers no other order, so `sort` accepts that one only.
+ */
+export class AuthorizerQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['official_account', 'mini_program'] })
+  @IsOptional()
+  @IsIn(['official_account', 'mini_program'])
+  authorizerType?: 'official_account' | 'mini_program';
+
+  @ApiPropertyOptional({ enum: AUTHORIZER_STATUSES })
+  @IsOptional()
+  @IsIn(AUTHORIZER_STATUSES)
+  status?: AuthorizerStatus;
+
+  @ApiPropertyOptional({ description: 'exact match' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  bizRef?: string;
+
+  @ApiPropertyOptional({ description: 'part of the nick name, the original id (gh_…) or the appid' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: ['authorizedAt'], default: 'authorizedAt' })
+  @IsOptional()
+  @IsIn(['authorizedAt'])
+  declare sort?: string;
+
+  @ApiPropertyOptional({ enum: ['desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['desc'])
+  declare order: 'asc' | 'desc';
+}
+
+export class AuthorizerSummaryDto {
+  @ApiProperty() componentAppid!: string;
+  @ApiProperty() authorizerAppid!: string;
+  @ApiProperty({ enum: AUTHORIZER_STATUSES }) status!: string;
+  @ApiProperty({ enum: ['official_account', 'mini_program'], nullable: true }) authorizerType!: string | null;
+  @ApiProperty({ nullable: true }) nickName!: string | null;
+  @ApiProperty({ nullable: true }) userName!: string | null;
+  @ApiProperty({ nullable: true }) headImg!: string | null;
+  @ApiProperty({ nullable: true }) principalName!: string | null;
+  @ApiProperty({ nullable: true }) bizRef!: string | null;
+  @ApiProperty({ type: [Number] }) funcInfo!: number[];
+  @ApiProperty({ nullable: true }) accountStatus!: number | null;
+  @ApiProperty({ enum: ['active', 'invalid'], nullable: true }) credentialStatus!: string | null;
+  @ApiProperty({ nullable: true }) authorizedAt!: string | null;
+  @ApiProperty({ nullable: true }) unauthorizedAt!: string | null;
+  @ApiProperty({ nullable: true }) profileRefreshedAt!: string | null;
+}
+
+export class AuthorizerPageDto {
+  @ApiProperty({ type: [AuthorizerSummaryDto] }) items!: AuthorizerSummaryDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class AuthorizerHistoryEntryDto {
+  @ApiProperty({ enum: ['authorized', 'updated', 'unauthorized'] }) status!: string;
+  @ApiProperty() source!: string;
+  @ApiProperty({ type: [Number], nullable: true }) funcInfo!: number[] | null;
+  @ApiProperty({ nullable: true }) bizRef!: string | null;
+  @ApiProperty({ nullable: true }) eventId!: string | null;
+  @ApiProperty() occurredAt!: string;
+}
+
+export class AuthorizerDetailDto extends AuthorizerSummaryDto {
+  @ApiProperty({ nullable: true }) alias!: string | null;
+  @ApiProperty({ nullable: true }) signature!: string | null;
+  @ApiProperty({ nullable: true }) qrcodeUrl!: string | null;
+  @ApiProperty({ nullable: true }) serviceType!: number | null;
+  @ApiProperty({ nullable: true }) verifyType!: number | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'network domains, categories, visit status' })
+  miniProgram!: unknown;
+  @ApiProperty({ nullable: true }) credentialErrcode!: number | null;
+  @ApiProperty({ nullable: true }) profileError!: string | null;
+  @ApiProperty({ type: [AuthorizerHistoryEntryDto] }) history!: AuthorizerHistoryEntryDto[];
+}
+
+export class SyncRunDto {
+  @ApiProperty() syncId!: string;
+  @ApiProperty() componentAppid!: string;
+  @ApiProperty({ enum: ['start', 'schedule', 'operator'] }) trigger!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'partial', 'failed'] }) status!: string;
+  @ApiProperty() complete!: boolean;
+  @ApiProperty({ nullable: true }) totalCount!: number | null;
+  @ApiProperty() listed!: number;
+  @ApiProperty() discovered!: number;
+  @ApiProperty() handedOver!: number;
+  @ApiProperty() profilesRefreshed!: number;
+  @ApiProperty() markedUnauthorized!: number;
+  @ApiProperty() withoutRefreshToken!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty() listCalls!: number;
+  @ApiProperty() infoCalls!: number;
+  @ApiProperty({ nullable: true }) error!: string | null;
+  @ApiProperty() startedAt!: string;
+  @ApiProperty({ nullable: true }) finishedAt!: string | null;
+}

@@ -1,0 +1,158 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createEnvelope, type EventEnvelope } from '@wxop/contracts';
+import type { DeliveryContext } from '@wxop/messaging';
+
+import { DeliveryQueue, type DeliveryMessageData } from './delivery-queue';
+import { ForwardingError } from './forwarding.errors';
+import {
+  ForwardingDeliveryRepository,
+  type AttemptRecord,
+  type DeliveryFilter,
+  type DeliveryRecord,
+  type DeliverySortField,
+} from './forwarding-delivery.repository';
+import { ForwardingRuleRepository, type RuleRecord } from './forwarding-rule.repository';
+import { ForwardingRulesService } from './forwarding-rules.service';
+import { HttpDeliverer, type AttemptOutcome } from './http-deliverer';
+import { KeyedConcurrency } from './rule-concurrency';
+import { signatureHeader } from './signature.util';
+
+/** A delivery failed this attempt; thrown so the delivery queue retries it (its RetryPolicy). */
+export class DeliveryAttemptFailed extends Error {
+  constructor(deliveryId: string, outcome: AttemptOutcome) {
+    super(`delivery ${deliveryId} failed: ${outcome.statusCode ?? outcome.error ?? 'no response'}`);
+    this.name = 'DeliveryAttemptFailed';
+  }
+}
+
+/** The component appid of sample events when the rule names none. */
+const SAMPLE_COMPONENT_APPID = 'wx_forwarding_test';
+
+/** Deliveries: one per (rule, event), signed POSTs, the delivery log, retries by hand. */
+@Injectable()
+export class ForwardingDeliveriesService {
+  private readonly logger = new Logger(ForwardingDeliveriesService.name);
+  private readonly concurrency = new KeyedConcurrency();
+
+  constructor(
+    private readonly rulesService: ForwardingRulesService,
+    private readonly rules: ForwardingRuleRepository,
+    private readonly deliveries: ForwardingDeliveryRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly deliverer: HttpDeliverer,
+  ) {}
+
+  /** An event from `wxop.events`: a delivery per matching rule, queued (acknowledged only after). */
+  async onEvent(envelope: EventEnvelope<unknown>): Promise<void> {
+    const rules = await this.rulesService.matching(envelope);
+    if (rules.length === 0) return;
+    const pending = await this.deliveries.createForEvent(
+      rules.map((rule) => rule.id),
+      envelope,
+    );
+    await this.queue.enqueue(
+      pending.map((delivery) => ({ deliveryId: delivery.id, ruleId: delivery.ruleId })),
+      envelope.componentAppid,
+    );
+  }
+
+  /**
+   * One attempt of one delivery (a message of the delivery queue). Throws when it failed and the
+   * queue's retry policy has time left; on the last attempt the delivery is marked failed instead.
+   */
+  async attempt(message: DeliveryMessageData, context: Pick<DeliveryContext, 'lastAttempt'>): Promise<void> {
+    const delivery = await this.deliveries.find(message.deliveryId);
+    if (!delivery || delivery.state !== 'pending') return; // settled already (a duplicate message)
+    const rule = await this.rules.find(delivery.ruleId);
+    if (!rule) return; // the rule was deleted, and its deliveries with it
+    if (!rule.enabled) {
+      await this.deliveries.recordAttempt(
+        delivery.id,
+        { latencyMs: 0, error: 'rule disabled', delivered: false },
+        'failed',
+      );
+      return;
+    }
+    const outcome = await this.concurrency.run(rule.id, rule.concurrency, () => this.post(rule, delivery));
+    if (outcome.delivered) {
+      await this.deliveries.recordAttempt(delivery.id, outcome, 'delivered');
+      return;
+    }
+    if (context.lastAttempt) {
+      await this.deliveries.recordAttempt(delivery.id, outcome, 'failed');
+      this.logger.warn({
+        msg: 'forwarding delivery failed for good',
+        ruleId: rule.id,
+        deliveryId: delivery.id,
+      });
+      return;
+    }
+    await this.deliveries.recordAttempt(delivery.id, outcome, 'pending');
+    throw new DeliveryAttemptFailed(delivery.id, outcome);
+  }
+
+  /** Sends a sample event of `eventType` to the rule (marked as a test); answers the delivery. */
+  async sendTest(ruleId: string, eventType: string): Promise<DeliveryRecord> {
+    const rule = await this.rulesService.get(ruleId);
+    const envelope = createEnvelope(
+      eventType,
+      { test: true, note: 'sample event sent from the wxop admin console' },
+      {
+        componentAppid: rule.componentAppid ?? SAMPLE_COMPONENT_APPID,
+        authorizerAppid: rule.authorizerAppid,
+      },
+    );
+    const [created] = await this.deliveries.createForEvent([rule.id], envelope, true);
+    await this.queue.enqueue([{ deliveryId: created!.id, ruleId: rule.id }], envelope.componentAppid);
+    return (await this.deliveries.find(created!.id))!;
+  }
+
+  async list(
+    ruleId: string,
+    filter: DeliveryFilter,
+    page: { limit: number; offset: number; sort: DeliverySortField; order: 'asc' | 'desc' },
+  ): Promise<{ items: DeliveryRecord[]; total: number }> {
+    await this.rulesService.get(ruleId);
+    return this.deliveries.list(ruleId, filter, page);
+  }
+
+  async detail(ruleId: string, id: string): Promise<{ delivery: DeliveryRecord; attempts: AttemptRecord[] }> {
+    const delivery = await this.deliveries.find(id, ruleId);
+    if (!delivery) throw ForwardingError.deliveryNotFound(id);
+    return { delivery, attempts: await this.deliveries.attemptsOf(id) };
+  }
+
+  /** Delivers one delivery again (whatever its state), with a fresh retry schedule. */
+  async retryOne(ruleId: string, id: string): Promise<DeliveryRecord> {
+    const delivery = await this.deliveries.find(id, ruleId);
+    if (!delivery) throw ForwardingError.deliveryNotFound(id);
+    await this.deliveries.reopen(ruleId, id);
+    await this.queue.enqueue([{ deliveryId: id, ruleId }], delivery.envelope.componentAppid);
+    return (await this.deliveries.find(id, ruleId))!;
+  }
+
+  /** Delivers again every failed delivery of the rule matching the filter; answers how many. */
+  async retryFailed(ruleId: string, filter: Omit<DeliveryFilter, 'state'>): Promise<number> {
+    const rule = await this.rulesService.get(ruleId);
+    return this.deliveries.reopenFailed(ruleId, filter, (ids) =>
+      this.queue.enqueue(
+        ids.map((deliveryId) => ({ deliveryId, ruleId })),
+        rule.componentAppid ?? SAMPLE_COMPONENT_APPID,
+      ),
+    );
+  }
+
+  private async post(rule: RuleRecord, delivery: DeliveryRecord): Promise<AttemptOutcome> {
+    const body = JSON.stringify(delivery.envelope);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const secrets = rule.previousSecret ? [rule.secret, rule.previousSecret] : [rule.secret];
+    const headers: Record<string, string> = {
+      'x-wxop-event-id': delivery.eventId,
+      'x-wxop-event-type': delivery.eventType,
+      'x-wxop-timestamp': String(timestamp),
+      'x-wxop-signature': signatureHeader(secrets, timestamp, body),
+    };
+    if (delivery.isTest) headers['x-wxop-test'] = '1';
+    return this.deliverer.post(rule.targetUrl, body, headers);
+  }
+}

@@ -1,0 +1,36 @@
+import { KeyedConcurrency } from './rule-concurrency';
+
+describe(KeyedConcurrency.name, () => {
+  describe('run', () => {
+    it('runs at most the limit of one key at once, and other keys beside it', async () => {
+      const sut = new KeyedConcurrency();
+      let inFlight = 0;
+      let peak = 0;
+      const releases: (() => void)[] = [];
+      const task = (): Promise<void> =>
+        new Promise<void>((resolve) => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          releases.push(() => {
+            inFlight--;
+            resolve();
+          });
+        });
+      const all = [1, 2, 3, 4, 5].map(() => sut.run('a', 2, task));
+      let otherRan = false;
+      const other = sut.run('b', 1, async () => {
+        otherRan = true;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(inFlight).toBe(2);
+      await other;
+      expect(otherRan).toBe(true);
+      while (releases.length > 0) {
+        releases.shift()!();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(all);
+      expect(peak).toBe(2);
+    });
+  });
+});

@@ -1,0 +1,338 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+import { createEnvelope, QueueNames } from '@wxop/contracts';
+import { deleteBrokerObjects, freePort, publishTestEvent, sleep, waitUntil } from '@wxop/testing';
+
+import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
+
+/** One POST a receiver got, with what its signature header verified against. */
+interface Received {
+  eventId: string;
+  eventType: string;
+  signatures: string[];
+  timestamp: number;
+  body: string;
+  test: boolean;
+}
+
+/**
+ * A subscriber as a person would write one: checks the signature over `<timestamp>.<body>` with
+ * its secret(s) and the 5-minute window, answers per `answer`, or is not listening at all.
+ */
+class Receiver {
+  readonly received: Received[] = [];
+  /** Status for the nth POST (0-based) of an event id; 200 when it returns undefined. */
+  answer: (attemptOfEvent: number) => number | undefined = () => 200;
+  secrets: string[] = [];
+  badSignatures = 0;
+  private server?: Server;
+  private readonly perEvent = new Map<string, number>();
+
+  constructor(readonly port: number) {
+    receivers.push(this);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((request, response) => {
+      void readBody(request).then((body) => {
+        const timestamp = Number(request.headers['x-wxop-timestamp']);
+        const signatures = String(request.headers['x-wxop-signature'] ?? '').split(' ');
+        const expected = this.secrets.map(
+          (secret) => `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+        );
+        const fresh = Math.abs(Date.now() / 1000 - timestamp) <= 300;
+        if (!fresh || !signatures.some((signature) => expected.includes(signature))) {
+          this.badSignatures++;
+          response.writeHead(401).end('bad signature');
+          return;
+        }
+        const eventId = String(request.headers['x-wxop-event-id']);
+        const seen = this.perEvent.get(eventId) ?? 0;
+        this.perEvent.set(eventId, seen + 1);
+        const status = this.answer(seen) ?? 200;
+        if (status >= 200 && status < 300) {
+          this.received.push({
+            eventId,
+            eventType: String(request.headers['x-wxop-event-type']),
+            signatures,
+            timestamp,
+            body,
+            test: request.headers['x-wxop-test'] === '1',
+          });
+        }
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${status}`);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  deliveredIds(): Set<string> {
+    return new Set(this.received.map((entry) => entry.eventId));
+  }
+}
+
+const receivers: Receiver[] = [];
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+interface RuleAnswer {
+  rule: { id: string; name: string };
+  secret: string;
+}
+interface DeliveryPage {
+  items: { id: string; eventId: string; state: string; attempts: number }[];
+  total: number;
+}
+interface DeliveryDetail {
+  state: string;
+  attempts: number;
+  attemptLog: {
+    attempt: number;
+    statusCode?: number;
+    error?: string;
+    responseHead?: string;
+    latencyMs: number;
+  }[];
+}
+
+const COMPONENT = 'wx_fwd_component';
+
+describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
+  let api: AdminApiProcess;
+  let token: string;
+
+  beforeAll(async () => {
+    api = await startAdminApi({
+      env: {
+        // Loopback receivers of this test only: everything else private stays refused.
+        ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
+        ADMIN_API_FORWARDING_ROTATION_OVERLAP_SECONDS: '3600',
+        ADMIN_API_FORWARDING_TIMEOUT_MS: '2000',
+        // A short retry policy: 200 ms doubling to 2 s, given up after 60 s (production: 24 h).
+        RABBITMQ_RETRY_INITIAL_DELAY_MS: '200',
+        RABBITMQ_RETRY_MAX_DELAY_MS: '2000',
+        RABBITMQ_RETRY_MAX_TOTAL_SECONDS_BY_QUEUE: `${QueueNames.AdminApiForwardingDeliveries}=60`,
+      },
+    });
+    token = await loginAs(api.url, 'operator');
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.stop()));
+    await api?.close();
+    if (api) {
+      const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
+        (queue) => [api.namespace + queue, `${api.namespace}${queue}.retry`, `${api.namespace}${queue}.dlq`],
+      );
+      await deleteBrokerObjects({ queues }).catch(() => undefined);
+    }
+  });
+
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    adminCall<T>(api.url, method, `/admin/v1${path}`, { token, body });
+
+  async function createRule(name: string, targetUrl: string, eventPattern: string): Promise<RuleAnswer> {
+    const created = await call<RuleAnswer>('POST', '/forwarding/rules', {
+      name,
+      eventPattern,
+      componentAppid: COMPONENT,
+      targetUrl,
+      concurrency: 4,
+    });
+    expect(created.status).toBe(201);
+    return created.body;
+  }
+
+  async function deliveriesOf(ruleId: string, query = ''): Promise<DeliveryPage> {
+    const page = await call<DeliveryPage>('GET', `/forwarding/rules/${ruleId}/deliveries?limit=200${query}`);
+    expect(page.status).toBe(200);
+    return page.body;
+  }
+
+  /** Event types outside the registry of CONTRACT.md §2 (so any data is on contract), published as a service would. */
+  function publish(type: string, count: number): Promise<string[]> {
+    return Promise.all(
+      Array.from({ length: count }, async (_, index) => {
+        const envelope = createEnvelope(
+          type,
+          { seq: index },
+          { componentAppid: COMPONENT, id: randomUUID() },
+        );
+        await publishTestEvent(envelope, { namespace: api.namespace });
+        return envelope.id;
+      }),
+    );
+  }
+
+  it('refuses targets on private, loopback and link-local addresses that are not allowed', async () => {
+    for (const targetUrl of [
+      'http://10.0.0.8/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:8080/hook',
+      'http://[::ffff:192.168.1.1]/hook',
+      'http://localhost.:9/hook',
+      'ftp://example.com/hook',
+    ]) {
+      const refused = await call<{ error: string }>('POST', '/forwarding/rules', {
+        name: `refused ${targetUrl}`,
+        eventPattern: '#',
+        targetUrl,
+      });
+      expect({ targetUrl, status: refused.status }).toEqual({ targetUrl, status: 400 });
+      expect(['forwarding_target_refused', 'validation_failed']).toContain(refused.body.error);
+    }
+  });
+
+  it('delivers every event through failures and a 30 s outage, the log telling the story; rotation, retry one and retry all', async () => {
+    const receiver = new Receiver(await freePort());
+    // The first two attempts of each event fail (500, then 503); the third succeeds.
+    receiver.answer = (attempt) => [500, 503][attempt];
+    await receiver.start();
+    const main = await createRule('main subscriber', receiver.url, 'test.forwarding.*');
+    receiver.secrets = [main.secret];
+
+    const laterPort = await freePort();
+    const later = new Receiver(laterPort);
+    const down = await createRule('down subscriber', later.url, 'test.release.#');
+
+    const rotated = await createRule('rotating subscriber', receiver.url, 'token.authorizer.issued');
+
+    // 1. Events, first attempts failing; then the receiver goes away for 30 s.
+    const firstIds = await publish('test.forwarding.created', 10);
+    await waitUntil(
+      async () => (await deliveriesOf(main.rule.id)).items.filter((d) => d.attempts >= 2).length === 10,
+      20_000,
+      'every delivery failed twice',
+    );
+    await receiver.stop();
+    const outageStarted = Date.now();
+    const outageIds = await publish('test.forwarding.updated', 10);
+    const failingIds = await publish('test.release.released', 3);
+    await sleep(30_000 - (Date.now() - outageStarted));
+    await receiver.start();
+
+    await waitUntil(
+      () => [...firstIds, ...outageIds].every((id) => receiver.deliveredIds().has(id)),
+      30_000,
+      'every event delivered after the outage',
+    );
+    expect(receiver.badSignatures).toBe(0);
+    // Nothing lost, nothing doubled into the log: one delivery per (rule, event), all delivered.
+    await waitUntil(
+      async () => (await deliveriesOf(main.rule.id, '&state=delivered')).total === 20,
+      10_000,
+      'the log showing 20 deliveries delivered',
+    );
+    expect((await deliveriesOf(main.rule.id)).total).toBe(20);
+    // Events of other types or components were not delivered to this rule.
+    expect(receiver.received.every((entry) => entry.eventType.startsWith('test.forwarding.'))).toBe(true);
+
+    const outageDelivery = (await deliveriesOf(main.rule.id)).items.find((d) => d.eventId === outageIds[0])!;
+    const detail = await call<DeliveryDetail>(
+      'GET',
+      `/forwarding/rules/${main.rule.id}/deliveries/${outageDelivery.id}`,
+    );
+    expect(detail.body.state).toBe('delivered');
+    const log = detail.body.attemptLog;
+    // Each failure logged: the first answers, connection errors while down, then 200 with the response's start.
+    expect(log.length).toBeGreaterThanOrEqual(3);
+    expect(log.map((entry) => entry.attempt)).toEqual(log.map((_, index) => index + 1));
+    expect(log.at(-1)).toMatchObject({ statusCode: 200, responseHead: 'answer 200' });
+    expect(log.some((entry) => entry.statusCode === undefined && entry.error)).toBe(true);
+    const firstDelivery = (await deliveriesOf(main.rule.id)).items.find((d) => d.eventId === firstIds[0])!;
+    const firstLog = (
+      await call<DeliveryDetail>('GET', `/forwarding/rules/${main.rule.id}/deliveries/${firstDelivery.id}`)
+    ).body.attemptLog;
+    expect(firstLog.slice(0, 2).map((entry) => entry.statusCode)).toEqual([500, 503]);
+    expect(firstLog[0]!.responseHead).toBe('answer 500');
+
+    // 2. The down subscriber's deliveries were given up after the policy (60 s here) and marked failed.
+    await waitUntil(
+      async () => (await deliveriesOf(down.rule.id, '&state=failed')).total === 3,
+      60_000,
+      'the down subscriber marked failed',
+    );
+    const failing = await call<{ ruleId: string }[]>('GET', '/forwarding/failing-rules');
+    expect(failing.status).toBe(200);
+    expect(failing.body.map((rule) => rule.ruleId)).toContain(down.rule.id);
+
+    // Retry one, then all failed: the subscriber is up now.
+    later.secrets = [down.secret];
+    await later.start();
+    const [one, ...rest] = (await deliveriesOf(down.rule.id, '&state=failed')).items;
+    const retried = await call<{ state: string }>(
+      'POST',
+      `/forwarding/rules/${down.rule.id}/deliveries/${one!.id}/retry`,
+    );
+    expect(retried.status).toBe(202);
+    await waitUntil(() => later.deliveredIds().has(one!.eventId), 10_000, 'the retried delivery');
+    const bulk = await call<{ count: number }>(
+      'POST',
+      `/forwarding/rules/${down.rule.id}/deliveries/retry-failed`,
+      {
+        eventType: 'test.release.released',
+      },
+    );
+    expect(bulk.body).toEqual({ count: rest.length });
+    await waitUntil(
+      () => failingIds.every((id) => later.deliveredIds().has(id)),
+      10_000,
+      'every failed delivery',
+    );
+    expect((await deliveriesOf(down.rule.id, '&state=delivered')).total).toBe(3);
+    await later.stop();
+
+    // 3. Rotation: during the overlap both signatures are sent, each valid for its own secret.
+    const rotation = await adminCall<{ secret: string }>(
+      api.url,
+      'POST',
+      `/admin/v1/forwarding/rules/${rotated.rule.id}/secret/rotate`,
+      { token: await loginAs(api.url, 'admin') },
+    );
+    expect(rotation.status).toBe(200);
+    receiver.secrets = [rotated.secret, rotation.body.secret];
+    receiver.answer = () => 200;
+    const sent = await call<{ eventId: string }>('POST', `/forwarding/rules/${rotated.rule.id}/test`, {
+      eventType: 'token.authorizer.issued',
+    });
+    expect(sent.status).toBe(202);
+    await waitUntil(() => receiver.deliveredIds().has(sent.body.eventId), 10_000, 'the test event');
+    const testDelivery = receiver.received.find((entry) => entry.eventId === sent.body.eventId)!;
+    expect(testDelivery.test).toBe(true);
+    expect(testDelivery.signatures).toHaveLength(2);
+    const sign = (secret: string) =>
+      `v1=${createHmac('sha256', secret).update(`${testDelivery.timestamp}.${testDelivery.body}`).digest('hex')}`;
+    expect(testDelivery.signatures).toEqual([sign(rotation.body.secret), sign(rotated.secret)]);
+    await receiver.stop();
+  }, 240_000);
+
+  it('lets a viewer read rules but not change them', async () => {
+    const viewer = await loginAs(api.url, 'viewer');
+    const read = await adminCall(api.url, 'GET', '/admin/v1/forwarding/rules', { token: viewer });
+    expect(read.status).toBe(200);
+    const write = await adminCall(api.url, 'POST', '/admin/v1/forwarding/rules', {
+      token: viewer,
+      body: { name: 'nope', eventPattern: '#', targetUrl: 'http://127.0.0.1:9/x' },
+    });
+    expect(write.status).toBe(403);
+  });
+});

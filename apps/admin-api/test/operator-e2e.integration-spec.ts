@@ -1,0 +1,373 @@
+import { QueueNames, deadLetterQueueOf, retryQueueOf } from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
+import {
+  BrokerProbe,
+  authorizeHref,
+  confirmForm,
+  createTestDatabase,
+  databaseEnv,
+  deleteBrokerObjects,
+  freePort,
+  startAppProcess,
+  testEnv,
+  uniqueRunId,
+  waitUntil,
+  type AppProcess,
+  type TestDatabase,
+} from '@wxop/testing';
+
+import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
+
+const COMPONENT = 'wx6666666666666666';
+
+interface SimPlatform {
+  appid: string;
+  secret: string;
+  token: string;
+  encodingAESKey: string;
+}
+
+/**
+ * An operator drives the platform over admin-api's HTTP API only, with wechat-sim, ingress, token,
+ * authorizer and admin-api each in its own process: log in; configure the component (secrets go to
+ * the token service, never come back); WeChat pushes a ticket; create a link with a QR code; a
+ * merchant authorizes on WeChat's page; the merchant is found in search; reveal its token (audited,
+ * the entry readable in the audit log without the token); replay the `authorized` push to a
+ * subscriber (new id, `replayOf`). Campaigns come with code-release.
+ */
+describe('an operator over admin-api (end to end)', () => {
+  const namespace = `${uniqueRunId()}.`;
+  const databases: TestDatabase[] = [];
+  const processes: AppProcess[] = [];
+  let sim: AppProcess;
+  let api: AdminApiProcess;
+  let probe: BrokerProbe;
+
+  const control = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${sim.url}/sim${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} /sim${path} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+
+  beforeAll(async () => {
+    const [simPort, ingressPort, tokenPort, authorizerPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const logging = { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' };
+    sim = await startAppProcess({
+      app: 'wechat-sim',
+      port: simPort,
+      env: {
+        ...logging,
+        SIM_HTTP_HOST: '127.0.0.1',
+        SIM_HTTP_PORT: String(simPort),
+        SIM_PUSH_RETRY_DELAY_MS: '200',
+      },
+      readyPath: '/health/live',
+    });
+    processes.push(sim);
+    databases.push(
+      ...(await Promise.all(
+        ['op_token', 'op_ingress', 'op_authorizer'].map((prefix) =>
+          createTestDatabase({ prefix, migrations: [] }),
+        ),
+      )),
+    );
+    const [tokenDb, ingressDb, authorizerDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+    const secretsKey = SecretBox.generateKey();
+    const sealing = { SECRETS_KEYS: `k1:${secretsKey}`, SECRETS_CURRENT_KEY_ID: 'k1' };
+    const broker = { RABBITMQ_URL: testEnv.rabbitUrl, RABBITMQ_NAMESPACE: namespace };
+    const wechat = { WECHAT_API_BASE_URL: sim.url, WECHAT_MP_BASE_URL: sim.url };
+    probe = await BrokerProbe.bind(['wechat.#'], { namespace });
+    const started = await Promise.all([
+      // No WECHAT_COMPONENT_* here: the operator configures the component through admin-api.
+      startAppProcess({
+        app: 'token',
+        port: tokenPort,
+        env: {
+          ...logging,
+          ...databaseEnv(tokenDb),
+          ...broker,
+          ...wechat,
+          ...sealing,
+          TOKEN_API_KEYS: `operator-e2e-key-${uniqueRunId()}`,
+          TOKEN_HTTP_HOST: '127.0.0.1',
+          TOKEN_HTTP_PORT: String(tokenPort),
+          TOKEN_REFRESH_INTERVAL_MS: '250',
+          TOKEN_READ_CACHE_MS: '200',
+        },
+      }),
+      startAppProcess({
+        app: 'ingress',
+        port: ingressPort,
+        env: {
+          ...logging,
+          ...databaseEnv(ingressDb),
+          ...broker,
+          ...sealing,
+          INGRESS_HTTP_HOST: '127.0.0.1',
+          INGRESS_HTTP_PORT: String(ingressPort),
+        },
+      }),
+      startAppProcess({
+        app: 'authorizer',
+        port: authorizerPort,
+        env: {
+          ...logging,
+          ...databaseEnv(authorizerDb),
+          ...broker,
+          ...wechat,
+          WECHAT_COMPONENT_APPID: COMPONENT,
+          AUTHORIZER_HTTP_HOST: '127.0.0.1',
+          AUTHORIZER_HTTP_PORT: String(authorizerPort),
+          AUTHORIZER_PUBLIC_BASE_URL: `http://127.0.0.1:${authorizerPort}`,
+          AUTHORIZER_SYNC_START_DELAY_SECONDS: '3600',
+        },
+      }),
+      startAdminApi({ namespace }),
+    ]);
+    processes.push(...(started.slice(0, 3) as AppProcess[]));
+    api = started[3] as AdminApiProcess;
+  });
+
+  afterAll(async () => {
+    await probe?.close();
+    await api?.close();
+    await Promise.all(processes.filter((p) => p !== sim).map((p) => p.stop()));
+    await sim?.stop();
+    for (const database of databases) await database.drop();
+    const consumed = [
+      QueueNames.TokenComponentPushes,
+      QueueNames.AuthorizerAuthorizationPushes,
+      QueueNames.AuthorizerTokenEvents,
+      QueueNames.AuthorizerReleaseCheck,
+    ];
+    await deleteBrokerObjects({
+      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
+      queues: [
+        ...consumed.flatMap((queue) => [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]),
+        'token.rpc',
+        'authorizer.rpc',
+      ].map((name) => namespace + name),
+    });
+  });
+
+  it('configures a component, links and authorizes a merchant, finds it, reveals its token and replays its push', async () => {
+    const admin = await loginAs(api.url, 'admin');
+    const operator = await loginAs(api.url, 'operator');
+    const call = <T>(token: string, method: string, path: string, body?: unknown) =>
+      adminCall<T>(api.url, method, `/admin/v1${path}`, { token, body });
+
+    // WeChat's side of the platform, pushing to our ingress.
+    const ingressUrl = processes[2]!.url;
+    const platform = await control<SimPlatform>('POST', '/platforms', {
+      appid: COMPONENT,
+      startTickets: false,
+      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
+      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
+    });
+
+    // Configure the component: an operator may not; the admin may; no secret comes back.
+    const secrets = {
+      secret: platform.secret,
+      token: platform.token,
+      encodingAESKey: platform.encodingAESKey,
+    };
+    expect(
+      (await call(operator, 'POST', '/components', { componentAppid: COMPONENT, ...secrets })).status,
+    ).toBe(403);
+    const created = await call<Record<string, unknown>>(admin, 'POST', '/components', {
+      componentAppid: COMPONENT,
+      ...secrets,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ componentAppid: COMPONENT, secretSet: true });
+    const again = await call<{ error: string }>(admin, 'POST', '/components', {
+      componentAppid: COMPONENT,
+      ...secrets,
+    });
+    expect([again.status, again.body.error]).toEqual([409, 'component_exists']);
+    const listed = await call<{ items: { componentAppid: string }[] }>(operator, 'GET', '/components');
+    expect(listed.body.items.map((item) => item.componentAppid)).toEqual([COMPONENT]);
+    for (const value of Object.values(secrets)) {
+      expect(JSON.stringify(created.body)).not.toContain(value);
+      expect(JSON.stringify(listed.body)).not.toContain(value);
+    }
+
+    // WeChat pushes a ticket (to ingress, which now knows the keys); the component token follows.
+    await control('POST', `/platforms/${COMPONENT}/tickets`);
+    await waitUntil(
+      async () => {
+        const health = await call<{ componentTokenExpiresAt?: string }>(
+          operator,
+          'GET',
+          `/components/${COMPONENT}/credentials`,
+        );
+        return health.status === 200 && health.body.componentTokenExpiresAt !== undefined;
+      },
+      20_000,
+      'the component token in the credential health',
+    );
+
+    // A link with a QR code; the merchant follows it and confirms on WeChat's page.
+    const { appids } = await control<{ appids: string[] }>('POST', '/accounts', {
+      count: 1,
+      type: 'mini_program',
+    });
+    const merchant = appids[0]!;
+    const bizRef = `shop-${uniqueRunId()}`;
+    const link = await call<{ url: string; qrCodePng: string; expiresAt: string }>(
+      operator,
+      'POST',
+      `/components/${COMPONENT}/authorization-links`,
+      { kind: 'h5', bizRef },
+    );
+    expect(link.status).toBe(201);
+    expect(Buffer.from(link.body.qrCodePng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(new Date(link.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const wechatPage = new URL(authorizeHref(await (await fetch(link.body.url)).text()));
+    const form = confirmForm(await (await fetch(wechatPage)).text(), merchant);
+    const confirmed = await fetch(`${sim.url}/cgi-bin/componentloginpage/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      redirect: 'manual',
+    });
+    const landing = await fetch(confirmed.headers.get('location')!);
+    expect(landing.status).toBe(200);
+
+    // The merchant is found by its bizRef, then its detail.
+    let found: { total: number; items: { authorizerAppid: string; status: string }[] } = {
+      total: 0,
+      items: [],
+    };
+    await waitUntil(
+      async () => {
+        found = (
+          await call<typeof found>(operator, 'GET', `/components/${COMPONENT}/authorizers?bizRef=${bizRef}`)
+        ).body;
+        return found.total === 1;
+      },
+      20_000,
+      'the merchant in search',
+    );
+    expect(found.items[0]).toMatchObject({ authorizerAppid: merchant, status: 'authorized' });
+    const detail = await call<{ authorizerAppid: string }>(
+      operator,
+      'GET',
+      `/components/${COMPONENT}/authorizers/${merchant}`,
+    );
+    expect(detail.body.authorizerAppid).toBe(merchant);
+
+    // The link is listed as used, by the merchant.
+    const links = await call<{ total: number; items: { state: string; authorizerAppid: string | null }[] }>(
+      operator,
+      'GET',
+      `/components/${COMPONENT}/authorization-links?bizRef=${bizRef}`,
+    );
+    expect(links.body.total).toBe(1);
+    expect(links.body.items[0]).toMatchObject({ state: 'used', authorizerAppid: merchant });
+    const open = await call<{ total: number }>(
+      operator,
+      'GET',
+      `/components/${COMPONENT}/authorization-links?bizRef=${bizRef}&state=open`,
+    );
+    expect(open.body.total).toBe(0);
+
+    // Reveal its token: refused to an operator; the admin's reveal is audited without the token.
+    const revealPath = `/components/${COMPONENT}/authorizers/${merchant}/access-token/reveal`;
+    expect((await call(operator, 'POST', revealPath)).status).toBe(403);
+    let revealed = { status: 0, body: { accessToken: '', expiresAt: '' } };
+    await waitUntil(
+      async () => {
+        revealed = await call<typeof revealed.body>(admin, 'POST', revealPath);
+        return revealed.status === 200;
+      },
+      20_000,
+      'the authorizer token',
+    );
+    expect(revealed.body.accessToken.length).toBeGreaterThan(8);
+    const audit = await call<{ items: { action: string; target: string; outcome: string }[] }>(
+      admin,
+      'GET',
+      '/audit-log?action=credentials.authorizer-token.reveal',
+    );
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.filter((entry) => entry.outcome === 'success')).toEqual([
+      expect.objectContaining({
+        action: 'credentials.authorizer-token.reveal',
+        target: `${COMPONENT}/${merchant}`,
+      }),
+    ]);
+    const wholeLog = await call(admin, 'GET', '/audit-log?limit=200');
+    expect(JSON.stringify(wholeLog.body)).not.toContain(revealed.body.accessToken);
+    expect(JSON.stringify(wholeLog.body)).not.toContain(platform.secret);
+
+    // The merchant's customer writes to it; the operator replays that push to a subscriber: a new
+    // id and replayOf. (Its `authorized` push carries an auth code, kept hashed: not replayable.)
+    await control('POST', `/platforms/${COMPONENT}/pushes`, {
+      authorizerAppid: merchant,
+      fields: { MsgType: 'text', Content: '你好，在吗', MsgId: Date.now() },
+    });
+    let pushes: { items: { id: number; eventId: string; type: string; authorizerAppid: string | null }[] } = {
+      items: [],
+    };
+    await waitUntil(
+      async () => {
+        pushes = (
+          await call<typeof pushes>(
+            operator,
+            'GET',
+            `/pushes?componentAppid=${COMPONENT}&authorizerAppid=${merchant}`,
+          )
+        ).body;
+        return pushes.items.some((push) => push.type.startsWith('wechat.message.'));
+      },
+      20_000,
+      'the message push in the push log',
+    );
+    const original = pushes.items.find((push) => push.type.startsWith('wechat.message.'))!;
+    const replay = await call<{ eventId: string; replayOf: string }>(
+      operator,
+      'POST',
+      `/pushes/${original.id}/replay`,
+    );
+    expect([replay.status, replay.body]).toEqual([
+      202,
+      expect.objectContaining({ replayOf: original.eventId }),
+    ]);
+    expect(replay.body.replayOf).toBe(original.eventId);
+    expect(replay.body.eventId).not.toBe(original.eventId);
+    await waitUntil(
+      () => probe.envelopes.some((envelope) => envelope.id === replay.body.eventId),
+      15_000,
+      'the replayed push at the subscriber',
+    );
+    const received = probe.envelopes.find((envelope) => envelope.id === replay.body.eventId)!;
+    expect(received).toMatchObject({
+      type: original.type,
+      replayOf: original.eventId,
+      authorizerAppid: merchant,
+    });
+
+    // The dashboard counts the merchant as authorized (its type once its profile is read).
+    const dashboard = await call<{
+      authorizers: { componentAppid: string; status: string; count: number }[];
+      unavailable: string[];
+    }>(operator, 'GET', '/dashboard');
+    expect(dashboard.status).toBe(200);
+    const authorized = dashboard.body.authorizers
+      .filter((row) => row.componentAppid === COMPONENT && row.status === 'authorized')
+      .reduce((sum, row) => sum + row.count, 0);
+    expect(authorized).toBe(1);
+    expect(dashboard.body).not.toHaveProperty('campaigns');
+  }, 180_000);
+});
