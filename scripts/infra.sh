@@ -18,7 +18,7 @@ DB_PASSWORD="${DB_PASSWORD:-}"
 RABBITMQ_HOST="${RABBITMQ_HOST:-127.0.0.1}"
 RABBITMQ_PORT="${RABBITMQ_PORT:-5672}"
 WXOP_INFRA_INSTALL="${WXOP_INFRA_INSTALL:-1}"
-WXOP_DATABASES="${WXOP_DATABASES:-wxop_ingress wxop_token wxop_authorizer wxop_code_release wxop_admin_api}"
+WXOP_DATABASES="${WXOP_DATABASES:-wxop_ingress wxop_token wxop_authorizer wxop_code_release wxop_admin}"
 WXOP_INFRA_EXTRA_DATABASES="${WXOP_INFRA_EXTRA_DATABASES:-}"
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -24,6 +24,8 @@ export interface HttpAdapterOptions {
    * reach Fastify. While the server closes, everything goes to Fastify, which answers 503.
    */
   directRoutes?: { handler?: DirectRouteHandler };
+  /** Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it). Off by default. */
+  trustProxy?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function createFastifyAdapter(options: HttpAdapterOptions = {}): FastifyA
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // ObservabilityModule logs requests through hooks; Fastify's own logger stays off.
     logger: false,
+    ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.directRoutes ? { serverFactory: directRoutesFirst(options.directRoutes) } : {}),
   });
 }

@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ConfigModule, DatabaseConfig, LogConfig, RabbitMqConfig, loadConfig } from '@wxop/config';
+import { DatabaseModule } from '@wxop/database';
+import { MessagingModule } from '@wxop/messaging';
+import { ObservabilityModule } from '@wxop/observability';
+
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AdminApiConfig } from './config/admin-api.config';
+import { ADMIN_API_MIGRATIONS } from './database/migrations';
+import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
+
+export interface AdminApiModuleOptions {
+  env?: Record<string, string | undefined>;
+  /** Broker namespace (integration tests). */
+  namespace?: string;
+}
+
+/**
+ * admin-api: shared infrastructure (config, logging, database `wxop_admin`, RabbitMQ with the RPC
+ * client AmqpRpcClient) and its feature modules; each feature's owner adds its module here.
+ */
+@Module({})
+export class AdminApiModule {
+  static forRoot(options: AdminApiModuleOptions = {}): DynamicModule {
+    const { log } = loadConfig({ log: LogConfig }, options.env);
+    return {
+      module: AdminApiModule,
+      imports: [
+        ConfigModule.forRoot({
+          schemas: [AdminApiConfig, DatabaseConfig, RabbitMqConfig, LogConfig],
+          env: options.env,
+        }),
+        ObservabilityModule.forRoot({ serviceName: 'admin-api', level: log.LOG_LEVEL }),
+        MessagingModule.forService('admin-api', options.namespace),
+        DatabaseModule.forRoot({ defaultName: 'wxop_admin', migrations: ADMIN_API_MIGRATIONS }),
+        ScheduleModule.forRoot(),
+        AuthModule,
+        AuditModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
+    };
+  }
+}

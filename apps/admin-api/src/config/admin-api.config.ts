@@ -1,0 +1,139 @@
+import { EnvBoolean, EnvInt, EnvList, SecretVariable } from '@wxop/config';
+import {
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+/**
+ * admin-api settings (apps/admin-api/README.md). Each feature of admin-api adds its own variables
+ * here, with a comment, and to `.env.example`.
+ */
+export class AdminApiConfig {
+  @IsString()
+  ADMIN_API_HTTP_HOST = '0.0.0.0';
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  ADMIN_API_HTTP_PORT = 3400;
+
+  /** Largest JSON body accepted, in bytes (413 beyond it). */
+  @EnvInt()
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  ADMIN_API_BODY_LIMIT_BYTES = 256 * 1024;
+
+  /** Origins allowed by CORS, comma-separated; empty (the default) leaves CORS off. */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  ADMIN_API_CORS_ORIGINS: string[] = [];
+
+  /**
+   * Trust `X-Forwarded-For` from the proxy in front (true behind an ingress controller): the
+   * client IP then comes from it, for login throttling and the audit log. Off by default, so a
+   * client cannot choose its own IP.
+   */
+  @EnvBoolean()
+  @IsBoolean()
+  ADMIN_API_TRUST_PROXY = false;
+
+  /** HMAC-SHA256 key of access tokens (JWT, HS256), at least 32 characters; changing it ends every session's access token. */
+  @SecretVariable()
+  @IsString()
+  @MinLength(32, { message: 'ADMIN_API_JWT_SECRET must be at least 32 characters' })
+  ADMIN_API_JWT_SECRET!: string;
+
+  /** `iss` of access tokens, checked on each request. */
+  @IsString()
+  @MinLength(1)
+  ADMIN_API_JWT_ISSUER = 'wxop-admin-api';
+
+  /** `aud` of access tokens, checked on each request. */
+  @IsString()
+  @MinLength(1)
+  ADMIN_API_JWT_AUDIENCE = 'wxop-admin';
+
+  /** Life of an access token. */
+  @EnvInt()
+  @IsInt()
+  @Min(30)
+  @Max(3600)
+  ADMIN_API_ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Life of a refresh token (each one is used once; a session lives this long after its last refresh). */
+  @EnvInt()
+  @IsInt()
+  @Min(300)
+  @Max(90 * 24 * 3600)
+  ADMIN_API_REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+  /** Longest a session lives from its login, however often it is refreshed. */
+  @EnvInt()
+  @IsInt()
+  @Min(300)
+  @Max(365 * 24 * 3600)
+  ADMIN_API_SESSION_MAX_SECONDS = 30 * 24 * 3600;
+
+  /** Failed logins of one username within the window before each further try has to wait (backoff). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  ADMIN_API_LOGIN_FREE_ATTEMPTS = 5;
+
+  /** First wait after the free attempts; it doubles with each further failure, up to 60 s. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  ADMIN_API_LOGIN_BACKOFF_BASE_MS = 1000;
+
+  /** Failed logins of one username within the window that lock it. */
+  @EnvInt()
+  @IsInt()
+  @Min(2)
+  ADMIN_API_LOGIN_MAX_FAILURES = 20;
+
+  /** Failed logins from one IP within the window that lock that IP out (any username). */
+  @EnvInt()
+  @IsInt()
+  @Min(2)
+  ADMIN_API_LOGIN_IP_MAX_FAILURES = 100;
+
+  /** Window over which failures are counted; a success of the username starts it anew. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  ADMIN_API_LOGIN_WINDOW_SECONDS = 900;
+
+  /** How long a lockout lasts. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  ADMIN_API_LOGIN_LOCKOUT_SECONDS = 900;
+
+  /**
+   * One-time bootstrap of the first admin: honoured only while no user exists, ignored (with a
+   * warning) afterwards. Prefer `npm run admin -- create-user` (README). There is no default password.
+   */
+  @ValidateIf((_config: unknown, value: unknown) => value !== undefined && value !== '')
+  @Matches(/^[A-Za-z0-9_.@-]{3,64}$/, {
+    message: 'ADMIN_API_BOOTSTRAP_USERNAME must be 3-64 characters of [A-Za-z0-9_.@-]',
+  })
+  ADMIN_API_BOOTSTRAP_USERNAME?: string;
+
+  @SecretVariable()
+  @ValidateIf((_config: unknown, value: unknown) => value !== undefined && value !== '')
+  @IsString()
+  @MaxLength(256)
+  ADMIN_API_BOOTSTRAP_PASSWORD?: string;
+}
