@@ -10,6 +10,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
+import { ReleasesModule } from './releases/releases.module';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
 
 export interface AdminApiModuleOptions {
@@ -39,6 +40,7 @@ export class AdminApiModule {
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,
+        ReleasesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+
+import { CodeReleaseClient } from './code-release.client';
+import { TemplatesController } from './templates.controller';
+import { VersionsController } from './versions.controller';
+
+/**
+ * Templates and one mini program's versions by hand, through the code-release service over RPC
+ * (admin-api stores none of it; the release history lives in code-release).
+ */
+@Module({
+  controllers: [TemplatesController, VersionsController],
+  providers: [CodeReleaseClient],
+  exports: [CodeReleaseClient],
+})
+export class ReleasesModule {}
