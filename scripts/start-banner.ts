@@ -24,6 +24,10 @@ const APPS: Record<string, { port: string; role: string }> = {
     port: env['AUTHORIZER_HTTP_PORT'] || '3300',
     role: 'merchant pages /authorize/<linkId>, /authorized/<linkId>',
   },
+  'code-release': {
+    port: env['CODE_RELEASE_HTTP_PORT'] || '3400',
+    role: 'RPC code-release.* (templates, versions by hand); HTTP health and metrics only',
+  },
   'wechat-sim': { port: env['SIM_HTTP_PORT'] || '3900', role: 'WeChat simulator; control API /sim' },
 };
 
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
     ` wxop is running: ${apps.join(', ')} ready (${seconds} s after npm start launched them)`,
     '',
   ];
-  for (const app of apps) lines.push(`  ${app.padEnd(11)} ${urlOf(app).padEnd(23)} ${APPS[app]!.role}`);
+  for (const app of apps) lines.push(`  ${app.padEnd(12)} ${urlOf(app).padEnd(23)} ${APPS[app]!.role}`);
   if (sim) {
     lines.push('', ' Merchant pages (the simulator plays WeChat and the merchants):');
     if (link)

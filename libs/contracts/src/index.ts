@@ -16,3 +16,4 @@ export * from './events/release.events';
 export * from './events/raw-push.event';
 export * from './rpc/token-rpc';
 export * from './rpc/authorizer-rpc';
+export * from './rpc/code-release-rpc';

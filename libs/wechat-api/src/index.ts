@@ -7,3 +7,6 @@ export {
   AUTHORIZATION_LOST_CODES,
 } from './wechat-api.errors';
 export type * from './wechat-api.types';
+export { WechatCodeApi } from './wechat-code.client';
+export { AuditStatus, WechatCodeErrcode } from './wechat-code.types';
+export type * from './wechat-code.types';

@@ -31,12 +31,17 @@ interface RawResponse {
   body: Buffer;
 }
 
-interface CallOptions {
+export interface CallOptions {
   /**
    * False for calls that consume something on WeChat's side (an auth code): after a timeout or a
    * dropped connection the call may have happened, so only a refused connection or `-1` is retried.
    */
   idempotent: boolean;
+  /**
+   * Whether a non-idempotent call is retried after `-1` (default true, as for api_query_auth).
+   * The §5 writes (WechatCodeApi) set false: their caller reconciles with WeChat instead.
+   */
+  retrySystemError?: boolean;
 }
 
 const COMPONENT = 'cgi-bin/component';
@@ -273,54 +278,111 @@ export class WechatApiClient {
   }
 
   /** POSTs JSON and returns the parsed body; throws WechatApiError for errcode ≠ 0. Retries transient failures. */
-  private async post(
+  private post(
     endpoint: string,
     query: Record<string, string> | undefined,
     payload: Record<string, unknown>,
     options: CallOptions = { idempotent: true },
   ): Promise<Record<string, unknown>> {
+    return this.call('POST', endpoint, query, payload, options);
+  }
+
+  /**
+   * Internal transport of the typed wrappers in this library (WechatCodeApi): one JSON call (a GET
+   * when `payload` is undefined), the parsed body back, WechatApiError for errcode ≠ 0. Transient
+   * failures are retried for idempotent calls; a call with `idempotent: false` is retried only when
+   * it certainly did not run (`-1`, a refused connection), never after a timeout or a 5xx.
+   */
+  async call(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    query: Record<string, string> | undefined,
+    payload: Record<string, unknown> | undefined,
+    options: CallOptions = { idempotent: true },
+  ): Promise<Record<string, unknown>> {
+    return this.withRetries(options, async () => {
+      const { status, body } = await this.send(
+        method,
+        endpoint,
+        query,
+        payload === undefined ? undefined : JSON.stringify(payload),
+        payload === undefined ? undefined : 'application/json',
+      );
+      return parseJsonAnswer(endpoint, status, body);
+    });
+  }
+
+  /**
+   * Internal transport for calls answering bytes on success and a JSON error otherwise
+   * (`wxa/get_qrcode`): a JSON content type (or a body that is a JSON object) is read as an
+   * answer and throws WechatApiError for errcode ≠ 0. Always idempotent (a read).
+   */
+  async getBytes(
+    endpoint: string,
+    query: Record<string, string> | undefined,
+  ): Promise<{ contentType: string; body: Buffer }> {
+    return this.withRetries({ idempotent: true }, async () => {
+      const response = await this.send('GET', endpoint, query, undefined, undefined);
+      if (looksLikeJson(response.contentType, response.body)) {
+        parseJsonAnswer(endpoint, response.status, response.body);
+        throw new WechatTransportError(
+          endpoint,
+          'bad-body',
+          'answered JSON without errcode instead of bytes',
+        );
+      }
+      if (response.status !== 200) {
+        throw new WechatTransportError(
+          endpoint,
+          'http-status',
+          `answered HTTP ${response.status}`,
+          response.status,
+        );
+      }
+      return { contentType: response.contentType, body: response.body };
+    });
+  }
+
+  private async withRetries<T>(options: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.postOnce(endpoint, query, payload);
+        return await attemptOnce();
       } catch (error) {
         const retryable = options.idempotent
           ? isTransientWechatFailure(error)
-          : (error instanceof WechatApiError && error.transient) ||
+          : (error instanceof WechatApiError && error.transient && options.retrySystemError !== false) ||
             (error instanceof WechatTransportError && error.reason === 'connection' && refused(error));
         if (!retryable || attempt >= this.maxAttempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 1)));
       }
     }
   }
+}
 
-  private async postOnce(
-    endpoint: string,
-    query: Record<string, string> | undefined,
-    payload: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const { status, body: raw } = await this.send(
-      'POST',
-      endpoint,
-      query,
-      JSON.stringify(payload),
-      'application/json',
-    );
-    if (status !== 200) {
-      throw new WechatTransportError(endpoint, 'http-status', `answered HTTP ${status}`, status);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new WechatTransportError(endpoint, 'bad-body', 'answered a body that is not JSON');
-    }
-    if (!isRecord(body)) throw new WechatTransportError(endpoint, 'bad-body', 'answered a JSON non-object');
-    const errcode = body['errcode'];
-    if (typeof errcode === 'number' && errcode !== 0) {
-      throw new WechatApiError(errcode, String(body['errmsg'] ?? ''), endpoint);
-    }
-    return body;
+/** A 200 JSON object: returned when errcode is 0 or absent, else a WechatApiError. */
+function parseJsonAnswer(endpoint: string, status: number, raw: Buffer): Record<string, unknown> {
+  if (status !== 200) {
+    throw new WechatTransportError(endpoint, 'http-status', `answered HTTP ${status}`, status);
   }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new WechatTransportError(endpoint, 'bad-body', 'answered a body that is not JSON');
+  }
+  if (!isRecord(body)) throw new WechatTransportError(endpoint, 'bad-body', 'answered a JSON non-object');
+  const errcode = body['errcode'];
+  if (typeof errcode === 'number' && errcode !== 0) {
+    throw new WechatApiError(errcode, String(body['errmsg'] ?? ''), endpoint);
+  }
+  return body;
+}
+
+/** JSON by content type, or (WeChat sometimes says text/plain) a body that starts with `{`. */
+function looksLikeJson(contentType: string, body: Buffer): boolean {
+  if (/json/i.test(contentType)) return true;
+  if (/^image\//i.test(contentType)) return false;
+  return body.length > 0 && body[0] === 0x7b;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

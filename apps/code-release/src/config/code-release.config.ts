@@ -1,0 +1,35 @@
+import { EnvInt } from '@wxop/config';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+
+/** Code-release service settings (apps/code-release/README.md). */
+export class CodeReleaseConfig {
+  @IsString()
+  CODE_RELEASE_HTTP_HOST = '0.0.0.0';
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  CODE_RELEASE_HTTP_PORT = 3400;
+
+  /** Timeout of one WeChat call (commit, submit_audit, release, …). */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  CODE_RELEASE_WECHAT_TIMEOUT_MS = 10000;
+
+  /** Sockets to WeChat kept open per replica (campaign concurrency plus operators' calls). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CODE_RELEASE_WECHAT_MAX_SOCKETS = 128;
+
+  /** Largest trial QR code image handed back over RPC (base64), in bytes. */
+  @EnvInt()
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 * 1024)
+  CODE_RELEASE_QRCODE_MAX_BYTES = 1024 * 1024;
+}

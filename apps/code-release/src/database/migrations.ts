@@ -1,0 +1,13 @@
+import { InboxMigration1763800000000, OutboxMigration1764000000001 } from '@wxop/messaging';
+
+import { CreateCodeReleaseTables1765200000000 } from './migrations/1765200000000-create-code-release-tables';
+
+/**
+ * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
+ * add theirs after these, named `1765300000000-*`.
+ */
+export const CODE_RELEASE_MIGRATIONS = [
+  InboxMigration1763800000000,
+  OutboxMigration1764000000001,
+  CreateCodeReleaseTables1765200000000,
+];

@@ -1,0 +1,48 @@
+import { Global, Module } from '@nestjs/common';
+import { WechatEndpointsConfig } from '@wxop/config';
+import { EventPublisher, Inbox, TransactionalOutbox } from '@wxop/messaging';
+import { WechatApiClient, WechatCodeApi } from '@wxop/wechat-api';
+import { DataSource } from 'typeorm';
+
+import { CodeReleaseConfig } from '../config/code-release.config';
+import { TokenClient } from './token.client';
+
+/**
+ * What every feature of this app uses: the WeChat code-management client (§5), the token
+ * service, the transactional outbox and the inbox. Global so feature modules (templates,
+ * versions, campaigns) just inject them.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: WechatApiClient,
+      inject: [WechatEndpointsConfig, CodeReleaseConfig],
+      useFactory: (endpoints: WechatEndpointsConfig, config: CodeReleaseConfig) =>
+        new WechatApiClient({
+          baseUrl: endpoints.WECHAT_API_BASE_URL,
+          timeoutMs: config.CODE_RELEASE_WECHAT_TIMEOUT_MS,
+          maxSockets: config.CODE_RELEASE_WECHAT_MAX_SOCKETS,
+        }),
+    },
+    {
+      provide: WechatCodeApi,
+      inject: [WechatApiClient],
+      useFactory: (client: WechatApiClient) => new WechatCodeApi(client),
+    },
+    {
+      provide: TransactionalOutbox,
+      inject: [DataSource, EventPublisher],
+      useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
+        new TransactionalOutbox(dataSource, publisher),
+    },
+    {
+      provide: Inbox,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new Inbox(dataSource),
+    },
+    TokenClient,
+  ],
+  exports: [WechatApiClient, WechatCodeApi, TransactionalOutbox, Inbox, TokenClient],
+})
+export class SharedModule {}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CodeReleaseRpcErrorCodes,
+  TokenRpcErrorCodes,
+  TokenRpcPatterns,
+  type AccessTokenReply,
+  type AuthorizerRef,
+  type ComponentRef,
+  type InvalidateAccessTokenRequest,
+} from '@wxop/contracts';
+import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
+
+import { CodeReleaseError } from './code-release.errors';
+
+// TODO wxapi: these two interfaces are @wxop/wechat-api's AuthorizerTokenSource and
+// ComponentTokenSource (libs/wechat-api/src/authorizer-calls.ts); import them once wxapi is merged.
+/** Where an authorizer's access token comes from (the token service). */
+export interface AuthorizerTokenSource {
+  get(componentAppid: string, authorizerAppid: string): Promise<string>;
+  invalidate(componentAppid: string, authorizerAppid: string, rejectedToken: string): Promise<string>;
+}
+
+/** Where the component access token comes from (the token service). */
+export interface ComponentTokenSource {
+  get(componentAppid: string): Promise<string>;
+  invalidate(componentAppid: string, rejectedToken: string): Promise<string>;
+}
+
+// TODO wxapi: TokenRpcPatterns.InvalidateComponentAccessToken once the wxapi branch adds it.
+const INVALIDATE_COMPONENT_ACCESS_TOKEN = 'token.component-access-token.invalidate';
+
+/**
+ * The token service over RPC, the one writer of credentials (ARCHITECTURE.md). Tokens are never
+ * logged or stored here. Refusals become CodeReleaseErrors: unknown component or authorizer and
+ * a lost authorization are final; anything else (503, timeout, no broker) is `UNAVAILABLE`.
+ */
+@Injectable()
+export class TokenClient implements AuthorizerTokenSource {
+  constructor(private readonly rpc: AmqpRpcClient) {}
+
+  async get(componentAppid: string, authorizerAppid: string): Promise<string> {
+    const reply = await this.call<AccessTokenReply, AuthorizerRef>(
+      TokenRpcPatterns.GetAuthorizerAccessToken,
+      {
+        componentAppid,
+        authorizerAppid,
+      },
+    );
+    return reply.accessToken;
+  }
+
+  /** Compare-and-set on the token side: refreshes only if `rejectedToken` is still the current one. */
+  async invalidate(componentAppid: string, authorizerAppid: string, rejectedToken: string): Promise<string> {
+    const reply = await this.call<AccessTokenReply, InvalidateAccessTokenRequest>(
+      TokenRpcPatterns.InvalidateAuthorizerAccessToken,
+      { componentAppid, authorizerAppid, accessToken: rejectedToken },
+    );
+    return reply.accessToken;
+  }
+
+  /** The component token's source (the template library, §5.1). */
+  readonly component: ComponentTokenSource = {
+    get: async (componentAppid) =>
+      (
+        await this.call<AccessTokenReply, ComponentRef>(TokenRpcPatterns.GetComponentAccessToken, {
+          componentAppid,
+        })
+      ).accessToken,
+    invalidate: async (componentAppid, rejectedToken) =>
+      (
+        await this.call<AccessTokenReply, { componentAppid: string; accessToken: string }>(
+          INVALIDATE_COMPONENT_ACCESS_TOKEN,
+          { componentAppid, accessToken: rejectedToken },
+        )
+      ).accessToken,
+  };
+
+  private async call<T, D>(pattern: string, data: D): Promise<T> {
+    try {
+      return await this.rpc.request<T, D>(pattern, data);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+}
+
+function translate(error: unknown): CodeReleaseError {
+  if (error instanceof RpcRemoteError) {
+    const errcode = typeof error.details?.['errcode'] === 'number' ? error.details['errcode'] : undefined;
+    switch (error.code) {
+      case TokenRpcErrorCodes.ComponentNotFound:
+        return new CodeReleaseError(CodeReleaseRpcErrorCodes.ComponentNotFound, error.message);
+      case TokenRpcErrorCodes.AuthorizerNotFound:
+        return new CodeReleaseError(CodeReleaseRpcErrorCodes.AuthorizerNotFound, error.message);
+      case TokenRpcErrorCodes.AuthorizerNotAuthorized:
+        return new CodeReleaseError(CodeReleaseRpcErrorCodes.AuthorizerNotAuthorized, error.message, {
+          errcode,
+        });
+      case TokenRpcErrorCodes.InvalidRequest:
+        return new CodeReleaseError(CodeReleaseRpcErrorCodes.InvalidRequest, error.message);
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new CodeReleaseError(CodeReleaseRpcErrorCodes.Unavailable, `token service: ${message}`, undefined, {
+    cause: error,
+  });
+}
