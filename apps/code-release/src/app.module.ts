@@ -15,7 +15,10 @@ import { ObservabilityModule } from '@wxop/observability';
 
 import { CodeReleaseConfig } from './config/code-release.config';
 import { CODE_RELEASE_MIGRATIONS } from './database/migrations';
+import { HistoryModule } from './history/history.module';
 import { SharedModule } from './shared/shared.module';
+import { TemplatesModule } from './templates/templates.module';
+import { VersionsModule } from './versions/versions.module';
 
 export interface CodeReleaseModuleOptions {
   env?: Record<string, string | undefined>;
@@ -50,6 +53,9 @@ export class CodeReleaseModule {
         DatabaseModule.forRoot({ defaultName: 'wxop_code_release', migrations: CODE_RELEASE_MIGRATIONS }),
         ScheduleModule.forRoot(),
         SharedModule,
+        HistoryModule,
+        TemplatesModule,
+        VersionsModule,
         // Campaigns (release-campaigns branch): CampaignsModule,
       ],
     };

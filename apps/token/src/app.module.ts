@@ -33,6 +33,7 @@ import { AuthorizerTokenCacheService } from './authorizers/authorizer-token-cach
 import { AuthorizerTokenReadsService } from './authorizers/authorizer-token-reads.service';
 import { AuthorizerRepository } from './authorizers/authorizer.repository';
 import { RefreshSchedulerService } from './authorizers/refresh-scheduler.service';
+import { ComponentHealthService } from './components/component-health.service';
 import { ComponentTokensService } from './components/component-tokens.service';
 import { ComponentRepository } from './components/component.repository';
 import { ComponentsService } from './components/components.service';
@@ -106,6 +107,7 @@ export class TokenModule {
         ComponentsService,
         TicketStatusService,
         ComponentTokensService,
+        ComponentHealthService,
         PreAuthCodesService,
         AuthCodeRepository,
         AuthorizerRepository,

@@ -442,8 +442,15 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
   });
 
   describe('domains, privacy and messages', () => {
+    const platformDomains = (path: string, body: Record<string, unknown>) =>
+      sim.api<Record<string, unknown>>(`/cgi-bin/component/${path}`, { query: { access_token: ct }, body });
+
     it('modifies server domains and web-view domains by action', async () => {
       const { call } = await miniProgram();
+      await platformDomains('modify_wxa_server_domain', {
+        action: 'add',
+        wxa_server_domain: 'a.example.com',
+      });
       expect(
         await call('wxa/modify_domain', {
           action: 'add',
@@ -471,6 +478,191 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
         (await call('wxa/setwebviewdomain', { action: 'set', webviewdomain: ['https://h5.example.com'] }))
           .errcode,
       ).toBe(89019);
+    });
+
+    it('keeps the platform server-domain and jump-domain lists: testing, published with the flag, invalid ones answered apart', async () => {
+      expect(
+        await platformDomains('modify_wxa_server_domain', {
+          action: 'add',
+          wxa_server_domain: 'list.example.com;1.2.3.4;api.weixin.qq.com;https://x.example.com',
+        }),
+      ).toMatchObject({
+        errcode: 0,
+        testing_wxa_server_domain: expect.stringContaining('list.example.com'),
+        invalid_wxa_server_domain: '1.2.3.4;api.weixin.qq.com;https://x.example.com',
+      });
+      const got = await platformDomains('modify_wxa_server_domain', { action: 'get' });
+      expect(String(got['published_wxa_server_domain']).split(';')).not.toContain('list.example.com');
+      await platformDomains('modify_wxa_server_domain', {
+        action: 'add',
+        wxa_server_domain: 'list.example.com',
+        is_modify_published_together: true,
+      });
+      const published = await platformDomains('modify_wxa_server_domain', { action: 'get' });
+      expect(String(published['published_wxa_server_domain']).split(';')).toContain('list.example.com');
+      await platformDomains('modify_wxa_server_domain', {
+        action: 'delete',
+        wxa_server_domain: 'list.example.com',
+      });
+      const deleted = await platformDomains('modify_wxa_server_domain', { action: 'get' });
+      expect(String(deleted['testing_wxa_server_domain']).split(';')).not.toContain('list.example.com');
+      expect(String(deleted['published_wxa_server_domain']).split(';')).toContain('list.example.com');
+
+      expect(
+        await platformDomains('modify_wxa_jump_domain', {
+          action: 'set',
+          wxa_jump_h5_domain: 'h5.example.com',
+        }),
+      ).toEqual({
+        errcode: 0,
+        errmsg: 'ok',
+        published_wxa_jump_h5_domain: '',
+        testing_wxa_jump_h5_domain: 'h5.example.com',
+        invalid_wxa_jump_h5_domain: '',
+      });
+      // The component token only: an authorizer token is refused.
+      const { at } = await miniProgram();
+      expect(
+        (
+          await sim.api<{ errcode: number }>('/cgi-bin/component/modify_wxa_jump_domain', {
+            query: { access_token: at },
+            body: { action: 'get' },
+          })
+        ).errcode,
+      ).not.toBe(0);
+    });
+
+    it('allows 50 platform-list changes a month, each list apart; get is not counted', async () => {
+      const { body: before } = await sim.control<{ platformDomainMonthlyLimit: number }>('GET', '/settings');
+      // A limit already reached: changes are refused, reads are not.
+      await sim.control('PUT', '/settings', { platformDomainMonthlyLimit: 0 });
+      try {
+        expect(
+          (
+            await platformDomains('modify_wxa_server_domain', {
+              action: 'add',
+              wxa_server_domain: 'q.example.com',
+            })
+          )['errcode'],
+        ).toBe(45009);
+        expect((await platformDomains('modify_wxa_server_domain', { action: 'get' }))['errcode']).toBe(0);
+        expect(
+          (
+            await platformDomains('modify_wxa_jump_domain', {
+              action: 'add',
+              wxa_jump_h5_domain: 'q.example.com',
+            })
+          )['errcode'],
+        ).toBe(45009);
+      } finally {
+        await sim.control('PUT', '/settings', {
+          platformDomainMonthlyLimit: before.platformDomainMonthlyLimit,
+        });
+      }
+      expect(before.platformDomainMonthlyLimit).toBe(50);
+      expect(
+        (
+          await platformDomains('modify_wxa_server_domain', {
+            action: 'add',
+            wxa_server_domain: 'q.example.com',
+          })
+        )['errcode'],
+      ).toBe(0);
+    });
+
+    it('modify_domain takes only hosts on the platform list (85017), modify_domain_directly any; get_effective_domain shows both', async () => {
+      const { call } = await miniProgram();
+      expect(
+        (await call('wxa/modify_domain', { action: 'add', requestdomain: ['https://unlisted.example.com'] }))
+          .errcode,
+      ).toBe(85017);
+      await platformDomains('modify_wxa_server_domain', {
+        action: 'add',
+        wxa_server_domain: 'listed.example.com',
+      });
+      expect(
+        await call('wxa/modify_domain', { action: 'add', requestdomain: ['https://listed.example.com'] }),
+      ).toMatchObject({ errcode: 0, requestdomain: ['https://listed.example.com'] });
+      expect(
+        await call('wxa/modify_domain_directly', {
+          action: 'add',
+          requestdomain: ['https://unlisted.example.com'],
+          downloaddomain: ['https://cdn.example.com'],
+        }),
+      ).toMatchObject({ errcode: 0, requestdomain: ['https://unlisted.example.com'] });
+
+      const effective = await call<Record<string, Record<string, string[]>>>('wxa/get_effective_domain', {});
+      expect(effective['mp_domain']!['requestdomain']).toEqual([]);
+      expect(effective['third_domain']!['requestdomain']).toEqual(['https://listed.example.com']);
+      expect(effective['direct_domain']!['requestdomain']).toEqual(['https://unlisted.example.com']);
+      expect(effective['effective_domain']).toMatchObject({
+        requestdomain: ['https://listed.example.com', 'https://unlisted.example.com'],
+        downloaddomain: ['https://cdn.example.com'],
+      });
+
+      await sim.control('PUT', '/settings', { platformDomainCheck: false });
+      try {
+        expect(
+          (await call('wxa/modify_domain', { action: 'add', requestdomain: ['https://other.example.com'] }))
+            .errcode,
+        ).toBe(0);
+      } finally {
+        await sim.control('PUT', '/settings', { platformDomainCheck: true });
+      }
+    });
+
+    it('get_code_privacy_info: 61039 during the scan, then the declared geo APIs no privacy setting covers; submit_audit answers 61040 until covered', async () => {
+      const { appid, call } = await miniProgram();
+      expect((await call('wxa/security/get_code_privacy_info')).errcode).toBe(86001);
+      const ext = {
+        extAppid: appid,
+        pages: ['pages/index/index'],
+        requiredPrivateInfos: ['getLocation', 'chooseAddress', 'notAGeoApi'],
+      };
+      await sim.control('PUT', '/settings', { privacyScanSeconds: 60 });
+      try {
+        await call('wxa/commit', commitBody(appid, { ext_json: JSON.stringify(ext) }));
+        expect((await call('wxa/security/get_code_privacy_info')).errcode).toBe(61039);
+        await sim.control('POST', '/clock/advance', { seconds: 61 });
+      } finally {
+        await sim.control('PUT', '/settings', { privacyScanSeconds: 0 });
+      }
+      expect(await call('wxa/security/get_code_privacy_info')).toEqual({
+        errcode: 0,
+        errmsg: 'ok',
+        without_auth_list: [],
+        without_conf_list: ['getLocation', 'chooseAddress'],
+      });
+      expect((await call('wxa/submit_audit', {})).errcode).toBe(61040);
+
+      await sim.control('PUT', '/settings', { privacyApiCheck: false });
+      try {
+        const { appid: other, call: callOther } = await miniProgram();
+        await callOther(
+          'wxa/commit',
+          commitBody(other, { ext_json: JSON.stringify({ ...ext, extAppid: other }) }),
+        );
+        expect((await callOther('wxa/submit_audit', {})).errcode).toBe(0);
+      } finally {
+        await sim.control('PUT', '/settings', { privacyApiCheck: true });
+      }
+
+      await call('cgi-bin/component/setprivacysetting', {
+        owner_setting: { contact_email: 'a@b.com', notice_method: '弹窗' },
+        setting_list: [{ privacy_key: 'Location', privacy_text: '附近门店' }],
+      });
+      expect((await call('wxa/security/get_code_privacy_info'))['without_conf_list']).toEqual([
+        'chooseAddress',
+      ]);
+      await call('cgi-bin/component/setprivacysetting', {
+        owner_setting: { contact_email: 'a@b.com', notice_method: '弹窗' },
+        setting_list: [
+          { privacy_key: 'Location', privacy_text: '附近门店' },
+          { privacy_key: 'Address', privacy_text: '收货地址' },
+        ],
+      });
+      expect((await call('wxa/security/get_code_privacy_info'))['without_conf_list']).toEqual([]);
+      expect((await call<{ errcode: number; auditid: number }>('wxa/submit_audit', {})).errcode).toBe(0);
     });
 
     it('sets and gets privacy settings, requiring a contact and a "<n>天" retention', async () => {

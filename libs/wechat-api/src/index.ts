@@ -10,3 +10,9 @@ export type * from './wechat-api.types';
 export { WechatCodeApi } from './wechat-code.client';
 export { AuditStatus, WechatCodeErrcode } from './wechat-code.types';
 export type * from './wechat-code.types';
+export {
+  withAuthorizerToken,
+  withComponentToken,
+  type AuthorizerTokenSource,
+  type ComponentTokenSource,
+} from './authorizer-calls';

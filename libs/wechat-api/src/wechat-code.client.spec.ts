@@ -43,6 +43,13 @@ class FakeWechat {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The i-th request seen; fails the test when there was none. */
+  at(index: number): Seen {
+    const request = this.seen[index];
+    if (!request) throw new Error(`no request #${index} (saw ${this.seen.length})`);
+    return request;
+  }
+
   stop(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -78,7 +85,7 @@ describe(WechatCodeApi.name, () => {
 
       await sut.commit('AT-1', { templateId: 47, extJson, userVersion: 'V1.0.3', userDesc: 'notes' });
 
-      const [request] = wechat.seen;
+      const request = wechat.at(0);
       expect(request.method).toBe('POST');
       expect(request.path).toBe('/wxa/commit');
       expect(request.query.get('access_token')).toBe('AT-1');
@@ -97,8 +104,8 @@ describe(WechatCodeApi.name, () => {
       await sut.release('AT-1');
 
       expect(wechat.seen).toHaveLength(1);
-      expect(wechat.seen[0]).toMatchObject({ method: 'POST', path: '/wxa/release', body: '{}' });
-      expect(wechat.seen[0].contentType).toContain('application/json');
+      expect(wechat.at(0)).toMatchObject({ method: 'POST', path: '/wxa/release', body: '{}' });
+      expect(wechat.at(0).contentType).toContain('application/json');
     });
 
     it('surfaces 85052 as a WechatApiError with its endpoint', async () => {
@@ -123,8 +130,8 @@ describe(WechatCodeApi.name, () => {
 
       expect(qrcode.contentType).toBe('image/jpeg');
       expect(qrcode.image.equals(jpeg)).toBe(true);
-      expect(wechat.seen[0].method).toBe('GET');
-      expect(wechat.seen[0].query.get('path')).toBe('pages/index?action=1');
+      expect(wechat.at(0).method).toBe('GET');
+      expect(wechat.at(0).query.get('path')).toBe('pages/index?action=1');
     });
 
     it('turns a JSON error body into a WechatApiError instead of an image', async () => {
@@ -164,7 +171,7 @@ describe(WechatCodeApi.name, () => {
       });
 
       expect(result).toEqual({ auditId: 1234567 });
-      expect(JSON.parse(wechat.seen[0].body)).toEqual({
+      expect(JSON.parse(wechat.at(0).body)).toEqual({
         item_list: [
           { address: 'pages/index/index', first_class: '工具', first_id: 1, second_id: 2, title: '首页' },
         ],
@@ -190,7 +197,7 @@ describe(WechatCodeApi.name, () => {
         reason: 'blurry icon',
         screenshots: ['xxx', 'yyy'],
       });
-      expect(JSON.parse(wechat.seen[0].body)).toEqual({ auditid: 7 });
+      expect(JSON.parse(wechat.at(0).body)).toEqual({ auditid: 7 });
     });
   });
 
@@ -217,7 +224,7 @@ describe(WechatCodeApi.name, () => {
         userDesc: 'test',
         submitAuditTime: 1640763673,
       });
-      expect(wechat.seen[0].method).toBe('GET');
+      expect(wechat.at(0).method).toBe('GET');
     });
 
     it('answers an empty screenshot list when there is none', async () => {
@@ -260,7 +267,7 @@ describe(WechatCodeApi.name, () => {
       expect(await sut.getHistoryVersion('AT-1')).toEqual({
         versions: [{ appVersion: 111, userVersion: 'VVV', userDesc: 'AAS', commitTime: 1488965944 }],
       });
-      expect(wechat.seen[1].query.get('action')).toBe('get_history_version');
+      expect(wechat.at(1).query.get('action')).toBe('get_history_version');
       expect(await sut.getGrayReleasePlan('AT-1')).toEqual({
         status: 1,
         createTimestamp: 1517553721,
@@ -271,14 +278,14 @@ describe(WechatCodeApi.name, () => {
       expect(await sut.getVersionInfo('AT-1')).toEqual({
         expInfo: { expTime: 1620000000, expVersion: 'V1.0.3', expDesc: 'trial' },
       });
-      expect(wechat.seen[3]).toMatchObject({ method: 'POST', path: '/wxa/getversioninfo', body: '{}' });
+      expect(wechat.at(3)).toMatchObject({ method: 'POST', path: '/wxa/getversioninfo', body: '{}' });
     });
 
     it('sends revertcoderelease app_version in the query', async () => {
       await sut.revertCodeRelease('AT-1', { appVersion: 3 });
 
-      expect(wechat.seen[0]).toMatchObject({ method: 'GET', path: '/wxa/revertcoderelease' });
-      expect(wechat.seen[0].query.get('app_version')).toBe('3');
+      expect(wechat.at(0)).toMatchObject({ method: 'GET', path: '/wxa/revertcoderelease' });
+      expect(wechat.at(0).query.get('app_version')).toBe('3');
     });
 
     it('maps the template list with its type filter, using the component token', async () => {
@@ -310,8 +317,8 @@ describe(WechatCodeApi.name, () => {
           auditStatus: 3,
         }),
       ]);
-      expect(wechat.seen[0].query.get('access_token')).toBe('CT-1');
-      expect(wechat.seen[0].query.get('template_type')).toBe('1');
+      expect(wechat.at(0).query.get('access_token')).toBe('CT-1');
+      expect(wechat.at(0).query.get('template_type')).toBe('1');
     });
 
     it('joins and splits the platform server-domain list on ;', async () => {
@@ -328,8 +335,8 @@ describe(WechatCodeApi.name, () => {
         wxaServerDomain: ['a.com', 'b.com'],
       });
 
-      expect(JSON.parse(wechat.seen[0].body)).toEqual({ action: 'add', wxa_server_domain: 'a.com;b.com' });
-      expect(wechat.seen[0].path).toBe('/cgi-bin/component/modify_wxa_server_domain');
+      expect(JSON.parse(wechat.at(0).body)).toEqual({ action: 'add', wxa_server_domain: 'a.com;b.com' });
+      expect(wechat.at(0).path).toBe('/cgi-bin/component/modify_wxa_server_domain');
       expect(result).toEqual({
         publishedWxaServerDomain: ['a.com', 'b.com'],
         testingWxaServerDomain: ['a.com'],
@@ -355,7 +362,7 @@ describe(WechatCodeApi.name, () => {
         requestDomain: ['https://a.com', 'https://bad.com'],
       });
 
-      expect(JSON.parse(wechat.seen[0].body)).toEqual({
+      expect(JSON.parse(wechat.at(0).body)).toEqual({
         action: 'add',
         requestdomain: ['https://a.com', 'https://bad.com'],
       });

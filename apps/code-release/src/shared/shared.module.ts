@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 
 import { CodeReleaseConfig } from '../config/code-release.config';
 import { TokenClient } from './token.client';
+import { WechatCalls } from './wechat-calls.service';
 
 /**
  * What every feature of this app uses: the WeChat code-management client (§5), the token
@@ -42,7 +43,8 @@ import { TokenClient } from './token.client';
       useFactory: (dataSource: DataSource) => new Inbox(dataSource),
     },
     TokenClient,
+    WechatCalls,
   ],
-  exports: [WechatApiClient, WechatCodeApi, TransactionalOutbox, Inbox, TokenClient],
+  exports: [WechatApiClient, WechatCodeApi, TransactionalOutbox, Inbox, TokenClient, WechatCalls],
 })
 export class SharedModule {}

@@ -1,11 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  TokenRpcErrorCodes,
   TokenRpcPatterns,
   type AccessTokenReply,
   type AuthCodeExchangeReply,
   type AuthorizerCredentialSummary,
   type AuthorizerRef,
+  type ComponentHealth,
+  type ComponentHealthListReply,
   type ComponentKeys,
   type ComponentRef,
   type ComponentSummary,
@@ -14,6 +17,7 @@ import {
   type ImportRefreshTokensReply,
   type ImportRefreshTokensRequest,
   type InvalidateAccessTokenRequest,
+  type InvalidateComponentAccessTokenRequest,
   type PreAuthCodeReply,
   type UpsertComponentRequest,
 } from '@wxop/contracts';
@@ -22,6 +26,7 @@ import { AuthCodeExchangeService } from '../authorizers/auth-code-exchange.servi
 import { AuthorizerImportService } from '../authorizers/authorizer-import.service';
 import { AuthorizerInvalidationService } from '../authorizers/authorizer-invalidation.service';
 import { AuthorizerTokenReadsService } from '../authorizers/authorizer-token-reads.service';
+import { ComponentHealthService } from '../components/component-health.service';
 import { ComponentTokensService } from '../components/component-tokens.service';
 import { ComponentsService } from '../components/components.service';
 import { PreAuthCodesService } from '../components/pre-auth-codes.service';
@@ -47,6 +52,7 @@ export class TokenRpcController {
     private readonly imports: AuthorizerImportService,
     private readonly authorizerTokens: AuthorizerTokenReadsService,
     private readonly invalidation: AuthorizerInvalidationService,
+    private readonly health: ComponentHealthService,
   ) {}
 
   @MessagePattern(TokenRpcPatterns.GetComponentKeys)
@@ -67,6 +73,31 @@ export class TokenRpcController {
   @MessagePattern(TokenRpcPatterns.GetComponentAccessToken)
   componentAccessToken(@Payload() request: ComponentRef): Promise<AccessTokenReply> {
     return rpc(() => this.componentTokens.accessToken(String(request?.componentAppid)));
+  }
+
+  @MessagePattern(TokenRpcPatterns.InvalidateComponentAccessToken)
+  invalidateComponentAccessToken(
+    @Payload() request: InvalidateComponentAccessTokenRequest,
+  ): Promise<AccessTokenReply> {
+    return rpc(async () => {
+      if (typeof request?.accessToken !== 'string' || request.accessToken === '') {
+        throw new TokenError(
+          TokenRpcErrorCodes.InvalidRequest,
+          'accessToken (the rejected token) is required',
+        );
+      }
+      return this.componentTokens.invalidate(String(request.componentAppid), request.accessToken);
+    });
+  }
+
+  @MessagePattern(TokenRpcPatterns.ListComponents)
+  listComponents(): Promise<ComponentHealthListReply> {
+    return rpc(() => this.health.list());
+  }
+
+  @MessagePattern(TokenRpcPatterns.GetComponentHealth)
+  componentHealth(@Payload() request: ComponentRef): Promise<ComponentHealth> {
+    return rpc(() => this.health.health(String(request?.componentAppid)));
   }
 
   @MessagePattern(TokenRpcPatterns.CreatePreAuthCode)

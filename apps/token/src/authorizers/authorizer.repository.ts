@@ -384,6 +384,25 @@ export class AuthorizerRepository {
     );
   }
 
+  /** Authorizers per component and credential status (one component, or all when omitted). */
+  async countByStatus(
+    componentAppid?: string,
+  ): Promise<Map<string, Record<AuthorizerCredentialStatus, number>>> {
+    const rows = (await this.dataSource.query(
+      `SELECT component_appid, status, COUNT(*) AS n FROM token_authorizers
+       ${componentAppid === undefined ? '' : 'WHERE component_appid = ?'}
+       GROUP BY component_appid, status`,
+      componentAppid === undefined ? [] : [componentAppid],
+    )) as { component_appid: string; status: AuthorizerCredentialStatus; n: number | string }[];
+    const counts = new Map<string, Record<AuthorizerCredentialStatus, number>>();
+    for (const row of rows) {
+      const byState = counts.get(row.component_appid) ?? { active: 0, invalid: 0, revoked: 0 };
+      byState[row.status] = Number(row.n);
+      counts.set(row.component_appid, byState);
+    }
+    return counts;
+  }
+
   async releaseLease(componentAppid: string, authorizerAppid: string, owner: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE token_authorizers SET lease_owner = NULL, lease_until = NULL

@@ -200,7 +200,7 @@ export class ComponentTokensService {
           this.config.TOKEN_COMPONENT_RETRY_MAX_SECONDS,
         );
         await this.components
-          .recordRefreshFailure(componentAppid, this.replicaId, reason, retryIn)
+          .recordRefreshFailure(componentAppid, this.replicaId, reason, retryIn, errcode)
           .catch(() => undefined);
         this.logger.warn({
           msg: 'component token refresh failed',

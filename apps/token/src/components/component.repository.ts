@@ -19,6 +19,8 @@ export interface ComponentRecord {
   /** Consecutive failed refreshes other than a refused ticket, and the earliest next call. */
   refreshFailures: number;
   refreshRetryAt?: Date;
+  /** The last failed refresh (message without secrets, errcode when WeChat answered one, when); cleared by a success. */
+  lastError?: { message: string; errcode?: number; at?: Date };
   accessToken?: string;
   accessTokenExpiresAt?: Date;
   refreshDueAt?: Date;
@@ -48,6 +50,9 @@ interface ComponentRow {
   ticket_refused_at: Date | null;
   refresh_failures: number;
   refresh_retry_at: Date | null;
+  last_error: string | null;
+  last_error_errcode: number | null;
+  last_error_at: Date | null;
   access_token: string | null;
   access_token_expires_at: Date | null;
   refresh_due_at: Date | null;
@@ -75,6 +80,13 @@ export class ComponentRepository {
       [componentAppid],
     )) as ComponentRow[];
     return row ? this.toRecord(row) : undefined;
+  }
+
+  async findAll(): Promise<ComponentRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT *, ${NOW} AS db_now FROM token_components ORDER BY component_appid`,
+    )) as ComponentRow[];
+    return rows.map((row) => this.toRecord(row));
   }
 
   async listAppids(): Promise<string[]> {
@@ -153,7 +165,7 @@ export class ComponentRepository {
        WHERE component_appid = ? AND ticket = ?`,
       [errcode, componentAppid, sealedTicket],
     )) as { affectedRows: number };
-    await this.releaseLease(componentAppid, owner, error);
+    await this.releaseLease(componentAppid, owner, error, errcode);
     return outcome.affectedRows > 0;
   }
 
@@ -163,12 +175,14 @@ export class ComponentRepository {
     owner: string,
     error: string,
     retryInSeconds: number,
+    errcode?: number,
   ): Promise<void> {
     await this.dataSource.query(
       `UPDATE token_components SET refresh_failures = refresh_failures + 1,
-         refresh_retry_at = ${NOW} + INTERVAL ? SECOND, last_error = ?, lease_owner = NULL, lease_until = NULL
+         refresh_retry_at = ${NOW} + INTERVAL ? SECOND, last_error = ?, last_error_errcode = ?,
+         last_error_at = ${NOW}, lease_owner = NULL, lease_until = NULL
        WHERE component_appid = ? AND lease_owner = ?`,
-      [retryInSeconds, error.slice(0, 255), componentAppid, owner],
+      [retryInSeconds, error.slice(0, 255), errcode ?? null, componentAppid, owner],
     );
   }
 
@@ -200,7 +214,8 @@ export class ComponentRepository {
   ): Promise<boolean> {
     const outcome = (await this.dataSource.query(
       `UPDATE token_components SET access_token = ?, access_token_expires_at = ${NOW} + INTERVAL ? SECOND,
-         refresh_due_at = ${NOW} + INTERVAL ? SECOND, last_error = NULL, lease_owner = NULL, lease_until = NULL,
+         refresh_due_at = ${NOW} + INTERVAL ? SECOND, last_error = NULL, last_error_errcode = NULL,
+         last_error_at = NULL, lease_owner = NULL, lease_until = NULL,
          refresh_failures = 0, refresh_retry_at = NULL, updated_at = ${NOW}
        WHERE component_appid = ? AND lease_owner = ?`,
       [
@@ -214,11 +229,14 @@ export class ComponentRepository {
     return outcome.affectedRows > 0;
   }
 
-  async releaseLease(componentAppid: string, owner: string, error?: string): Promise<void> {
+  async releaseLease(componentAppid: string, owner: string, error?: string, errcode?: number): Promise<void> {
+    const failed = error !== undefined;
     await this.dataSource.query(
-      `UPDATE token_components SET lease_owner = NULL, lease_until = NULL, last_error = COALESCE(?, last_error)
+      `UPDATE token_components SET lease_owner = NULL, lease_until = NULL,
+         last_error = IF(?, ?, last_error), last_error_errcode = IF(?, ?, last_error_errcode),
+         last_error_at = IF(?, ${NOW}, last_error_at)
        WHERE component_appid = ? AND lease_owner = ?`,
-      [error?.slice(0, 255) ?? null, componentAppid, owner],
+      [failed, error?.slice(0, 255) ?? null, failed, errcode ?? null, failed, componentAppid, owner],
     );
   }
 
@@ -274,6 +292,13 @@ export class ComponentRepository {
       ticketRefusedAt: row.ticket_refused_at ?? undefined,
       refreshFailures: Number(row.refresh_failures),
       refreshRetryAt: row.refresh_retry_at ?? undefined,
+      lastError: row.last_error
+        ? {
+            message: row.last_error,
+            errcode: row.last_error_errcode ?? undefined,
+            at: row.last_error_at ?? undefined,
+          }
+        : undefined,
       accessToken: row.access_token ? this.open(appid, 'access_token', row.access_token) : undefined,
       accessTokenExpiresAt: row.access_token_expires_at ?? undefined,
       refreshDueAt: row.refresh_due_at ?? undefined,

@@ -256,9 +256,9 @@ export class CodeApiController {
   @All('wxa/modify_domain')
   @HttpCode(200)
   modifyDomain(@Req() request: FastifyRequest) {
-    return this.miniProgram(request, 'wxa/modify_domain', 'POST', (account, { body }) => ({
+    return this.miniProgram(request, 'wxa/modify_domain', 'POST', (account, { platform, body }) => ({
       ...ok,
-      ...this.code.modifyDomain(account, body),
+      ...this.code.modifyDomain(account, body, platform!),
     }));
   }
 
@@ -269,6 +269,72 @@ export class CodeApiController {
       ...ok,
       ...this.code.modifyDomain(account, body),
     }));
+  }
+
+  @All('wxa/get_effective_domain')
+  @HttpCode(200)
+  effectiveDomain(@Req() request: FastifyRequest) {
+    return this.miniProgram(request, 'wxa/get_effective_domain', 'POST', (account) => ({
+      ...ok,
+      ...this.code.effectiveDomains(account),
+    }));
+  }
+
+  @All('wxa/security/get_code_privacy_info')
+  @HttpCode(200)
+  codePrivacyInfo(@Req() request: FastifyRequest) {
+    return this.miniProgram(request, 'wxa/security/get_code_privacy_info', 'GET', (account) => ({
+      ...ok,
+      ...this.code.codePrivacyInfo(account),
+    }));
+  }
+
+  @All('cgi-bin/component/modify_wxa_server_domain')
+  @HttpCode(200)
+  wxaServerDomain(@Req() request: FastifyRequest) {
+    return this.component(
+      request,
+      'cgi-bin/component/modify_wxa_server_domain',
+      'POST',
+      ({ platform, body }) => {
+        const lists = this.code.modifyPlatformDomains(
+          platform!.wxaServerDomains,
+          body,
+          'wxa_server_domain',
+          1000,
+        );
+        return {
+          ...ok,
+          published_wxa_server_domain: lists.published.join(';'),
+          testing_wxa_server_domain: lists.testing.join(';'),
+          invalid_wxa_server_domain: lists.invalid.join(';'),
+        };
+      },
+    );
+  }
+
+  @All('cgi-bin/component/modify_wxa_jump_domain')
+  @HttpCode(200)
+  wxaJumpDomain(@Req() request: FastifyRequest) {
+    return this.component(
+      request,
+      'cgi-bin/component/modify_wxa_jump_domain',
+      'POST',
+      ({ platform, body }) => {
+        const lists = this.code.modifyPlatformDomains(
+          platform!.wxaJumpDomains,
+          body,
+          'wxa_jump_h5_domain',
+          200,
+        );
+        return {
+          ...ok,
+          published_wxa_jump_h5_domain: lists.published.join(';'),
+          testing_wxa_jump_h5_domain: lists.testing.join(';'),
+          invalid_wxa_jump_h5_domain: lists.invalid.join(';'),
+        };
+      },
+    );
   }
 
   @All('wxa/setwebviewdomain')

@@ -5,7 +5,14 @@ import { PushService } from '../pushes/push.service';
 import { seededRandom } from '../sim/random.util';
 import { SimClock } from '../sim/sim-clock';
 import { SimSettings } from '../sim/sim-settings';
-import { SimState, type Account, type Audit, type MiniProgramCode, type Platform } from '../sim/sim-state';
+import {
+  SimState,
+  type Account,
+  type Audit,
+  type MiniProgramCode,
+  type Platform,
+  type PlatformDomainList,
+} from '../sim/sim-state';
 
 export type AuditDecision = 'success' | 'fail' | 'delay';
 const DOMAIN_KEYS = [
@@ -24,6 +31,23 @@ const DOMAIN_SCHEMES: Record<(typeof DOMAIN_KEYS)[number], RegExp> = {
   udpdomain: /^udp:\/\/[a-z0-9.-]+(:\d+)?$/i,
   tcpdomain: /^tcp:\/\/[a-z0-9.-]+(:\d+)?$/i,
 };
+
+/**
+ * The geo APIs `requiredPrivateInfos` may declare (§5.2) and the privacy-setting key that covers
+ * each. The key names are UNCONFIRMED (WeChat's privacy key list: Location, ChooseLocation, Address).
+ */
+const GEO_PRIVACY_KEYS: Record<string, string> = {
+  getLocation: 'Location',
+  getFuzzyLocation: 'Location',
+  onLocationChange: 'Location',
+  startLocationUpdate: 'Location',
+  startLocationUpdateBackground: 'Location',
+  chooseLocation: 'ChooseLocation',
+  choosePoi: 'ChooseLocation',
+  chooseAddress: 'Address',
+};
+
+const HOSTNAME = /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
 
 /**
  * Templates (§5.1) and the per-mini-program code state machine (§5.6):
@@ -128,6 +152,8 @@ export class CodeService {
     if (latest && (latest.status === 2 || latest.status === 4)) throw new WechatApiError(85009);
     if (this.clock.now() < code.trial.committedAt + this.settings.privacyScanSeconds * 1000)
       throw new WechatApiError(61039);
+    if (this.settings.privacyApiCheck && this.privacyGaps(account).length > 0)
+      throw new WechatApiError(61040, 'privacy api not declared in the privacy settings');
     if (account.categories.length === 0) throw new WechatApiError(85008);
     const items = body['item_list'];
     if (items !== undefined) {
@@ -334,9 +360,18 @@ export class CodeService {
     };
   }
 
-  modifyDomain(account: Account, body: Record<string, unknown>): Record<string, string[]> {
+  /**
+   * modify_domain (`platform` given: every host must be on the platform's modify_wxa_server_domain
+   * list, testing or published, else 85017) or modify_domain_directly (`platform` undefined, its
+   * own lists, no platform check).
+   */
+  modifyDomain(
+    account: Account,
+    body: Record<string, unknown>,
+    platform?: Platform,
+  ): Record<string, string[]> {
     const action = body['action'];
-    const domains = account.code.domains;
+    const domains = platform ? account.code.domains : account.code.directDomains;
     if (action === 'get') return { ...domains };
     if (action !== 'add' && action !== 'delete' && action !== 'set')
       throw new WechatApiError(47001, 'action must be add, delete, set or get');
@@ -354,6 +389,20 @@ export class CodeService {
       }
       changes[key] = list as string[];
     }
+    if (platform && this.settings.platformDomainCheck && action !== 'delete') {
+      const registered = new Set([
+        ...platform.wxaServerDomains.testing,
+        ...platform.wxaServerDomains.published,
+      ]);
+      const unregistered = Object.values(changes)
+        .flat()
+        .filter((url) => !registered.has(new URL(url).hostname.toLowerCase()));
+      if (unregistered.length > 0)
+        throw new WechatApiError(
+          85017,
+          `domain not added on the third-party platform: ${unregistered.join(', ')}`,
+        );
+    }
     if (action !== 'set' && Object.keys(changes).length === 0) throw new WechatApiError(85017);
     for (const key of DOMAIN_KEYS) {
       const list = changes[key];
@@ -363,6 +412,94 @@ export class CodeService {
       if (domains[key].length > 200) throw new WechatApiError(85016);
     }
     return { ...domains };
+  }
+
+  /**
+   * get_code_privacy_info: 61039 during the privacy scan after a commit; then the geo APIs the
+   * committed ext_json declares (`requiredPrivateInfos`) that no privacy setting covers. The sim
+   * models no API permission applications, so `without_auth_list` is always empty.
+   */
+  codePrivacyInfo(account: Account): { without_auth_list: string[]; without_conf_list: string[] } {
+    const trial = account.code.trial;
+    if (!trial) throw new WechatApiError(86001);
+    if (this.clock.now() < trial.committedAt + this.settings.privacyScanSeconds * 1000)
+      throw new WechatApiError(61039);
+    return { without_auth_list: [], without_conf_list: this.privacyGaps(account) };
+  }
+
+  /** Geo APIs of the trial's requiredPrivateInfos whose privacy key is in neither privacy version. */
+  private privacyGaps(account: Account): string[] {
+    const trial = account.code.trial;
+    if (!trial) return [];
+    let declared: unknown;
+    try {
+      declared = (JSON.parse(trial.extJson) as Record<string, unknown>)['requiredPrivateInfos'];
+    } catch {
+      return [];
+    }
+    if (!Array.isArray(declared)) return [];
+    const covered = new Set(
+      Object.values(account.code.privacy).flatMap((setting) =>
+        setting.setting_list.map((s) => s.privacy_key),
+      ),
+    );
+    return declared.filter(
+      (api): api is string =>
+        typeof api === 'string' && GEO_PRIVACY_KEYS[api] !== undefined && !covered.has(GEO_PRIVACY_KEYS[api]),
+    );
+  }
+
+  /** get_effective_domain: the console's (none in the sim), the platform's, the direct ones, their union. */
+  effectiveDomains(account: Account): Record<string, Record<string, string[]>> {
+    const empty = Object.fromEntries(DOMAIN_KEYS.map((key) => [key, [] as string[]]));
+    const third = { ...account.code.domains };
+    const direct = { ...account.code.directDomains };
+    const effective = Object.fromEntries(
+      DOMAIN_KEYS.map((key) => [key, [...new Set([...third[key], ...direct[key]])]]),
+    );
+    return { mp_domain: empty, third_domain: third, direct_domain: direct, effective_domain: effective };
+  }
+
+  /**
+   * modify_wxa_server_domain / modify_wxa_jump_domain: a platform list of bare hostnames
+   * (`;`-separated), testing always changed, published too with `is_modify_published_together`.
+   * Invalid hostnames (IPs, schemes, api.weixin.qq.com) are answered in the invalid list and not
+   * kept. 50 changes a month each (then 45009, errcode UNCONFIRMED); `get` is free.
+   */
+  modifyPlatformDomains(
+    list: PlatformDomainList,
+    body: Record<string, unknown>,
+    field: string,
+    max: number,
+  ): { published: string[]; testing: string[]; invalid: string[] } {
+    const action = body['action'];
+    if (action === 'get') return { published: list.published, testing: list.testing, invalid: [] };
+    if (action !== 'add' && action !== 'delete' && action !== 'set')
+      throw new WechatApiError(47001, 'action must be add, delete, set or get');
+    const raw = body[field] ?? '';
+    if (typeof raw !== 'string') throw new WechatApiError(47001, `${field} must be a ;-separated string`);
+    const hosts = raw
+      .split(';')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
+    const invalid = hosts.filter((h) => !HOSTNAME.test(h) || h.toLowerCase() === 'api.weixin.qq.com');
+    const valid = hosts.filter((h) => !invalid.includes(h)).map((h) => h.toLowerCase());
+    const month = this.clock.monthKey();
+    if (list.changes.month !== month) list.changes = { month, count: 0 };
+    if (list.changes.count >= this.settings.platformDomainMonthlyLimit)
+      throw new WechatApiError(45009, 'reach max domain modification monthly quota');
+    const apply = (current: string[]) => {
+      if (action === 'set') return [...new Set(valid)];
+      if (action === 'add') return [...new Set([...current, ...valid])];
+      return current.filter((h) => !valid.includes(h));
+    };
+    const testing = apply(list.testing);
+    const published = body['is_modify_published_together'] === true ? apply(list.published) : list.published;
+    if (testing.length > max || published.length > max) throw new WechatApiError(85016);
+    list.testing = testing;
+    list.published = published;
+    list.changes.count++;
+    return { published, testing, invalid };
   }
 
   setWebviewDomain(account: Account, body: Record<string, unknown>): string[] {

@@ -102,6 +102,8 @@ export class SimControlService {
       templates: [],
       nextDraftId: 1,
       nextTemplateId: 1,
+      wxaServerDomains: { published: [], testing: [], changes: { month: '', count: 0 } },
+      wxaJumpDomains: { published: [], testing: [], changes: { month: '', count: 0 } },
     };
     this.state.platforms.set(appid, platform);
     if (input.startTickets !== false) this.pushes.startTickets(platform);

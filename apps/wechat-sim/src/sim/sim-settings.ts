@@ -29,6 +29,12 @@ export class SimSettings {
   @IsOptional() @IsInt() auditSeed!: number;
   @IsOptional() @IsInt() @Min(0) auditQuota!: number;
   @IsOptional() @IsInt() @Min(0) privacyScanSeconds!: number;
+  /** submit_audit answers 61040 when ext_json's requiredPrivateInfos has a geo API the privacy settings do not cover. */
+  @IsOptional() @IsBoolean() privacyApiCheck!: boolean;
+  /** modify_domain accepts only hosts on the platform's modify_wxa_server_domain list (else 85017). */
+  @IsOptional() @IsBoolean() platformDomainCheck!: boolean;
+  /** Changes a month to modify_wxa_server_domain and to modify_wxa_jump_domain, each (then 45009). */
+  @IsOptional() @IsInt() @Min(0) platformDomainMonthlyLimit!: number;
   @IsOptional() @IsInt() @Min(1) dailyQuota!: number;
   @IsOptional() @IsInt() @Min(0) undoAuditDailyLimit!: number;
   @IsOptional() @IsInt() @Min(0) undoAuditMonthlyLimit!: number;
@@ -59,6 +65,9 @@ export class SimSettings {
       auditSeed: config.SIM_AUDIT_SEED,
       auditQuota: config.SIM_AUDIT_QUOTA,
       privacyScanSeconds: config.SIM_PRIVACY_SCAN_SECONDS,
+      privacyApiCheck: true,
+      platformDomainCheck: true,
+      platformDomainMonthlyLimit: 50,
       dailyQuota: config.SIM_DAILY_QUOTA,
       undoAuditDailyLimit: 5,
       undoAuditMonthlyLimit: 10,

@@ -43,6 +43,16 @@ export interface Platform {
   templates: Template[];
   nextDraftId: number;
   nextTemplateId: number;
+  /** modify_wxa_server_domain's lists (bare hostnames) and changes this month (50 allowed). */
+  wxaServerDomains: PlatformDomainList;
+  /** modify_wxa_jump_domain's lists (bare hostnames) and changes this month (50 allowed). */
+  wxaJumpDomains: PlatformDomainList;
+}
+
+export interface PlatformDomainList {
+  published: string[];
+  testing: string[];
+  changes: { month: string; count: number };
 }
 
 export interface Draft {
@@ -130,6 +140,8 @@ export interface MiniProgramCode {
     'requestdomain' | 'wsrequestdomain' | 'uploaddomain' | 'downloaddomain' | 'udpdomain' | 'tcpdomain',
     string[]
   >;
+  /** modify_domain_directly's lists, kept apart from the platform-checked ones (get_effective_domain). */
+  directDomains: MiniProgramCode['domains'];
   webviewDomains: string[];
   privacy: Record<
     number,
@@ -215,6 +227,14 @@ export function emptyCode(): MiniProgramCode {
     nextAppVersion: 1,
     visitStatus: 'open',
     domains: {
+      requestdomain: [],
+      wsrequestdomain: [],
+      uploaddomain: [],
+      downloaddomain: [],
+      udpdomain: [],
+      tcpdomain: [],
+    },
+    directDomains: {
       requestdomain: [],
       wsrequestdomain: [],
       uploaddomain: [],

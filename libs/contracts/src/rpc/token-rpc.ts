@@ -12,6 +12,16 @@ export const TokenRpcPatterns = {
   GetComponent: 'token.component.get',
   /** The component access token. Answers AccessTokenReply. */
   GetComponentAccessToken: 'token.component-access-token.get',
+  /**
+   * Reports a component token WeChat rejected (40001 / 40014 / 42001, e.g. from a template-library
+   * call); refreshes only if it is still the current one. Request InvalidateComponentAccessTokenRequest,
+   * answers AccessTokenReply.
+   */
+  InvalidateComponentAccessToken: 'token.component-access-token.invalidate',
+  /** Every component app with its credential health, never a secret (admin-api). Answers ComponentHealthListReply. */
+  ListComponents: 'token.components.list',
+  /** One component app's credential health (COMPONENT_NOT_FOUND when unknown). Request ComponentRef, answers ComponentHealth. */
+  GetComponentHealth: 'token.component.health',
   /** A new pre-auth code for an authorization link (authorizer). Answers PreAuthCodeReply. */
   CreatePreAuthCode: 'token.pre-auth-code.create',
   /** Exchanges an auth code, idempotently by code (authorizer's landing page). Answers AuthCodeExchangeReply. */
@@ -86,6 +96,43 @@ export interface ComponentSummary {
   accessTokenExpiresAt?: string;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface InvalidateComponentAccessTokenRequest extends ComponentRef {
+  /** The component token WeChat rejected (40001 / 40014 / 42001). */
+  accessToken: string;
+}
+
+/** A component app's credential health as operators see it: never its secret, ticket or tokens. */
+export interface ComponentHealth {
+  componentAppid: string;
+  ticket: {
+    /** ISO-8601; absent before the first ticket push. */
+    receivedAt?: string;
+    /** Seconds since receivedAt (WeChat pushes every 10 minutes; a ticket lives 12 h). */
+    ageSeconds?: number;
+    /** WeChat refused the stored ticket (61005 / 61006); the next push clears it. */
+    refused?: { errcode: number; at: string };
+  };
+  componentToken: {
+    /** ISO-8601 expiry of the current component access token; absent when there is none. */
+    expiresAt?: string;
+    /** Consecutive failed refreshes (other than a refused ticket), and the earliest next attempt. */
+    refreshFailures: number;
+    retryAt?: string;
+    /** The last failed refresh, cleared by a success (errcode absent for a transport failure). */
+    lastError?: { errcode?: number; message: string; at?: string };
+  };
+  authorizers: {
+    /** Authorizers known to the token service, by credential status. */
+    byState: Record<AuthorizerCredentialStatus, number>;
+  };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ComponentHealthListReply {
+  components: ComponentHealth[];
 }
 
 export interface AuthorizerRef {

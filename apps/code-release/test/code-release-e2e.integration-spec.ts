@@ -1,0 +1,494 @@
+import {
+  CodeReleaseRpcPatterns,
+  QueueNames,
+  TokenRpcPatterns,
+  deadLetterQueueOf,
+  retryQueueOf,
+  type AccessTokenReply,
+  type MiniProgramVersions,
+  type ReleaseActionReply,
+  type ReleaseHistoryPage,
+  type SubmitAuditReply,
+  type TemplateDraftSummary,
+  type TemplateLibrary,
+  type TemplateSummary,
+  type TrialQrcodeReply,
+} from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
+import {
+  callRpc,
+  createTestDatabase,
+  databaseEnv,
+  deleteBrokerObjects,
+  freePort,
+  startAppProcess,
+  startWechatSimProcess,
+  testEnv,
+  uniqueRunId,
+  waitUntil,
+  type AppProcess,
+  type SimProcess,
+  type TestDatabase,
+} from '@wxop/testing';
+
+const COMPONENT = 'wx7777777777777777';
+const API_KEY = `code-release-e2e-key-${uniqueRunId()}`;
+
+interface SimPlatform {
+  appid: string;
+  secret: string;
+  token: string;
+  encodingAESKey: string;
+}
+
+interface RemoteError {
+  code: string;
+  message: string;
+  details?: { errcode?: number; errmsg?: string };
+}
+
+/**
+ * wechat-sim, ingress, token and code-release as processes with their own databases and broker
+ * namespace; an operator drives code-release over RPC as admin-api would, and the simulator's
+ * control API plays WeChat's reviewer.
+ */
+describe('code-release (end to end with wechat-sim, ingress and token)', () => {
+  const namespace = `${uniqueRunId()}.`;
+  const databases: TestDatabase[] = [];
+  const apps: AppProcess[] = [];
+  let sim: SimProcess;
+  let codeRelease: AppProcess;
+  let miniProgram: string;
+
+  const rpc = <T>(pattern: string, data: unknown) =>
+    callRpc<T>(pattern, data, { namespace, timeoutMs: 20_000 });
+  /** The RPC error the call answers (fails the test when it succeeds). */
+  const rpcError = async (pattern: string, data: unknown): Promise<RemoteError> => {
+    try {
+      await rpc(pattern, data);
+    } catch (error) {
+      const text = (error as Error).message;
+      return JSON.parse(text.slice(text.indexOf('answered ') + 'answered '.length)) as RemoteError;
+    }
+    throw new Error(`${pattern} succeeded`);
+  };
+  const componentToken = async (): Promise<string> =>
+    (
+      await rpc<AccessTokenReply>(TokenRpcPatterns.GetComponentAccessToken, {
+        componentAppid: COMPONENT,
+      })
+    ).accessToken;
+  const tokenIssues = async (authorizerAppid: string): Promise<number> => {
+    const issues = await sim.control<{ issuedAt: number[] }[]>(
+      'GET',
+      `/token-issues?platformAppid=${COMPONENT}&authorizerAppid=${authorizerAppid}`,
+    );
+    return issues[0]?.issuedAt.length ?? 0;
+  };
+  const newMiniProgram = async (): Promise<string> => {
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 1,
+      type: 'mini_program',
+    });
+    const appid = appids[0]!;
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, { authorizerAppid: appid });
+    await waitUntil(
+      () =>
+        rpc(TokenRpcPatterns.GetAuthorizerAccessToken, {
+          componentAppid: COMPONENT,
+          authorizerAppid: appid,
+        }).then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+      'the token service to hold the mini program’s credentials',
+    );
+    return appid;
+  };
+  const addTemplate = async (userVersion: string): Promise<number> => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion,
+      userDesc: `draft ${userVersion}`,
+    });
+    const library = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.AddDraftToTemplates, {
+      componentAppid: COMPONENT,
+      draftId,
+      templateType: 0,
+    });
+    return library.templates.find((t) => t.draftId === draftId)!.templateId;
+  };
+
+  beforeAll(async () => {
+    sim = await startWechatSimProcess({ SIM_PUSH_RETRY_DELAY_MS: '200', SIM_AUDIT_POLICY: 'manual' });
+    const [ingressPort, tokenPort, codeReleasePort] = [await freePort(), await freePort(), await freePort()];
+    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+    const platform = await sim.control<SimPlatform>('POST', '/platforms', {
+      appid: COMPONENT,
+      startTickets: false,
+      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
+      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
+    });
+    databases.push(
+      ...(await Promise.all(
+        ['cr_e2e_token', 'cr_e2e_ingress', 'cr_e2e_release'].map((prefix) =>
+          createTestDatabase({ prefix, migrations: [] }),
+        ),
+      )),
+    );
+    const [tokenDb, ingressDb, releaseDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+    const secretsKey = SecretBox.generateKey();
+    const common = {
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      RABBITMQ_NAMESPACE: namespace,
+      WECHAT_API_BASE_URL: sim.url,
+      WECHAT_MP_BASE_URL: sim.url,
+      WECHAT_COMPONENT_APPID: COMPONENT,
+    };
+    apps.push(
+      ...(await Promise.all([
+        startAppProcess({
+          app: 'token',
+          port: tokenPort,
+          env: {
+            ...common,
+            ...databaseEnv(tokenDb),
+            SECRETS_KEYS: `k1:${secretsKey}`,
+            SECRETS_CURRENT_KEY_ID: 'k1',
+            TOKEN_API_KEYS: API_KEY,
+            TOKEN_HTTP_HOST: '127.0.0.1',
+            TOKEN_HTTP_PORT: String(tokenPort),
+            TOKEN_REFRESH_INTERVAL_MS: '250',
+            TOKEN_READ_CACHE_MS: '200',
+            WECHAT_COMPONENT_SECRET: platform.secret,
+            WECHAT_COMPONENT_TOKEN: platform.token,
+            WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
+          },
+        }),
+        startAppProcess({
+          app: 'ingress',
+          port: ingressPort,
+          env: {
+            ...common,
+            ...databaseEnv(ingressDb),
+            INGRESS_HTTP_HOST: '127.0.0.1',
+            INGRESS_HTTP_PORT: String(ingressPort),
+            SECRETS_KEYS: `k1:${secretsKey}`,
+            SECRETS_CURRENT_KEY_ID: 'k1',
+          },
+        }),
+        startAppProcess({
+          app: 'code-release',
+          port: codeReleasePort,
+          env: {
+            ...common,
+            ...databaseEnv(releaseDb),
+            CODE_RELEASE_HTTP_HOST: '127.0.0.1',
+            CODE_RELEASE_HTTP_PORT: String(codeReleasePort),
+          },
+        }),
+      ])),
+    );
+    codeRelease = apps[2]!;
+    // WeChat pushes a ticket; the token service turns it into a component token.
+    await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
+    await waitUntil(
+      () =>
+        componentToken().then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+      'the component token',
+    );
+    miniProgram = await newMiniProgram();
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await sim?.stop();
+    for (const database of databases) await database.drop();
+    const queues = [QueueNames.TokenComponentPushes].flatMap((q) => [
+      q,
+      retryQueueOf(q),
+      deadLetterQueueOf(q),
+    ]);
+    await deleteBrokerObjects({
+      queues: [...queues, 'token.rpc', 'code-release.rpc'].map((name) => namespace + name),
+      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
+    });
+  }, 60_000);
+
+  it('syncs the template library, adds a draft as a template and deletes it (85064 once gone)', async () => {
+    await sim.control('POST', `/platforms/${COMPONENT}/drafts`, { userVersion: '0.9.0', userDesc: 'first' });
+    const synced = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.SyncTemplates, {
+      componentAppid: COMPONENT,
+    });
+    const draft = synced.drafts.find((d) => d.userVersion === '0.9.0')!;
+    expect(draft).toMatchObject({ userDesc: 'first' });
+    expect(synced.syncedAt).not.toBeNull();
+    const drafts = await rpc<TemplateDraftSummary[]>(CodeReleaseRpcPatterns.ListDrafts, {
+      componentAppid: COMPONENT,
+    });
+    expect(drafts.map((d) => d.draftId)).toContain(draft.draftId);
+
+    const added = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.AddDraftToTemplates, {
+      componentAppid: COMPONENT,
+      draftId: draft.draftId,
+      templateType: 1,
+    });
+    const template = added.templates.find((t) => t.draftId === draft.draftId)!;
+    expect(template).toMatchObject({ userVersion: '0.9.0', templateType: 1 });
+    const listed = await rpc<TemplateSummary[]>(CodeReleaseRpcPatterns.ListTemplates, {
+      componentAppid: COMPONENT,
+    });
+    expect(listed.map((t) => t.templateId)).toContain(template.templateId);
+
+    const afterDelete = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.DeleteTemplate, {
+      componentAppid: COMPONENT,
+      templateId: template.templateId,
+    });
+    expect(afterDelete.templates.map((t) => t.templateId)).not.toContain(template.templateId);
+    expect(
+      await rpcError(CodeReleaseRpcPatterns.DeleteTemplate, {
+        componentAppid: COMPONENT,
+        templateId: template.templateId,
+      }),
+    ).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', details: { errcode: 85064 } });
+  });
+
+  it('reports a full library (85065) as TEMPLATE_LIBRARY_FULL', async () => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '0.1.0',
+    });
+    // Fill the library straight at "WeChat", up to its 200 templates.
+    const token = await componentToken();
+    const existing = (
+      await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.SyncTemplates, { componentAppid: COMPONENT })
+    ).templates.length;
+    for (let i = existing; i < 200; i++) {
+      const response = await fetch(`${sim.url}/wxa/addtotemplate?access_token=${token}`, {
+        method: 'POST',
+        body: JSON.stringify({ draft_id: draftId, template_type: 0 }),
+      });
+      expect(await response.json()).toMatchObject({ errcode: 0 });
+    }
+    expect(
+      await rpcError(CodeReleaseRpcPatterns.AddDraftToTemplates, { componentAppid: COMPONENT, draftId }),
+    ).toMatchObject({ code: 'TEMPLATE_LIBRARY_FULL', details: { errcode: 85065 } });
+
+    // Empty it again for the other tests.
+    const full = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.SyncTemplates, {
+      componentAppid: COMPONENT,
+    });
+    expect(full.templates).toHaveLength(200);
+    for (const template of full.templates) {
+      await fetch(`${sim.url}/wxa/deletetemplate?access_token=${token}`, {
+        method: 'POST',
+        body: JSON.stringify({ template_id: template.templateId }),
+      });
+    }
+    expect(
+      (await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.SyncTemplates, { componentAppid: COMPONENT }))
+        .templates,
+    ).toHaveLength(0);
+  }, 60_000);
+
+  it('one mini program by hand: commit → QR → submit → approve → release → revert, each action in its history with its actor', async () => {
+    const ref = { componentAppid: COMPONENT, authorizerAppid: miniProgram };
+    const alice = { ...ref, actor: 'operator:alice' };
+    const bob = { ...ref, actor: 'operator:bob' };
+    const templateId = await addTemplate('1.0.0');
+    const extJson = {
+      extEnable: true,
+      extAppid: miniProgram,
+      ext: { shopId: '42' },
+      pages: ['pages/index/index', 'pages/detail/detail'],
+    };
+
+    const shipVersion = async (userVersion: string) => {
+      await rpc<ReleaseActionReply>(CodeReleaseRpcPatterns.Commit, {
+        ...alice,
+        templateId,
+        extJson,
+        userVersion,
+        userDesc: `notes ${userVersion}`,
+      });
+      const submitted = await rpc<SubmitAuditReply>(CodeReleaseRpcPatterns.SubmitAudit, {
+        ...alice,
+        versionDesc: 'test account: reviewer/reviewer-password',
+      });
+      expect(submitted.auditId).toEqual(expect.any(Number));
+      return submitted;
+    };
+
+    const committed = await rpc<ReleaseActionReply>(CodeReleaseRpcPatterns.Commit, {
+      ...alice,
+      templateId,
+      extJson,
+      userVersion: '1.0.0',
+      userDesc: 'notes 1.0.0',
+    });
+    expect(committed).toMatchObject({ action: 'commit', outcome: 'succeeded' });
+
+    const qrcode = await rpc<TrialQrcodeReply>(CodeReleaseRpcPatterns.GetTrialQrcode, {
+      ...alice,
+      path: 'pages/index/index?from=qa',
+    });
+    expect(qrcode.contentType).toBe('image/jpeg');
+    expect(Buffer.from(qrcode.imageBase64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+
+    const submitted = await rpc<SubmitAuditReply>(CodeReleaseRpcPatterns.SubmitAudit, alice);
+    let versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.trial).toMatchObject({ userVersion: '1.0.0', userDesc: 'notes 1.0.0' });
+    expect(versions.audit).toMatchObject({ auditId: submitted.auditId, statusName: 'auditing' });
+    expect(versions.online).toBeNull();
+
+    await sim.control('POST', `/platforms/${COMPONENT}/accounts/${miniProgram}/audit`, {
+      decision: 'success',
+    });
+    expect(await rpc<ReleaseActionReply>(CodeReleaseRpcPatterns.Release, bob)).toMatchObject({
+      action: 'release',
+      outcome: 'succeeded',
+    });
+    // Released twice: WeChat's 85052 means it is online already, which is what was asked.
+    expect(await rpc<ReleaseActionReply>(CodeReleaseRpcPatterns.Release, bob)).toMatchObject({
+      outcome: 'already',
+    });
+    versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.online).toMatchObject({ userVersion: '1.0.0' });
+    expect(versions.audit).toMatchObject({ statusName: 'approved' });
+
+    // A second version goes online; then the operator goes back to the first.
+    const second = await shipVersion('1.1.0');
+    await sim.control('POST', `/platforms/${COMPONENT}/accounts/${miniProgram}/audit`, {
+      decision: 'success',
+    });
+    await rpc(CodeReleaseRpcPatterns.Release, bob);
+    versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.online).toMatchObject({ userVersion: '1.1.0' });
+    const first = versions.history.find((v) => v.userVersion === '1.0.0')!;
+    expect(first).toBeDefined();
+    expect(
+      await rpc<ReleaseActionReply>(CodeReleaseRpcPatterns.RevertRelease, {
+        ...bob,
+        appVersion: first.appVersion,
+      }),
+    ).toMatchObject({ action: 'revert', outcome: 'succeeded' });
+    versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.online).toMatchObject({ userVersion: '1.0.0' });
+
+    // The history, newest first, page by page.
+    const expected: [string, string, string][] = [
+      ['revert', 'operator:bob', 'succeeded'],
+      ['release', 'operator:bob', 'succeeded'],
+      ['submit', 'operator:alice', 'succeeded'],
+      ['commit', 'operator:alice', 'succeeded'],
+      ['release', 'operator:bob', 'already'],
+      ['release', 'operator:bob', 'succeeded'],
+      ['submit', 'operator:alice', 'succeeded'],
+      ['qrcode', 'operator:alice', 'succeeded'],
+      ['commit', 'operator:alice', 'succeeded'],
+    ];
+    const seen: ReleaseHistoryPage['items'] = [];
+    let before: string | null | undefined;
+    do {
+      const page: ReleaseHistoryPage = await rpc<ReleaseHistoryPage>(CodeReleaseRpcPatterns.ListHistory, {
+        ...ref,
+        limit: 4,
+        ...(before ? { before } : {}),
+      });
+      seen.push(...page.items);
+      before = page.nextBefore;
+    } while (before);
+    expect(seen.map((e) => [e.action, e.actor, e.outcome])).toEqual(expected);
+    expect(seen[0]!.input).toEqual({ appVersion: first.appVersion });
+    expect(seen[2]!.result).toMatchObject({ auditId: second.auditId });
+    expect(seen[4]!.errcode).toBe(85052);
+    expect(seen[6]!.result).toMatchObject({
+      auditId: submitted.auditId,
+      itemList: [expect.objectContaining({ address: 'pages/index/index' })],
+    });
+    expect(seen[8]!.input).toMatchObject({
+      templateId,
+      userVersion: '1.0.0',
+      extJsonKeys: ['ext', 'extAppid', 'extEnable', 'pages'],
+    });
+    // What a reviewer's test account looks like is not kept.
+    expect(JSON.stringify(seen)).not.toContain('reviewer-password');
+    expect(codeRelease.output()).not.toContain('reviewer-password');
+  }, 60_000);
+
+  it('reports a submit during the privacy scan (61039) as "retry later", then undoes the audit it submits', async () => {
+    const appid = await newMiniProgram();
+    const ctx = { componentAppid: COMPONENT, authorizerAppid: appid, actor: 'operator:carol' };
+    const templateId = await addTemplate('2.0.0');
+    await sim.control('PUT', '/settings', { privacyScanSeconds: 60 });
+    try {
+      await rpc(CodeReleaseRpcPatterns.Commit, {
+        ...ctx,
+        templateId,
+        extJson: {},
+        userVersion: '2.0.0',
+        userDesc: '',
+      });
+      const refused = await rpcError(CodeReleaseRpcPatterns.SubmitAudit, ctx);
+      expect(refused).toMatchObject({ code: 'PRIVACY_SCAN_RUNNING', details: { errcode: 61039 } });
+      expect(refused.message).toContain('privacy scan running, retry later');
+    } finally {
+      await sim.control('PUT', '/settings', { privacyScanSeconds: 0 });
+    }
+    const submitted = await rpc<SubmitAuditReply>(CodeReleaseRpcPatterns.SubmitAudit, ctx);
+    expect(await rpc(CodeReleaseRpcPatterns.UndoAudit, ctx)).toMatchObject({
+      action: 'undo',
+      outcome: 'succeeded',
+    });
+    const versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, {
+      componentAppid: COMPONENT,
+      authorizerAppid: appid,
+    });
+    expect(versions.audit).toMatchObject({ auditId: submitted.auditId, statusName: 'withdrawn' });
+    const { items } = await rpc<ReleaseHistoryPage>(CodeReleaseRpcPatterns.ListHistory, {
+      componentAppid: COMPONENT,
+      authorizerAppid: appid,
+    });
+    expect(items.map((e) => [e.action, e.outcome, e.errcode])).toEqual([
+      ['undo', 'succeeded', null],
+      ['submit', 'succeeded', null],
+      ['submit', 'failed', 61039],
+      ['commit', 'succeeded', null],
+    ]);
+  }, 60_000);
+
+  it('a token WeChat rejects (40001) is invalidated once in the token service and the call retried', async () => {
+    const ref = { componentAppid: COMPONENT, authorizerAppid: miniProgram };
+    const issuedBefore = await tokenIssues(miniProgram);
+    await sim.control('POST', '/faults', { endpoint: 'wxa/getversioninfo', errcode: 40001, count: 1 });
+    const versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions).toMatchObject({ componentAppid: COMPONENT, authorizerAppid: miniProgram });
+    expect(await sim.control<unknown[]>('GET', '/faults')).toEqual([]);
+    // Exactly one new authorizer token: the rejected one was replaced once, not once per retry.
+    expect(await tokenIssues(miniProgram)).toBe(issuedBefore + 1);
+    // Neither token is ever written to this service's log.
+    const { accessToken } = await rpc<AccessTokenReply>(TokenRpcPatterns.GetAuthorizerAccessToken, ref);
+    expect(codeRelease.output()).toContain('code-release service ready');
+    expect(codeRelease.output()).not.toContain(accessToken);
+    expect(codeRelease.output()).not.toContain(await componentToken());
+  }, 30_000);
+
+  it('refuses a bad request naming every problem', async () => {
+    const refused = await rpcError(CodeReleaseRpcPatterns.Commit, {
+      componentAppid: COMPONENT,
+      authorizerAppid: 'not an appid',
+      templateId: -1,
+      extJson: '{"a":1}',
+      surprise: true,
+    });
+    expect(refused.code).toBe('INVALID_REQUEST');
+    for (const field of ['authorizerAppid', 'actor', 'templateId', 'extJson', 'userVersion', 'surprise']) {
+      expect(refused.message).toContain(field);
+    }
+  });
+});
