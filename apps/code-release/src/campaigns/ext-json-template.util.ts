@@ -44,14 +44,14 @@ function lookup(variables: TargetTemplateVariables, name: string): string | unde
 }
 
 /**
- * Renders the campaign's ext_json template for one target and returns the JSON **string** WeChat
- * expects in `wxa/commit`. Placeholders are replaced inside strings only, so a value can never
+ * Renders the campaign's ext_json template for one target (the client sends it to `wxa/commit` as
+ * the JSON string WeChat expects). Placeholders are replaced inside strings only, so a value can never
  * change the JSON's structure; `extAppid` is always the target's appid, whatever the template says.
  */
 export function renderExtJson(
   template: Readonly<Record<string, unknown>>,
   variables: TargetTemplateVariables,
-): string {
+): Record<string, unknown> {
   const missing = templateVariables(template).filter((name) => lookup(variables, name) === undefined);
   if (missing.length > 0) throw new ExtJsonTemplateError(missing);
 
@@ -68,9 +68,9 @@ export function renderExtJson(
     return value;
   };
   const rendered = render(template) as Record<string, unknown>;
-  return JSON.stringify({
+  return {
     ...rendered,
     extEnable: rendered['extEnable'] ?? true,
     extAppid: variables.authorizerAppid,
-  });
+  };
 }
