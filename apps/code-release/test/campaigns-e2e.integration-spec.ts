@@ -315,4 +315,67 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
     );
     expect(started?.data).toMatchObject({ targets: 50, counts: { pending: 50 } });
   }, 240_000);
+  it('finishes a campaign whose service was SIGKILLed mid-way, and submits no target twice', async () => {
+    const templateId = await addTemplate('2.1.0');
+    const targets = await campaignTargets(20);
+    const appids = targets.map((t) => t.authorizerAppid);
+    // Slow WeChat down so the kill lands with steps in flight.
+    await sim.control('POST', '/faults', { endpoint: '*', latencyMs: 150 });
+    try {
+      const created = await createCampaign(templateId, '2.1.0', targets, { concurrency: 10 });
+      await waitUntil(
+        async () => (await submitsOf(appids)).reduce((a, b) => a + b, 0) >= 4,
+        60_000,
+        'some submits',
+      );
+      process.kill(codeRelease.pid, 'SIGKILL');
+      await sleep(500);
+      const port = await freePort();
+      codeRelease = await startAppProcess({
+        app: 'code-release',
+        port,
+        env: { ...codeReleaseEnv, CODE_RELEASE_HTTP_PORT: String(port) },
+      });
+      apps.push(codeRelease);
+      await finished(created.campaignId, 150_000);
+      expect((await campaign(created.campaignId)).counts['released']).toBe(20);
+      expect(await submitsOf(appids)).toEqual(appids.map(() => 1));
+    } finally {
+      await sim.control('DELETE', '/faults');
+    }
+  }, 240_000);
+
+  it('records a rejected target with its reason and screenshots, and reports them in release.audit.failed', async () => {
+    const templateId = await addTemplate('2.2.0');
+    const targets = await campaignTargets(1);
+    const appid = targets[0]!.authorizerAppid;
+    await sim.control('PUT', '/settings', { auditPolicy: 'manual' });
+    try {
+      const created = await createCampaign(templateId, '2.2.0', targets);
+      await waitUntil(
+        async () => (await campaign(created.campaignId)).counts['in_audit'] === 1,
+        60_000,
+        'the target in audit',
+      );
+      await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, {
+        decision: 'fail',
+        reason: '1:账号信息不符合规范',
+      });
+      await finished(created.campaignId, 60_000);
+      expect((await campaign(created.campaignId)).counts['rejected']).toBe(1);
+      await waitUntil(
+        () => eventsOf(created.campaignId, appid).includes('release.audit.failed'),
+        20_000,
+        'release.audit.failed',
+      );
+      const failed = probe.envelopes.find(
+        (e) => e.type === 'release.audit.failed' && e.authorizerAppid === appid,
+      )!;
+      expect(failed.data).toMatchObject({ campaignId: created.campaignId, reason: '1:账号信息不符合规范' });
+      expect((failed.data as { auditId: number }).auditId).toBeGreaterThan(0);
+      expect(Array.isArray((failed.data as { screenshots: unknown }).screenshots)).toBe(true);
+    } finally {
+      await sim.control('PUT', '/settings', { auditPolicy: 'approve' });
+    }
+  }, 120_000);
 });

@@ -43,7 +43,8 @@ export interface CampaignInputs {
   pollAfterSeconds: number;
 }
 
-const LEASE_SECONDS = 60;
+/** Long enough for one step's WeChat calls; renewed at each step a holder goes on with. */
+const LEASE_SECONDS = 20;
 const TICK_MS = 250;
 const RETRY_SECONDS = 5;
 const PRIVACY_SCAN_RETRY_SECONDS = 2;
@@ -195,13 +196,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         return;
       }
       if (!next) return;
-      const ok = await this.campaigns.transition(
-        this.owner,
-        target,
-        next.from,
-        next.change,
-        next.events ?? [],
-      );
+      const change = next.change.keepLease ? { ...next.change, leaseSeconds: LEASE_SECONDS } : next.change;
+      const ok = await this.campaigns.transition(this.owner, target, next.from, change, next.events ?? []);
       if (!ok || !next.change.keepLease) return;
       target = {
         ...target,

@@ -80,6 +80,8 @@ export interface TargetChange {
   dueInSeconds?: number;
   /** Keep the lease (the worker goes on with the next step at once). Default: release it. */
   keepLease?: boolean;
+  /** With keepLease: renew the lease for this long from now. */
+  leaseSeconds?: number;
   incrementAttempt?: boolean;
 }
 
@@ -311,6 +313,11 @@ export class CampaignRepository {
       }
       if (change.incrementAttempt) sets.push('attempt = attempt + 1');
       if (!change.keepLease) sets.push('lease_owner = NULL', 'lease_until = NULL');
+      else if (change.leaseSeconds) {
+        // The holder goes on with the next step: the lease is renewed from now.
+        sets.push(`lease_until = ${NOW} + INTERVAL ? SECOND`);
+        values.push(change.leaseSeconds);
+      }
       if (change.state === TargetStates.InAudit && from !== TargetStates.Delayed)
         sets.push(`submitted_at = ${NOW}`);
       if (AUDIT_STATES.has(from) && !AUDIT_STATES.has(change.state)) sets.push(`audit_result_at = ${NOW}`);
