@@ -423,4 +423,88 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       `componentAppid=${COMPONENT},authorizerAppid=${miniProgram}`,
     );
   }, 120_000);
+  it('campaigns: an operator creates one over two mini programs, reads it, pauses, resumes and cancels it; a viewer may read but not create; each change audited', async () => {
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 1,
+      type: 'mini_program',
+    });
+    const second = appids[0]!;
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, {
+      authorizerAppid: second,
+    });
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '2.0.0',
+    });
+    const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+      'POST',
+      `/drafts/${draftId}/templates`,
+      operator,
+    );
+    const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    const body = {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '2.0.0',
+      userDesc: 'campaign from admin-api',
+      targets: [
+        { authorizerAppid: miniProgram, bizRef: 'shop-1', values: { shopId: '1' } },
+        { authorizerAppid: second, bizRef: 'shop-2', values: { shopId: '2' } },
+      ],
+      extJson: { extEnable: true, extAppid: '{{authorizerAppid}}', ext: { shopId: '{{shopId}}' } },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseMode: 'manual',
+      releaseWindow: { startHour: 0, endHour: 24 },
+      concurrency: 2,
+    };
+    const campaigns = (method: string, path: string, token: string, payload?: unknown) =>
+      adminCall<{ campaignId: string; status: string; targets: number } & ErrorBody>(
+        api.url,
+        method,
+        `/admin/v1/campaigns${path}`,
+        { token, body: payload },
+      );
+
+    expect((await campaigns('POST', '', viewer, body)).status).toBe(403);
+    const empty = await campaigns('POST', '', operator, { ...body, targets: [] });
+    expect(empty).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+
+    const created = await campaigns('POST', '', operator, body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'running', targets: 2 });
+    const { campaignId } = created.body;
+    expect((await campaigns('GET', `/${campaignId}`, viewer)).body).toMatchObject({ campaignId, targets: 2 });
+
+    expect((await campaigns('POST', `/${campaignId}/pause`, operator)).body.status).toBe('paused');
+    expect((await campaigns('POST', `/${campaignId}/resume`, operator)).body.status).toBe('running');
+    expect((await campaigns('POST', `/${campaignId}/cancel`, operator)).body.status).toBe('cancelled');
+    // A cancelled campaign stays cancelled: resuming it changes nothing.
+    expect((await campaigns('POST', `/${campaignId}/resume`, operator)).body.status).toBe('cancelled');
+    const unknown = await campaigns('GET', '/00000000-0000-4000-8000-000000000000', viewer);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe('invalid_request');
+
+    const log = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      `/admin/v1/audit-log?limit=200&target=${campaignId}`,
+      { token: viewer },
+    );
+    expect(log.body.items.map((e) => `${e.action} ${e.outcome}`).sort()).toEqual([
+      'campaigns.cancel success',
+      'campaigns.pause success',
+      'campaigns.resume success',
+      'campaigns.resume success',
+    ]);
+    const creations = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      '/admin/v1/audit-log?action=campaigns.create',
+      { token: viewer },
+    );
+    expect(creations.body.items.map((e) => `${e.outcome} ${e.actor.role}`).sort()).toEqual([
+      'failure operator',
+      'failure viewer',
+      'success operator',
+    ]);
+  }, 120_000);
 });

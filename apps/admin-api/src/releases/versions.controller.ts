@@ -25,6 +25,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { CodeReleaseClient } from './code-release.client';
+import { definedOnly } from './defined-only.util';
 import { ComponentParams, MiniProgramParams } from './dto/params.dto';
 import {
   AuditQuotaDto,
@@ -290,9 +291,4 @@ function ref(params: MiniProgramParams): MiniProgramRequest {
 
 function action(params: MiniProgramParams, user: AuthenticatedUser): MiniProgramActionRequest {
   return { ...ref(params), actor: user.username };
-}
-
-/** The object without its undefined fields (the service refuses fields it does not know, not absent ones). */
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
