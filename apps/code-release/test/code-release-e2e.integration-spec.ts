@@ -5,6 +5,7 @@ import {
   deadLetterQueueOf,
   retryQueueOf,
   type AccessTokenReply,
+  type AuditQuotaReply,
   type MiniProgramVersions,
   type ReleaseActionReply,
   type ReleaseHistoryPage,
@@ -462,6 +463,68 @@ describe('code-release (end to end with wechat-sim, ingress and token)', () => {
     ]);
   }, 60_000);
 
+  it('gray release steps advance and are cancelled, the online version is closed to visitors, the quota counts each submit', async () => {
+    const appid = await newMiniProgram();
+    const ref = { componentAppid: COMPONENT, authorizerAppid: appid };
+    const ctx = { ...ref, actor: 'operator:dave' };
+    const templateId = await addTemplate('3.0.0');
+    const quotaBefore = await rpc<AuditQuotaReply>(CodeReleaseRpcPatterns.GetQuota, ref);
+    const approvedVersion = async (userVersion: string) => {
+      await rpc(CodeReleaseRpcPatterns.Commit, {
+        ...ctx,
+        templateId,
+        extJson: {},
+        userVersion,
+        userDesc: '',
+      });
+      await rpc(CodeReleaseRpcPatterns.SubmitAudit, ctx);
+      await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });
+    };
+    await approvedVersion('3.0.0');
+    await rpc(CodeReleaseRpcPatterns.Release, ctx);
+    await approvedVersion('3.1.0');
+
+    await rpc(CodeReleaseRpcPatterns.SetGrayRelease, {
+      ...ctx,
+      grayPercentage: 10,
+      supportExperiencerFirst: true,
+    });
+    let versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.grayPlan).toMatchObject({ status: 1, grayPercentage: 10, supportExperiencerFirst: true });
+    // A step must be higher than the current one (85082).
+    expect(
+      await rpcError(CodeReleaseRpcPatterns.SetGrayRelease, { ...ctx, grayPercentage: 5 }),
+    ).toMatchObject({
+      code: 'WECHAT_REJECTED',
+      details: { errcode: 85082 },
+    });
+    await rpc(CodeReleaseRpcPatterns.SetGrayRelease, { ...ctx, grayPercentage: 50 });
+    versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.grayPlan).toMatchObject({ status: 1, grayPercentage: 50 });
+    await rpc(CodeReleaseRpcPatterns.RevertGrayRelease, ctx);
+    versions = await rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, ref);
+    expect(versions.grayPlan).toMatchObject({ status: 4 });
+    expect(versions.online).toMatchObject({ userVersion: '3.0.0' });
+
+    expect(await rpc(CodeReleaseRpcPatterns.SetVisitStatus, { ...ctx, action: 'close' })).toMatchObject({
+      action: 'visit-status.set',
+      outcome: 'succeeded',
+    });
+    const quotaAfter = await rpc<AuditQuotaReply>(CodeReleaseRpcPatterns.GetQuota, ref);
+    expect(quotaAfter.rest).toBe(quotaBefore.rest - 2);
+    expect(quotaAfter.limit).toBe(quotaBefore.limit);
+
+    const { items } = await rpc<ReleaseHistoryPage>(CodeReleaseRpcPatterns.ListHistory, { ...ref, limit: 5 });
+    expect(items.map((e) => [e.action, e.outcome, e.errcode])).toEqual([
+      ['visit-status.set', 'succeeded', null],
+      ['gray.revert', 'succeeded', null],
+      ['gray.set', 'succeeded', null],
+      ['gray.set', 'failed', 85082],
+      ['gray.set', 'succeeded', null],
+    ]);
+    expect(items[4]!.input).toEqual({ grayPercentage: 10, supportExperiencerFirst: true });
+  }, 60_000);
+
   it('a token WeChat rejects (40001) is invalidated once in the token service and the call retried', async () => {
     const ref = { componentAppid: COMPONENT, authorizerAppid: miniProgram };
     const issuedBefore = await tokenIssues(miniProgram);
@@ -476,6 +539,24 @@ describe('code-release (end to end with wechat-sim, ingress and token)', () => {
     expect(codeRelease.output()).toContain('code-release service ready');
     expect(codeRelease.output()).not.toContain(accessToken);
     expect(codeRelease.output()).not.toContain(await componentToken());
+  }, 30_000);
+
+  it('a component token WeChat rejects on a template call is invalidated once and the call retried', async () => {
+    const issued = async () =>
+      (
+        await sim.control<{ tokensIssued: number }[]>(
+          'GET',
+          '/counters?endpoint=cgi-bin/component/api_component_token',
+        )
+      ).reduce((sum, row) => sum + row.tokensIssued, 0);
+    const before = await issued();
+    await sim.control('POST', '/faults', { endpoint: 'wxa/gettemplatelist', errcode: 40001, count: 1 });
+    const library = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.SyncTemplates, {
+      componentAppid: COMPONENT,
+    });
+    expect(library.componentAppid).toBe(COMPONENT);
+    expect(await sim.control<unknown[]>('GET', '/faults')).toEqual([]);
+    expect(await issued()).toBe(before + 1);
   }, 30_000);
 
   it('refuses a bad request naming every problem', async () => {

@@ -7,27 +7,12 @@ import {
   type AuthorizerRef,
   type ComponentRef,
   type InvalidateAccessTokenRequest,
+  type InvalidateComponentAccessTokenRequest,
 } from '@wxop/contracts';
 import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
+import type { AuthorizerTokenSource, ComponentTokenSource } from '@wxop/wechat-api';
 
 import { CodeReleaseError } from './code-release.errors';
-
-// TODO wxapi: these two interfaces are @wxop/wechat-api's AuthorizerTokenSource and
-// ComponentTokenSource (libs/wechat-api/src/authorizer-calls.ts); import them once wxapi is merged.
-/** Where an authorizer's access token comes from (the token service). */
-export interface AuthorizerTokenSource {
-  get(componentAppid: string, authorizerAppid: string): Promise<string>;
-  invalidate(componentAppid: string, authorizerAppid: string, rejectedToken: string): Promise<string>;
-}
-
-/** Where the component access token comes from (the token service). */
-export interface ComponentTokenSource {
-  get(componentAppid: string): Promise<string>;
-  invalidate(componentAppid: string, rejectedToken: string): Promise<string>;
-}
-
-// TODO wxapi: TokenRpcPatterns.InvalidateComponentAccessToken once the wxapi branch adds it.
-const INVALIDATE_COMPONENT_ACCESS_TOKEN = 'token.component-access-token.invalidate';
 
 /**
  * The token service over RPC, the one writer of credentials (ARCHITECTURE.md). Tokens are never
@@ -68,8 +53,8 @@ export class TokenClient implements AuthorizerTokenSource {
       ).accessToken,
     invalidate: async (componentAppid, rejectedToken) =>
       (
-        await this.call<AccessTokenReply, { componentAppid: string; accessToken: string }>(
-          INVALIDATE_COMPONENT_ACCESS_TOKEN,
+        await this.call<AccessTokenReply, InvalidateComponentAccessTokenRequest>(
+          TokenRpcPatterns.InvalidateComponentAccessToken,
           { componentAppid, accessToken: rejectedToken },
         )
       ).accessToken,

@@ -1,43 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { WechatApiError } from '@wxop/wechat-api';
+import { withAuthorizerToken, withComponentToken } from '@wxop/wechat-api';
 
 import { fromWechatError } from './code-release.errors';
-import { TokenClient, type AuthorizerTokenSource, type ComponentTokenSource } from './token.client';
-
-/** 40001 / 40014 / 42001: the token was superseded, malformed or expired. */
-function tokenRejected(error: unknown): boolean {
-  return error instanceof WechatApiError && error.tokenRejected;
-}
-
-// TODO wxapi: withAuthorizerToken / withComponentToken come from @wxop/wechat-api once merged;
-// these two are the same algorithm, kept here until then.
-async function withAuthorizerToken<T>(
-  source: AuthorizerTokenSource,
-  ids: { componentAppid: string; authorizerAppid: string },
-  call: (accessToken: string) => Promise<T>,
-): Promise<T> {
-  const token = await source.get(ids.componentAppid, ids.authorizerAppid);
-  try {
-    return await call(token);
-  } catch (error) {
-    if (!tokenRejected(error)) throw error;
-    return call(await source.invalidate(ids.componentAppid, ids.authorizerAppid, token));
-  }
-}
-
-async function withComponentToken<T>(
-  source: ComponentTokenSource,
-  ids: { componentAppid: string },
-  call: (componentToken: string) => Promise<T>,
-): Promise<T> {
-  const token = await source.get(ids.componentAppid);
-  try {
-    return await call(token);
-  } catch (error) {
-    if (!tokenRejected(error)) throw error;
-    return call(await source.invalidate(ids.componentAppid, token));
-  }
-}
+import { TokenClient } from './token.client';
 
 /**
  * Runs a WeChat call with the right token from the token service: a token WeChat rejects
