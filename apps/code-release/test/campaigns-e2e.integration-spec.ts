@@ -1,6 +1,7 @@
 import {
   CampaignRpcPatterns,
   CodeReleaseRpcPatterns,
+  type AuditQuotaReply,
   type CampaignSummary,
   type EventEnvelope,
   QueueNames,
@@ -8,14 +9,7 @@ import {
   deadLetterQueueOf,
   retryQueueOf,
   type AccessTokenReply,
-  type MiniProgramVersions,
-  type ReleaseActionReply,
-  type ReleaseHistoryPage,
-  type SubmitAuditReply,
-  type TemplateDraftSummary,
   type TemplateLibrary,
-  type TemplateSummary,
-  type TrialQrcodeReply,
 } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
 import {
@@ -47,12 +41,6 @@ interface SimPlatform {
   encodingAESKey: string;
 }
 
-interface RemoteError {
-  code: string;
-  message: string;
-  details?: { errcode?: number; errmsg?: string };
-}
-
 /**
  * wechat-sim, ingress, token and code-release as processes with their own databases and broker
  * namespace; an operator drives code-release over RPC as admin-api would, and the simulator's
@@ -69,29 +57,12 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
 
   const rpc = <T>(pattern: string, data: unknown) =>
     callRpc<T>(pattern, data, { namespace, timeoutMs: 20_000 });
-  /** The RPC error the call answers (fails the test when it succeeds). */
-  const rpcError = async (pattern: string, data: unknown): Promise<RemoteError> => {
-    try {
-      await rpc(pattern, data);
-    } catch (error) {
-      const text = (error as Error).message;
-      return JSON.parse(text.slice(text.indexOf('answered ') + 'answered '.length)) as RemoteError;
-    }
-    throw new Error(`${pattern} succeeded`);
-  };
   const componentToken = async (): Promise<string> =>
     (
       await rpc<AccessTokenReply>(TokenRpcPatterns.GetComponentAccessToken, {
         componentAppid: COMPONENT,
       })
     ).accessToken;
-  const tokenIssues = async (authorizerAppid: string): Promise<number> => {
-    const issues = await sim.control<{ issuedAt: number[] }[]>(
-      'GET',
-      `/token-issues?platformAppid=${COMPONENT}&authorizerAppid=${authorizerAppid}`,
-    );
-    return issues[0]?.issuedAt.length ?? 0;
-  };
   const newMiniProgram = async (): Promise<string> => {
     const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
       count: 1,
@@ -378,4 +349,35 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
       await sim.control('PUT', '/settings', { auditPolicy: 'approve' });
     }
   }, 120_000);
+  it('submits no more than rest − reserve: 10 of 30 go, 20 wait in waiting_quota', async () => {
+    const templateId = await addTemplate('2.3.0');
+    const targets = await campaignTargets(30);
+    const appids = targets.map((t) => t.authorizerAppid);
+    const quota = await rpc<AuditQuotaReply>(CodeReleaseRpcPatterns.GetQuota, {
+      componentAppid: COMPONENT,
+      authorizerAppid: appids[0],
+    });
+    // The reserve leaves exactly 10 submits of this month's rest to the campaign.
+    const created = await createCampaign(templateId, '2.3.0', targets, { quotaReserve: quota.rest - 10 });
+    await waitUntil(
+      async () => {
+        const counts = (await campaign(created.campaignId)).counts;
+        return counts['waiting_quota'] === 20;
+      },
+      30_000,
+      '20 targets waiting for quota',
+    );
+    await waitUntil(
+      async () => (await campaign(created.campaignId)).counts['released'] === 10,
+      60_000,
+      '10 released',
+    );
+    expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
+    expect((await campaign(created.campaignId)).status).toBe('running');
+
+    // Still waiting a while later: nothing beyond rest − reserve was submitted.
+    await sleep(3000);
+    expect((await campaign(created.campaignId)).counts['waiting_quota']).toBe(20);
+    expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
+  }, 300_000);
 });

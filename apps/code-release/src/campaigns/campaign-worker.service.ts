@@ -51,6 +51,8 @@ const PRIVACY_SCAN_RETRY_SECONDS = 2;
 const QUOTA_RETRY_SECONDS = 5;
 
 interface Wave {
+  /** The wave's one quota read, in progress or done. */
+  reading?: Promise<void>;
   /** Submits this tick may still make for the campaign (rest − reserve, read once per tick). */
   allowance?: number;
   waitReason?: string;
@@ -425,25 +427,10 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       case S.Submitting:
       case S.WaitingQuota: {
-        if (wave.allowance === undefined) {
-          const quota = await this.wechat.asAuthorizer(ids, (token) => this.code.queryQuota(token));
-          const tally = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
-          const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
-          wave.canary = canaryDecision(inputs.canary, {
-            submitted,
-            approved: tally.approved + tally.releasing + tally.gray + tally.released,
-            rejected: tally.rejected,
-          });
-          const allowance = submitAllowance(quota, campaign.quotaReserve, Number.MAX_SAFE_INTEGER);
-          wave.allowance =
-            wave.canary.kind === 'hold'
-              ? Math.min(wave.canary.submitMore, allowance.allowed)
-              : wave.canary.kind === 'stop'
-                ? 0
-                : allowance.allowed;
-          wave.waitReason = allowance.waitReason ?? (wave.canary.kind !== 'open' ? 'canary' : undefined);
-        }
-        if (wave.allowance <= 0) {
+        // One quota read per wave, shared by the targets submitting in it (they would race otherwise).
+        wave.reading ??= this.readWave(campaign, ids, wave);
+        await wave.reading;
+        if (wave.allowance === undefined || wave.allowance <= 0) {
           return from === S.WaitingQuota && target.auditId === null
             ? (await this.campaigns.releaseLease(this.owner, target, QUOTA_RETRY_SECONDS), null)
             : {
@@ -532,6 +519,31 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         await this.campaigns.releaseLease(this.owner, target, 3600);
         return null;
     }
+  }
+
+  /** Reads queryquota and the canary's say into the wave: never more submits than rest − reserve. */
+  private async readWave(
+    campaign: CampaignRecord,
+    ids: { componentAppid: string; authorizerAppid: string },
+    wave: Wave,
+  ): Promise<void> {
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    const quota = await this.wechat.asAuthorizer(ids, (token) => this.code.queryQuota(token));
+    const tally = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
+    const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
+    wave.canary = canaryDecision(inputs.canary, {
+      submitted,
+      approved: tally.approved + tally.releasing + tally.gray + tally.released,
+      rejected: tally.rejected,
+    });
+    const allowance = submitAllowance(quota, campaign.quotaReserve, Number.MAX_SAFE_INTEGER);
+    wave.allowance =
+      wave.canary.kind === 'hold'
+        ? Math.min(wave.canary.submitMore, allowance.allowed)
+        : wave.canary.kind === 'stop'
+          ? 0
+          : allowance.allowed;
+    wave.waitReason = allowance.waitReason ?? (wave.canary.kind !== 'open' ? 'canary' : undefined);
   }
 
   /** The change an audit status makes (poll); the push consumer makes the same through applyAuditResult. */
