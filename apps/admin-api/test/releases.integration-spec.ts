@@ -423,6 +423,69 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       `componentAppid=${COMPONENT},authorizerAppid=${miniProgram}`,
     );
   }, 120_000);
+  it('gray release by hand: a step, a lower step refused 502 with 85082, the plan reverted; visit status closed', async () => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '1.2.0',
+    });
+    const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+      'POST',
+      `/drafts/${draftId}/templates`,
+      operator,
+    );
+    const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    await call('POST', `${versionsPath()}/commit`, operator, {
+      templateId,
+      extJson: { extEnable: true, extAppid: miniProgram },
+      userVersion: '1.2.0',
+      userDesc: 'gray',
+    });
+    expect((await call('POST', `${versionsPath()}/submit`, operator, {})).status).toBe(200);
+    await sim.control('POST', `/platforms/${COMPONENT}/accounts/${miniProgram}/audit`, {
+      decision: 'success',
+    });
+
+    const gray = await call('POST', `${versionsPath()}/gray`, operator, {
+      grayPercentage: 10,
+      supportExperiencerFirst: true,
+    });
+    expect(gray).toMatchObject({ status: 200, body: { action: 'gray.set', outcome: 'succeeded' } });
+    expect((await call('GET', versionsPath(), viewer)).body).toMatchObject({
+      grayPlan: { status: 1, grayPercentage: 10, supportExperiencerFirst: true },
+    });
+    const lower = await call<ErrorBody>('POST', `${versionsPath()}/gray`, operator, { grayPercentage: 5 });
+    expect(lower).toMatchObject({
+      status: 502,
+      body: { error: 'wechat_rejected', details: { errcode: 85082 } },
+    });
+    expect(
+      (await call<ErrorBody>('POST', `${versionsPath()}/gray`, operator, { grayPercentage: 101 })).status,
+    ).toBe(400);
+    expect((await call('POST', `${versionsPath()}/gray/revert`, operator)).status).toBe(200);
+    expect((await call('GET', versionsPath(), viewer)).body).toMatchObject({
+      grayPlan: { status: 4 },
+      online: { userVersion: '1.0.0' },
+    });
+
+    expect(await call('PUT', `${versionsPath()}/visit-status`, operator, { action: 'close' })).toMatchObject({
+      status: 200,
+      body: { action: 'visit-status.set', outcome: 'succeeded' },
+    });
+    expect((await call('PUT', `${versionsPath()}/visit-status`, operator, { action: 'hide' })).status).toBe(
+      400,
+    );
+    const history = await call<{ items: { action: string; actor: string; outcome: string }[] }>(
+      'GET',
+      `/authorizers/${miniProgram}/release-history?limit=4`,
+      viewer,
+    );
+    expect(history.body.items.map((e) => `${e.action} ${e.outcome}`)).toEqual([
+      'visit-status.set succeeded',
+      'gray.revert succeeded',
+      'gray.set failed',
+      'gray.set succeeded',
+    ]);
+  }, 120_000);
+
   it('campaigns: an operator creates one over two mini programs, reads it, pauses, resumes and cancels it; a viewer may read but not create; each change audited', async () => {
     const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
       count: 1,
