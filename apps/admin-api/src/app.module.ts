@@ -22,6 +22,7 @@ import { ADMIN_API_MIGRATIONS } from './database/migrations';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { PushesModule } from './pushes/pushes.module';
 import { ForwardingModule } from './forwarding/forwarding.module';
+import { ReleasesModule } from './releases/releases.module';
 import { AdminApiErrorFilter } from './shared/admin-api-error.filter';
 
 export interface AdminApiModuleOptions {
@@ -56,6 +57,7 @@ export class AdminApiModule {
         PushesModule,
         DeadLettersModule,
         ForwardingModule,
+        ReleasesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AdminApiErrorFilter }],
     };

@@ -13,6 +13,7 @@ import { DatabaseModule } from '@wxop/database';
 import { MessagingModule } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
 
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { CodeReleaseConfig } from './config/code-release.config';
 import { CODE_RELEASE_MIGRATIONS } from './database/migrations';
 import { HistoryModule } from './history/history.module';
@@ -56,7 +57,7 @@ export class CodeReleaseModule {
         HistoryModule,
         TemplatesModule,
         VersionsModule,
-        // Campaigns (release-campaigns branch): CampaignsModule,
+        CampaignsModule,
       ],
     };
   }

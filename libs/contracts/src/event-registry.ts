@@ -13,6 +13,8 @@ import {
   ReleaseAuditSubmittedData,
   ReleaseAuditSucceededData,
   ReleaseCampaignFinishedData,
+  ReleaseCampaignPausedData,
+  ReleaseCampaignStartedData,
   ReleaseCommittedData,
   ReleaseReleasedData,
   ReleaseRevertedData,
@@ -54,6 +56,8 @@ export const DOMAIN_EVENT_SPECS: Readonly<Record<DomainEventType, EventSpec>> = 
   [DomainEventTypes.ReleaseAuditDelayed]: { dataClass: ReleaseAuditDelayedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseReleased]: { dataClass: ReleaseReleasedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseReverted]: { dataClass: ReleaseRevertedData, authorizer: 'required' },
+  [DomainEventTypes.ReleaseCampaignStarted]: { dataClass: ReleaseCampaignStartedData, authorizer: 'absent' },
+  [DomainEventTypes.ReleaseCampaignPaused]: { dataClass: ReleaseCampaignPausedData, authorizer: 'absent' },
   [DomainEventTypes.ReleaseCampaignFinished]: {
     dataClass: ReleaseCampaignFinishedData,
     authorizer: 'absent',

@@ -17,3 +17,4 @@ export * from './events/raw-push.event';
 export * from './rpc/token-rpc';
 export * from './rpc/authorizer-rpc';
 export * from './rpc/code-release-rpc';
+export * from './rpc/campaign-rpc';

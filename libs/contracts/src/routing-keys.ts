@@ -22,6 +22,8 @@ export const DomainEventTypes = {
   ReleaseAuditDelayed: 'release.audit.delayed',
   ReleaseReleased: 'release.released',
   ReleaseReverted: 'release.reverted',
+  ReleaseCampaignStarted: 'release.campaign.started',
+  ReleaseCampaignPaused: 'release.campaign.paused',
   ReleaseCampaignFinished: 'release.campaign.finished',
 } as const;
 

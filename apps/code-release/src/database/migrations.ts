@@ -1,6 +1,7 @@
 import { InboxMigration1763800000000, OutboxMigration1764000000001 } from '@wxop/messaging';
 
 import { CreateCodeReleaseTables1765200000000 } from './migrations/1765200000000-create-code-release-tables';
+import { CreateCampaignTables1765300000000 } from './migrations/1765300000000-create-campaign-tables';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -10,4 +11,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   InboxMigration1763800000000,
   OutboxMigration1764000000001,
   CreateCodeReleaseTables1765200000000,
+  CreateCampaignTables1765300000000,
 ];

@@ -62,3 +62,25 @@ export class ReleaseCampaignFinishedData extends ReleaseCampaignRef {
   @IsObject()
   counts!: Record<string, number>;
 }
+
+/** `release.campaign.started`: a campaign was created with its frozen targets; `counts` per state. */
+export class ReleaseCampaignStartedData extends ReleaseCampaignRef {
+  @IsInt()
+  @Min(0)
+  templateId!: number;
+
+  /** Number of targets. */
+  @IsInt()
+  @Min(0)
+  targets!: number;
+
+  @IsObject()
+  counts!: Record<string, number>;
+}
+
+/** `release.campaign.paused`: by an operator, the canary or the rejection threshold (`reason`). */
+export class ReleaseCampaignPausedData extends ReleaseCampaignStartedData {
+  @IsString()
+  @MaxLength(255)
+  reason!: string;
+}

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CampaignRpcPatterns,
+  type CampaignRef,
+  type CampaignSummary,
+  type CreateCampaignRequest,
+} from '@wxop/contracts';
+
+import { AuditAction } from '../audit/audit-action.decorator';
+import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { CodeReleaseClient } from './code-release.client';
+import { definedOnly } from './defined-only.util';
+import { CampaignDto, CampaignParams, CreateCampaignDto } from './dto/campaign.dto';
+
+/**
+ * Release campaigns through the code-release service: a template carried to many mini programs
+ * within the audit quota. `requestedBy` is the operator's username.
+ */
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(private readonly codeRelease: CodeReleaseClient) {}
+
+  @Post()
+  @Roles('admin', 'operator')
+  @AuditAction('campaigns.create')
+  @ApiOperation({ summary: 'Creates and starts a campaign; its targets are frozen' })
+  @ApiCreatedResponse({ type: CampaignDto })
+  create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateCampaignDto): Promise<CampaignSummary> {
+    const request: CreateCampaignRequest = {
+      ...definedOnly({
+        componentAppid: body.componentAppid,
+        releaseMode: body.releaseMode,
+        releaseWindow:
+          body.releaseWindow === null
+            ? null
+            : body.releaseWindow
+              ? {
+                  startHour: body.releaseWindow.startHour,
+                  endHour: body.releaseWindow.endHour,
+                  // China Standard Time unless told (code-release's default too).
+                  utcOffsetMinutes: body.releaseWindow.utcOffsetMinutes ?? 480,
+                }
+              : undefined,
+        concurrency: body.concurrency,
+        quotaReserve: body.quotaReserve,
+        pollAfterSeconds: body.pollAfterSeconds,
+        submit: body.submit ? definedOnly({ ...body.submit }) : undefined,
+        canary: body.canary ? { ...body.canary } : undefined,
+        autoPause: body.autoPause ? definedOnly({ ...body.autoPause }) : undefined,
+      }),
+      templateId: body.templateId,
+      userVersion: body.userVersion,
+      userDesc: body.userDesc,
+      extJson: body.extJson,
+      targets: body.targets.map((target) => definedOnly({ ...target })),
+      requestedBy: user.username,
+    };
+    return this.codeRelease.call<CampaignSummary, CreateCampaignRequest>(CampaignRpcPatterns.Create, request);
+  }
+
+  @Get(':campaignId')
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOperation({ summary: 'One campaign with its counts per state and progress' })
+  @ApiOkResponse({ type: CampaignDto })
+  get(@Param() params: CampaignParams): Promise<CampaignSummary> {
+    return this.codeRelease.call<CampaignSummary, CampaignRef>(CampaignRpcPatterns.Get, {
+      campaignId: params.campaignId,
+    });
+  }
+
+  @Post(':campaignId/pause')
+  @HttpCode(200)
+  @Roles('admin', 'operator')
+  @AuditAction('campaigns.pause')
+  @ApiOkResponse({ type: CampaignDto })
+  pause(@CurrentUser() user: AuthenticatedUser, @Param() params: CampaignParams): Promise<CampaignSummary> {
+    return this.operate(CampaignRpcPatterns.Pause, params, user);
+  }
+
+  @Post(':campaignId/resume')
+  @HttpCode(200)
+  @Roles('admin', 'operator')
+  @AuditAction('campaigns.resume')
+  @ApiOkResponse({ type: CampaignDto })
+  resume(@CurrentUser() user: AuthenticatedUser, @Param() params: CampaignParams): Promise<CampaignSummary> {
+    return this.operate(CampaignRpcPatterns.Resume, params, user);
+  }
+
+  @Post(':campaignId/cancel')
+  @HttpCode(200)
+  @Roles('admin', 'operator')
+  @AuditAction('campaigns.cancel')
+  @ApiOkResponse({ type: CampaignDto })
+  cancel(@CurrentUser() user: AuthenticatedUser, @Param() params: CampaignParams): Promise<CampaignSummary> {
+    return this.operate(CampaignRpcPatterns.Cancel, params, user);
+  }
+
+  private operate(
+    pattern: string,
+    params: CampaignParams,
+    user: AuthenticatedUser,
+  ): Promise<CampaignSummary> {
+    return this.codeRelease.call<CampaignSummary, CampaignRef & { requestedBy: string }>(pattern, {
+      campaignId: params.campaignId,
+      requestedBy: user.username,
+    });
+  }
+}

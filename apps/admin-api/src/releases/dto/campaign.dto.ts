@@ -1,0 +1,203 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+const APPID = /^[0-9A-Za-z_-]{1,64}$/;
+
+export class CampaignParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  campaignId!: string;
+}
+
+export class CampaignTargetDto {
+  @ApiProperty({ example: 'wxabcdef1234567890' })
+  @IsString()
+  @Matches(APPID, { message: 'authorizerAppid must be 1–64 letters, digits, _ or -' })
+  authorizerAppid!: string;
+
+  @ApiPropertyOptional({ description: '{{bizRef}} in extJson' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  bizRef?: string;
+
+  @ApiPropertyOptional({ description: '{{nickName}} in extJson' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  nickName?: string;
+
+  @ApiPropertyOptional({
+    description: 'per-target values for {{name}} placeholders',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsObject()
+  values?: Record<string, string>;
+}
+
+export class CampaignSubmitDto {
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) versionDesc?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() privacyApiNotUse?: boolean;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) feedbackInfo?: string;
+}
+
+export class ReleaseWindowDto {
+  @ApiProperty({ minimum: 0, maximum: 23 }) @IsInt() @Min(0) @Max(23) startHour!: number;
+  @ApiProperty({ minimum: 0, maximum: 24 }) @IsInt() @Min(0) @Max(24) endHour!: number;
+  @ApiPropertyOptional({ minimum: -720, maximum: 840, default: 480 })
+  @IsOptional()
+  @IsInt()
+  @Min(-720)
+  @Max(840)
+  utcOffsetMinutes?: number;
+}
+
+export class CanaryDto {
+  @ApiProperty({ minimum: 0, maximum: 10000, description: 'submit these first and wait for their results' })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  size!: number;
+
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'continue only if the rejection rate is at most this' })
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  maxRejectionRate!: number;
+}
+
+export class AutoPauseDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  maxRejectionRate?: number;
+  @ApiProperty({ minimum: 1, maximum: 100000, default: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  minResults!: number;
+}
+
+export class CreateCampaignDto {
+  @ApiPropertyOptional({ description: 'the component (code-release’s own when omitted)' })
+  @IsOptional()
+  @IsString()
+  @Matches(APPID, { message: 'componentAppid must be 1–64 letters, digits, _ or -' })
+  componentAppid?: string;
+
+  @ApiProperty() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) templateId!: number;
+
+  @ApiProperty({ maxLength: 64 }) @IsString() @IsNotEmpty() @MaxLength(64) userVersion!: string;
+
+  @ApiProperty({ maxLength: 1024 }) @IsString() @MaxLength(1024) userDesc!: string;
+
+  @ApiProperty({ type: [CampaignTargetDto], description: '1–100000 mini programs, frozen at creation' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100_000)
+  @ValidateNested({ each: true })
+  @Type(() => CampaignTargetDto)
+  targets!: CampaignTargetDto[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'ext.json with {{authorizerAppid}}, {{bizRef}}, {{nickName}} and per-target {{name}} placeholders',
+  })
+  @IsObject()
+  extJson!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: CampaignSubmitDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CampaignSubmitDto)
+  submit?: CampaignSubmitDto;
+
+  @ApiPropertyOptional({ enum: ['on_approval', 'manual'], default: 'on_approval' })
+  @IsOptional()
+  @IsIn(['on_approval', 'manual'])
+  releaseMode?: 'on_approval' | 'manual';
+
+  @ApiPropertyOptional({ type: ReleaseWindowDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReleaseWindowDto)
+  releaseWindow?: ReleaseWindowDto | null;
+
+  @ApiPropertyOptional({ type: CanaryDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CanaryDto)
+  canary?: CanaryDto;
+
+  @ApiPropertyOptional({ type: AutoPauseDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AutoPauseDto)
+  autoPause?: AutoPauseDto;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  concurrency?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100000, default: 0, description: 'submits never to use' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  quotaReserve?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 604800, default: 600 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86400)
+  pollAfterSeconds?: number;
+}
+
+class CampaignProgressDto {
+  @ApiProperty() total!: number;
+  @ApiProperty() done!: number;
+  @ApiProperty() throughputPerMinute!: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) etaAt!: string | null;
+}
+
+export class CampaignDto {
+  @ApiProperty() campaignId!: string;
+  @ApiProperty() componentAppid!: string;
+  @ApiProperty() templateId!: number;
+  @ApiProperty() userVersion!: string;
+  @ApiProperty({ enum: ['running', 'paused', 'cancelled', 'finished'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true }) pauseReason!: string | null;
+  @ApiProperty() targets!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'targets per state' })
+  counts!: Record<string, number>;
+  @ApiProperty({ type: CampaignProgressDto }) progress!: CampaignProgressDto;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt!: string | null;
+}

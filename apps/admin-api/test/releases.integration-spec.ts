@@ -1,0 +1,573 @@
+import { QueueNames, TokenRpcPatterns, deadLetterQueueOf, retryQueueOf } from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
+import {
+  callRpc,
+  createTestDatabase,
+  databaseEnv,
+  deleteBrokerObjects,
+  freePort,
+  startAppProcess,
+  startWechatSimProcess,
+  testEnv,
+  uniqueRunId,
+  waitUntil,
+  type AppProcess,
+  type SimProcess,
+  type TestDatabase,
+} from '@wxop/testing';
+
+import type { AuditEntry } from '../src/audit/audit-entry';
+import type { Page } from '../src/shared/page-query.dto';
+import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
+
+const COMPONENT = 'wx7878787878787878';
+
+interface SimPlatform {
+  appid: string;
+  secret: string;
+  token: string;
+  encodingAESKey: string;
+}
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  correlationId: string;
+  details?: { errcode?: number; errmsg?: string };
+}
+
+/**
+ * wechat-sim, ingress, token, code-release and admin-api as processes (own databases, one broker
+ * namespace); an operator drives templates and one mini program's versions over admin-api's HTTP
+ * API, and the simulator's control API plays WeChat's reviewer.
+ */
+describe('admin-api releases (end to end with wechat-sim, ingress, token and code-release)', () => {
+  const namespace = `${uniqueRunId()}.`;
+  const databases: TestDatabase[] = [];
+  const apps: AppProcess[] = [];
+  let sim: SimProcess;
+  let api: AdminApiProcess;
+  let operator: string;
+  let viewer: string;
+  let operatorName: string;
+  let miniProgram: string;
+
+  const call = <T>(method: string, path: string, token: string, body?: unknown) =>
+    adminCall<T>(api.url, method, `/admin/v1/components/${COMPONENT}${path}`, { token, body });
+  const versionsPath = () => `/authorizers/${miniProgram}/versions`;
+
+  beforeAll(async () => {
+    sim = await startWechatSimProcess({ SIM_PUSH_RETRY_DELAY_MS: '200', SIM_AUDIT_POLICY: 'manual' });
+    const [ingressPort, tokenPort, codeReleasePort] = [await freePort(), await freePort(), await freePort()];
+    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+    const platform = await sim.control<SimPlatform>('POST', '/platforms', {
+      appid: COMPONENT,
+      startTickets: false,
+      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
+      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
+    });
+    databases.push(
+      ...(await Promise.all(
+        ['adm_rel_token', 'adm_rel_ingress', 'adm_rel_release'].map((prefix) =>
+          createTestDatabase({ prefix, migrations: [] }),
+        ),
+      )),
+    );
+    const [tokenDb, ingressDb, releaseDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+    const secretsKey = SecretBox.generateKey();
+    const common = {
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      RABBITMQ_NAMESPACE: namespace,
+      WECHAT_API_BASE_URL: sim.url,
+      WECHAT_MP_BASE_URL: sim.url,
+      WECHAT_COMPONENT_APPID: COMPONENT,
+    };
+    const [started] = await Promise.all([
+      startAdminApi({ namespace }),
+      startAppProcess({
+        app: 'token',
+        port: tokenPort,
+        env: {
+          ...common,
+          ...databaseEnv(tokenDb),
+          SECRETS_KEYS: `k1:${secretsKey}`,
+          SECRETS_CURRENT_KEY_ID: 'k1',
+          TOKEN_API_KEYS: `admin-releases-${uniqueRunId()}`,
+          TOKEN_HTTP_HOST: '127.0.0.1',
+          TOKEN_HTTP_PORT: String(tokenPort),
+          TOKEN_REFRESH_INTERVAL_MS: '250',
+          TOKEN_READ_CACHE_MS: '200',
+          WECHAT_COMPONENT_SECRET: platform.secret,
+          WECHAT_COMPONENT_TOKEN: platform.token,
+          WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
+        },
+      }).then((app) => apps.push(app)),
+      startAppProcess({
+        app: 'ingress',
+        port: ingressPort,
+        env: {
+          ...common,
+          ...databaseEnv(ingressDb),
+          INGRESS_HTTP_HOST: '127.0.0.1',
+          INGRESS_HTTP_PORT: String(ingressPort),
+          SECRETS_KEYS: `k1:${secretsKey}`,
+          SECRETS_CURRENT_KEY_ID: 'k1',
+        },
+      }).then((app) => apps.push(app)),
+      startAppProcess({
+        app: 'code-release',
+        port: codeReleasePort,
+        env: {
+          ...common,
+          ...databaseEnv(releaseDb),
+          CODE_RELEASE_HTTP_HOST: '127.0.0.1',
+          CODE_RELEASE_HTTP_PORT: String(codeReleasePort),
+        },
+      }).then((app) => apps.push(app)),
+    ]);
+    api = started;
+
+    // WeChat pushes a ticket; the token service turns it into a component token.
+    await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
+    await waitUntil(
+      () =>
+        callRpc(TokenRpcPatterns.GetComponentAccessToken, { componentAppid: COMPONENT }, { namespace }).then(
+          () => true,
+          () => false,
+        ),
+      30_000,
+      'the component token',
+    );
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 1,
+      type: 'mini_program',
+    });
+    miniProgram = appids[0]!;
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, {
+      authorizerAppid: miniProgram,
+    });
+    await waitUntil(
+      () =>
+        callRpc(
+          TokenRpcPatterns.GetAuthorizerAccessToken,
+          { componentAppid: COMPONENT, authorizerAppid: miniProgram },
+          { namespace },
+        ).then(
+          () => true,
+          () => false,
+        ),
+      30_000,
+      'the token service to hold the mini program’s credentials',
+    );
+    operator = await loginAs(api.url, 'operator');
+    viewer = await loginAs(api.url, 'viewer');
+    const me = await adminCall<{ username: string }>(api.url, 'GET', '/admin/v1/me', { token: operator });
+    operatorName = me.body.username;
+  }, 240_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await Promise.all(apps.map((app) => app.stop()));
+    await sim?.stop();
+    for (const database of databases) await database.drop();
+    const queues = [QueueNames.TokenComponentPushes].flatMap((q) => [
+      q,
+      retryQueueOf(q),
+      deadLetterQueueOf(q),
+    ]);
+    await deleteBrokerObjects({
+      queues: [...queues, 'token.rpc', 'code-release.rpc'].map((name) => namespace + name),
+      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
+    });
+  }, 60_000);
+
+  it('syncs the library, adds a draft as a template, lists, deletes; a second delete is 404 template_not_found with errcode 85064', async () => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '0.9.0',
+      userDesc: 'first draft',
+    });
+    const synced = await call<{ drafts: { draftId: number }[]; syncedAt: string | null }>(
+      'POST',
+      '/templates/sync',
+      operator,
+    );
+    expect(synced.status).toBe(200);
+    expect(synced.body.drafts.map((d) => d.draftId)).toContain(draftId);
+    expect(synced.body.syncedAt).not.toBeNull();
+
+    const drafts = await call<Page<{ draftId: number; userVersion: string }>>('GET', '/drafts?q=0.9', viewer);
+    expect(drafts.status).toBe(200);
+    expect(drafts.body).toMatchObject({ total: 1, limit: 50, offset: 0 });
+    expect(drafts.body.items[0]).toMatchObject({ draftId, userVersion: '0.9.0' });
+
+    const added = await call<{ templates: { templateId: number; draftId: number; templateType: number }[] }>(
+      'POST',
+      `/drafts/${draftId}/templates`,
+      operator,
+      { templateType: 1 },
+    );
+    expect(added.status).toBe(200);
+    const template = added.body.templates.find((t) => t.draftId === draftId)!;
+    expect(template.templateType).toBe(1);
+
+    const standard = await call<Page<{ templateId: number }>>('GET', '/templates?templateType=1', viewer);
+    expect(standard.body.items.map((t) => t.templateId)).toEqual([template.templateId]);
+    expect((await call<Page<unknown>>('GET', '/templates?templateType=0', viewer)).body.total).toBe(0);
+    expect((await call<ErrorBody>('GET', '/templates?sort=nickName', viewer)).body.error).toBe(
+      'validation_failed',
+    );
+
+    expect((await call('DELETE', `/templates/${template.templateId}`, operator)).status).toBe(200);
+    const again = await call<ErrorBody>('DELETE', `/templates/${template.templateId}`, operator);
+    expect(again.status).toBe(404);
+    expect(again.body).toMatchObject({
+      error: 'template_not_found',
+      correlationId: expect.any(String),
+      details: { errcode: 85064 },
+    });
+  });
+
+  it('answers a full library (85065) 409 template_library_full with WeChat’s errcode and errmsg', async () => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '0.1.0',
+    });
+    const { accessToken } = await callRpc<{ accessToken: string }>(
+      TokenRpcPatterns.GetComponentAccessToken,
+      { componentAppid: COMPONENT },
+      { namespace },
+    );
+    // Fill the library straight at "WeChat", up to its 200 templates.
+    for (let i = 0; i < 200; i++) {
+      const response = await fetch(`${sim.url}/wxa/addtotemplate?access_token=${accessToken}`, {
+        method: 'POST',
+        body: JSON.stringify({ draft_id: draftId, template_type: 0 }),
+      });
+      expect(await response.json()).toMatchObject({ errcode: 0 });
+    }
+    const full = await call<ErrorBody>('POST', `/drafts/${draftId}/templates`, operator, {});
+    expect(full.status).toBe(409);
+    expect(full.body).toMatchObject({
+      error: 'template_library_full',
+      details: { errcode: 85065, errmsg: expect.any(String) },
+    });
+
+    // The library pages at most 200 at a time; empty it again for the next test.
+    const library = await call<{ templates: { templateId: number }[] }>('POST', '/templates/sync', operator);
+    expect(library.body.templates).toHaveLength(200);
+    const page = await call<Page<unknown>>('GET', '/templates?limit=20&offset=190', viewer);
+    expect(page.body).toMatchObject({ total: 200, limit: 20, offset: 190 });
+    expect(page.body.items).toHaveLength(10);
+    for (const { templateId } of library.body.templates)
+      await fetch(`${sim.url}/wxa/deletetemplate?access_token=${accessToken}`, {
+        method: 'POST',
+        body: JSON.stringify({ template_id: templateId }),
+      });
+  }, 120_000);
+
+  it('one mini program by hand: commit → QR → submit → approve → release → revert, with the operator as actor and every change in the audit log', async () => {
+    const template = async (userVersion: string): Promise<number> => {
+      const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+        userVersion,
+        userDesc: `draft ${userVersion}`,
+      });
+      const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+        'POST',
+        `/drafts/${draftId}/templates`,
+        operator,
+      );
+      return added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    };
+    const extJson = {
+      extEnable: true,
+      extAppid: miniProgram,
+      ext: { shopId: '42' },
+      pages: ['pages/index/index'],
+    };
+    const ship = async (templateId: number, userVersion: string) => {
+      const commit = await call('POST', `${versionsPath()}/commit`, operator, {
+        templateId,
+        extJson,
+        userVersion,
+        userDesc: `notes ${userVersion}`,
+      });
+      expect(commit).toMatchObject({ status: 200, body: { action: 'commit', outcome: 'succeeded' } });
+      const submit = await call<{ auditId: number }>('POST', `${versionsPath()}/submit`, operator, {
+        versionDesc: 'test account: reviewer/reviewer-password',
+      });
+      expect(submit.status).toBe(200);
+      expect(submit.body.auditId).toEqual(expect.any(Number));
+      return submit.body.auditId;
+    };
+    const approve = () =>
+      sim.control('POST', `/platforms/${COMPONENT}/accounts/${miniProgram}/audit`, { decision: 'success' });
+
+    // A viewer reads but is refused a commit, which never reaches code-release.
+    const first = await template('1.0.0');
+    const refused = await call<ErrorBody>('POST', `${versionsPath()}/commit`, viewer, {
+      templateId: first,
+      extJson,
+      userVersion: '1.0.0',
+      userDesc: 'viewer',
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('forbidden');
+    expect((await call('GET', versionsPath(), viewer)).body).toMatchObject({ trial: null, online: null });
+    // Invalid input is refused before any call.
+    const invalid = await call<ErrorBody>('POST', `${versionsPath()}/commit`, operator, {
+      templateId: first,
+      extJson: 'not an object',
+      userVersion: '',
+      userDesc: 'x',
+    });
+    expect(invalid).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+
+    const auditId = await ship(first, '1.0.0');
+    const qrcode = await fetch(`${api.url}/admin/v1/components/${COMPONENT}${versionsPath()}/trial-qrcode`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(qrcode.status).toBe(200);
+    expect(qrcode.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await qrcode.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+
+    let versions = await call<{ trial: unknown; audit: unknown; online: unknown }>(
+      'GET',
+      versionsPath(),
+      viewer,
+    );
+    expect(versions.body.trial).toMatchObject({ userVersion: '1.0.0' });
+    expect(versions.body.audit).toMatchObject({ auditId, statusName: 'auditing' });
+
+    await approve();
+    expect(await call('POST', `${versionsPath()}/release`, operator)).toMatchObject({
+      status: 200,
+      body: { action: 'release', outcome: 'succeeded' },
+    });
+    // Released twice: WeChat's 85052 (already online) is what was asked.
+    expect((await call('POST', `${versionsPath()}/release`, operator)).body).toMatchObject({
+      outcome: 'already',
+    });
+
+    await ship(await template('1.1.0'), '1.1.0');
+    await approve();
+    await call('POST', `${versionsPath()}/release`, operator);
+    const online = await call<{
+      online: { userVersion: string };
+      history: { appVersion: number; userVersion: string }[];
+    }>('GET', versionsPath(), viewer);
+    expect(online.body.online.userVersion).toBe('1.1.0');
+    const back = online.body.history.find((v) => v.userVersion === '1.0.0')!;
+    expect(
+      await call('POST', `${versionsPath()}/revert`, operator, { appVersion: back.appVersion }),
+    ).toMatchObject({
+      status: 200,
+      body: { action: 'revert', outcome: 'succeeded' },
+    });
+    versions = await call('GET', versionsPath(), viewer);
+    expect(versions.body.online).toMatchObject({ userVersion: '1.0.0' });
+
+    // Nothing to undo now: WeChat's refusal comes back in the error format with its errcode.
+    const undo = await call<ErrorBody>('POST', `${versionsPath()}/undo`, operator);
+    expect(undo.status).toBe(502);
+    expect(undo.body).toMatchObject({ error: 'wechat_rejected', details: { errcode: 87012 } });
+
+    // The release history, by cursor, names the operator as the actor of each action.
+    const seen: { action: string; actor: string; outcome: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: typeof seen; nextCursor: string | null; limit: number } } =
+        await call(
+          'GET',
+          `/authorizers/${miniProgram}/release-history?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+          viewer,
+        );
+      expect(page.status).toBe(200);
+      expect(page.body.limit).toBe(3);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.map((e) => e.action).slice(0, 6)).toEqual([
+      'undo',
+      'revert',
+      'release',
+      'submit',
+      'commit',
+      'release',
+    ]);
+    expect(seen.filter((e) => e.action !== 'qrcode').every((e) => e.actor === operatorName)).toBe(true);
+    expect(seen.find((e) => e.action === 'qrcode')?.actor).toMatch(/^viewer-/);
+
+    const quota = await call<{ rest: number; limit: number }>(
+      'GET',
+      `/audit-quota?authorizerAppid=${miniProgram}`,
+      viewer,
+    );
+    expect(quota.status).toBe(200);
+    expect(quota.body.rest).toBe(quota.body.limit - 2);
+
+    // The audit log: each change by the operator, its target from the route, and the viewer's refusal.
+    const log = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      `/admin/v1/audit-log?limit=200&target=${miniProgram}`,
+      { token: viewer },
+    );
+    expect(log.status).toBe(200);
+    const actions = log.body.items.map((e) => `${e.action} ${e.outcome} ${e.actor.username}`);
+    for (const action of ['versions.commit', 'versions.submit', 'versions.release', 'versions.revert'])
+      expect(actions).toContain(`${action} success ${operatorName}`);
+    expect(actions).toContain(`versions.undo failure ${operatorName}`);
+    expect(log.body.items.some((e) => e.actor.role === 'viewer' && e.outcome === 'failure')).toBe(true);
+    expect(log.body.items.find((e) => e.action === 'versions.revert')?.target).toBe(
+      `componentAppid=${COMPONENT},authorizerAppid=${miniProgram}`,
+    );
+  }, 120_000);
+  it('gray release by hand: a step, a lower step refused 502 with 85082, the plan reverted; visit status closed', async () => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '1.2.0',
+    });
+    const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+      'POST',
+      `/drafts/${draftId}/templates`,
+      operator,
+    );
+    const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    await call('POST', `${versionsPath()}/commit`, operator, {
+      templateId,
+      extJson: { extEnable: true, extAppid: miniProgram },
+      userVersion: '1.2.0',
+      userDesc: 'gray',
+    });
+    expect((await call('POST', `${versionsPath()}/submit`, operator, {})).status).toBe(200);
+    await sim.control('POST', `/platforms/${COMPONENT}/accounts/${miniProgram}/audit`, {
+      decision: 'success',
+    });
+
+    const gray = await call('POST', `${versionsPath()}/gray`, operator, {
+      grayPercentage: 10,
+      supportExperiencerFirst: true,
+    });
+    expect(gray).toMatchObject({ status: 200, body: { action: 'gray.set', outcome: 'succeeded' } });
+    expect((await call('GET', versionsPath(), viewer)).body).toMatchObject({
+      grayPlan: { status: 1, grayPercentage: 10, supportExperiencerFirst: true },
+    });
+    const lower = await call<ErrorBody>('POST', `${versionsPath()}/gray`, operator, { grayPercentage: 5 });
+    expect(lower).toMatchObject({
+      status: 502,
+      body: { error: 'wechat_rejected', details: { errcode: 85082 } },
+    });
+    expect(
+      (await call<ErrorBody>('POST', `${versionsPath()}/gray`, operator, { grayPercentage: 101 })).status,
+    ).toBe(400);
+    expect((await call('POST', `${versionsPath()}/gray/revert`, operator)).status).toBe(200);
+    expect((await call('GET', versionsPath(), viewer)).body).toMatchObject({
+      grayPlan: { status: 4 },
+      online: { userVersion: '1.0.0' },
+    });
+
+    expect(await call('PUT', `${versionsPath()}/visit-status`, operator, { action: 'close' })).toMatchObject({
+      status: 200,
+      body: { action: 'visit-status.set', outcome: 'succeeded' },
+    });
+    expect((await call('PUT', `${versionsPath()}/visit-status`, operator, { action: 'hide' })).status).toBe(
+      400,
+    );
+    const history = await call<{ items: { action: string; actor: string; outcome: string }[] }>(
+      'GET',
+      `/authorizers/${miniProgram}/release-history?limit=4`,
+      viewer,
+    );
+    expect(history.body.items.map((e) => `${e.action} ${e.outcome}`)).toEqual([
+      'visit-status.set succeeded',
+      'gray.revert succeeded',
+      'gray.set failed',
+      'gray.set succeeded',
+    ]);
+  }, 120_000);
+
+  it('campaigns: an operator creates one over two mini programs, reads it, pauses, resumes and cancels it; a viewer may read but not create; each change audited', async () => {
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 1,
+      type: 'mini_program',
+    });
+    const second = appids[0]!;
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, {
+      authorizerAppid: second,
+    });
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '2.0.0',
+    });
+    const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+      'POST',
+      `/drafts/${draftId}/templates`,
+      operator,
+    );
+    const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    const body = {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '2.0.0',
+      userDesc: 'campaign from admin-api',
+      targets: [
+        { authorizerAppid: miniProgram, bizRef: 'shop-1', values: { shopId: '1' } },
+        { authorizerAppid: second, bizRef: 'shop-2', values: { shopId: '2' } },
+      ],
+      extJson: { extEnable: true, extAppid: '{{authorizerAppid}}', ext: { shopId: '{{shopId}}' } },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseMode: 'manual',
+      releaseWindow: { startHour: 0, endHour: 24 },
+      concurrency: 2,
+    };
+    const campaigns = (method: string, path: string, token: string, payload?: unknown) =>
+      adminCall<{ campaignId: string; status: string; targets: number } & ErrorBody>(
+        api.url,
+        method,
+        `/admin/v1/campaigns${path}`,
+        { token, body: payload },
+      );
+
+    expect((await campaigns('POST', '', viewer, body)).status).toBe(403);
+    const empty = await campaigns('POST', '', operator, { ...body, targets: [] });
+    expect(empty).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+
+    const created = await campaigns('POST', '', operator, body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'running', targets: 2 });
+    const { campaignId } = created.body;
+    expect((await campaigns('GET', `/${campaignId}`, viewer)).body).toMatchObject({ campaignId, targets: 2 });
+
+    expect((await campaigns('POST', `/${campaignId}/pause`, operator)).body.status).toBe('paused');
+    expect((await campaigns('POST', `/${campaignId}/resume`, operator)).body.status).toBe('running');
+    expect((await campaigns('POST', `/${campaignId}/cancel`, operator)).body.status).toBe('cancelled');
+    // A cancelled campaign stays cancelled: resuming it changes nothing.
+    expect((await campaigns('POST', `/${campaignId}/resume`, operator)).body.status).toBe('cancelled');
+    const unknown = await campaigns('GET', '/00000000-0000-4000-8000-000000000000', viewer);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe('invalid_request');
+
+    const log = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      `/admin/v1/audit-log?limit=200&target=${campaignId}`,
+      { token: viewer },
+    );
+    expect(log.body.items.map((e) => `${e.action} ${e.outcome}`).sort()).toEqual([
+      'campaigns.cancel success',
+      'campaigns.pause success',
+      'campaigns.resume success',
+      'campaigns.resume success',
+    ]);
+    const creations = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      '/admin/v1/audit-log?action=campaigns.create',
+      { token: viewer },
+    );
+    expect(creations.body.items.map((e) => `${e.outcome} ${e.actor.role}`).sort()).toEqual([
+      'failure operator',
+      'failure viewer',
+      'success operator',
+    ]);
+  }, 120_000);
+});

@@ -1,0 +1,209 @@
+import { APPID_PATTERN } from '@wxop/contracts';
+
+import { RequestReader } from '../shared/request.util';
+import type { CampaignInputs } from './campaign-worker.service';
+import type { NewTarget } from './campaign.repository';
+
+const CREATE_FIELDS = [
+  'componentAppid',
+  'templateId',
+  'userVersion',
+  'userDesc',
+  'targets',
+  'extJson',
+  'submit',
+  'releaseMode',
+  'releaseWindow',
+  'canary',
+  'autoPause',
+  'concurrency',
+  'quotaReserve',
+  'pollAfterSeconds',
+  'requestedBy',
+] as const;
+
+export interface ParsedCreateCampaign {
+  componentAppid: string;
+  templateId: number;
+  userVersion: string;
+  userDesc: string;
+  targets: NewTarget[];
+  inputs: CampaignInputs;
+  concurrency: number;
+  quotaReserve: number;
+  requestedBy: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function rate(reader: RequestReader, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    reader.problem(`${name} must be a number 0..1`);
+  return typeof value === 'number' ? value : 0;
+}
+
+function count(reader: RequestReader, name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    reader.problem(`${name} must be an integer ${min}..${max}`);
+    return min;
+  }
+  return value;
+}
+
+/** Validates `code-release.campaigns.create` at the edge, naming every bad field at once. */
+export function parseCreateCampaign(
+  request: unknown,
+  defaultComponent: string | undefined,
+): ParsedCreateCampaign {
+  const reader = new RequestReader(request, CREATE_FIELDS);
+  const componentAppid = reader.componentAppid(defaultComponent);
+  const templateId = reader.integer('templateId', 0, Number.MAX_SAFE_INTEGER);
+  const userVersion = reader.string('userVersion', 64, { min: 1 });
+  const userDesc = reader.string('userDesc', 1024);
+  const requestedBy = reader.string('requestedBy', 128, { min: 1 });
+  const extJson = reader.object('extJson', { maxBytes: 64 * 1024 });
+  const concurrency = reader.optionalInteger('concurrency', 1, 500) ?? 20;
+  const quotaReserve = reader.optionalInteger('quotaReserve', 0, 100_000) ?? 0;
+  const pollAfterSeconds = reader.optionalInteger('pollAfterSeconds', 1, 7 * 86400) ?? 600;
+
+  const rawTargets = reader.raw('targets');
+  const targets: NewTarget[] = [];
+  if (!Array.isArray(rawTargets) || rawTargets.length === 0 || rawTargets.length > 100_000) {
+    reader.problem('targets must be a list of 1..100000 mini programs');
+  } else {
+    const seen = new Set<string>();
+    rawTargets.forEach((raw: unknown, index) => {
+      const where = `targets[${index}]`;
+      if (
+        !isRecord(raw) ||
+        typeof raw['authorizerAppid'] !== 'string' ||
+        !APPID_PATTERN.test(raw['authorizerAppid'])
+      ) {
+        reader.problem(`${where}.authorizerAppid must be an appid`);
+        return;
+      }
+      const appid = raw['authorizerAppid'];
+      if (seen.has(appid)) reader.problem(`${where}.authorizerAppid ${appid} appears twice`);
+      seen.add(appid);
+      const values = raw['values'];
+      if (
+        values !== undefined &&
+        (!isRecord(values) || Object.values(values).some((v) => typeof v !== 'string'))
+      ) {
+        reader.problem(`${where}.values must map names to strings`);
+      }
+      const text = (name: string) => {
+        const value = raw[name];
+        if (value !== undefined && (typeof value !== 'string' || value.length > 255))
+          reader.problem(`${where}.${name} must be a string of at most 255`);
+        return typeof value === 'string' ? value : null;
+      };
+      targets.push({
+        authorizerAppid: appid,
+        bizRef: text('bizRef'),
+        nickName: text('nickName'),
+        variables: isRecord(values) ? (values as Record<string, string>) : null,
+      });
+    });
+  }
+
+  const releaseMode = reader.raw('releaseMode') ?? 'on_approval';
+  if (releaseMode !== 'on_approval' && releaseMode !== 'manual')
+    reader.problem('releaseMode must be on_approval or manual');
+
+  const rawWindow = reader.raw('releaseWindow');
+  let releaseWindow: CampaignInputs['releaseWindow'] = null;
+  if (rawWindow !== undefined && rawWindow !== null) {
+    if (!isRecord(rawWindow)) reader.problem('releaseWindow must be an object');
+    else
+      releaseWindow = {
+        startHour: count(reader, 'releaseWindow.startHour', rawWindow['startHour'], 0, 23),
+        endHour: count(reader, 'releaseWindow.endHour', rawWindow['endHour'], 0, 24),
+        utcOffsetMinutes: count(
+          reader,
+          'releaseWindow.utcOffsetMinutes',
+          rawWindow['utcOffsetMinutes'] ?? 480,
+          -720,
+          840,
+        ),
+      };
+  }
+
+  const rawCanary = reader.raw('canary');
+  const canary = { size: 0, maxRejectionRate: 0 };
+  if (rawCanary !== undefined) {
+    if (!isRecord(rawCanary)) reader.problem('canary must be an object');
+    else {
+      canary.size = count(reader, 'canary.size', rawCanary['size'], 0, 10_000);
+      canary.maxRejectionRate = rate(reader, 'canary.maxRejectionRate', rawCanary['maxRejectionRate']);
+    }
+  }
+
+  const rawPause = reader.raw('autoPause');
+  const autoPause: CampaignInputs['autoPause'] = { minResults: 10 };
+  if (rawPause !== undefined) {
+    if (!isRecord(rawPause)) reader.problem('autoPause must be an object');
+    else {
+      if (rawPause['maxRejectionRate'] !== undefined)
+        autoPause.maxRejectionRate = rate(reader, 'autoPause.maxRejectionRate', rawPause['maxRejectionRate']);
+      autoPause.minResults = count(reader, 'autoPause.minResults', rawPause['minResults'] ?? 10, 1, 100_000);
+    }
+  }
+
+  const rawSubmit = reader.raw('submit');
+  const submit: CampaignInputs['submit'] = {};
+  if (rawSubmit !== undefined) {
+    if (!isRecord(rawSubmit)) reader.problem('submit must be an object');
+    else {
+      for (const key of Object.keys(rawSubmit))
+        if (!['versionDesc', 'privacyApiNotUse', 'feedbackInfo'].includes(key))
+          reader.problem(`unknown field submit.${key}`);
+      if (rawSubmit['versionDesc'] !== undefined) {
+        if (typeof rawSubmit['versionDesc'] !== 'string' || rawSubmit['versionDesc'].length > 500)
+          reader.problem('submit.versionDesc must be a string of at most 500');
+        else submit.versionDesc = rawSubmit['versionDesc'];
+      }
+      if (rawSubmit['feedbackInfo'] !== undefined) {
+        if (typeof rawSubmit['feedbackInfo'] !== 'string' || rawSubmit['feedbackInfo'].length > 200)
+          reader.problem('submit.feedbackInfo must be a string of at most 200');
+        else submit.feedbackInfo = rawSubmit['feedbackInfo'];
+      }
+      if (rawSubmit['privacyApiNotUse'] !== undefined) {
+        if (typeof rawSubmit['privacyApiNotUse'] !== 'boolean')
+          reader.problem('submit.privacyApiNotUse must be a boolean');
+        else submit.privacyApiNotUse = rawSubmit['privacyApiNotUse'];
+      }
+    }
+  }
+  reader.done();
+  return {
+    componentAppid,
+    templateId,
+    userVersion,
+    userDesc,
+    targets,
+    inputs: {
+      extJson,
+      submit,
+      releaseMode: releaseMode as CampaignInputs['releaseMode'],
+      releaseWindow,
+      canary,
+      autoPause,
+      pollAfterSeconds,
+    },
+    concurrency,
+    quotaReserve,
+    requestedBy,
+  };
+}
+
+/** `{ campaignId }` of the operations on one campaign. */
+export function parseCampaignRef(
+  request: unknown,
+  extra: readonly string[] = [],
+): { campaignId: string; reader: RequestReader } {
+  const reader = new RequestReader(request, ['campaignId', ...extra]);
+  const campaignId = reader.string('campaignId', 36, { min: 36 });
+  return { campaignId, reader };
+}

@@ -1,0 +1,630 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainEventTypes } from '@wxop/contracts';
+import { TransactionalOutbox } from '@wxop/messaging';
+import { AppLogger } from '@wxop/observability';
+import { WechatCodeApi, type SubmitAuditInput } from '@wxop/wechat-api';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+
+import { CodeReleaseError } from '../shared/code-release.errors';
+import { WechatCalls } from '../shared/wechat-calls.service';
+import {
+  canaryDecision,
+  inReleaseWindow,
+  nextWindowOpening,
+  shouldAutoPause,
+  type CanaryPolicy,
+  type AutoPausePolicy,
+  type ReleaseWindow,
+} from './campaign-policy.util';
+import {
+  CampaignRepository,
+  type CampaignRecord,
+  type ClaimedTarget,
+  type TargetChange,
+} from './campaign.repository';
+import { campaignEvent, targetEvent } from './campaign-events.util';
+import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
+import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
+import { submitAllowance } from './quota.util';
+import { reconcile, type WechatVersionView } from './reconcile.util';
+import { TargetStates as S, type TargetState } from './target-state';
+import { commitOutcome, releaseOutcome, submitOutcome, type StepOutcome } from './wechat-outcome.util';
+
+/** The frozen inputs a worker reads (validated at creation by campaign-request.util). */
+export interface CampaignInputs {
+  extJson: Record<string, unknown>;
+  submit: SubmitAuditInput;
+  releaseMode: 'on_approval' | 'manual';
+  releaseWindow: ReleaseWindow | null;
+  canary: CanaryPolicy;
+  autoPause: AutoPausePolicy;
+  /** Poll get_auditstatus for a target without a result after this many seconds. */
+  pollAfterSeconds: number;
+}
+
+/** Long enough for one step's WeChat calls; renewed at each step a holder goes on with. */
+const LEASE_SECONDS = 20;
+const TICK_MS = 250;
+const RETRY_SECONDS = 5;
+const PRIVACY_SCAN_RETRY_SECONDS = 2;
+const QUOTA_RETRY_SECONDS = 5;
+
+interface Wave {
+  /** The wave's one quota read, in progress or done. */
+  reading?: Promise<void>;
+  /** Submits this tick may still make for the campaign (rest − reserve, read once per tick). */
+  allowance?: number;
+  waitReason?: string;
+  canary?: ReturnType<typeof canaryDecision>;
+}
+
+/** A failed step's code for `failed` targets, from a WeChat answer or our own refusal. */
+function errcodeOf(error: unknown): number | undefined {
+  return error instanceof CodeReleaseError ? error.details?.errcode : undefined;
+}
+
+/**
+ * Moves campaign targets through their state machine. Every replica runs one; targets are claimed
+ * under leases (CampaignRepository.claimDue) and every write is fenced by the lease, so replicas
+ * share the work and a killed one's targets are taken over and reconciled with WeChat first.
+ */
+@Injectable()
+export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** One id per process: a restarted process must not mistake its predecessor's leases for its own. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly wechat: WechatCalls,
+    private readonly code: WechatCodeApi,
+    private readonly outbox: TransactionalOutbox,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every running campaign; overlapping calls share the pass in progress. */
+  tick(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.pass()
+      .catch((error: unknown) => this.logger.pino.error({ err: error }, 'campaign pass failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    for (const campaignId of await this.campaigns.runningCampaignIds()) {
+      if (this.stopped) return;
+      const campaign = await this.campaigns.find(campaignId);
+      if (!campaign || campaign.status !== 'running') continue;
+      const claimed = await this.campaigns.claimDue(campaignId, this.owner, LEASE_SECONDS);
+      const wave: Wave = {};
+      await Promise.all(claimed.map((target) => this.drive(campaign, target, wave)));
+      await this.checkCampaign(campaign);
+    }
+    await this.outbox.relay();
+  }
+
+  /** Pauses on the rejection threshold, finishes when no target can move. */
+  private async checkCampaign(campaign: CampaignRecord): Promise<void> {
+    const counts = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    const tally = {
+      submitted: COUNTED_AS_SUBMITTED.reduce((n, s) => n + counts[s], 0),
+      approved: counts.approved + counts.releasing + counts.gray + counts.released,
+      rejected: counts.rejected,
+    };
+    const canary = canaryDecision(inputs.canary, tally);
+    const pauseReason =
+      canary.kind === 'stop'
+        ? 'canary_rejections'
+        : shouldAutoPause(inputs.autoPause, tally)
+          ? 'rejection_threshold'
+          : null;
+    if (pauseReason) {
+      await this.campaigns.setStatus(campaign.campaignId, ['running'], 'paused', pauseReason, [
+        campaignEvent(
+          DomainEventTypes.ReleaseCampaignPaused,
+          campaign.componentAppid,
+          campaign.campaignId,
+          {
+            campaignId: campaign.campaignId,
+            templateId: campaign.templateId,
+            targets: campaign.targetCount,
+            counts,
+            reason: pauseReason,
+          },
+          `${pauseReason}|${tally.rejected}`,
+        ),
+      ]);
+      return;
+    }
+    if (isCampaignFinished(counts)) {
+      await this.campaigns.setStatus(campaign.campaignId, ['running'], 'finished', null, [
+        campaignEvent(
+          DomainEventTypes.ReleaseCampaignFinished,
+          campaign.componentAppid,
+          campaign.campaignId,
+          { campaignId: campaign.campaignId, counts: finalCounts(counts) },
+        ),
+      ]);
+    }
+  }
+
+  /** Runs one target's steps while it holds the lease, until it must wait for something. */
+  private async drive(campaign: CampaignRecord, claimed: ClaimedTarget, wave: Wave): Promise<void> {
+    let target = claimed;
+    for (let steps = 0; steps < 12 && !this.stopped; steps++) {
+      let next: { from: TargetState; change: TargetChange; events?: ReturnType<typeof targetEvent>[] } | null;
+      try {
+        next = await this.step(campaign, target, wave);
+      } catch (error) {
+        const errcode = errcodeOf(error);
+        const transient = !(error instanceof CodeReleaseError) || error.transient;
+        this.logger.pino.warn(
+          {
+            campaignId: campaign.campaignId,
+            authorizerAppid: target.authorizerAppid,
+            state: target.state,
+            errcode,
+            err: error,
+          },
+          'campaign step failed',
+        );
+        if (transient) {
+          await this.campaigns.releaseLease(this.owner, target, RETRY_SECONDS);
+        } else {
+          await this.campaigns.transition(this.owner, target, target.state, {
+            state: S.Failed,
+            step: target.state,
+            errcode: errcode ?? null,
+            message: (error as Error).message,
+          });
+        }
+        return;
+      }
+      if (!next) return;
+      const change = next.change.keepLease ? { ...next.change, leaseSeconds: LEASE_SECONDS } : next.change;
+      const ok = await this.campaigns.transition(this.owner, target, next.from, change, next.events ?? []);
+      if (!ok || !next.change.keepLease) return;
+      target = {
+        ...target,
+        state: next.change.state,
+        mustReconcile: false,
+        auditId: next.change.auditId ?? target.auditId,
+      };
+    }
+    await this.campaigns.releaseLease(this.owner, target);
+  }
+
+  private ids(campaign: CampaignRecord, target: ClaimedTarget) {
+    return { componentAppid: campaign.componentAppid, authorizerAppid: target.authorizerAppid };
+  }
+
+  private ref(campaign: CampaignRecord, target: ClaimedTarget) {
+    return {
+      componentAppid: campaign.componentAppid,
+      campaignId: campaign.campaignId,
+      authorizerAppid: target.authorizerAppid,
+      attempt: target.attempt,
+    };
+  }
+
+  /** What WeChat holds for this mini program (getversioninfo + get_latest_auditstatus). */
+  private async view(campaign: CampaignRecord, target: ClaimedTarget): Promise<WechatVersionView> {
+    return this.wechat.asAuthorizer(this.ids(campaign, target), async (token) => {
+      const info = await this.code.getVersionInfo(token);
+      const latest = await this.code.getLatestAuditStatus(token).catch((error: unknown) => {
+        if (errcodeOf(error) === 85058 || (error as { errcode?: number }).errcode === 85058) return null;
+        throw error;
+      });
+      return {
+        trialVersion: info.expInfo?.expVersion ?? null,
+        onlineVersion: info.releaseInfo?.releaseVersion ?? null,
+        latestAudit: latest
+          ? {
+              auditId: latest.auditId,
+              status: latest.status,
+              userVersion: latest.userVersion ?? null,
+              reason: latest.reason,
+              screenshots: latest.screenshots,
+            }
+          : null,
+      };
+    });
+  }
+
+  private async reconciled(campaign: CampaignRecord, target: ClaimedTarget) {
+    const found = reconcile(target.state, campaign.userVersion, await this.view(campaign, target));
+    this.logger.pino.info(
+      {
+        campaignId: campaign.campaignId,
+        authorizerAppid: target.authorizerAppid,
+        state: target.state,
+        found,
+      },
+      'campaign target reconciled',
+    );
+    if (found.kind === 'repeat') return null;
+    const events = [];
+    if (found.state === S.InAudit && found.auditId !== undefined) {
+      events.push(
+        targetEvent(
+          DomainEventTypes.ReleaseAuditSubmitted,
+          this.ref(campaign, target),
+          { campaignId: campaign.campaignId, auditId: found.auditId },
+          String(found.auditId),
+        ),
+      );
+    }
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    return {
+      from: target.state,
+      change: {
+        state: found.state,
+        auditId: found.auditId,
+        reason: found.reason ?? null,
+        screenshots: found.screenshots ?? null,
+        keepLease: found.state !== S.InAudit,
+        dueInSeconds: found.state === S.InAudit ? inputs.pollAfterSeconds : 0,
+      },
+      events,
+    };
+  }
+
+  /** One step; null when the target waits (its lease is given back with a due time). */
+  private async step(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    wave: Wave,
+  ): Promise<{ from: TargetState; change: TargetChange; events?: ReturnType<typeof targetEvent>[] } | null> {
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    const ids = this.ids(campaign, target);
+    const ref = this.ref(campaign, target);
+    const from = target.state;
+    if (target.mustReconcile) {
+      const found = await this.reconciled(campaign, target);
+      if (found) return found;
+    }
+    const outcome = (
+      decided: StepOutcome,
+      onAdvance: (to: TargetState) => { change: TargetChange; events?: ReturnType<typeof targetEvent>[] },
+      errcode: number,
+      message: string,
+    ) => {
+      switch (decided.kind) {
+        case 'advance':
+          return { from, ...onAdvance(decided.to) };
+        case 'wait':
+          return {
+            from,
+            change: {
+              state: decided.to,
+              reason: decided.reason,
+              dueInSeconds:
+                decided.to === S.WaitingQuota
+                  ? QUOTA_RETRY_SECONDS
+                  : decided.to === S.WaitingPrivacyScan
+                    ? PRIVACY_SCAN_RETRY_SECONDS
+                    : RETRY_SECONDS,
+            },
+          };
+        case 'fail':
+          return { from, change: { state: S.Failed, step: from, errcode, message, reason: decided.reason } };
+        case 'reconcile':
+          return null;
+      }
+    };
+    switch (from) {
+      case S.Pending:
+        return { from, change: { state: S.Preflight, keepLease: true } };
+      case S.Preflight: {
+        const view = await this.view(campaign, target);
+        if (view.onlineVersion === campaign.userVersion)
+          return { from, change: { state: S.Skipped, reason: 'already_at_version' } };
+        const { categories } = await this.wechat.asAuthorizer(ids, (token) => this.code.getCategory(token));
+        if (categories.length === 0)
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              errcode: 85008,
+              reason: 'no_category',
+              message: 'no category is configured on the mini program',
+            },
+          };
+        return { from, change: { state: S.Committing, keepLease: true } };
+      }
+      case S.Committing: {
+        let extJson: Record<string, unknown>;
+        try {
+          extJson = renderExtJson(inputs.extJson, {
+            authorizerAppid: target.authorizerAppid,
+            bizRef: target.bizRef,
+            nickName: target.nickName,
+            values: target.variables ?? undefined,
+          });
+        } catch (error) {
+          if (!(error instanceof ExtJsonTemplateError)) throw error;
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              reason: 'ext_json_variables_missing',
+              message: error.message,
+            },
+          };
+        }
+        const errcode = await this.errcodeOf(() =>
+          this.wechat.asAuthorizer(ids, (token) =>
+            this.code.commit(token, {
+              templateId: campaign.templateId,
+              extJson,
+              userVersion: campaign.userVersion,
+              userDesc: campaign.userDesc,
+            }),
+          ),
+        );
+        return (
+          outcome(
+            commitOutcome(errcode.code),
+            (to) => ({
+              change: { state: to, keepLease: true },
+              events: [
+                targetEvent(DomainEventTypes.ReleaseCommitted, ref, {
+                  campaignId: campaign.campaignId,
+                  templateId: campaign.templateId,
+                  userVersion: campaign.userVersion,
+                }),
+              ],
+            }),
+            errcode.code,
+            errcode.message,
+          ) ?? (await this.reconciled(campaign, { ...target, mustReconcile: true }))
+        );
+      }
+      case S.WaitingPrivacyScan: {
+        const errcode = await this.errcodeOf(() =>
+          this.wechat.asAuthorizer(ids, (token) => this.code.getCodePrivacyInfo(token)),
+        );
+        if (errcode.code === 61039)
+          return {
+            from,
+            change: {
+              state: S.WaitingPrivacyScan,
+              reason: 'privacy_scan_running',
+              dueInSeconds: PRIVACY_SCAN_RETRY_SECONDS,
+            },
+          };
+        if (errcode.code !== 0)
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              errcode: errcode.code,
+              message: errcode.message,
+              reason: 'privacy_scan_failed',
+            },
+          };
+        return { from, change: { state: S.Submitting, keepLease: true } };
+      }
+      case S.Submitting:
+      case S.WaitingQuota: {
+        // One quota read per wave, shared by the targets submitting in it (they would race otherwise).
+        wave.reading ??= this.readWave(campaign, ids, wave);
+        await wave.reading;
+        if (wave.allowance === undefined || wave.allowance <= 0) {
+          return from === S.WaitingQuota && target.auditId === null
+            ? (await this.campaigns.releaseLease(this.owner, target, QUOTA_RETRY_SECONDS), null)
+            : {
+                from,
+                change: {
+                  state: S.WaitingQuota,
+                  reason: wave.waitReason ?? 'quota_reserve',
+                  dueInSeconds: QUOTA_RETRY_SECONDS,
+                },
+              };
+        }
+        wave.allowance -= 1;
+        let auditId = 0;
+        const errcode = await this.errcodeOf(async () => {
+          auditId = (
+            await this.wechat.asAuthorizer(ids, (token) => this.code.submitAudit(token, inputs.submit))
+          ).auditId;
+        });
+        if (errcode.code === 85085) wave.allowance = 0;
+        return (
+          outcome(
+            submitOutcome(errcode.code),
+            (to) => ({
+              change: { state: to, auditId, reason: null, dueInSeconds: inputs.pollAfterSeconds },
+              events: [
+                targetEvent(
+                  DomainEventTypes.ReleaseAuditSubmitted,
+                  ref,
+                  { campaignId: campaign.campaignId, auditId },
+                  String(auditId),
+                ),
+              ],
+            }),
+            errcode.code,
+            errcode.message,
+          ) ?? (await this.reconciled(campaign, { ...target, mustReconcile: true }))
+        );
+      }
+      case S.InAudit:
+      case S.Delayed: {
+        // No push within pollAfterSeconds: ask WeChat (the fallback of §5.3).
+        if (target.auditId === null) return this.reconciled(campaign, { ...target, mustReconcile: true });
+        const auditId = target.auditId;
+        const status = await this.wechat.asAuthorizer(ids, (token) =>
+          this.code.getAuditStatus(token, { auditId }),
+        );
+        return this.auditResult(campaign, target, status.status, status.reason, status.screenshots);
+      }
+      case S.Approved: {
+        if (inputs.releaseMode === 'manual' && !target.approvedForRelease) {
+          await this.campaigns.releaseLease(this.owner, target, 3600);
+          return null;
+        }
+        const now = new Date();
+        if (!inReleaseWindow(now, inputs.releaseWindow)) {
+          const wait = Math.ceil(
+            (nextWindowOpening(now, inputs.releaseWindow).getTime() - now.getTime()) / 1000,
+          );
+          await this.campaigns.releaseLease(this.owner, target, wait);
+          return null;
+        }
+        return { from, change: { state: S.Releasing, keepLease: true } };
+      }
+      case S.Releasing: {
+        const errcode = await this.errcodeOf(() =>
+          this.wechat.asAuthorizer(ids, (token) => this.code.release(token)),
+        );
+        return (
+          outcome(
+            releaseOutcome(errcode.code),
+            (to) => ({
+              change: { state: to },
+              events: [
+                targetEvent(DomainEventTypes.ReleaseReleased, ref, {
+                  campaignId: campaign.campaignId,
+                  userVersion: campaign.userVersion,
+                }),
+              ],
+            }),
+            errcode.code,
+            errcode.message,
+          ) ?? (await this.reconciled(campaign, { ...target, mustReconcile: true }))
+        );
+      }
+      default:
+        await this.campaigns.releaseLease(this.owner, target, 3600);
+        return null;
+    }
+  }
+
+  /** Reads queryquota and the canary's say into the wave: never more submits than rest − reserve. */
+  private async readWave(
+    campaign: CampaignRecord,
+    ids: { componentAppid: string; authorizerAppid: string },
+    wave: Wave,
+  ): Promise<void> {
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    const quota = await this.wechat.asAuthorizer(ids, (token) => this.code.queryQuota(token));
+    const tally = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
+    const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
+    wave.canary = canaryDecision(inputs.canary, {
+      submitted,
+      approved: tally.approved + tally.releasing + tally.gray + tally.released,
+      rejected: tally.rejected,
+    });
+    const allowance = submitAllowance(quota, campaign.quotaReserve, Number.MAX_SAFE_INTEGER);
+    wave.allowance =
+      wave.canary.kind === 'hold'
+        ? Math.min(wave.canary.submitMore, allowance.allowed)
+        : wave.canary.kind === 'stop'
+          ? 0
+          : allowance.allowed;
+    wave.waitReason = allowance.waitReason ?? (wave.canary.kind !== 'open' ? 'canary' : undefined);
+  }
+
+  /** The change an audit status makes (poll); the push consumer makes the same through applyAuditResult. */
+  auditResult(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    status: number,
+    reason: string | undefined,
+    screenshots: string[],
+  ) {
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    const ref = this.ref(campaign, target);
+    const auditId = target.auditId ?? 0;
+    const from = target.state;
+    switch (status) {
+      case 0:
+        return {
+          from,
+          change: { state: S.Approved, keepLease: true },
+          events: [
+            targetEvent(
+              DomainEventTypes.ReleaseAuditSucceeded,
+              ref,
+              { campaignId: campaign.campaignId, auditId, succeededAt: new Date().toISOString() },
+              String(auditId),
+            ),
+          ],
+        };
+      case 1:
+        return {
+          from,
+          change: { state: S.Rejected, reason: reason ?? '', screenshots },
+          events: [
+            targetEvent(
+              DomainEventTypes.ReleaseAuditFailed,
+              ref,
+              { campaignId: campaign.campaignId, auditId, reason: reason ?? '', screenshots },
+              String(auditId),
+            ),
+          ],
+        };
+      case 4:
+        return {
+          from,
+          change: { state: S.Delayed, reason: reason ?? '', dueInSeconds: inputs.pollAfterSeconds },
+          events:
+            from === S.Delayed
+              ? []
+              : [
+                  targetEvent(
+                    DomainEventTypes.ReleaseAuditDelayed,
+                    ref,
+                    { campaignId: campaign.campaignId, auditId, reason: reason ?? '' },
+                    String(auditId),
+                  ),
+                ],
+        };
+      case 3:
+        return {
+          from,
+          change: {
+            state: S.Failed,
+            step: from,
+            reason: 'audit_withdrawn',
+            message: 'the audit was withdrawn outside the campaign',
+          },
+        };
+      default:
+        return { from, change: { state: from, dueInSeconds: inputs.pollAfterSeconds } };
+    }
+  }
+
+  /** Runs a WeChat call and answers its errcode (0 on success); anything that is not a WeChat answer is thrown. */
+  private async errcodeOf(call: () => Promise<unknown>): Promise<{ code: number; message: string }> {
+    try {
+      await call();
+      return { code: 0, message: 'ok' };
+    } catch (error) {
+      const errcode = errcodeOf(error);
+      if (errcode === undefined) throw error;
+      return { code: errcode, message: (error as Error).message };
+    }
+  }
+}

@@ -1,0 +1,436 @@
+import { Injectable } from '@nestjs/common';
+import type { EventEnvelope } from '@wxop/contracts';
+import { inTransaction } from '@wxop/database';
+import { TransactionalOutbox } from '@wxop/messaging';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import {
+  AUDIT_STATES,
+  FINAL_TARGET_STATES,
+  SIDE_EFFECT_STATES,
+  TargetStates,
+  type TargetState,
+} from './target-state';
+
+const NOW = 'UTC_TIMESTAMP(3)';
+
+export type CampaignStatus = 'running' | 'paused' | 'cancelled' | 'finished';
+
+/** A campaign as created: its inputs are frozen in `inputs` and never change afterwards. */
+export interface NewCampaign {
+  campaignId: string;
+  componentAppid: string;
+  templateId: number;
+  userVersion: string;
+  userDesc: string;
+  inputs: Record<string, unknown>;
+  concurrency: number;
+  quotaReserve: number;
+  createdBy: string;
+}
+
+export interface NewTarget {
+  authorizerAppid: string;
+  bizRef: string | null;
+  nickName: string | null;
+  variables: Record<string, string> | null;
+}
+
+export interface CampaignRecord extends Omit<NewCampaign, 'inputs'> {
+  inputs: Record<string, unknown>;
+  status: CampaignStatus;
+  pauseReason: string | null;
+  targetCount: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A target claimed by one replica under a lease. */
+export interface ClaimedTarget {
+  campaignId: string;
+  authorizerAppid: string;
+  ordinal: number;
+  bizRef: string | null;
+  nickName: string | null;
+  variables: Record<string, string> | null;
+  state: TargetState;
+  attempt: number;
+  auditId: number | null;
+  grayStep: number | null;
+  approvedForRelease: boolean;
+  /**
+   * The previous lease on this target ran out without its owner finishing a step that calls
+   * WeChat: the step may have reached WeChat, so it is reconciled before being repeated.
+   */
+  mustReconcile: boolean;
+}
+
+/** A state change of one target, written only while the writer still holds its lease. */
+export interface TargetChange {
+  state: TargetState;
+  step?: string | null;
+  auditId?: number | null;
+  grayStep?: number | null;
+  errcode?: number | null;
+  message?: string | null;
+  reason?: string | null;
+  screenshots?: string[] | null;
+  /** Seconds until the target is due again; 0 = at once. */
+  dueInSeconds?: number;
+  /** Keep the lease (the worker goes on with the next step at once). Default: release it. */
+  keepLease?: boolean;
+  /** With keepLease: renew the lease for this long from now. */
+  leaseSeconds?: number;
+  incrementAttempt?: boolean;
+}
+
+interface TargetRow {
+  campaign_id: string;
+  authorizer_appid: string;
+  ordinal: number;
+  biz_ref: string | null;
+  nick_name: string | null;
+  variables: string | Record<string, string> | null;
+  state: TargetState;
+  attempt: number;
+  audit_id: string | number | null;
+  gray_step: number | null;
+  approved_for_release: number;
+  lease_owner: string | null;
+  lease_until: Date | null;
+}
+
+interface CampaignRow {
+  campaign_id: string;
+  component_appid: string;
+  template_id: string | number;
+  user_version: string;
+  user_desc: string;
+  inputs: string | Record<string, unknown>;
+  concurrency: number;
+  quota_reserve: number;
+  status: CampaignStatus;
+  pause_reason: string | null;
+  target_count: number;
+  created_by: string;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+const CAMPAIGN_COLUMNS = `campaign_id, component_appid, template_id, user_version, user_desc, inputs, concurrency,
+  quota_reserve, status, pause_reason, target_count, created_by, created_at, started_at, finished_at`;
+const TARGET_COLUMNS = `campaign_id, authorizer_appid, ordinal, biz_ref, nick_name, variables, state, attempt, audit_id,
+  gray_step, approved_for_release, lease_owner, lease_until`;
+
+const json = <T>(value: string | T | null): T | null =>
+  value === null ? null : typeof value === 'string' ? (JSON.parse(value) as T) : value;
+
+const FINAL_LIST = [...FINAL_TARGET_STATES];
+
+function toCampaign(row: CampaignRow): CampaignRecord {
+  return {
+    campaignId: row.campaign_id,
+    componentAppid: row.component_appid,
+    templateId: Number(row.template_id),
+    userVersion: row.user_version,
+    userDesc: row.user_desc,
+    inputs: json<Record<string, unknown>>(row.inputs) ?? {},
+    concurrency: row.concurrency,
+    quotaReserve: row.quota_reserve,
+    status: row.status,
+    pauseReason: row.pause_reason,
+    targetCount: row.target_count,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toClaimed(row: TargetRow): ClaimedTarget {
+  return {
+    campaignId: row.campaign_id,
+    authorizerAppid: row.authorizer_appid,
+    ordinal: row.ordinal,
+    bizRef: row.biz_ref,
+    nickName: row.nick_name,
+    variables: json<Record<string, string>>(row.variables),
+    state: row.state,
+    attempt: row.attempt,
+    auditId: row.audit_id === null ? null : Number(row.audit_id),
+    grayStep: row.gray_step,
+    approvedForRelease: row.approved_for_release === 1,
+    // A lease left set (expired) means its holder never finished: even this replica's id after a restart.
+    mustReconcile: row.lease_owner !== null && SIDE_EFFECT_STATES.has(row.state),
+  };
+}
+
+/** The only code touching the campaign tables. */
+@Injectable()
+export class CampaignRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: TransactionalOutbox,
+  ) {}
+
+  /** Inserts the campaign, its frozen targets (in the given order) and its `started` event, in one transaction. */
+  async create(campaign: NewCampaign, targets: NewTarget[], events: EventEnvelope<unknown>[]): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.query(
+        `INSERT INTO code_release_campaigns
+           (campaign_id, component_appid, template_id, user_version, user_desc, inputs, concurrency, quota_reserve,
+            status, target_count, created_by, created_at, started_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ${NOW}, ${NOW}, ${NOW})`,
+        [
+          campaign.campaignId,
+          campaign.componentAppid,
+          campaign.templateId,
+          campaign.userVersion,
+          campaign.userDesc,
+          JSON.stringify(campaign.inputs),
+          campaign.concurrency,
+          campaign.quotaReserve,
+          targets.length,
+          campaign.createdBy,
+        ],
+      );
+      for (let start = 0; start < targets.length; start += 500) {
+        const chunk = targets.slice(start, start + 500);
+        await manager.query(
+          `INSERT INTO code_release_campaign_targets
+             (campaign_id, authorizer_appid, ordinal, biz_ref, nick_name, variables, state, next_attempt_at,
+              created_at, updated_at)
+           VALUES ${chunk.map(() => `(?, ?, ?, ?, ?, ?, 'pending', ${NOW}, ${NOW}, ${NOW})`).join(', ')}`,
+          chunk.flatMap((target, index) => [
+            campaign.campaignId,
+            target.authorizerAppid,
+            start + index,
+            target.bizRef,
+            target.nickName,
+            target.variables === null ? null : JSON.stringify(target.variables),
+          ]),
+        );
+      }
+      await this.outbox.addMany(manager, events);
+    });
+  }
+
+  async find(campaignId: string): Promise<CampaignRecord | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${CAMPAIGN_COLUMNS} FROM code_release_campaigns WHERE campaign_id = ?`,
+      [campaignId],
+    )) as CampaignRow[];
+    return rows[0] ? toCampaign(rows[0]) : undefined;
+  }
+
+  /** Campaigns a worker should look at. */
+  async runningCampaignIds(): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT campaign_id FROM code_release_campaigns WHERE status = 'running' ORDER BY created_at`,
+    )) as { campaign_id: string }[];
+    return rows.map((row) => row.campaign_id);
+  }
+
+  /**
+   * Claims due targets of a running campaign for `owner`, never more than the campaign's
+   * concurrency under live leases across all replicas: the campaign row is locked while counting,
+   * the targets are taken with SKIP LOCKED and leased in the same transaction (ADR 0008's model).
+   * `states` narrows the claim (the quota wave claims waiting targets only when quota is known).
+   */
+  async claimDue(
+    campaignId: string,
+    owner: string,
+    leaseSeconds: number,
+    states?: readonly TargetState[],
+  ): Promise<ClaimedTarget[]> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const campaigns = (await manager.query(
+        `SELECT status, concurrency FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`,
+        [campaignId],
+      )) as Pick<CampaignRow, 'status' | 'concurrency'>[];
+      const campaign = campaigns[0];
+      if (!campaign || campaign.status !== 'running') return [];
+      const [live] = (await manager.query(
+        `SELECT COUNT(*) AS n FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND lease_until >= ${NOW}`,
+        [campaignId],
+      )) as { n: number | string }[];
+      const room = campaign.concurrency - Number(live?.n ?? 0);
+      if (room <= 0) return [];
+      const stateFilter = states && states.length > 0 ? `AND state IN (?)` : `AND state NOT IN (?)`;
+      const rows = (await manager.query(
+        `SELECT ${TARGET_COLUMNS} FROM code_release_campaign_targets
+         WHERE campaign_id = ? ${stateFilter} AND next_attempt_at <= ${NOW}
+           AND (lease_until IS NULL OR lease_until < ${NOW})
+         ORDER BY next_attempt_at, ordinal LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [campaignId, states && states.length > 0 ? states : FINAL_LIST, room],
+      )) as TargetRow[];
+      if (rows.length === 0) return [];
+      await manager.query(
+        `UPDATE code_release_campaign_targets SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND
+         WHERE campaign_id = ? AND authorizer_appid IN (?)`,
+        [owner, leaseSeconds, campaignId, rows.map((row) => row.authorizer_appid)],
+      );
+      return rows.map((row) => toClaimed(row));
+    });
+  }
+
+  /**
+   * Moves one target from `from` to `change.state` with its events, only if `owner` still holds the
+   * lease and the target is still in `from` (a replica whose lease was taken over writes nothing).
+   * Returns false when the fence refused the write.
+   */
+  async transition(
+    owner: string,
+    target: Pick<ClaimedTarget, 'campaignId' | 'authorizerAppid'>,
+    from: TargetState,
+    change: TargetChange,
+    events: EventEnvelope<unknown>[] = [],
+  ): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const sets: string[] = [
+        'state = ?',
+        'updated_at = ' + NOW,
+        `next_attempt_at = ${NOW} + INTERVAL ? SECOND`,
+      ];
+      const values: unknown[] = [change.state, change.dueInSeconds ?? 0];
+      const optional: [keyof TargetChange, string, (value: never) => unknown][] = [
+        ['step', 'step', (v) => v],
+        ['auditId', 'audit_id', (v) => v],
+        ['grayStep', 'gray_step', (v) => v],
+        ['errcode', 'errcode', (v) => v],
+        ['message', 'message', (v: string | null) => (v === null ? null : v.slice(0, 1024))],
+        ['reason', 'reason', (v) => v],
+        ['screenshots', 'screenshots', (v: string[] | null) => (v === null ? null : JSON.stringify(v))],
+      ];
+      for (const [key, column, map] of optional) {
+        if (change[key] !== undefined) {
+          sets.push(`${column} = ?`);
+          values.push(map(change[key] as never));
+        }
+      }
+      if (change.incrementAttempt) sets.push('attempt = attempt + 1');
+      if (!change.keepLease) sets.push('lease_owner = NULL', 'lease_until = NULL');
+      else if (change.leaseSeconds) {
+        // The holder goes on with the next step: the lease is renewed from now.
+        sets.push(`lease_until = ${NOW} + INTERVAL ? SECOND`);
+        values.push(change.leaseSeconds);
+      }
+      if (change.state === TargetStates.InAudit && from !== TargetStates.Delayed)
+        sets.push(`submitted_at = ${NOW}`);
+      if (AUDIT_STATES.has(from) && !AUDIT_STATES.has(change.state)) sets.push(`audit_result_at = ${NOW}`);
+      if (change.state === TargetStates.Released) sets.push(`released_at = ${NOW}`);
+      const outcome = (await manager.query(
+        `UPDATE code_release_campaign_targets SET ${sets.join(', ')}
+         WHERE campaign_id = ? AND authorizer_appid = ? AND state = ? AND lease_owner = ?`,
+        [...values, target.campaignId, target.authorizerAppid, from, owner],
+      )) as { affectedRows: number };
+      if (outcome.affectedRows !== 1) return false;
+      await this.outbox.addMany(manager, events);
+      return true;
+    });
+  }
+
+  /** Gives a lease back without a change (the worker stopped, or nothing was due). Fenced by owner. */
+  async releaseLease(
+    owner: string,
+    target: Pick<ClaimedTarget, 'campaignId' | 'authorizerAppid'>,
+    dueInSeconds = 0,
+  ): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE code_release_campaign_targets
+       SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ${NOW} + INTERVAL ? SECOND
+       WHERE campaign_id = ? AND authorizer_appid = ? AND lease_owner = ?`,
+      [dueInSeconds, target.campaignId, target.authorizerAppid, owner],
+    )) as { affectedRows: number };
+    return outcome.affectedRows === 1;
+  }
+
+  /**
+   * Applies an audit result (push or poll) to the target of this mini program that awaits one,
+   * whoever holds its lease: compare-and-set on the state, so a worker polling the same target
+   * finds its own write refused. Returns the target it changed, if any.
+   */
+  async applyAuditResult(
+    manager: EntityManager,
+    authorizerAppid: string,
+    change: {
+      state: TargetState;
+      reason?: string | null;
+      screenshots?: string[] | null;
+      auditId?: number | null;
+    },
+    build: (target: {
+      campaignId: string;
+      auditId: number | null;
+      attempt: number;
+    }) => EventEnvelope<unknown>[],
+  ): Promise<{ campaignId: string } | undefined> {
+    const rows = (await manager.query(
+      `SELECT t.campaign_id, t.audit_id, t.attempt, t.state FROM code_release_campaign_targets t
+       JOIN code_release_campaigns c ON c.campaign_id = t.campaign_id
+       WHERE t.authorizer_appid = ? AND t.state IN (?) AND c.status IN ('running', 'paused')
+       ORDER BY t.submitted_at DESC LIMIT 1 FOR UPDATE`,
+      [authorizerAppid, [...AUDIT_STATES]],
+    )) as { campaign_id: string; audit_id: string | number | null; attempt: number; state: TargetState }[];
+    const row = rows[0];
+    if (!row) return undefined;
+    const auditId = row.audit_id === null ? null : Number(row.audit_id);
+    if (change.auditId != null && auditId !== null && change.auditId !== auditId) return undefined;
+    await manager.query(
+      `UPDATE code_release_campaign_targets
+       SET state = ?, reason = ?, screenshots = ?, audit_result_at = ${NOW}, next_attempt_at = ${NOW},
+           lease_owner = NULL, lease_until = NULL, updated_at = ${NOW}
+       WHERE campaign_id = ? AND authorizer_appid = ? AND state = ?`,
+      [
+        change.state,
+        change.reason ?? null,
+        change.screenshots ? JSON.stringify(change.screenshots) : null,
+        row.campaign_id,
+        authorizerAppid,
+        row.state,
+      ],
+    );
+    await this.outbox.addMany(manager, build({ campaignId: row.campaign_id, auditId, attempt: row.attempt }));
+    return { campaignId: row.campaign_id };
+  }
+
+  async setStatus(
+    campaignId: string,
+    from: CampaignStatus[],
+    to: CampaignStatus,
+    reason: string | null,
+    events: EventEnvelope<unknown>[] = [],
+  ): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const outcome = (await manager.query(
+        `UPDATE code_release_campaigns SET status = ?, pause_reason = ?, updated_at = ${NOW},
+           finished_at = IF(? IN ('finished', 'cancelled'), ${NOW}, finished_at)
+         WHERE campaign_id = ? AND status IN (?)`,
+        [to, reason, to, campaignId, from],
+      )) as { affectedRows: number };
+      if (outcome.affectedRows !== 1) return false;
+      if (to === 'cancelled') {
+        await manager.query(
+          `UPDATE code_release_campaign_targets SET state = 'cancelled', lease_owner = NULL, lease_until = NULL,
+             updated_at = ${NOW}
+           WHERE campaign_id = ? AND state NOT IN (?)`,
+          [campaignId, FINAL_LIST],
+        );
+      }
+      await this.outbox.addMany(manager, events);
+      return true;
+    });
+  }
+
+  /** Counts per state of one campaign. */
+  async countsByState(campaignId: string): Promise<{ state: TargetState; count: number }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT state, COUNT(*) AS n FROM code_release_campaign_targets WHERE campaign_id = ? GROUP BY state`,
+      [campaignId],
+    )) as { state: TargetState; n: number | string }[];
+    return rows.map((row) => ({ state: row.state, count: Number(row.n) }));
+  }
+}

@@ -1,0 +1,63 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { WechatComponentConfig } from '@wxop/config';
+import { CampaignRpcPatterns, type CampaignSummary } from '@wxop/contracts';
+
+import { rpc } from '../shared/rpc.util';
+import { parseCampaignRef, parseCreateCampaign } from './campaign-request.util';
+import { CampaignsService } from './campaigns.service';
+
+/** Release campaigns (CampaignRpcPatterns), for admin-api. */
+@Controller()
+export class CampaignsRpcController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly component: WechatComponentConfig,
+  ) {}
+
+  @MessagePattern(CampaignRpcPatterns.Create)
+  create(@Payload() request: unknown): Promise<CampaignSummary> {
+    return rpc(() =>
+      this.campaigns.create(parseCreateCampaign(request, this.component.WECHAT_COMPONENT_APPID)),
+    );
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Get)
+  get(@Payload() request: unknown): Promise<CampaignSummary> {
+    return rpc(() => {
+      const { campaignId, reader } = parseCampaignRef(request);
+      reader.done();
+      return this.campaigns.get(campaignId);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Pause)
+  pause(@Payload() request: unknown): Promise<CampaignSummary> {
+    return rpc(() => {
+      const { campaignId, reader } = parseCampaignRef(request, ['requestedBy']);
+      const by = reader.string('requestedBy', 128, { min: 1 });
+      reader.done();
+      return this.campaigns.pause(campaignId, by);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Resume)
+  resume(@Payload() request: unknown): Promise<CampaignSummary> {
+    return rpc(() => {
+      const { campaignId, reader } = parseCampaignRef(request, ['requestedBy']);
+      reader.string('requestedBy', 128, { min: 1 });
+      reader.done();
+      return this.campaigns.resume(campaignId);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Cancel)
+  cancel(@Payload() request: unknown): Promise<CampaignSummary> {
+    return rpc(() => {
+      const { campaignId, reader } = parseCampaignRef(request, ['requestedBy']);
+      const by = reader.string('requestedBy', 128, { min: 1 });
+      reader.done();
+      return this.campaigns.cancel(campaignId, by);
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { CodeReleaseRpcErrorCodes, DomainEventTypes, type CampaignSummary } from '@wxop/contracts';
+import { randomUUID } from 'node:crypto';
+
+import { CodeReleaseError } from '../shared/code-release.errors';
+import { campaignEvent } from './campaign-events.util';
+import { CampaignRepository, type CampaignRecord } from './campaign.repository';
+import type { ParsedCreateCampaign } from './campaign-request.util';
+import { campaignProgress, stateCounts } from './progress.util';
+
+/** Creating campaigns and the operator's operations on them; the worker moves the targets. */
+@Injectable()
+export class CampaignsService {
+  constructor(private readonly campaigns: CampaignRepository) {}
+
+  async create(request: ParsedCreateCampaign): Promise<CampaignSummary> {
+    const campaignId = randomUUID();
+    const counts = { pending: request.targets.length };
+    await this.campaigns.create(
+      {
+        campaignId,
+        componentAppid: request.componentAppid,
+        templateId: request.templateId,
+        userVersion: request.userVersion,
+        userDesc: request.userDesc,
+        inputs: request.inputs as unknown as Record<string, unknown>,
+        concurrency: request.concurrency,
+        quotaReserve: request.quotaReserve,
+        createdBy: request.requestedBy,
+      },
+      request.targets,
+      [
+        campaignEvent(DomainEventTypes.ReleaseCampaignStarted, request.componentAppid, campaignId, {
+          campaignId,
+          templateId: request.templateId,
+          targets: request.targets.length,
+          counts,
+        }),
+      ],
+    );
+    return this.get(campaignId);
+  }
+
+  async get(campaignId: string): Promise<CampaignSummary> {
+    const campaign = await this.campaigns.find(campaignId);
+    if (!campaign)
+      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.InvalidRequest, `no campaign ${campaignId}`);
+    return this.summary(campaign);
+  }
+
+  async pause(campaignId: string, by: string): Promise<CampaignSummary> {
+    const campaign = await this.require(campaignId);
+    const counts = stateCounts(await this.campaigns.countsByState(campaignId));
+    await this.campaigns.setStatus(campaignId, ['running'], 'paused', `operator:${by}`, [
+      campaignEvent(
+        DomainEventTypes.ReleaseCampaignPaused,
+        campaign.componentAppid,
+        campaignId,
+        {
+          campaignId,
+          templateId: campaign.templateId,
+          targets: campaign.targetCount,
+          counts,
+          reason: 'operator',
+        },
+        randomUUID(),
+      ),
+    ]);
+    return this.get(campaignId);
+  }
+
+  async resume(campaignId: string): Promise<CampaignSummary> {
+    await this.require(campaignId);
+    await this.campaigns.setStatus(campaignId, ['paused'], 'running', null);
+    return this.get(campaignId);
+  }
+
+  async cancel(campaignId: string, by: string): Promise<CampaignSummary> {
+    await this.require(campaignId);
+    await this.campaigns.setStatus(campaignId, ['running', 'paused'], 'cancelled', `operator:${by}`);
+    return this.get(campaignId);
+  }
+
+  private async require(campaignId: string): Promise<CampaignRecord> {
+    const campaign = await this.campaigns.find(campaignId);
+    if (!campaign)
+      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.InvalidRequest, `no campaign ${campaignId}`);
+    return campaign;
+  }
+
+  private async summary(campaign: CampaignRecord): Promise<CampaignSummary> {
+    const counts = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
+    return {
+      campaignId: campaign.campaignId,
+      componentAppid: campaign.componentAppid,
+      templateId: campaign.templateId,
+      userVersion: campaign.userVersion,
+      status: campaign.status,
+      pauseReason: campaign.pauseReason,
+      targets: campaign.targetCount,
+      counts,
+      progress: campaignProgress(counts, campaign.startedAt, new Date()),
+      createdAt: campaign.createdAt.toISOString(),
+      finishedAt: campaign.finishedAt ? campaign.finishedAt.toISOString() : null,
+    };
+  }
+}

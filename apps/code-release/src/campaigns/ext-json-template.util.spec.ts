@@ -1,0 +1,48 @@
+import { ExtJsonTemplateError, renderExtJson, templateVariables } from './ext-json-template.util';
+
+describe('ext_json templates', () => {
+  const template = {
+    extAppid: 'wx_placeholder',
+    ext: { shopId: '{{shopId}}', name: '{{ nickName }}', ref: 'biz-{{bizRef}}' },
+    window: { navigationBarTitleText: '{{nickName}}' },
+    pages: ['pages/index/index'],
+    networkTimeout: { request: 10000 },
+  };
+
+  describe('templateVariables', () => {
+    it('lists every placeholder once', () => {
+      expect(templateVariables(template)).toEqual(['bizRef', 'nickName', 'shopId']);
+    });
+  });
+
+  describe('renderExtJson', () => {
+    it('substitutes the target variables and returns a JSON string with extAppid set to the target', () => {
+      const rendered = renderExtJson(template, {
+        authorizerAppid: 'wx0000000000000001',
+        bizRef: 'shop-42',
+        nickName: '小店 "A"',
+        values: { shopId: '42' },
+      });
+      const parsed = JSON.parse(JSON.stringify(rendered));
+      expect(parsed.extAppid).toBe('wx0000000000000001');
+      expect(parsed.extEnable).toBe(true);
+      expect(parsed.ext).toEqual({ shopId: '42', name: '小店 "A"', ref: 'biz-shop-42' });
+      expect(parsed.window.navigationBarTitleText).toBe('小店 "A"');
+      expect(parsed.networkTimeout.request).toBe(10000);
+    });
+
+    it('names every variable that has no value', () => {
+      expect(() => renderExtJson(template, { authorizerAppid: 'wx1', bizRef: null, nickName: 'n' })).toThrow(
+        new ExtJsonTemplateError(['bizRef', 'shopId']),
+      );
+    });
+
+    it('keeps a value that looks like JSON inside its string', () => {
+      const rendered = renderExtJson(
+        { ext: { a: '{{x}}' } },
+        { authorizerAppid: 'wx1', bizRef: null, nickName: null, values: { x: '"},{"evil":1' } },
+      );
+      expect(rendered['ext']).toEqual({ a: '"},{"evil":1' });
+    });
+  });
+});

@@ -1,0 +1,210 @@
+import { createEnvelope } from '@wxop/contracts';
+import { TransactionalOutbox, type EventPublisher } from '@wxop/messaging';
+import { createTestDatabase, type TestDatabase } from '@wxop/testing';
+
+import { CampaignRepository, type NewTarget } from '../src/campaigns/campaign.repository';
+import { TargetStates } from '../src/campaigns/target-state';
+import { CODE_RELEASE_MIGRATIONS } from '../src/database/migrations';
+
+const COMPONENT = 'wx7777777777777777';
+
+/** The outbox's relay is not part of this suite: only rows written in the repository's transactions are. */
+const noPublishing = {
+  publish: () => Promise.reject(new Error('the relay is not exercised by this suite')),
+} as unknown as EventPublisher;
+
+/** Leases, fences and the outbox of campaign targets, on the real server with the real migrations. */
+describe('CampaignRepository (real MariaDB)', () => {
+  let database: TestDatabase;
+  let sut: CampaignRepository;
+  let sequence = 0;
+
+  // One mini program is in one campaign here: WeChat keeps one audit in flight per mini program.
+  const targets = (count: number): NewTarget[] =>
+    Array.from({ length: count }, (_, index) => ({
+      authorizerAppid: `wx${String(sequence).padStart(4, '0')}${String(index).padStart(12, '0')}`,
+      bizRef: `shop-${index}`,
+      nickName: `店 ${index}`,
+      variables: { shopId: String(index) },
+    }));
+
+  const createCampaign = async (count: number, concurrency: number): Promise<string> => {
+    sequence += 1;
+    const campaignId = `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`;
+    await sut.create(
+      {
+        campaignId,
+        componentAppid: COMPONENT,
+        templateId: 47,
+        userVersion: '1.2.0',
+        userDesc: 'notes',
+        inputs: { releaseMode: 'on_approval' },
+        concurrency,
+        quotaReserve: 0,
+        createdBy: 'operator-1',
+      },
+      targets(count),
+      [
+        createEnvelope(
+          'release.campaign.started',
+          { campaignId },
+          { componentAppid: COMPONENT, id: campaignId },
+        ),
+      ],
+    );
+    return campaignId;
+  };
+
+  const outboxIds = async (): Promise<string[]> =>
+    (
+      (await database.dataSource.query(`SELECT event_id FROM messaging_outbox`)) as { event_id: string }[]
+    ).map((row) => row.event_id);
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ prefix: 'campaigns', migrations: CODE_RELEASE_MIGRATIONS });
+    sut = new CampaignRepository(
+      database.dataSource,
+      new TransactionalOutbox(database.dataSource, noPublishing),
+    );
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('stores the campaign, its frozen targets in order and its started event in one go', async () => {
+    const campaignId = await createCampaign(3, 2);
+    const campaign = await sut.find(campaignId);
+    expect(campaign).toMatchObject({
+      status: 'running',
+      targetCount: 3,
+      templateId: 47,
+      inputs: { releaseMode: 'on_approval' },
+    });
+    expect(await sut.countsByState(campaignId)).toEqual([{ state: 'pending', count: 3 }]);
+    expect(await outboxIds()).toContain(campaignId);
+  });
+
+  it('lets two replicas claiming at once share the targets without overlap and within the concurrency', async () => {
+    const campaignId = await createCampaign(20, 8);
+    const [a, b] = await Promise.all([
+      sut.claimDue(campaignId, 'replica-a', 30),
+      sut.claimDue(campaignId, 'replica-b', 30),
+    ]);
+    const appids = [...a, ...b].map((target) => target.authorizerAppid);
+    expect(appids).toHaveLength(8);
+    expect(new Set(appids).size).toBe(8);
+    expect(await sut.claimDue(campaignId, 'replica-c', 30)).toEqual([]);
+    expect(
+      a.concat(b).every((target) => !target.mustReconcile && target.variables?.['shopId'] !== undefined),
+    ).toBe(true);
+  });
+
+  it('refuses the write of a replica whose lease was taken over, and asks the new holder to reconcile', async () => {
+    const campaignId = await createCampaign(1, 1);
+    const [claimed] = await sut.claimDue(campaignId, 'replica-a', 30);
+    expect(
+      await sut.transition('replica-a', claimed!, TargetStates.Pending, {
+        state: TargetStates.Submitting,
+        keepLease: true,
+      }),
+    ).toBe(true);
+    // replica-a dies mid-submit: its lease runs out.
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET lease_until = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE campaign_id = ?`,
+      [campaignId],
+    );
+    const [taken] = await sut.claimDue(campaignId, 'replica-b', 30);
+    expect(taken).toMatchObject({ state: 'submitting', mustReconcile: true });
+
+    const late = createEnvelope(
+      'release.audit.submitted',
+      { campaignId, auditId: 1 },
+      {
+        componentAppid: COMPONENT,
+        authorizerAppid: taken!.authorizerAppid,
+        id: '10000000-0000-4000-8000-000000000001',
+      },
+    );
+    expect(
+      await sut.transition(
+        'replica-a',
+        taken!,
+        TargetStates.Submitting,
+        { state: TargetStates.InAudit, auditId: 1 },
+        [late],
+      ),
+    ).toBe(false);
+    expect(await outboxIds()).not.toContain(late.id);
+
+    const adopted = createEnvelope(
+      'release.audit.submitted',
+      { campaignId, auditId: 2 },
+      {
+        componentAppid: COMPONENT,
+        authorizerAppid: taken!.authorizerAppid,
+        id: '10000000-0000-4000-8000-000000000002',
+      },
+    );
+    expect(
+      await sut.transition(
+        'replica-b',
+        taken!,
+        TargetStates.Submitting,
+        { state: TargetStates.InAudit, auditId: 2, dueInSeconds: 600 },
+        [adopted],
+      ),
+    ).toBe(true);
+    expect(await outboxIds()).toContain(adopted.id);
+    expect(await sut.claimDue(campaignId, 'replica-b', 30)).toEqual([]);
+  });
+
+  it('applies an audit result to the mini program’s target in audit, once, with reason and screenshots', async () => {
+    const campaignId = await createCampaign(1, 1);
+    const [claimed] = await sut.claimDue(campaignId, 'replica-a', 30);
+    await sut.transition('replica-a', claimed!, TargetStates.Pending, {
+      state: TargetStates.InAudit,
+      auditId: 77,
+      dueInSeconds: 600,
+    });
+    const apply = () =>
+      database.dataSource.transaction((manager) =>
+        sut.applyAuditResult(
+          manager,
+          claimed!.authorizerAppid,
+          { state: TargetStates.Rejected, reason: '包含色情因素', screenshots: ['m1', 'm2'] },
+          ({ campaignId: id, auditId }) => [
+            createEnvelope(
+              'release.audit.failed',
+              { campaignId: id, auditId, reason: '包含色情因素', screenshots: ['m1', 'm2'] },
+              {
+                componentAppid: COMPONENT,
+                authorizerAppid: claimed!.authorizerAppid,
+                id: '20000000-0000-4000-8000-000000000001',
+              },
+            ),
+          ],
+        ),
+      );
+    expect(await apply()).toEqual({ campaignId });
+    expect(await apply()).toBeUndefined();
+    const [row] = (await database.dataSource.query(
+      `SELECT state, reason, screenshots FROM code_release_campaign_targets WHERE campaign_id = ?`,
+      [campaignId],
+    )) as { state: string; reason: string; screenshots: unknown }[];
+    expect(row).toEqual({ state: 'rejected', reason: '包含色情因素', screenshots: ['m1', 'm2'] });
+  });
+
+  it('cancels every unfinished target with the campaign, leaving finished ones alone', async () => {
+    const campaignId = await createCampaign(3, 3);
+    const [first] = await sut.claimDue(campaignId, 'replica-a', 30);
+    await sut.transition('replica-a', first!, TargetStates.Pending, { state: TargetStates.Skipped });
+    expect(await sut.setStatus(campaignId, ['running', 'paused'], 'cancelled', 'operator')).toBe(true);
+    expect(await sut.setStatus(campaignId, ['running', 'paused'], 'cancelled', 'operator')).toBe(false);
+    expect((await sut.countsByState(campaignId)).sort((x, y) => x.state.localeCompare(y.state))).toEqual([
+      { state: 'cancelled', count: 2 },
+      { state: 'skipped', count: 1 },
+    ]);
+    expect(await sut.claimDue(campaignId, 'replica-a', 30)).toEqual([]);
+  });
+});

@@ -1,0 +1,383 @@
+import {
+  CampaignRpcPatterns,
+  CodeReleaseRpcPatterns,
+  type AuditQuotaReply,
+  type CampaignSummary,
+  type EventEnvelope,
+  QueueNames,
+  TokenRpcPatterns,
+  deadLetterQueueOf,
+  retryQueueOf,
+  type AccessTokenReply,
+  type TemplateLibrary,
+} from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
+import {
+  BrokerProbe,
+  callRpc,
+  countersOf,
+  sleep,
+  createTestDatabase,
+  databaseEnv,
+  deleteBrokerObjects,
+  freePort,
+  startAppProcess,
+  startWechatSimProcess,
+  testEnv,
+  uniqueRunId,
+  waitUntil,
+  type AppProcess,
+  type SimProcess,
+  type TestDatabase,
+} from '@wxop/testing';
+
+const COMPONENT = 'wx7777777777777777';
+const API_KEY = `code-release-e2e-key-${uniqueRunId()}`;
+
+interface SimPlatform {
+  appid: string;
+  secret: string;
+  token: string;
+  encodingAESKey: string;
+}
+
+/**
+ * wechat-sim, ingress, token and code-release as processes with their own databases and broker
+ * namespace; an operator drives code-release over RPC as admin-api would, and the simulator's
+ * control API plays WeChat's reviewer.
+ */
+describe('release campaigns (end to end with wechat-sim, ingress and token)', () => {
+  const namespace = `${uniqueRunId()}.`;
+  const databases: TestDatabase[] = [];
+  const apps: AppProcess[] = [];
+  let sim: SimProcess;
+  let codeRelease: AppProcess;
+  let codeReleaseEnv: Record<string, string> = {};
+  let probe: BrokerProbe;
+
+  const rpc = <T>(pattern: string, data: unknown) =>
+    callRpc<T>(pattern, data, { namespace, timeoutMs: 20_000 });
+  const componentToken = async (): Promise<string> =>
+    (
+      await rpc<AccessTokenReply>(TokenRpcPatterns.GetComponentAccessToken, {
+        componentAppid: COMPONENT,
+      })
+    ).accessToken;
+  const newMiniProgram = async (): Promise<string> => {
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 1,
+      type: 'mini_program',
+    });
+    const appid = appids[0]!;
+    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, { authorizerAppid: appid });
+    await waitUntil(
+      () =>
+        rpc(TokenRpcPatterns.GetAuthorizerAccessToken, {
+          componentAppid: COMPONENT,
+          authorizerAppid: appid,
+        }).then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+      'the token service to hold the mini program’s credentials',
+    );
+    return appid;
+  };
+  const addTemplate = async (userVersion: string): Promise<number> => {
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion,
+      userDesc: `draft ${userVersion}`,
+    });
+    const library = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.AddDraftToTemplates, {
+      componentAppid: COMPONENT,
+      draftId,
+      templateType: 0,
+    });
+    return library.templates.find((t) => t.draftId === draftId)!.templateId;
+  };
+
+  beforeAll(async () => {
+    sim = await startWechatSimProcess({
+      SIM_PUSH_RETRY_DELAY_MS: '200',
+      SIM_AUDIT_POLICY: 'approve',
+      SIM_AUDIT_DELAY_SECONDS: '1',
+      SIM_AUDIT_QUOTA: '1000',
+    });
+    const [ingressPort, tokenPort, codeReleasePort] = [await freePort(), await freePort(), await freePort()];
+    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+    const platform = await sim.control<SimPlatform>('POST', '/platforms', {
+      appid: COMPONENT,
+      startTickets: false,
+      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
+      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
+    });
+    databases.push(
+      ...(await Promise.all(
+        ['crc_token', 'crc_ingress', 'crc_release'].map((prefix) =>
+          createTestDatabase({ prefix, migrations: [] }),
+        ),
+      )),
+    );
+    const [tokenDb, ingressDb, releaseDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+    const secretsKey = SecretBox.generateKey();
+    const common = {
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      RABBITMQ_NAMESPACE: namespace,
+      WECHAT_API_BASE_URL: sim.url,
+      WECHAT_MP_BASE_URL: sim.url,
+      WECHAT_COMPONENT_APPID: COMPONENT,
+    };
+    apps.push(
+      ...(await Promise.all([
+        startAppProcess({
+          app: 'token',
+          port: tokenPort,
+          env: {
+            ...common,
+            ...databaseEnv(tokenDb),
+            SECRETS_KEYS: `k1:${secretsKey}`,
+            SECRETS_CURRENT_KEY_ID: 'k1',
+            TOKEN_API_KEYS: API_KEY,
+            TOKEN_HTTP_HOST: '127.0.0.1',
+            TOKEN_HTTP_PORT: String(tokenPort),
+            TOKEN_REFRESH_INTERVAL_MS: '250',
+            TOKEN_READ_CACHE_MS: '200',
+            WECHAT_COMPONENT_SECRET: platform.secret,
+            WECHAT_COMPONENT_TOKEN: platform.token,
+            WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
+          },
+        }),
+        startAppProcess({
+          app: 'ingress',
+          port: ingressPort,
+          env: {
+            ...common,
+            ...databaseEnv(ingressDb),
+            INGRESS_HTTP_HOST: '127.0.0.1',
+            INGRESS_HTTP_PORT: String(ingressPort),
+            SECRETS_KEYS: `k1:${secretsKey}`,
+            SECRETS_CURRENT_KEY_ID: 'k1',
+          },
+        }),
+        startAppProcess({
+          app: 'code-release',
+          port: codeReleasePort,
+          env: (codeReleaseEnv = {
+            ...common,
+            ...databaseEnv(releaseDb),
+            CODE_RELEASE_HTTP_HOST: '127.0.0.1',
+            CODE_RELEASE_HTTP_PORT: String(codeReleasePort),
+          }),
+        }),
+      ])),
+    );
+    codeRelease = apps[2]!;
+    // WeChat pushes a ticket; the token service turns it into a component token.
+    await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
+    await waitUntil(
+      () =>
+        componentToken().then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+      'the component token',
+    );
+    probe = await BrokerProbe.bind(['release.#'], { namespace });
+  }, 180_000);
+
+  afterAll(async () => {
+    await probe?.close();
+    await Promise.all(apps.map((app) => app.stop()));
+    await sim?.stop();
+    for (const database of databases) await database.drop();
+    const queues = [QueueNames.TokenComponentPushes, QueueNames.CodeReleaseAuditResults].flatMap((q) => [
+      q,
+      retryQueueOf(q),
+      deadLetterQueueOf(q),
+    ]);
+    await deleteBrokerObjects({
+      queues: [...queues, 'token.rpc', 'code-release.rpc'].map((name) => namespace + name),
+      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
+    });
+  }, 60_000);
+
+  const campaignTargets = async (count: number) => {
+    const appids = await Promise.all(Array.from({ length: count }, () => newMiniProgram()));
+    return appids.map((authorizerAppid, index) => ({
+      authorizerAppid,
+      bizRef: `shop-${index}`,
+      values: { shopId: String(index) },
+    }));
+  };
+  const createCampaign = (
+    templateId: number,
+    userVersion: string,
+    targets: unknown[],
+    extra: Record<string, unknown> = {},
+  ) =>
+    rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion,
+      userDesc: `campaign ${userVersion}`,
+      targets,
+      extJson: {
+        ext: { shopId: '{{shopId}}', ref: '{{bizRef}}' },
+        window: { navigationBarTitleText: 'Shop' },
+      },
+      concurrency: 20,
+      pollAfterSeconds: 60,
+      requestedBy: 'operator-1',
+      ...extra,
+    });
+  const campaign = (campaignId: string) => rpc<CampaignSummary>(CampaignRpcPatterns.Get, { campaignId });
+  const finished = (campaignId: string, timeoutMs: number) =>
+    waitUntil(
+      async () => (await campaign(campaignId)).status === 'finished',
+      timeoutMs,
+      'the campaign to finish',
+    );
+  /** Types of the release.* events a subscriber saw for one target, in arrival order. */
+  const eventsOf = (campaignId: string, authorizerAppid: string): string[] =>
+    (probe.envelopes as EventEnvelope<{ campaignId?: string }>[])
+      .filter((e) => e.authorizerAppid === authorizerAppid && e.data.campaignId === campaignId)
+      .map((e) => e.type);
+  const submitsOf = async (appids: string[]) => {
+    const counters = await countersOf(sim, 'wxa/submit_audit');
+    return appids.map((appid) => counters.get(appid)?.calls ?? 0);
+  };
+
+  it('carries a template to 50 mini programs: each released and submitted once, a subscriber sees each target’s events in order', async () => {
+    const templateId = await addTemplate('2.0.0');
+    const targets = await campaignTargets(50);
+    const created = await createCampaign(templateId, '2.0.0', targets);
+    expect(created).toMatchObject({ status: 'running', targets: 50 });
+    await finished(created.campaignId, 150_000);
+    const done = await campaign(created.campaignId);
+    expect(done.counts['released']).toBe(50);
+    const appids = targets.map((t) => t.authorizerAppid);
+    expect(await submitsOf(appids)).toEqual(appids.map(() => 1));
+    await waitUntil(
+      () =>
+        probe.envelopes.some(
+          (e) =>
+            e.type === 'release.campaign.finished' &&
+            (e.data as { campaignId: string }).campaignId === created.campaignId,
+        ),
+      20_000,
+      'release.campaign.finished',
+    );
+    for (const appid of appids) {
+      expect(eventsOf(created.campaignId, appid)).toEqual([
+        'release.committed',
+        'release.audit.submitted',
+        'release.audit.succeeded',
+        'release.released',
+      ]);
+    }
+    const started = probe.envelopes.find(
+      (e) =>
+        e.type === 'release.campaign.started' &&
+        (e.data as { campaignId: string }).campaignId === created.campaignId,
+    );
+    expect(started?.data).toMatchObject({ targets: 50, counts: { pending: 50 } });
+  }, 240_000);
+  it('finishes a campaign whose service was SIGKILLed mid-way, and submits no target twice', async () => {
+    const templateId = await addTemplate('2.1.0');
+    const targets = await campaignTargets(20);
+    const appids = targets.map((t) => t.authorizerAppid);
+    // Slow WeChat down so the kill lands with steps in flight.
+    await sim.control('POST', '/faults', { endpoint: '*', latencyMs: 150 });
+    try {
+      const created = await createCampaign(templateId, '2.1.0', targets, { concurrency: 10 });
+      await waitUntil(
+        async () => (await submitsOf(appids)).reduce((a, b) => a + b, 0) >= 4,
+        60_000,
+        'some submits',
+      );
+      process.kill(codeRelease.pid, 'SIGKILL');
+      await sleep(500);
+      const port = await freePort();
+      codeRelease = await startAppProcess({
+        app: 'code-release',
+        port,
+        env: { ...codeReleaseEnv, CODE_RELEASE_HTTP_PORT: String(port) },
+      });
+      apps.push(codeRelease);
+      await finished(created.campaignId, 150_000);
+      expect((await campaign(created.campaignId)).counts['released']).toBe(20);
+      expect(await submitsOf(appids)).toEqual(appids.map(() => 1));
+    } finally {
+      await sim.control('DELETE', '/faults');
+    }
+  }, 240_000);
+
+  it('records a rejected target with its reason and screenshots, and reports them in release.audit.failed', async () => {
+    const templateId = await addTemplate('2.2.0');
+    const targets = await campaignTargets(1);
+    const appid = targets[0]!.authorizerAppid;
+    await sim.control('PUT', '/settings', { auditPolicy: 'manual' });
+    try {
+      const created = await createCampaign(templateId, '2.2.0', targets);
+      await waitUntil(
+        async () => (await campaign(created.campaignId)).counts['in_audit'] === 1,
+        60_000,
+        'the target in audit',
+      );
+      await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, {
+        decision: 'fail',
+        reason: '1:账号信息不符合规范',
+      });
+      await finished(created.campaignId, 60_000);
+      expect((await campaign(created.campaignId)).counts['rejected']).toBe(1);
+      await waitUntil(
+        () => eventsOf(created.campaignId, appid).includes('release.audit.failed'),
+        20_000,
+        'release.audit.failed',
+      );
+      const failed = probe.envelopes.find(
+        (e) => e.type === 'release.audit.failed' && e.authorizerAppid === appid,
+      )!;
+      expect(failed.data).toMatchObject({ campaignId: created.campaignId, reason: '1:账号信息不符合规范' });
+      expect((failed.data as { auditId: number }).auditId).toBeGreaterThan(0);
+      expect(Array.isArray((failed.data as { screenshots: unknown }).screenshots)).toBe(true);
+    } finally {
+      await sim.control('PUT', '/settings', { auditPolicy: 'approve' });
+    }
+  }, 120_000);
+  it('submits no more than rest − reserve: 10 of 30 go, 20 wait in waiting_quota', async () => {
+    const templateId = await addTemplate('2.3.0');
+    const targets = await campaignTargets(30);
+    const appids = targets.map((t) => t.authorizerAppid);
+    const quota = await rpc<AuditQuotaReply>(CodeReleaseRpcPatterns.GetQuota, {
+      componentAppid: COMPONENT,
+      authorizerAppid: appids[0],
+    });
+    // The reserve leaves exactly 10 submits of this month's rest to the campaign.
+    const created = await createCampaign(templateId, '2.3.0', targets, { quotaReserve: quota.rest - 10 });
+    await waitUntil(
+      async () => {
+        const counts = (await campaign(created.campaignId)).counts;
+        return counts['waiting_quota'] === 20;
+      },
+      30_000,
+      '20 targets waiting for quota',
+    );
+    await waitUntil(
+      async () => (await campaign(created.campaignId)).counts['released'] === 10,
+      60_000,
+      '10 released',
+    );
+    expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
+    expect((await campaign(created.campaignId)).status).toBe('running');
+
+    // Still waiting a while later: nothing beyond rest − reserve was submitted.
+    await sleep(3000);
+    expect((await campaign(created.campaignId)).counts['waiting_quota']).toBe(20);
+    expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
+  }, 300_000);
+});
