@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image per app, each a target of this file (docs/adr/0009-container-images-and-deployment.md):
-#   docker build --target ingress -t wxop/ingress .        (likewise token, authorizer, wechat-sim)
+#   docker build --target ingress -t wxop/ingress .        (likewise token, authorizer, admin-api, wechat-sim)
 # docker compose builds all of them (docker-compose.yml). Every image runs `node main.cjs`, the bundle
 # that `nx run <app>:build` writes to dist/apps/<app>/ — the same file and command the deploy checks
 # start and stop (tools/deploy-checks).
@@ -55,6 +55,16 @@ EXPOSE 3300
 USER 1000:1000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
 
+FROM runtime AS admin-api
+COPY --from=build /workspace/dist/apps/admin-api/package.json /workspace/dist/apps/admin-api/package-lock.json ./
+# argon2 ships its prebuilt binary in the package (loaded by node-gyp-build at run time), so no install script runs.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/admin-api/ ./
+ENV WXOP_HEALTH_PORT_VARIABLE=ADMIN_API_HTTP_PORT WXOP_HEALTH_PORT_DEFAULT=3400
+EXPOSE 3400
+USER 1000:1000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs"]
+
 FROM runtime AS wechat-sim
 COPY --from=build /workspace/dist/apps/wechat-sim/package.json /workspace/dist/apps/wechat-sim/package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -74,5 +84,6 @@ COPY deploy/docker/migrate.cjs ./
 COPY --from=ingress /app ./ingress
 COPY --from=token /app ./token
 COPY --from=authorizer /app ./authorizer
+COPY --from=admin-api /app ./admin-api
 USER 1000:1000
-CMD ["node", "migrate.cjs", "ingress", "token", "authorizer"]
+CMD ["node", "migrate.cjs", "ingress", "token", "authorizer", "admin-api"]

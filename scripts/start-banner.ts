@@ -24,6 +24,10 @@ const APPS: Record<string, { port: string; role: string }> = {
     port: env['AUTHORIZER_HTTP_PORT'] || '3300',
     role: 'merchant pages /authorize/<linkId>, /authorized/<linkId>',
   },
+  'admin-api': {
+    port: env['ADMIN_API_HTTP_PORT'] || '3400',
+    role: "operators' API /admin/v1, docs /admin/docs",
+  },
   'wechat-sim': { port: env['SIM_HTTP_PORT'] || '3900', role: 'WeChat simulator; control API /sim' },
 };
 
@@ -146,8 +150,13 @@ async function main(): Promise<void> {
           ]
         : []),
     );
+  if (apps.includes('admin-api'))
+    lines.push(
+      "  3. the operators' API: create your admin (no default user or password), then open /admin/docs",
+      `     echo 'a-long-password-of-yours' | npm run admin -- create-user --username you --role admin`,
+    );
   lines.push(
-    '  3. watch every event on the bus (from this directory; Ctrl-C to stop)',
+    `  ${apps.includes('admin-api') ? 4 : 3}. watch every event on the bus (from this directory; Ctrl-C to stop)`,
     `     node -e "require('amqplib').connect('${rabbitUrl}').then(async (c) => { const ch = await c.createChannel(); const { queue } = await ch.assertQueue('', { exclusive: true }); await ch.bindQueue(queue, '${namespace}${EVENTS_EXCHANGE}', '#'); ch.consume(queue, (m) => console.log(m.fields.routingKey, m.content.toString()), { noAck: true }); })"`,
     '',
     ` More: README.md; ${env['LOG_FORMAT'] === 'pretty' ? 'JSON lines: LOG_FORMAT=json' : 'lines for a person: LOG_FORMAT=pretty'} npm start; Ctrl-C stops every app.`,

@@ -29,5 +29,8 @@ async function createUser(): Promise<void> {
   process.exitCode = await runCreateUserCommand(process.argv.slice(3));
 }
 
-const command = process.argv[2];
-void (command === 'migrate' ? migrate() : command === 'create-user' ? createUser() : bootstrap());
+void (process.argv[2] === 'migrate'
+  ? migrate()
+  : process.argv[2] === 'create-user'
+    ? createUser()
+    : bootstrap());

@@ -164,8 +164,9 @@ describe('docker-compose.yml', () => {
     expect(readWorkspaceFile('scripts/infra.sh')).toContain('docker compose up -d mysql rabbitmq');
     expect(readWorkspaceFile('README.md')).toContain('docker compose --profile sim up');
     const sql = readWorkspaceFile('deploy/compose/mysql-init.sql');
+    // Each app's own database name, as its DatabaseModule.forRoot declares it (wxop_admin for admin-api).
     for (const app of apps.filter((candidate) => candidate.usesDatabase)) {
-      expect(sql).toContain(`wxop_${app.name.replace(/-/g, '_')} `);
+      expect(sql).toContain(`${app.schema?.defaultName ?? `wxop_${app.name.replace(/-/g, '_')}`} `);
     }
   });
 });

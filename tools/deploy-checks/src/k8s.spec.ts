@@ -17,6 +17,7 @@ const EXAMPLE_SECRETS: Record<string, string> = {
   TOKEN_API_KEYS: 'example-token-api-key-0123456789',
   SECRETS_KEYS: 'k1:d3hvcC1kZW1vLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=',
   SECRETS_CURRENT_KEY_ID: 'k1',
+  ADMIN_API_JWT_SECRET: 'example-admin-api-jwt-key-0123456789abcdef',
 };
 
 interface Container {

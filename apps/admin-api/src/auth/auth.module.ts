@@ -13,6 +13,7 @@ import { AccessTokensService } from './access-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginThrottleRepository } from './login-throttle.repository';
+import { SessionsCleanupService } from './sessions-cleanup.service';
 import { SessionsRepository } from './sessions.repository';
 
 /** Users, sessions, access tokens and the global guard every route passes (ADR 0016). */
@@ -25,6 +26,7 @@ import { SessionsRepository } from './sessions.repository';
     AuthService,
     LoginThrottleRepository,
     SessionsRepository,
+    SessionsCleanupService,
     UsersRepository,
     UsersService,
     PasswordHasher,

@@ -73,4 +73,14 @@ export class LoginThrottleRepository {
       subject.slice(0, 128),
     ]);
   }
+
+  /** Deletes up to `batch` rows whose window started before `before` and that hold no lock now. */
+  async purgeStale(before: Date, now: Date, batch: number): Promise<number> {
+    const result: { affectedRows?: number } = await this.dataSource.query(
+      `DELETE FROM admin_login_throttles
+        WHERE window_started_at < ? AND (locked_until IS NULL OR locked_until < ?) LIMIT ?`,
+      [before, now, batch],
+    );
+    return Number(result.affectedRows ?? 0);
+  }
 }

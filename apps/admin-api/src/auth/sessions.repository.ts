@@ -131,4 +131,20 @@ export class SessionsRepository {
     );
     return rows[0]?.revoked_reason;
   }
+
+  /**
+   * Deletes up to `batch` sessions that ended (expired or revoked) before `before`, with their
+   * refresh tokens (ON DELETE CASCADE), and refresh tokens that expired before it; answers how many rows went.
+   */
+  async purgeEnded(before: Date, batch: number): Promise<number> {
+    const sessions: { affectedRows?: number } = await this.dataSource.query(
+      `DELETE FROM admin_sessions WHERE expires_at < ? OR revoked_at < ? LIMIT ?`,
+      [before, before, batch],
+    );
+    const tokens: { affectedRows?: number } = await this.dataSource.query(
+      `DELETE FROM admin_refresh_tokens WHERE expires_at < ? LIMIT ?`,
+      [before, batch],
+    );
+    return Number(sessions.affectedRows ?? 0) + Number(tokens.affectedRows ?? 0);
+  }
 }

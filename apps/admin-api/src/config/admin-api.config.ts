@@ -3,13 +3,13 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 /**
@@ -125,14 +125,14 @@ export class AdminApiConfig {
    * One-time bootstrap of the first admin: honoured only while no user exists, ignored (with a
    * warning) afterwards. Prefer `npm run admin -- create-user` (README). There is no default password.
    */
-  @IsOptional()
+  @ValidateIf((_config: unknown, value: unknown) => value !== undefined && value !== '')
   @Matches(/^[A-Za-z0-9_.@-]{3,64}$/, {
     message: 'ADMIN_API_BOOTSTRAP_USERNAME must be 3-64 characters of [A-Za-z0-9_.@-]',
   })
   ADMIN_API_BOOTSTRAP_USERNAME?: string;
 
   @SecretVariable()
-  @IsOptional()
+  @ValidateIf((_config: unknown, value: unknown) => value !== undefined && value !== '')
   @IsString()
   @MaxLength(256)
   ADMIN_API_BOOTSTRAP_PASSWORD?: string;

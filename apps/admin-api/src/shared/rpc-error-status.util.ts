@@ -8,7 +8,7 @@ import { RpcCallError, RpcRemoteError } from '@wxop/messaging';
 export function rpcRemoteStatus(code: string): number {
   if (code === 'INVALID_REQUEST') return 400;
   if (code.endsWith('_NOT_FOUND')) return 404;
-  if (code.endsWith('_UNAVAILABLE')) return 503;
+  if (code === 'UNAVAILABLE' || code.endsWith('_UNAVAILABLE')) return 503;
   if (/_(NOT_AUTHORIZED|EXPIRED|USED|CONFLICT|IN_PROGRESS|EXISTS|NOT_ALLOWED|LIMIT_REACHED)$/.test(code))
     return 409;
   return 502;
