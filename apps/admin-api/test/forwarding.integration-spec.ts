@@ -325,6 +325,53 @@ describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
     await receiver.stop();
   }, 240_000);
 
+  it('retries all failed deliveries of a filter in bulk, past one batch (1,500)', async () => {
+    const receiver = new Receiver(await freePort());
+    await receiver.start();
+    const bulk = await createRule('bulk subscriber', receiver.url, 'test.bulk.#');
+    receiver.secrets = [bulk.secret];
+    const count = 1500;
+    const envelopes = Array.from({ length: count }, (_, seq) =>
+      createEnvelope(
+        seq % 2 === 0 ? 'test.bulk.even' : 'test.bulk.odd',
+        { seq },
+        { componentAppid: COMPONENT },
+      ),
+    );
+    // Deliveries as a long outage leaves them: failed, waiting for an operator.
+    for (let offset = 0; offset < count; offset += 500) {
+      const chunk = envelopes.slice(offset, offset + 500);
+      await api.database.dataSource.query(
+        `INSERT INTO forwarding_deliveries (rule_id, event_id, event_type, envelope, state, attempts, last_error,
+           created_at, updated_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, 'failed', 3, 'ECONNREFUSED', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))").join(', ')}`,
+        chunk.flatMap((envelope) => [bulk.rule.id, envelope.id, envelope.type, JSON.stringify(envelope)]),
+      );
+    }
+    const odd = await call<{ count: number }>(
+      'POST',
+      `/forwarding/rules/${bulk.rule.id}/deliveries/retry-failed`,
+      {
+        eventType: 'test.bulk.odd',
+      },
+    );
+    expect(odd.body).toEqual({ count: count / 2 });
+    const rest = await call<{ count: number }>(
+      'POST',
+      `/forwarding/rules/${bulk.rule.id}/deliveries/retry-failed`,
+      {},
+    );
+    expect(rest.body).toEqual({ count: count / 2 });
+    await waitUntil(() => receiver.deliveredIds().size === count, 120_000, 'every retried delivery');
+    expect(receiver.badSignatures).toBe(0);
+    await waitUntil(
+      async () => (await deliveriesOf(bulk.rule.id, '&state=delivered')).total === count,
+      20_000,
+      'the log showing every delivery delivered',
+    );
+    await receiver.stop();
+  }, 180_000);
+
   it('lets a viewer read rules but not change them', async () => {
     const viewer = await loginAs(api.url, 'viewer');
     const read = await adminCall(api.url, 'GET', '/admin/v1/forwarding/rules', { token: viewer });

@@ -11,7 +11,7 @@ import {
   type DeliveryRecord,
   type DeliverySortField,
 } from './forwarding-delivery.repository';
-import { ForwardingRuleRepository, type RuleRecord } from './forwarding-rule.repository';
+import type { RuleRecord } from './forwarding-rule.repository';
 import { ForwardingRulesService } from './forwarding-rules.service';
 import { HttpDeliverer, type AttemptOutcome } from './http-deliverer';
 import { KeyedConcurrency } from './rule-concurrency';
@@ -36,7 +36,6 @@ export class ForwardingDeliveriesService {
 
   constructor(
     private readonly rulesService: ForwardingRulesService,
-    private readonly rules: ForwardingRuleRepository,
     private readonly deliveries: ForwardingDeliveryRepository,
     private readonly queue: DeliveryQueue,
     private readonly deliverer: HttpDeliverer,
@@ -63,7 +62,7 @@ export class ForwardingDeliveriesService {
   async attempt(message: DeliveryMessageData, context: Pick<DeliveryContext, 'lastAttempt'>): Promise<void> {
     const delivery = await this.deliveries.find(message.deliveryId);
     if (!delivery || delivery.state !== 'pending') return; // settled already (a duplicate message)
-    const rule = await this.rules.find(delivery.ruleId);
+    const rule = await this.rulesService.forDelivery(delivery.ruleId);
     if (!rule) return; // the rule was deleted, and its deliveries with it
     if (!rule.enabled) {
       await this.deliveries.recordAttempt(

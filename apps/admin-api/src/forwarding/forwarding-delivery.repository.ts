@@ -128,40 +128,32 @@ export class ForwardingDeliveryRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** Logs one attempt and moves the delivery to `state`, in one transaction. */
+  /**
+   * Logs one attempt and moves the delivery to `state`, in one transaction: the UPDATE takes the
+   * row lock and counts the attempt (`LAST_INSERT_ID(expr)` hands the count to the INSERT on the
+   * same connection, one round trip fewer than reading it first).
+   */
   async recordAttempt(deliveryId: string, outcome: AttemptOutcome, state: DeliveryState): Promise<void> {
+    const error = outcome.error?.slice(0, 1024) ?? null;
     await inTransaction(this.dataSource, async (manager) => {
-      const rows = (await manager.query(
-        'SELECT attempts FROM forwarding_deliveries WHERE id = ? FOR UPDATE',
-        [deliveryId],
-      )) as { attempts: number }[];
-      if (!rows[0]) return;
-      const attempt = rows[0].attempts + 1;
+      const updated = (await manager.query(
+        `UPDATE forwarding_deliveries
+            SET attempts = LAST_INSERT_ID(attempts + 1), state = ?, last_status_code = ?, last_error = ?,
+                updated_at = ${NOW}, delivered_at = IF(? = 'delivered', ${NOW}, delivered_at)
+          WHERE id = ?`,
+        [state, outcome.statusCode ?? null, error, state, deliveryId],
+      )) as { affectedRows: number };
+      if (updated.affectedRows === 0) return;
       await manager.query(
         `INSERT INTO forwarding_attempts
            (delivery_id, attempt, status_code, latency_ms, error, response_head, attempted_at)
-         VALUES (?, ?, ?, ?, ?, ?, ${NOW})`,
+         VALUES (?, LAST_INSERT_ID(), ?, ?, ?, ?, ${NOW})`,
         [
           deliveryId,
-          attempt,
           outcome.statusCode ?? null,
           outcome.latencyMs,
-          outcome.error?.slice(0, 1024) ?? null,
+          error,
           outcome.responseHead?.slice(0, 1024) ?? null,
-        ],
-      );
-      await manager.query(
-        `UPDATE forwarding_deliveries
-            SET attempts = ?, state = ?, last_status_code = ?, last_error = ?, updated_at = ${NOW},
-                delivered_at = IF(? = 'delivered', ${NOW}, delivered_at)
-          WHERE id = ?`,
-        [
-          attempt,
-          state,
-          outcome.statusCode ?? null,
-          outcome.error?.slice(0, 1024) ?? null,
-          state,
-          deliveryId,
         ],
       );
     });

@@ -114,6 +114,15 @@ export class ForwardingRulesService {
     return this.cache.rules.filter((rule) => ruleMatches(rule, envelope));
   }
 
+  /** A rule for a delivery: from the enabled rules read for matching when fresh, else from the database. */
+  async forDelivery(id: string): Promise<RuleRecord | undefined> {
+    const cached =
+      this.cache && Date.now() - this.cache.readAt <= RULE_CACHE_MS
+        ? this.cache.rules.find((rule) => rule.id === id)
+        : undefined;
+    return cached ?? this.rules.find(id);
+  }
+
   /** Rules with failed deliveries or consecutive failed attempts in the last hour (the dashboard). */
   failingRules(): Promise<FailingRuleRecord[]> {
     return this.deliveries.failingRules();

@@ -1,0 +1,135 @@
+import type { DeliveryQueue } from './delivery-queue';
+import { DeliveryAttemptFailed, ForwardingDeliveriesService } from './forwarding-deliveries.service';
+import type { DeliveryRecord, ForwardingDeliveryRepository } from './forwarding-delivery.repository';
+import type { RuleRecord } from './forwarding-rule.repository';
+import { ruleMatches, type ForwardingRulesService } from './forwarding-rules.service';
+import type { AttemptOutcome, HttpDeliverer } from './http-deliverer';
+import { signatureV1 } from './signature.util';
+
+const rule: RuleRecord = {
+  id: 'rule-1',
+  name: 'r',
+  eventPattern: 'authorization.*',
+  targetUrl: 'https://hooks.example.com/x',
+  enabled: true,
+  concurrency: 2,
+  secret: 'new-secret',
+  createdAt: new Date(),
+  updatedAt: new Date(),
+};
+
+const delivery: DeliveryRecord = {
+  id: '7',
+  ruleId: rule.id,
+  eventId: 'e-1',
+  eventType: 'authorization.authorized',
+  envelope: {
+    id: 'e-1',
+    type: 'authorization.authorized',
+    version: 1,
+    occurredAt: '2026-12-01T00:00:00.000Z',
+    componentAppid: 'wxc',
+    data: {},
+  },
+  isTest: false,
+  state: 'pending',
+  attempts: 0,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+};
+
+function setup(outcome: AttemptOutcome, ruleOverrides: Partial<RuleRecord> = {}) {
+  const rules = { forDelivery: jest.fn().mockResolvedValue({ ...rule, ...ruleOverrides }) };
+  const deliveries = {
+    find: jest.fn().mockResolvedValue(delivery),
+    recordAttempt: jest.fn().mockResolvedValue(undefined),
+  };
+  const deliverer = { post: jest.fn().mockResolvedValue(outcome) };
+  const queue = { enqueue: jest.fn() };
+  const sut = new ForwardingDeliveriesService(
+    rules as unknown as ForwardingRulesService,
+    deliveries as unknown as ForwardingDeliveryRepository,
+    queue as unknown as DeliveryQueue,
+    deliverer as unknown as HttpDeliverer,
+  );
+  return { sut, deliveries, deliverer };
+}
+
+describe(ForwardingDeliveriesService.name, () => {
+  describe('attempt', () => {
+    it('marks a 2xx delivered and signs "<timestamp>.<body>" with the rule secret', async () => {
+      const { sut, deliveries, deliverer } = setup({ statusCode: 204, latencyMs: 3, delivered: true });
+      await sut.attempt({ deliveryId: '7', ruleId: rule.id }, { lastAttempt: false });
+      expect(deliveries.recordAttempt).toHaveBeenCalledWith(
+        '7',
+        expect.objectContaining({ statusCode: 204 }),
+        'delivered',
+      );
+      const [url, body, headers] = deliverer.post.mock.calls[0] as [string, string, Record<string, string>];
+      expect(url).toBe(rule.targetUrl);
+      expect(body).toBe(JSON.stringify(delivery.envelope));
+      expect(headers['x-wxop-event-id']).toBe('e-1');
+      expect(headers['x-wxop-event-type']).toBe('authorization.authorized');
+      const timestamp = Number(headers['x-wxop-timestamp']);
+      expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(5);
+      expect(headers['x-wxop-signature']).toBe(signatureV1('new-secret', timestamp, body));
+    });
+
+    it('sends both signatures while a previous secret is within its overlap', async () => {
+      const { sut, deliverer } = setup(
+        { statusCode: 200, latencyMs: 1, delivered: true },
+        { previousSecret: 'old' },
+      );
+      await sut.attempt({ deliveryId: '7', ruleId: rule.id }, { lastAttempt: false });
+      const [, body, headers] = deliverer.post.mock.calls[0] as [string, string, Record<string, string>];
+      const timestamp = Number(headers['x-wxop-timestamp']);
+      expect(headers['x-wxop-signature']).toBe(
+        `${signatureV1('new-secret', timestamp, body)} ${signatureV1('old', timestamp, body)}`,
+      );
+    });
+
+    it('logs a failure and throws so the queue retries it', async () => {
+      const { sut, deliveries } = setup({ statusCode: 503, latencyMs: 2, delivered: false });
+      await expect(
+        sut.attempt({ deliveryId: '7', ruleId: rule.id }, { lastAttempt: false }),
+      ).rejects.toBeInstanceOf(DeliveryAttemptFailed);
+      expect(deliveries.recordAttempt).toHaveBeenCalledWith(
+        '7',
+        expect.objectContaining({ statusCode: 503 }),
+        'pending',
+      );
+    });
+
+    it('marks the delivery failed on the last attempt instead of retrying', async () => {
+      const { sut, deliveries } = setup({ latencyMs: 2, error: 'ECONNREFUSED', delivered: false });
+      await sut.attempt({ deliveryId: '7', ruleId: rule.id }, { lastAttempt: true });
+      expect(deliveries.recordAttempt).toHaveBeenCalledWith(
+        '7',
+        expect.objectContaining({ error: 'ECONNREFUSED' }),
+        'failed',
+      );
+    });
+
+    it('does nothing for a delivery already settled (a duplicate message)', async () => {
+      const { sut, deliveries, deliverer } = setup({ statusCode: 200, latencyMs: 1, delivered: true });
+      deliveries.find.mockResolvedValue({ ...delivery, state: 'delivered' });
+      await sut.attempt({ deliveryId: '7', ruleId: rule.id }, { lastAttempt: false });
+      expect(deliverer.post).not.toHaveBeenCalled();
+      expect(deliveries.recordAttempt).not.toHaveBeenCalled();
+    });
+  });
+});
+
+describe('ruleMatches', () => {
+  it('applies the topic pattern and the component and authorizer filters', () => {
+    const event = { type: 'authorization.authorized', componentAppid: 'wxc', authorizerAppid: 'wxa' };
+    expect(ruleMatches({ eventPattern: 'authorization.*' }, event)).toBe(true);
+    expect(ruleMatches({ eventPattern: '#' }, event)).toBe(true);
+    expect(ruleMatches({ eventPattern: 'wechat.#' }, event)).toBe(false);
+    expect(ruleMatches({ eventPattern: '#', componentAppid: 'wxother' }, event)).toBe(false);
+    expect(ruleMatches({ eventPattern: '#', componentAppid: 'wxc', authorizerAppid: 'wxa' }, event)).toBe(
+      true,
+    );
+    expect(ruleMatches({ eventPattern: '#', authorizerAppid: 'wxb' }, event)).toBe(false);
+  });
+});

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+
+import { createEnvelope, EVENTS_EXCHANGE, QueueNames } from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
+import {
+  createTestDatabase,
+  databaseEnv,
+  deleteBrokerObjects,
+  freePort,
+  startAppProcess,
+  testEnv,
+  uniqueRunId,
+} from '@wxop/testing';
+import { connect } from 'amqplib';
+import { Pool } from 'undici';
+
+import { ADMIN_API_MIGRATIONS } from '../apps/admin-api/src/database/migrations';
+import { signatureHeader } from '../apps/admin-api/src/forwarding/signature.util';
+import { round, type Bench } from './bench.util';
+
+/**
+ * (b) Forwarding (issue #14): EVENTS events published to `wxop.events`, forwarded by admin-api to a
+ * local receiver, against a bare undici loop POSTing the same signed bodies to the same receiver
+ * with the same concurrency, in the same run. Bar: forwarded per second ≥ 0.7 of the baseline.
+ * `BENCH_FORWARDING_EVENTS` (default 10000) sizes it; develop with a few hundred.
+ */
+const EVENTS = Number(process.env['BENCH_FORWARDING_EVENTS'] ?? 10_000);
+const CONCURRENCY = 64;
+const COMPONENT = 'wx_bench_component';
+const SECRET = 'whsec_bench_only_secret';
+
+const bench: Bench = async () => {
+  const database = await createTestDatabase({ prefix: 'bench_fwd', migrations: ADMIN_API_MIGRATIONS });
+  const namespace = `${uniqueRunId()}.`;
+  const keys = `k1:${SecretBox.generateKey()}`;
+  const receivedAt = new Map<string, number>();
+  let received = 0;
+  const receiver: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      receivedAt.set(String(request.headers['x-wxop-event-id']), performance.now());
+      received++;
+      response.writeHead(200).end('ok');
+    });
+  });
+  receiver.keepAliveTimeout = 30_000;
+  const port = await freePort();
+  await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+  const target = `http://127.0.0.1:${port}/hook`;
+  const appPort = await freePort();
+  const app = await startAppProcess({
+    app: 'admin-api',
+    port: appPort,
+    env: {
+      ...databaseEnv(database),
+      RABBITMQ_URL: testEnv.rabbitUrl,
+      RABBITMQ_NAMESPACE: namespace,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ADMIN_API_HTTP_HOST: '127.0.0.1',
+      ADMIN_API_HTTP_PORT: String(appPort),
+      ADMIN_API_JWT_SECRET: 'bench-only-admin-api-jwt-secret-0123456789abcdef',
+      SECRETS_KEYS: keys,
+      SECRETS_CURRENT_KEY_ID: 'k1',
+      ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
+      ADMIN_API_FORWARDING_PREFETCH: String(CONCURRENCY * 2),
+    },
+  });
+  try {
+    // The rule as the API stores it (its secret sealed for this rule), without a login round trip.
+    const ruleId = randomUUID();
+    const box = SecretBox.fromConfig(keys, 'k1');
+    await database.dataSource.query(
+      `INSERT INTO forwarding_rules (id, name, event_pattern, component_appid, target_url, enabled, concurrency,
+         secret_encrypted, created_at, updated_at)
+       VALUES (?, 'bench', 'bench.#', ?, ?, 1, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
+      [ruleId, COMPONENT, target, CONCURRENCY, box.encrypt(SECRET, `forwarding-rule:${ruleId}:secret`)],
+    );
+    const envelopes = Array.from({ length: EVENTS }, (_, seq) =>
+      createEnvelope(
+        'bench.forwarding.event',
+        { seq, note: '转发 benchmark' },
+        { componentAppid: COMPONENT },
+      ),
+    );
+
+    // Baseline: the same signed bodies, CONCURRENCY in flight, one undici pool.
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY });
+    let next = 0;
+    const baselineStart = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < envelopes.length) {
+          const envelope = envelopes[next++]!;
+          const body = JSON.stringify(envelope);
+          const timestamp = Math.floor(Date.now() / 1000);
+          const response = await pool.request({
+            path: '/hook',
+            method: 'POST',
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-wxop-event-id': envelope.id,
+              'x-wxop-event-type': envelope.type,
+              'x-wxop-timestamp': String(timestamp),
+              'x-wxop-signature': signatureHeader([SECRET], timestamp, body),
+            },
+          });
+          await response.body.text();
+        }
+      }),
+    );
+    const baselinePerSec = EVENTS / ((performance.now() - baselineStart) / 1000);
+    await pool.close();
+    receivedAt.clear();
+    received = 0;
+
+    // Forwarding: publish every event pipelined, as a service would, then wait for the receiver.
+    const connection = await connect(testEnv.rabbitUrl);
+    const channel = await connection.createConfirmChannel();
+    const exchange = namespace + EVENTS_EXCHANGE;
+    const publishedAt = new Map<string, number>();
+    const start = performance.now();
+    for (const envelope of envelopes) {
+      publishedAt.set(envelope.id, performance.now());
+      channel.publish(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: envelope.id,
+        type: envelope.type,
+      });
+    }
+    await channel.waitForConfirms();
+    const deadline = Date.now() + 600_000;
+    while (received < EVENTS && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const elapsedSec = (performance.now() - start) / 1000;
+    await connection.close();
+    const forwardedPerSec = received / elapsedSec;
+    const latencies = [...receivedAt.entries()]
+      .map(([id, at]) => at - (publishedAt.get(id) ?? at))
+      .sort((a, b) => a - b);
+    const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+    const p50 = latencies[Math.floor(latencies.length * 0.5)] ?? 0;
+    const ratio = forwardedPerSec / baselinePerSec;
+    console.log(`events: ${EVENTS}, delivered: ${received}`);
+    console.log(`baseline (bare undici, ${CONCURRENCY} in flight): ${round(baselinePerSec, 0)}/s`);
+    console.log(
+      `forwarding (publish → signed POST received): ${round(forwardedPerSec, 0)}/s, ratio ${round(ratio)}`,
+    );
+    console.log(`delivery latency from publish: p50 ${round(p50, 0)} ms, p99 ${round(p99, 0)} ms`);
+    return {
+      figures: {
+        events: EVENTS,
+        delivered: received,
+        baselinePerSec: round(baselinePerSec, 0),
+        forwardedPerSec: round(forwardedPerSec, 0),
+        ratio: round(ratio),
+        p50LatencyMs: round(p50, 0),
+        p99LatencyMs: round(p99, 0),
+      },
+      bar: 'forwarded per second ≥ 0.7 × bare undici, every event delivered',
+      passed: received === EVENTS && ratio >= 0.7,
+    };
+  } finally {
+    await app.stop();
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    await database.drop();
+    const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
+      (queue) => [namespace + queue, `${namespace}${queue}.retry`, `${namespace}${queue}.dlq`],
+    );
+    await deleteBrokerObjects({ queues, exchanges: [exchange(namespace)] }).catch(() => undefined);
+  }
+};
+
+function exchange(namespace: string): string {
+  return namespace + EVENTS_EXCHANGE;
+}
+
+export default bench;
