@@ -380,4 +380,52 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
     expect((await campaign(created.campaignId)).counts['waiting_quota']).toBe(20);
     expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
   }, 300_000);
+  it('stops a campaign whose canary is rejected: only the canary is submitted, the campaign pauses with its reason', async () => {
+    const templateId = await addTemplate('2.4.0');
+    const targets = await campaignTargets(8);
+    const appids = targets.map((t) => t.authorizerAppid);
+    await sim.control('PUT', '/settings', { auditPolicy: 'reject' });
+    try {
+      const created = await createCampaign(templateId, '2.4.0', targets, {
+        canary: { size: 3, maxRejectionRate: 0.2 },
+      });
+      await waitUntil(
+        async () => (await campaign(created.campaignId)).status === 'paused',
+        60_000,
+        'the campaign to pause',
+      );
+      const paused = await campaign(created.campaignId);
+      expect(paused.pauseReason).toBe('canary_rejections');
+      expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(3);
+      await waitUntil(
+        () =>
+          probe.envelopes.some(
+            (e) =>
+              e.type === 'release.campaign.paused' &&
+              (e.data as { campaignId: string }).campaignId === created.campaignId,
+          ),
+        20_000,
+        'release.campaign.paused',
+      );
+    } finally {
+      await sim.control('PUT', '/settings', { auditPolicy: 'approve' });
+    }
+  }, 120_000);
+  it('invalidates a token WeChat rejects mid-campaign once, retries the call, and still submits each target once', async () => {
+    const templateId = await addTemplate('2.5.0');
+    const targets = await campaignTargets(3);
+    const appids = targets.map((t) => t.authorizerAppid);
+    const issued = async () =>
+      [...(await countersOf(sim, 'cgi-bin/component/api_authorizer_token')).values()].reduce(
+        (n, row) => n + row.calls,
+        0,
+      );
+    const before = await issued();
+    await sim.control('POST', '/faults', { endpoint: 'wxa/submit_audit', errcode: 40001, count: 1 });
+    const created = await createCampaign(templateId, '2.5.0', targets);
+    await finished(created.campaignId, 60_000);
+    expect((await campaign(created.campaignId)).counts['released']).toBe(3);
+    expect(await submitsOf(appids)).toEqual([1, 1, 1]);
+    expect((await issued()) - before).toBe(1);
+  }, 120_000);
 });
