@@ -60,6 +60,8 @@ export class CodeService {
   private random: () => number;
   private randomSeed: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The last audit push of each account still being delivered (see pushAuditEvent). */
+  private readonly auditPushes = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly state: SimState,
@@ -202,7 +204,7 @@ export class CodeService {
     const now = this.clock.seconds();
     if (decision === 'success') {
       audit.status = 0;
-      void this.pushes.pushMessage(platform, account, {
+      this.pushAuditEvent(platform, account, {
         MsgType: 'event',
         Event: 'weapp_audit_success',
         SuccTime: now,
@@ -211,7 +213,7 @@ export class CodeService {
       audit.status = 1;
       audit.reason = reason ?? '1:账号信息不符合规范:<br>(1):小程序名称与内容不符<br>';
       audit.screenshot = 'sim_media_1|sim_media_2';
-      void this.pushes.pushMessage(platform, account, {
+      this.pushAuditEvent(platform, account, {
         MsgType: 'event',
         Event: 'weapp_audit_fail',
         Reason: audit.reason,
@@ -222,7 +224,7 @@ export class CodeService {
       if (audit.status !== 2) throw new WechatApiError(85019);
       audit.status = 4;
       audit.reason = reason ?? '审核延后，预计 7 个工作日内完成';
-      void this.pushes.pushMessage(platform, account, {
+      this.pushAuditEvent(platform, account, {
         MsgType: 'event',
         Event: 'weapp_audit_delay',
         Reason: audit.reason,
@@ -230,6 +232,24 @@ export class CodeService {
       });
     }
     return audit;
+  }
+
+  /**
+   * Delivers an account's audit pushes one after the other: WeChat sends 审核延后 before the
+   * decision that follows it, and a subscriber may rely on seeing them in that order. Fired and
+   * forgotten as before (the API answer does not wait for its push).
+   */
+  private pushAuditEvent(platform: Platform, account: Account, fields: Record<string, unknown>): void {
+    const key = `${platform.appid}/${account.appid}`;
+    const previous = this.auditPushes.get(key) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.pushes.pushMessage(platform, account, fields))
+      .catch(() => undefined);
+    this.auditPushes.set(key, next);
+    void next.then(() => {
+      if (this.auditPushes.get(key) === next) this.auditPushes.delete(key);
+    });
   }
 
   undoAudit(account: Account): void {
