@@ -3,7 +3,9 @@ import {
   CodeReleaseRpcPatterns,
   type AuditQuotaReply,
   type CampaignSummary,
+  type CampaignTargetPage,
   type EventEnvelope,
+  type RetryCampaignTargetsReply,
   QueueNames,
   TokenRpcPatterns,
   deadLetterQueueOf,
@@ -158,6 +160,9 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
             ...databaseEnv(ingressDb),
             INGRESS_HTTP_HOST: '127.0.0.1',
             INGRESS_HTTP_PORT: String(ingressPort),
+            // The quota test moves WeChat's clock up to three months ahead; its pushes (the fresh ticket) carry
+            // that clock's timestamps, which the default 300 s replay window would refuse.
+            INGRESS_TIMESTAMP_WINDOW_SECONDS: String(120 * 24 * 3600),
             SECRETS_KEYS: `k1:${secretsKey}`,
             SECRETS_CURRENT_KEY_ID: 'k1',
           },
@@ -349,7 +354,7 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
       await sim.control('PUT', '/settings', { auditPolicy: 'approve' });
     }
   }, 120_000);
-  it('submits no more than rest − reserve: 10 of 30 go, 20 wait in waiting_quota', async () => {
+  it('submits no more than rest − reserve: 10 of 30 go, 20 wait in waiting_quota, then go on as the months roll over', async () => {
     const templateId = await addTemplate('2.3.0');
     const targets = await campaignTargets(30);
     const appids = targets.map((t) => t.authorizerAppid);
@@ -379,6 +384,37 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
     await sleep(3000);
     expect((await campaign(created.campaignId)).counts['waiting_quota']).toBe(20);
     expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
+
+    // Each month on WeChat's clock the quota returns, and again no more than rest − reserve goes: the
+    // frozen reserve leaves this campaign 10 + (what this month's earlier campaigns used) a month.
+    // A month also expires the sim's 12 h component_verify_ticket and every token; WeChat pushes a
+    // fresh ticket every 10 minutes, this sim only when told. (The first attempt stalled on both: no
+    // ticket, then only 10 more of the 20 in the new month, which was right.)
+    for (let month = 1; month <= 3; month++) {
+      const waiting = (await campaign(created.campaignId)).counts['waiting_quota'] ?? 0;
+      if (waiting === 0) break;
+      await sim.control('POST', '/clock/advance', { seconds: 32 * 24 * 3600 });
+      await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
+      await waitUntil(
+        async () => {
+          const now = await campaign(created.campaignId);
+          return now.status === 'finished' || (now.counts['waiting_quota'] ?? 0) <= waiting - 10;
+        },
+        90_000,
+        `month ${month}'s submits`,
+      );
+    }
+    await finished(created.campaignId, 60_000);
+    const done = await campaign(created.campaignId);
+    expect(done.counts['released']).toBe(30);
+    expect(done.counts['waiting_quota']).toBe(0);
+    // WeChat accepted one submit per target. A target's first call after a jump may be refused with
+    // 42001 (every token expired with the month) and sent once more with a fresh token: not a submit.
+    const counters = await countersOf(sim, 'wxa/submit_audit');
+    expect(appids.map((appid) => counters.get(appid)!.calls - counters.get(appid)!.errors)).toEqual(
+      appids.map(() => 1),
+    );
+    expect(appids.every((appid) => counters.get(appid)!.errors <= 1)).toBe(true);
   }, 300_000);
   it('stops a campaign whose canary is rejected: only the canary is submitted, the campaign pauses with its reason', async () => {
     const templateId = await addTemplate('2.4.0');
@@ -428,4 +464,164 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
     expect(await submitsOf(appids)).toEqual([1, 1, 1]);
     expect((await issued()) - before).toBe(1);
   }, 120_000);
+  it('releases a target whose audit push never arrives: get_auditstatus after pollAfterSeconds', async () => {
+    const templateId = await addTemplate('2.6.0');
+    const targets = await campaignTargets(2);
+    const appids = targets.map((t) => t.authorizerAppid);
+    const platform = await sim.control<{ messageUrl: string }>('GET', `/platforms/${COMPONENT}`);
+    const polls = async () => {
+      const counters = await countersOf(sim, 'wxa/get_auditstatus');
+      return appids.reduce((n, appid) => n + (counters.get(appid)?.calls ?? 0), 0);
+    };
+    // WeChat's pushes go nowhere: only polling can learn the audit results.
+    await sim.control('PATCH', `/platforms/${COMPONENT}`, {
+      messageUrl: 'http://127.0.0.1:9/dropped/$APPID$/messages',
+    });
+    try {
+      const created = await createCampaign(templateId, '2.6.0', targets, { pollAfterSeconds: 2 });
+      await finished(created.campaignId, 90_000);
+      expect((await campaign(created.campaignId)).counts['released']).toBe(2);
+      expect(await polls()).toBeGreaterThanOrEqual(2);
+      expect(await submitsOf(appids)).toEqual([1, 1]);
+      // Prometheus: targets by state of the campaign, and the worker's polls by endpoint and outcome.
+      const metrics = await (await fetch(`${codeRelease.url}/metrics`)).text();
+      const sample = (name: string, ...labels: string[]) =>
+        metrics
+          .split('\n')
+          .filter((line) => line.startsWith(`${name}{`) && labels.every((l) => line.includes(l)))
+          .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+      expect(
+        sample(
+          'wxop_code_release_campaign_targets',
+          `campaign_id="${created.campaignId}"`,
+          'state="released"',
+        ),
+      ).toEqual([2]);
+      expect(
+        sample(
+          'wxop_code_release_campaign_wechat_calls_total',
+          'endpoint="get_auditstatus"',
+          'outcome="ok"',
+        )[0],
+      ).toBeGreaterThanOrEqual(2);
+      await waitUntil(
+        () => appids.every((appid) => eventsOf(created.campaignId, appid).includes('release.released')),
+        20_000,
+        'release.released of both targets',
+      );
+      for (const appid of appids)
+        expect(eventsOf(created.campaignId, appid)).toEqual([
+          'release.committed',
+          'release.audit.submitted',
+          'release.audit.succeeded',
+          'release.released',
+        ]);
+    } finally {
+      await sim.control('PATCH', `/platforms/${COMPONENT}`, { messageUrl: platform.messageUrl });
+    }
+  }, 120_000);
+
+  it('fails the remaining targets with template_not_found when the template is deleted mid-campaign; lists and retries them', async () => {
+    const templateId = await addTemplate('2.7.0');
+    const targets = await campaignTargets(6);
+    const appids = targets.map((t) => t.authorizerAppid);
+    const commits = async () => {
+      const counters = await countersOf(sim, 'wxa/commit');
+      return appids.reduce((n, appid) => n + (counters.get(appid)?.calls ?? 0), 0);
+    };
+    // Slow WeChat down and go one target at a time, so the deletion lands between commits.
+    await sim.control('POST', '/faults', { endpoint: '*', latencyMs: 200 });
+    let created: CampaignSummary;
+    try {
+      created = await createCampaign(templateId, '2.7.0', targets, { concurrency: 1 });
+      await waitUntil(async () => (await commits()) >= 1, 60_000, 'a first commit');
+      await rpc(CodeReleaseRpcPatterns.DeleteTemplate, { componentAppid: COMPONENT, templateId });
+    } finally {
+      await sim.control('DELETE', '/faults');
+    }
+    await finished(created.campaignId, 90_000);
+    const done = await campaign(created.campaignId);
+    const failedCount = done.counts['failed'] ?? 0;
+    expect(failedCount).toBeGreaterThanOrEqual(1);
+    expect(failedCount).toBeLessThan(6);
+    expect((done.counts['released'] ?? 0) + failedCount).toBe(6);
+
+    // targets.list, filtered and paged one by one: every failed target names the missing template.
+    const failed: CampaignTargetPage['targets'] = [];
+    let after: number | null | undefined;
+    do {
+      const page: CampaignTargetPage = await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, {
+        campaignId: created.campaignId,
+        state: 'failed',
+        limit: 1,
+        ...(after === undefined ? {} : { afterOrdinal: after }),
+      });
+      expect(page.targets.length).toBeLessThanOrEqual(1);
+      failed.push(...page.targets);
+      after = page.nextAfterOrdinal;
+    } while (after !== null);
+    expect(failed).toHaveLength(failedCount);
+    for (const target of failed)
+      expect(target).toMatchObject({
+        state: 'failed',
+        step: 'committing',
+        // wxa/commit answers 85014 for a template id that no longer exists (§5.2); 85064 is the library's.
+        errcode: 85014,
+        reason: 'template_not_found',
+      });
+    const all = await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, {
+      campaignId: created.campaignId,
+    });
+    expect(all.targets.map((t) => t.authorizerAppid)).toEqual(appids);
+    expect(all.nextAfterOrdinal).toBeNull();
+
+    // list: the campaign is there, newest first.
+    const listed = await rpc<CampaignSummary[]>(CampaignRpcPatterns.List, {
+      componentAppid: COMPONENT,
+      status: 'finished',
+      limit: 100,
+    });
+    expect(listed[0]?.campaignId).toBe(created.campaignId);
+
+    // retry the chosen failed target: the template is gone, so it fails again with the same reason.
+    const chosen = failed[0]!.authorizerAppid;
+    const retried = await rpc<RetryCampaignTargetsReply>(CampaignRpcPatterns.Retry, {
+      campaignId: created.campaignId,
+      authorizerAppids: [chosen],
+      requestedBy: 'operator-1',
+    });
+    expect(retried.retried).toBe(1);
+    expect(retried.campaign.status).toBe('running');
+    await waitUntil(
+      async () => {
+        const page = await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, {
+          campaignId: created.campaignId,
+          state: 'failed',
+        });
+        return page.targets.some((t) => t.authorizerAppid === chosen && t.attempt === 1);
+      },
+      60_000,
+      'the retried target to fail again',
+    );
+    await finished(created.campaignId, 30_000);
+    const again = await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, {
+      campaignId: created.campaignId,
+      state: 'failed',
+    });
+    expect(again.targets.find((t) => t.authorizerAppid === chosen)).toMatchObject({
+      attempt: 1,
+      reason: 'template_not_found',
+    });
+    expect(again.targets).toHaveLength(failedCount);
+  }, 180_000);
+
+  it('answers CAMPAIGN_NOT_FOUND for an unknown campaign', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const [pattern, data] of [
+      [CampaignRpcPatterns.Get, { campaignId: unknown }],
+      [CampaignRpcPatterns.ListTargets, { campaignId: unknown }],
+      [CampaignRpcPatterns.Retry, { campaignId: unknown, requestedBy: 'operator-1' }],
+    ] as const)
+      await expect(rpc(pattern, data)).rejects.toThrow('"code":"CAMPAIGN_NOT_FOUND"');
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ export const CODE_RELEASE_ERROR_STATUS: Record<CodeReleaseRpcErrorCode, number> 
   [CodeReleaseRpcErrorCodes.AuthorizerNotFound]: 404,
   // The merchant revoked the authorization: the mini program is known but cannot be acted on.
   [CodeReleaseRpcErrorCodes.AuthorizerNotAuthorized]: 409,
+  [CodeReleaseRpcErrorCodes.CampaignNotFound]: 404,
   [CodeReleaseRpcErrorCodes.TemplateNotFound]: 404,
   // 85065: the library holds 200 templates; the operator must delete one first.
   [CodeReleaseRpcErrorCodes.TemplateLibraryFull]: 409,

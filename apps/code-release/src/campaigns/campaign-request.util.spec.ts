@@ -1,5 +1,11 @@
 import { CodeReleaseError } from '../shared/code-release.errors';
-import { parseCampaignRef, parseCreateCampaign } from './campaign-request.util';
+import {
+  parseCampaignRef,
+  parseCreateCampaign,
+  parseListCampaigns,
+  parseListTargets,
+  parseRetry,
+} from './campaign-request.util';
 
 describe('campaign requests', () => {
   const valid = {
@@ -77,6 +83,60 @@ describe('campaign requests', () => {
     it('refuses a missing campaign id instead of reading "undefined"', () => {
       const { reader } = parseCampaignRef({});
       expect(() => reader.done()).toThrow(CodeReleaseError);
+    });
+  });
+
+  describe('list, targets.list and retry', () => {
+    const campaignId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const refused = (parse: () => unknown): string => {
+      try {
+        parse();
+      } catch (error) {
+        expect(error).toBeInstanceOf(CodeReleaseError);
+        return (error as Error).message;
+      }
+      throw new Error('the request was accepted');
+    };
+
+    it('lists 50 newest campaigns by default, and names a bad status and limit', () => {
+      expect(parseListCampaigns({})).toEqual({ limit: 50, offset: 0 });
+      expect(parseListCampaigns({ status: 'paused', limit: 5, offset: 10 })).toMatchObject({
+        status: 'paused',
+        limit: 5,
+        offset: 10,
+      });
+      const message = refused(() => parseListCampaigns({ status: 'sleeping', limit: 0 }));
+      expect(message).toContain('status must be one of running, paused, cancelled, finished');
+      expect(message).toContain('limit must be an integer from 1 to 100');
+    });
+
+    it('pages targets from the first ordinal, filtered by a known state only', () => {
+      expect(parseListTargets({ campaignId })).toEqual({ campaignId, limit: 100, afterOrdinal: -1 });
+      expect(parseListTargets({ campaignId, state: 'waiting_quota', afterOrdinal: 9 })).toMatchObject({
+        state: 'waiting_quota',
+        afterOrdinal: 9,
+      });
+      expect(refused(() => parseListTargets({ campaignId, state: 'asleep' }))).toContain(
+        'state must be one of',
+      );
+    });
+
+    it('retries all failed targets or the chosen distinct appids, and refuses a bad list', () => {
+      expect(parseRetry({ campaignId, requestedBy: 'op' })).toEqual({
+        campaignId,
+        requestedBy: 'op',
+        authorizerAppids: undefined,
+      });
+      expect(
+        parseRetry({
+          campaignId,
+          requestedBy: 'op',
+          authorizerAppids: ['wx0000000000000001', 'wx0000000000000001'],
+        }).authorizerAppids,
+      ).toEqual(['wx0000000000000001']);
+      const message = refused(() => parseRetry({ campaignId, authorizerAppids: ['not an appid'] }));
+      expect(message).toContain('authorizerAppids must be a list of 1..10000 appids');
+      expect(message).toContain('requestedBy is required');
     });
   });
 });

@@ -2,7 +2,8 @@ import { APPID_PATTERN } from '@wxop/contracts';
 
 import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
-import type { NewTarget } from './campaign.repository';
+import type { CampaignStatus, NewTarget } from './campaign.repository';
+import { ALL_TARGET_STATES, type TargetState } from './target-state';
 
 const CREATE_FIELDS = [
   'componentAppid',
@@ -206,4 +207,62 @@ export function parseCampaignRef(
   const reader = new RequestReader(request, ['campaignId', ...extra]);
   const campaignId = reader.string('campaignId', 36, { min: 36 });
   return { campaignId, reader };
+}
+
+const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['running', 'paused', 'cancelled', 'finished'];
+
+/** `code-release.campaigns.list`: optional component and status, offset/limit paging. */
+export function parseListCampaigns(request: unknown): {
+  componentAppid?: string;
+  status?: CampaignStatus;
+  limit: number;
+  offset: number;
+} {
+  const reader = new RequestReader(request ?? {}, ['componentAppid', 'status', 'limit', 'offset']);
+  const componentAppid =
+    reader.raw('componentAppid') === undefined ? undefined : reader.appid('componentAppid');
+  const status = reader.raw('status') === undefined ? undefined : reader.oneOf('status', CAMPAIGN_STATUSES);
+  const limit = reader.optionalInteger('limit', 1, 100) ?? 50;
+  const offset = reader.optionalInteger('offset', 0, 1_000_000) ?? 0;
+  reader.done();
+  return { componentAppid, status, limit, offset };
+}
+
+/** `code-release.campaigns.targets.list`: optional state, pages after an ordinal. */
+export function parseListTargets(request: unknown): {
+  campaignId: string;
+  state?: TargetState;
+  limit: number;
+  afterOrdinal: number;
+} {
+  const { campaignId, reader } = parseCampaignRef(request, ['state', 'limit', 'afterOrdinal']);
+  const state = reader.raw('state') === undefined ? undefined : reader.oneOf('state', ALL_TARGET_STATES);
+  const limit = reader.optionalInteger('limit', 1, 500) ?? 100;
+  const afterOrdinal = reader.optionalInteger('afterOrdinal', -1, Number.MAX_SAFE_INTEGER) ?? -1;
+  reader.done();
+  return { campaignId, state, limit, afterOrdinal };
+}
+
+/** `code-release.campaigns.retry`: every failed target, or the chosen appids (1..10000, no repeats). */
+export function parseRetry(request: unknown): {
+  campaignId: string;
+  authorizerAppids?: string[];
+  requestedBy: string;
+} {
+  const { campaignId, reader } = parseCampaignRef(request, ['authorizerAppids', 'requestedBy']);
+  const requestedBy = reader.string('requestedBy', 128, { min: 1 });
+  const raw = reader.raw('authorizerAppids');
+  let authorizerAppids: string[] | undefined;
+  if (raw !== undefined) {
+    if (
+      !Array.isArray(raw) ||
+      raw.length === 0 ||
+      raw.length > 10_000 ||
+      raw.some((appid) => typeof appid !== 'string' || !APPID_PATTERN.test(appid))
+    )
+      reader.problem('authorizerAppids must be a list of 1..10000 appids');
+    else authorizerAppids = [...new Set(raw as string[])];
+  }
+  reader.done();
+  return { campaignId, authorizerAppids, requestedBy };
 }

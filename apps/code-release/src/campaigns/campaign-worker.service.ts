@@ -1,9 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainEventTypes } from '@wxop/contracts';
 import { TransactionalOutbox } from '@wxop/messaging';
-import { AppLogger } from '@wxop/observability';
-import { WechatCodeApi, type SubmitAuditInput } from '@wxop/wechat-api';
+import { AppLogger, MetricsService } from '@wxop/observability';
+import { WechatApiError, WechatCodeApi, type SubmitAuditInput } from '@wxop/wechat-api';
 import { hostname } from 'node:os';
+import type { Counter, Gauge } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 
 import { CodeReleaseError } from '../shared/code-release.errors';
@@ -83,7 +84,37 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly code: WechatCodeApi,
     private readonly outbox: TransactionalOutbox,
     private readonly logger: AppLogger,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.targetsGauge = metrics.gauge(
+      'wxop_code_release_campaign_targets',
+      'Targets of each running campaign by state (refreshed every worker pass)',
+      ['campaign_id', 'state'],
+    );
+    this.wechatCalls = metrics.counter(
+      'wxop_code_release_campaign_wechat_calls_total',
+      'WeChat calls of the campaign worker by endpoint and outcome (ok, the errcode, or error)',
+      ['endpoint', 'outcome'],
+    );
+  }
+
+  private readonly targetsGauge: Gauge<'campaign_id' | 'state'>;
+  private readonly wechatCalls: Counter<'endpoint' | 'outcome'>;
+
+  /** One WeChat call of the worker, counted by endpoint and outcome (a retried call counts twice). */
+  private async counted<T>(endpoint: string, call: Promise<T>): Promise<T> {
+    try {
+      const result = await call;
+      this.wechatCalls.inc({ endpoint, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      this.wechatCalls.inc({
+        endpoint,
+        outcome: error instanceof WechatApiError ? String(error.errcode) : 'error',
+      });
+      throw error;
+    }
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), TICK_MS);
@@ -122,6 +153,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
   /** Pauses on the rejection threshold, finishes when no target can move. */
   private async checkCampaign(campaign: CampaignRecord): Promise<void> {
     const counts = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
+    for (const [state, count] of Object.entries(counts))
+      this.targetsGauge.set({ campaign_id: campaign.campaignId, state }, count);
     const inputs = campaign.inputs as unknown as CampaignInputs;
     const tally = {
       submitted: COUNTED_AS_SUBMITTED.reduce((n, s) => n + counts[s], 0),
@@ -227,8 +260,11 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
   /** What WeChat holds for this mini program (getversioninfo + get_latest_auditstatus). */
   private async view(campaign: CampaignRecord, target: ClaimedTarget): Promise<WechatVersionView> {
     return this.wechat.asAuthorizer(this.ids(campaign, target), async (token) => {
-      const info = await this.code.getVersionInfo(token);
-      const latest = await this.code.getLatestAuditStatus(token).catch((error: unknown) => {
+      const info = await this.counted('getversioninfo', this.code.getVersionInfo(token));
+      const latest = await this.counted(
+        'get_latest_auditstatus',
+        this.code.getLatestAuditStatus(token),
+      ).catch((error: unknown) => {
         if (errcodeOf(error) === 85058 || (error as { errcode?: number }).errcode === 85058) return null;
         throw error;
       });
@@ -336,7 +372,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         const view = await this.view(campaign, target);
         if (view.onlineVersion === campaign.userVersion)
           return { from, change: { state: S.Skipped, reason: 'already_at_version' } };
-        const { categories } = await this.wechat.asAuthorizer(ids, (token) => this.code.getCategory(token));
+        const { categories } = await this.wechat.asAuthorizer(ids, (token) =>
+          this.counted('get_category', this.code.getCategory(token)),
+        );
         if (categories.length === 0)
           return {
             from,
@@ -373,12 +411,15 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         }
         const errcode = await this.errcodeOf(() =>
           this.wechat.asAuthorizer(ids, (token) =>
-            this.code.commit(token, {
-              templateId: campaign.templateId,
-              extJson,
-              userVersion: campaign.userVersion,
-              userDesc: campaign.userDesc,
-            }),
+            this.counted(
+              'commit',
+              this.code.commit(token, {
+                templateId: campaign.templateId,
+                extJson,
+                userVersion: campaign.userVersion,
+                userDesc: campaign.userDesc,
+              }),
+            ),
           ),
         );
         return (
@@ -401,7 +442,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       case S.WaitingPrivacyScan: {
         const errcode = await this.errcodeOf(() =>
-          this.wechat.asAuthorizer(ids, (token) => this.code.getCodePrivacyInfo(token)),
+          this.wechat.asAuthorizer(ids, (token) =>
+            this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
+          ),
         );
         if (errcode.code === 61039)
           return {
@@ -446,7 +489,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         let auditId = 0;
         const errcode = await this.errcodeOf(async () => {
           auditId = (
-            await this.wechat.asAuthorizer(ids, (token) => this.code.submitAudit(token, inputs.submit))
+            await this.wechat.asAuthorizer(ids, (token) =>
+              this.counted('submit_audit', this.code.submitAudit(token, inputs.submit)),
+            )
           ).auditId;
         });
         if (errcode.code === 85085) wave.allowance = 0;
@@ -475,7 +520,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         if (target.auditId === null) return this.reconciled(campaign, { ...target, mustReconcile: true });
         const auditId = target.auditId;
         const status = await this.wechat.asAuthorizer(ids, (token) =>
-          this.code.getAuditStatus(token, { auditId }),
+          this.counted('get_auditstatus', this.code.getAuditStatus(token, { auditId })),
         );
         return this.auditResult(campaign, target, status.status, status.reason, status.screenshots);
       }
@@ -496,7 +541,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       case S.Releasing: {
         const errcode = await this.errcodeOf(() =>
-          this.wechat.asAuthorizer(ids, (token) => this.code.release(token)),
+          this.wechat.asAuthorizer(ids, (token) => this.counted('release', this.code.release(token))),
         );
         return (
           outcome(
@@ -528,7 +573,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     wave: Wave,
   ): Promise<void> {
     const inputs = campaign.inputs as unknown as CampaignInputs;
-    const quota = await this.wechat.asAuthorizer(ids, (token) => this.code.queryQuota(token));
+    const quota = await this.wechat.asAuthorizer(ids, (token) =>
+      this.counted('queryquota', this.code.queryQuota(token)),
+    );
     const tally = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
     const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
     wave.canary = canaryDecision(inputs.canary, {

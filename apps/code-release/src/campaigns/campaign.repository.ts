@@ -101,6 +101,37 @@ interface TargetRow {
   lease_until: Date | null;
 }
 
+/** A target as an operator reads it (targets.list). */
+export interface TargetView {
+  authorizerAppid: string;
+  ordinal: number;
+  bizRef: string | null;
+  state: TargetState;
+  step: string | null;
+  attempt: number;
+  auditId: number | null;
+  errcode: number | null;
+  message: string | null;
+  reason: string | null;
+  screenshots: string[] | null;
+  updatedAt: Date;
+}
+
+interface TargetViewRow {
+  authorizer_appid: string;
+  ordinal: number;
+  biz_ref: string | null;
+  state: TargetState;
+  step: string | null;
+  attempt: number;
+  audit_id: string | number | null;
+  errcode: number | null;
+  message: string | null;
+  reason: string | null;
+  screenshots: string | string[] | null;
+  updated_at: Date;
+}
+
 interface CampaignRow {
   campaign_id: string;
   component_appid: string;
@@ -223,6 +254,88 @@ export class CampaignRepository {
       [campaignId],
     )) as CampaignRow[];
     return rows[0] ? toCampaign(rows[0]) : undefined;
+  }
+
+  /** Campaigns newest first, optionally of one component and status. */
+  async list(filter: {
+    componentAppid?: string;
+    status?: CampaignStatus;
+    limit: number;
+    offset: number;
+  }): Promise<CampaignRecord[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.componentAppid) {
+      where.push('component_appid = ?');
+      values.push(filter.componentAppid);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      values.push(filter.status);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT ${CAMPAIGN_COLUMNS} FROM code_release_campaigns
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, campaign_id LIMIT ? OFFSET ?`,
+      [...values, filter.limit, filter.offset],
+    )) as CampaignRow[];
+    return rows.map(toCampaign);
+  }
+
+  /** One page of a campaign's targets in ordinal order, after `afterOrdinal`, optionally of one state. */
+  async listTargets(
+    campaignId: string,
+    filter: { state?: TargetState; afterOrdinal: number; limit: number },
+  ): Promise<TargetView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT authorizer_appid, ordinal, biz_ref, state, step, attempt, audit_id, errcode, message, reason,
+              screenshots, updated_at
+       FROM code_release_campaign_targets
+       WHERE campaign_id = ? AND ordinal > ? ${filter.state ? 'AND state = ?' : ''}
+       ORDER BY ordinal LIMIT ?`,
+      [campaignId, filter.afterOrdinal, ...(filter.state ? [filter.state] : []), filter.limit],
+    )) as TargetViewRow[];
+    return rows.map((row) => ({
+      authorizerAppid: row.authorizer_appid,
+      ordinal: row.ordinal,
+      bizRef: row.biz_ref,
+      state: row.state,
+      step: row.step,
+      attempt: row.attempt,
+      auditId: row.audit_id === null ? null : Number(row.audit_id),
+      errcode: row.errcode,
+      message: row.message,
+      reason: row.reason,
+      screenshots: json<string[]>(row.screenshots),
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  /**
+   * Sends failed targets (all, or the chosen ones) back to pending as a new attempt, and a finished
+   * campaign back to running, in one transaction. A retried target was never submitted in its
+   * failed attempt or is a deliberate new one, so the once-per-campaign submit rule holds per attempt.
+   * Returns how many targets were retried.
+   */
+  async retryFailed(campaignId: string, authorizerAppids: string[] | undefined): Promise<number> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const outcome = (await manager.query(
+        `UPDATE code_release_campaign_targets
+         SET state = 'pending', step = NULL, errcode = NULL, message = NULL, reason = NULL, screenshots = NULL,
+             audit_id = NULL, attempt = attempt + 1, lease_owner = NULL, lease_until = NULL,
+             next_attempt_at = ${NOW}, updated_at = ${NOW}
+         WHERE campaign_id = ? AND state = 'failed' ${authorizerAppids ? 'AND authorizer_appid IN (?)' : ''}`,
+        [campaignId, ...(authorizerAppids ? [authorizerAppids] : [])],
+      )) as { affectedRows: number };
+      if (outcome.affectedRows > 0) {
+        await manager.query(
+          `UPDATE code_release_campaigns SET status = 'running', finished_at = NULL, updated_at = ${NOW}
+           WHERE campaign_id = ? AND status = 'finished'`,
+          [campaignId],
+        );
+      }
+      return outcome.affectedRows;
+    });
   }
 
   /** Campaigns a worker should look at. */

@@ -1,10 +1,21 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { WechatComponentConfig } from '@wxop/config';
-import { CampaignRpcPatterns, type CampaignSummary } from '@wxop/contracts';
+import {
+  CampaignRpcPatterns,
+  type CampaignSummary,
+  type CampaignTargetPage,
+  type RetryCampaignTargetsReply,
+} from '@wxop/contracts';
 
 import { rpc } from '../shared/rpc.util';
-import { parseCampaignRef, parseCreateCampaign } from './campaign-request.util';
+import {
+  parseCampaignRef,
+  parseCreateCampaign,
+  parseListCampaigns,
+  parseListTargets,
+  parseRetry,
+} from './campaign-request.util';
 import { CampaignsService } from './campaigns.service';
 
 /** Release campaigns (CampaignRpcPatterns), for admin-api. */
@@ -58,6 +69,27 @@ export class CampaignsRpcController {
       const by = reader.string('requestedBy', 128, { min: 1 });
       reader.done();
       return this.campaigns.cancel(campaignId, by);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.List)
+  list(@Payload() request: unknown): Promise<CampaignSummary[]> {
+    return rpc(() => this.campaigns.list(parseListCampaigns(request)));
+  }
+
+  @MessagePattern(CampaignRpcPatterns.ListTargets)
+  listTargets(@Payload() request: unknown): Promise<CampaignTargetPage> {
+    return rpc(() => {
+      const { campaignId, ...filter } = parseListTargets(request);
+      return this.campaigns.listTargets(campaignId, filter);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Retry)
+  retry(@Payload() request: unknown): Promise<RetryCampaignTargetsReply> {
+    return rpc(() => {
+      const { campaignId, authorizerAppids } = parseRetry(request);
+      return this.campaigns.retry(campaignId, authorizerAppids);
     });
   }
 }

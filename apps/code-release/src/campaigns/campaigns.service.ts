@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { CodeReleaseRpcErrorCodes, DomainEventTypes, type CampaignSummary } from '@wxop/contracts';
+import {
+  CodeReleaseRpcErrorCodes,
+  DomainEventTypes,
+  type CampaignSummary,
+  type CampaignTargetPage,
+  type RetryCampaignTargetsReply,
+} from '@wxop/contracts';
 import { randomUUID } from 'node:crypto';
 
 import { CodeReleaseError } from '../shared/code-release.errors';
 import { campaignEvent } from './campaign-events.util';
-import { CampaignRepository, type CampaignRecord } from './campaign.repository';
+import { CampaignRepository, type CampaignRecord, type CampaignStatus } from './campaign.repository';
 import type { ParsedCreateCampaign } from './campaign-request.util';
 import { campaignProgress, stateCounts } from './progress.util';
+import type { TargetState } from './target-state';
 
 /** Creating campaigns and the operator's operations on them; the worker moves the targets. */
 @Injectable()
@@ -44,7 +51,7 @@ export class CampaignsService {
   async get(campaignId: string): Promise<CampaignSummary> {
     const campaign = await this.campaigns.find(campaignId);
     if (!campaign)
-      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.InvalidRequest, `no campaign ${campaignId}`);
+      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.CampaignNotFound, `no campaign ${campaignId}`);
     return this.summary(campaign);
   }
 
@@ -81,10 +88,46 @@ export class CampaignsService {
     return this.get(campaignId);
   }
 
+  async list(filter: {
+    componentAppid?: string;
+    status?: CampaignStatus;
+    limit: number;
+    offset: number;
+  }): Promise<CampaignSummary[]> {
+    const campaigns = await this.campaigns.list(filter);
+    return Promise.all(campaigns.map((campaign) => this.summary(campaign)));
+  }
+
+  async listTargets(
+    campaignId: string,
+    filter: { state?: TargetState; afterOrdinal: number; limit: number },
+  ): Promise<CampaignTargetPage> {
+    await this.require(campaignId);
+    // One more than asked tells whether a next page exists.
+    const rows = await this.campaigns.listTargets(campaignId, { ...filter, limit: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    return {
+      targets: page.map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })),
+      nextAfterOrdinal: rows.length > filter.limit ? (page[page.length - 1]?.ordinal ?? null) : null,
+    };
+  }
+
+  /** Failed targets (all, or the chosen ones) start again from pending; a finished campaign runs again. */
+  async retry(
+    campaignId: string,
+    authorizerAppids: string[] | undefined,
+  ): Promise<RetryCampaignTargetsReply> {
+    const campaign = await this.require(campaignId);
+    if (campaign.status === 'cancelled')
+      throw CodeReleaseError.invalid(`campaign ${campaignId} is cancelled; its targets cannot be retried`);
+    const retried = await this.campaigns.retryFailed(campaignId, authorizerAppids);
+    return { retried, campaign: await this.get(campaignId) };
+  }
+
   private async require(campaignId: string): Promise<CampaignRecord> {
     const campaign = await this.campaigns.find(campaignId);
     if (!campaign)
-      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.InvalidRequest, `no campaign ${campaignId}`);
+      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.CampaignNotFound, `no campaign ${campaignId}`);
     return campaign;
   }
 

@@ -12,6 +12,7 @@ const TRANSIENT: Record<CodeReleaseRpcErrorCode, boolean> = {
   [CodeReleaseRpcErrorCodes.ComponentNotFound]: false,
   [CodeReleaseRpcErrorCodes.AuthorizerNotFound]: false,
   [CodeReleaseRpcErrorCodes.AuthorizerNotAuthorized]: false,
+  [CodeReleaseRpcErrorCodes.CampaignNotFound]: false,
   [CodeReleaseRpcErrorCodes.TemplateNotFound]: false,
   [CodeReleaseRpcErrorCodes.TemplateLibraryFull]: false,
   [CodeReleaseRpcErrorCodes.PrivacyScanRunning]: true,

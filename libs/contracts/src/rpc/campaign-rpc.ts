@@ -7,14 +7,14 @@ export const CampaignRpcPatterns = {
   Create: 'code-release.campaigns.create',
   /** One campaign with counts per state and progress. Answers CampaignSummary. */
   Get: 'code-release.campaigns.get',
-  /** Campaigns, newest first. Answers CampaignSummary[]. */
+  /** Campaigns, newest first (ListCampaignsRequest). Answers CampaignSummary[]. */
   List: 'code-release.campaigns.list',
-  /** A campaign's targets, optionally of one state. Answers CampaignTargetPage. */
+  /** A campaign's targets in ordinal order, optionally of one state (ListCampaignTargetsRequest). Answers CampaignTargetPage. */
   ListTargets: 'code-release.campaigns.targets.list',
   Pause: 'code-release.campaigns.pause',
   Resume: 'code-release.campaigns.resume',
   Cancel: 'code-release.campaigns.cancel',
-  /** Failed or rejected targets (all, or `authorizerAppids`) start again from pending. */
+  /** Failed targets (all, or `authorizerAppids`) start again from pending (RetryCampaignTargetsRequest). Answers RetryCampaignTargetsReply. */
   Retry: 'code-release.campaigns.retry',
   /** Releases approved targets of a campaign in `manual` release mode (all, or `authorizerAppids`). */
   Approve: 'code-release.campaigns.approve',
@@ -61,4 +61,60 @@ export interface CampaignSummary {
   progress: { total: number; done: number; throughputPerMinute: number; etaAt: string | null };
   createdAt: string;
   finishedAt: string | null;
+}
+
+export type CampaignStatus = CampaignSummary['status'];
+
+/** `code-release.campaigns.list`: newest first, `offset`/`limit` paged (limit 1..100, default 50). */
+export interface ListCampaignsRequest {
+  componentAppid?: string;
+  status?: CampaignStatus;
+  limit?: number;
+  offset?: number;
+}
+
+/** `code-release.campaigns.targets.list`: targets in ordinal order after `afterOrdinal` (limit 1..500, default 100). */
+export interface ListCampaignTargetsRequest {
+  campaignId: string;
+  /** One of the target states (pending … released, failed, cancelled, waiting_quota, skipped). */
+  state?: string;
+  limit?: number;
+  afterOrdinal?: number;
+}
+
+/** One target of a campaign as an operator sees it. */
+export interface CampaignTargetView {
+  authorizerAppid: string;
+  ordinal: number;
+  bizRef: string | null;
+  state: string;
+  /** The step a failed target failed in. */
+  step: string | null;
+  attempt: number;
+  auditId: number | null;
+  errcode: number | null;
+  message: string | null;
+  /** Why it waits, was rejected or failed (e.g. quota_exhausted, template_not_found, the reviewer's reason). */
+  reason: string | null;
+  screenshots: string[] | null;
+  updatedAt: string;
+}
+
+export interface CampaignTargetPage {
+  targets: CampaignTargetView[];
+  /** Pass as `afterOrdinal` for the next page; null on the last one. */
+  nextAfterOrdinal: number | null;
+}
+
+/** `code-release.campaigns.retry`: every failed target, or only the chosen ones (which must be failed). */
+export interface RetryCampaignTargetsRequest {
+  campaignId: string;
+  authorizerAppids?: string[];
+  requestedBy: string;
+}
+
+export interface RetryCampaignTargetsReply {
+  /** How many targets went back to pending. */
+  retried: number;
+  campaign: CampaignSummary;
 }

@@ -54,6 +54,8 @@ export const CodeReleaseRpcErrorCodes = {
   AuthorizerNotFound: 'AUTHORIZER_NOT_FOUND',
   /** The merchant revoked the authorization or its refresh token died (details.errcode). */
   AuthorizerNotAuthorized: 'AUTHORIZER_NOT_AUTHORIZED',
+  /** No campaign with this id. */
+  CampaignNotFound: 'CAMPAIGN_NOT_FOUND',
   /** 85064: no such draft or template. */
   TemplateNotFound: 'TEMPLATE_NOT_FOUND',
   /** 85065: the library holds 200 templates; delete one first. */
