@@ -543,8 +543,8 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     // A cancelled campaign stays cancelled: resuming it changes nothing.
     expect((await campaigns('POST', `/${campaignId}/resume`, operator)).body.status).toBe('cancelled');
     const unknown = await campaigns('GET', '/00000000-0000-4000-8000-000000000000', viewer);
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toBe('invalid_request');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toBe('campaign_not_found');
 
     const log = await adminCall<Page<AuditEntry>>(
       api.url,
