@@ -298,6 +298,12 @@ describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
       10_000,
       'every failed delivery',
     );
+    // The receiver has answered; admin-api records the attempt just after, so wait for the log.
+    await waitUntil(
+      async () => (await deliveriesOf(down.rule.id, '&state=delivered')).total === 3,
+      10_000,
+      'every retried delivery recorded as delivered',
+    );
     expect((await deliveriesOf(down.rule.id, '&state=delivered')).total).toBe(3);
     await later.stop();
 
