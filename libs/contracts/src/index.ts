@@ -18,3 +18,4 @@ export * from './rpc/token-rpc';
 export * from './rpc/authorizer-rpc';
 export * from './rpc/code-release-rpc';
 export * from './rpc/campaign-rpc';
+export * from './rpc/campaign-summary-rpc';

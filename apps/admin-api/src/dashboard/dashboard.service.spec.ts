@@ -5,7 +5,9 @@ import type { ComponentsService } from '../components/components.service';
 import type { DeadLettersService } from '../dead-letters/dead-letters.service';
 import type { ForwardingRulesService } from '../forwarding/forwarding-rules.service';
 import type { PushStatsService } from '../pushes/push-stats.service';
+import type { CodeReleaseClient } from '../releases/code-release.client';
 import { DashboardService } from './dashboard.service';
+import type { QuotaLeft, QuotaLeftService } from './quota-left.service';
 
 /** Authorizers of one component: type (null = profile not read) and status. */
 const KNOWN: { type: 'official_account' | 'mini_program' | null; status: 'authorized' | 'unauthorized' }[] = [
@@ -16,7 +18,7 @@ const KNOWN: { type: 'official_account' | 'mini_program' | null; status: 'author
   { type: 'mini_program', status: 'unauthorized' },
 ];
 
-function setup(overrides: { depths?: () => Promise<unknown> } = {}) {
+function setup(overrides: { depths?: () => Promise<unknown>; codeRelease?: () => Promise<unknown> } = {}) {
   const components = {
     list: async () => [{ componentAppid: 'wxc' } as ComponentHealth],
   } as unknown as ComponentsService;
@@ -43,9 +45,38 @@ function setup(overrides: { depths?: () => Promise<unknown> } = {}) {
       { ruleId: 'r1', name: 'billing', failedDeliveries: 3, consecutiveFailures: 4 },
     ],
   } as unknown as ForwardingRulesService;
+  const codeRelease = {
+    call: jest.fn(
+      overrides.codeRelease ??
+        (async () => ({
+          counts: [
+            { componentAppid: 'wxc', status: 'finished', count: 3 },
+            { componentAppid: 'wxc', status: 'running', count: 1 },
+          ],
+          total: 4,
+        })),
+    ),
+  } as unknown as CodeReleaseClient;
+  const quotaLeft: QuotaLeft = {
+    componentAppid: 'wxc',
+    authorizerAppid: 'wxmp',
+    quota: { rest: 17, limit: 20, speedupRest: 1, speedupLimit: 1 },
+    readAt: '2026-12-01T12:30:00.000Z',
+  };
+  const quota = { quotaLeft: jest.fn(async () => quotaLeft) } as unknown as QuotaLeftService;
   return {
-    service: new DashboardService(components, authorizers, pushStats, deadLetters, forwarding),
+    service: new DashboardService(
+      components,
+      authorizers,
+      pushStats,
+      deadLetters,
+      forwarding,
+      codeRelease,
+      quota,
+    ),
     pushStats,
+    codeRelease,
+    quota,
   };
 }
 
@@ -61,17 +92,26 @@ describe('DashboardService', () => {
     ]);
   });
 
-  it('answers every section, pushes over the last hour, and no campaign or quota field', async () => {
-    const { service, pushStats } = setup();
+  it('answers every section: pushes over the last hour, campaigns by state, quota left per component', async () => {
+    const { service, pushStats, codeRelease, quota } = setup();
     const now = new Date('2026-12-01T12:30:00.000Z');
     const dashboard = await service.dashboard(now);
     expect(pushStats.perMinuteByType).toHaveBeenCalledWith(60, now);
     expect(dashboard.unavailable).toEqual([]);
     expect(dashboard.deadLetters).toEqual([{ queue: 'authorizer.authorization-pushes', depth: 2 }]);
     expect(dashboard.failingForwardingRules?.[0]?.name).toBe('billing');
+    expect(codeRelease.call).toHaveBeenCalledWith('code-release.campaigns.summary', {});
+    expect(dashboard.campaigns).toEqual([
+      { componentAppid: 'wxc', status: 'finished', count: 3 },
+      { componentAppid: 'wxc', status: 'running', count: 1 },
+    ]);
+    expect(quota.quotaLeft).toHaveBeenCalledWith('wxc', now);
+    expect(dashboard.quotaLeft?.[0]?.quota?.rest).toBe(17);
     expect(Object.keys(dashboard).sort()).toEqual(
       [
         'authorizers',
+        'campaigns',
+        'quotaLeft',
         'deadLetters',
         'failingForwardingRules',
         'generatedAt',
@@ -91,5 +131,17 @@ describe('DashboardService', () => {
     expect(dashboard.unavailable).toEqual(['deadLetters']);
     expect('deadLetters' in dashboard).toBe(false);
     expect(dashboard.authorizers?.length).toBe(5);
+  });
+
+  it('leaves campaigns out, and keeps the rest, when code-release does not answer', async () => {
+    const { service } = setup({
+      codeRelease: async () => {
+        throw new Error('RPC code-release.campaigns.summary timed out');
+      },
+    });
+    const dashboard = await service.dashboard();
+    expect(dashboard.unavailable).toEqual(['campaigns']);
+    expect('campaigns' in dashboard).toBe(false);
+    expect(dashboard.quotaLeft?.length).toBe(1);
   });
 });

@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AUTHORIZER_STATUSES, type AuthorizerStatus } from '@wxop/contracts';
+import {
+  AUTHORIZER_STATUSES,
+  CampaignSummaryRpcPatterns,
+  type AuthorizerStatus,
+  type CampaignCount,
+  type CampaignCountsReply,
+  type CampaignCountsRequest,
+} from '@wxop/contracts';
 import { scrubText } from '@wxop/observability';
 
 import { AuthorizersService } from '../authorizers/authorizers.service';
@@ -8,6 +15,8 @@ import { DeadLettersService, type DeadLetterDepth } from '../dead-letters/dead-l
 import type { FailingRuleRecord } from '../forwarding/forwarding-delivery.repository';
 import { ForwardingRulesService } from '../forwarding/forwarding-rules.service';
 import { PushStatsService, type PushesPerMinute } from '../pushes/push-stats.service';
+import { CodeReleaseClient } from '../releases/code-release.client';
+import { QuotaLeftService, type QuotaLeft } from './quota-left.service';
 
 export const AUTHORIZER_TYPES = ['official_account', 'mini_program'] as const;
 export type DashboardAuthorizerType = (typeof AUTHORIZER_TYPES)[number] | 'unknown';
@@ -20,18 +29,29 @@ export interface AuthorizerCount {
   count: number;
 }
 
-export type DashboardSection = 'authorizers' | 'pushesPerMinute' | 'deadLetters' | 'failingForwardingRules';
+export const DASHBOARD_SECTIONS = [
+  'authorizers',
+  'pushesPerMinute',
+  'campaigns',
+  'quotaLeft',
+  'deadLetters',
+  'failingForwardingRules',
+] as const;
+export type DashboardSection = (typeof DASHBOARD_SECTIONS)[number];
 
 /**
- * The operators' front page. Campaigns by state and quota left belong to code-release and are not
- * in the answer yet (absent, not zero). A section whose source does not answer is left out and
- * named in `unavailable`, so one slow service does not take the whole page down.
+ * The operators' front page. A section whose source does not answer is left out (absent, not zero)
+ * and named in `unavailable`, so one slow service does not take the whole page down.
  */
 export interface Dashboard {
   generatedAt: string;
   authorizers?: AuthorizerCount[];
   /** Pushes received per minute and type over the last hour (minutes without pushes absent). */
   pushesPerMinute?: PushesPerMinute[];
+  /** Campaigns per component and status (code-release); statuses without campaigns absent. */
+  campaigns?: CampaignCount[];
+  /** Audit quota left per component (code-release, read with an authorized mini program's token). */
+  quotaLeft?: QuotaLeft[];
   deadLetters?: DeadLetterDepth[];
   failingForwardingRules?: FailingRuleRecord[];
   unavailable: DashboardSection[];
@@ -49,18 +69,25 @@ export class DashboardService {
     private readonly pushStats: PushStatsService,
     private readonly deadLetters: DeadLettersService,
     private readonly forwarding: ForwardingRulesService,
+    private readonly codeRelease: CodeReleaseClient,
+    private readonly quota: QuotaLeftService,
   ) {}
 
   async dashboard(now: Date = new Date()): Promise<Dashboard> {
-    const [authorizers, pushesPerMinute, deadLetters, failingForwardingRules] = await Promise.allSettled([
-      this.authorizerCounts(),
-      this.pushStats.perMinuteByType(DASHBOARD_PUSH_MINUTES, now),
-      this.deadLetters.depths(),
-      this.forwarding.failingRules(),
-    ]);
+    const [authorizers, pushesPerMinute, campaigns, quotaLeft, deadLetters, failingForwardingRules] =
+      await Promise.allSettled([
+        this.authorizerCounts(),
+        this.pushStats.perMinuteByType(DASHBOARD_PUSH_MINUTES, now),
+        this.campaignCounts(),
+        this.quotaLeft(now),
+        this.deadLetters.depths(),
+        this.forwarding.failingRules(),
+      ]);
     const answer: Dashboard = { generatedAt: now.toISOString(), unavailable: [] };
     this.section(answer, 'authorizers', authorizers);
     this.section(answer, 'pushesPerMinute', pushesPerMinute);
+    this.section(answer, 'campaigns', campaigns);
+    this.section(answer, 'quotaLeft', quotaLeft);
     this.section(answer, 'deadLetters', deadLetters);
     this.section(answer, 'failingForwardingRules', failingForwardingRules);
     return answer;
@@ -90,6 +117,21 @@ export class DashboardService {
       }),
     );
     return perComponent.flat();
+  }
+
+  /** Campaigns per component and status, one count query in code-release. */
+  async campaignCounts(): Promise<CampaignCount[]> {
+    const reply = await this.codeRelease.call<CampaignCountsReply, CampaignCountsRequest>(
+      CampaignSummaryRpcPatterns.Counts,
+      {},
+    );
+    return reply.counts;
+  }
+
+  /** Quota left of every component the token service knows. */
+  async quotaLeft(now: Date): Promise<QuotaLeft[]> {
+    const components = await this.components.list();
+    return Promise.all(components.map(({ componentAppid }) => this.quota.quotaLeft(componentAppid, now)));
   }
 
   private async total(

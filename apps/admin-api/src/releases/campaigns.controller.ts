@@ -1,17 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CampaignRpcPatterns,
+  CampaignSummaryRpcPatterns,
+  type CampaignCountsReply,
+  type CampaignCountsRequest,
   type CampaignRef,
   type CampaignSummary,
   type CreateCampaignRequest,
+  type ListCampaignsRequest,
 } from '@wxop/contracts';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { pageOf, type Page } from '../shared/page-query.dto';
 import { CodeReleaseClient } from './code-release.client';
 import { definedOnly } from './defined-only.util';
+import { CampaignListQueryDto, CampaignPageDto } from './dto/campaign-list.dto';
 import { CampaignDto, CampaignParams, CreateCampaignDto } from './dto/campaign.dto';
 
 /**
@@ -60,6 +66,29 @@ export class CampaignsController {
       requestedBy: user.username,
     };
     return this.codeRelease.call<CampaignSummary, CreateCampaignRequest>(CampaignRpcPatterns.Create, request);
+  }
+
+  @Get()
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOperation({ summary: 'Campaigns, newest first unless sorted otherwise, of one component or status' })
+  @ApiOkResponse({ type: CampaignPageDto })
+  async list(@Query() query: CampaignListQueryDto): Promise<Page<CampaignSummary>> {
+    const filter = definedOnly({ componentAppid: query.componentAppid, status: query.status });
+    // code-release answers the page and, apart, the counts its total is the sum of.
+    const [items, counts] = await Promise.all([
+      this.codeRelease.call<CampaignSummary[], ListCampaignsRequest>(CampaignRpcPatterns.List, {
+        ...filter,
+        limit: query.limit,
+        offset: query.offset,
+        sort: query.sort ?? 'createdAt',
+        order: query.order,
+      }),
+      this.codeRelease.call<CampaignCountsReply, CampaignCountsRequest>(
+        CampaignSummaryRpcPatterns.Counts,
+        filter,
+      ),
+    ]);
+    return pageOf(items, counts.total, query);
   }
 
   @Get(':campaignId')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { CampaignTargetsController } from './campaign-targets.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CodeReleaseClient } from './code-release.client';
 import { TemplatesController } from './templates.controller';
@@ -10,7 +11,7 @@ import { VersionsController } from './versions.controller';
  * (admin-api stores none of it; the release history lives in code-release).
  */
 @Module({
-  controllers: [TemplatesController, VersionsController, CampaignsController],
+  controllers: [TemplatesController, VersionsController, CampaignsController, CampaignTargetsController],
   providers: [CodeReleaseClient],
   exports: [CodeReleaseClient],
 })

@@ -1,4 +1,4 @@
-import { APPID_PATTERN } from '@wxop/contracts';
+import { APPID_PATTERN, CAMPAIGN_LIST_SORTS, type CampaignListSort } from '@wxop/contracts';
 
 import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
@@ -217,15 +217,26 @@ export function parseListCampaigns(request: unknown): {
   status?: CampaignStatus;
   limit: number;
   offset: number;
+  sort: CampaignListSort;
+  order: 'asc' | 'desc';
 } {
-  const reader = new RequestReader(request ?? {}, ['componentAppid', 'status', 'limit', 'offset']);
+  const reader = new RequestReader(request ?? {}, [
+    'componentAppid',
+    'status',
+    'limit',
+    'offset',
+    'sort',
+    'order',
+  ]);
   const componentAppid =
     reader.raw('componentAppid') === undefined ? undefined : reader.appid('componentAppid');
   const status = reader.raw('status') === undefined ? undefined : reader.oneOf('status', CAMPAIGN_STATUSES);
-  const limit = reader.optionalInteger('limit', 1, 100) ?? 50;
+  const limit = reader.optionalInteger('limit', 1, 200) ?? 50;
   const offset = reader.optionalInteger('offset', 0, 1_000_000) ?? 0;
+  const sort = reader.raw('sort') === undefined ? 'createdAt' : reader.oneOf('sort', CAMPAIGN_LIST_SORTS);
+  const order = reader.raw('order') === undefined ? 'desc' : reader.oneOf('order', ['asc', 'desc'] as const);
   reader.done();
-  return { componentAppid, status, limit, offset };
+  return { componentAppid, status, limit, offset, sort, order };
 }
 
 /** `code-release.campaigns.targets.list`: optional state, pages after an ordinal. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope } from '@wxop/contracts';
+import type { CampaignListSort, EventEnvelope } from '@wxop/contracts';
 import { inTransaction } from '@wxop/database';
 import { TransactionalOutbox } from '@wxop/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -150,6 +150,22 @@ interface CampaignRow {
   finished_at: Date | null;
 }
 
+/** Columns of each list order: whitelisted, so no operator input reaches the SQL text. */
+const CAMPAIGN_SORT_COLUMNS: Record<CampaignListSort, string> = {
+  createdAt: 'created_at',
+  finishedAt: 'finished_at',
+  status: 'status',
+  userVersion: 'user_version',
+  templateId: 'template_id',
+};
+
+function campaignOrder(sort: CampaignListSort, order: 'asc' | 'desc'): string {
+  const direction = order === 'asc' ? 'ASC' : 'DESC';
+  // created_at second so equal keys come newest first (or oldest, ascending), the id last for a stable page.
+  const tieBreak = sort === 'createdAt' ? '' : `, created_at ${direction}`;
+  return `${CAMPAIGN_SORT_COLUMNS[sort]} ${direction}${tieBreak}, campaign_id ${direction}`;
+}
+
 const CAMPAIGN_COLUMNS = `campaign_id, component_appid, template_id, user_version, user_desc, inputs, concurrency,
   quota_reserve, status, pause_reason, target_count, created_by, created_at, started_at, finished_at`;
 const TARGET_COLUMNS = `campaign_id, authorizer_appid, ordinal, biz_ref, nick_name, variables, state, attempt, audit_id,
@@ -256,12 +272,14 @@ export class CampaignRepository {
     return rows[0] ? toCampaign(rows[0]) : undefined;
   }
 
-  /** Campaigns newest first, optionally of one component and status. */
+  /** Campaigns in the asked order (newest first by default), optionally of one component and status. */
   async list(filter: {
     componentAppid?: string;
     status?: CampaignStatus;
     limit: number;
     offset: number;
+    sort?: CampaignListSort;
+    order?: 'asc' | 'desc';
   }): Promise<CampaignRecord[]> {
     const where: string[] = [];
     const values: unknown[] = [];
@@ -276,7 +294,7 @@ export class CampaignRepository {
     const rows = (await this.dataSource.query(
       `SELECT ${CAMPAIGN_COLUMNS} FROM code_release_campaigns
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, campaign_id LIMIT ? OFFSET ?`,
+       ORDER BY ${campaignOrder(filter.sort ?? 'createdAt', filter.order ?? 'desc')} LIMIT ? OFFSET ?`,
       [...values, filter.limit, filter.offset],
     )) as CampaignRow[];
     return rows.map(toCampaign);

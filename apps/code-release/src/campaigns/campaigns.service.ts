@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   CodeReleaseRpcErrorCodes,
   DomainEventTypes,
+  type CampaignListSort,
   type CampaignSummary,
   type CampaignTargetPage,
   type RetryCampaignTargetsReply,
@@ -93,6 +94,8 @@ export class CampaignsService {
     status?: CampaignStatus;
     limit: number;
     offset: number;
+    sort?: CampaignListSort;
+    order?: 'asc' | 'desc';
   }): Promise<CampaignSummary[]> {
     const campaigns = await this.campaigns.list(filter);
     return Promise.all(campaigns.map((campaign) => this.summary(campaign)));

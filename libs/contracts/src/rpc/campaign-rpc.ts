@@ -65,12 +65,29 @@ export interface CampaignSummary {
 
 export type CampaignStatus = CampaignSummary['status'];
 
-/** `code-release.campaigns.list`: newest first, `offset`/`limit` paged (limit 1..100, default 50). */
+/** Orders `code-release.campaigns.list` accepts (ties broken by campaign id). */
+export const CAMPAIGN_LIST_SORTS = [
+  'createdAt',
+  'finishedAt',
+  'status',
+  'userVersion',
+  'templateId',
+] as const;
+export type CampaignListSort = (typeof CAMPAIGN_LIST_SORTS)[number];
+
+/**
+ * `code-release.campaigns.list`: newest first unless `sort`/`order` say otherwise, `offset`/`limit`
+ * paged (limit 1..200, default 50). `sort` and `order` are additions (admin-api's sortable list).
+ */
 export interface ListCampaignsRequest {
   componentAppid?: string;
   status?: CampaignStatus;
   limit?: number;
   offset?: number;
+  /** Default `createdAt`. */
+  sort?: CampaignListSort;
+  /** Default `desc`. */
+  order?: 'asc' | 'desc';
 }
 
 /** `code-release.campaigns.targets.list`: targets in ordinal order after `afterOrdinal` (limit 1..500, default 100). */
