@@ -570,4 +570,168 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       'success operator',
     ]);
   }, 120_000);
+
+  it('campaigns: listed (filtered, sorted, paged, with totals), targets by state and cursor, failed targets retried one and then all; refusals mapped; each retry audited', async () => {
+    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
+      count: 3,
+      type: 'mini_program',
+    });
+    for (const authorizerAppid of appids)
+      await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, { authorizerAppid });
+    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '3.0.0',
+    });
+    const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+      'POST',
+      `/drafts/${draftId}/templates`,
+      operator,
+    );
+    const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    // WeChat refuses the first three commits: every target fails at commit (85064 template_not_found).
+    await sim.control('POST', '/faults', { endpoint: 'wxa/commit', errcode: 85064, count: 3 });
+    const campaigns = <T>(method: string, path: string, token: string, payload?: unknown) =>
+      adminCall<T & ErrorBody>(api.url, method, `/admin/v1/campaigns${path}`, { token, body: payload });
+    const created = await campaigns<{ campaignId: string }>('POST', '', operator, {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '3.0.0',
+      userDesc: 'retry from admin-api',
+      targets: appids.map((authorizerAppid) => ({ authorizerAppid })),
+      extJson: { extEnable: true, extAppid: '{{authorizerAppid}}' },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseMode: 'manual',
+      releaseWindow: { startHour: 0, endHour: 24 },
+      concurrency: 3,
+    });
+    expect(created.status).toBe(201);
+    const { campaignId } = created.body;
+
+    interface TargetPage {
+      items: {
+        authorizerAppid: string;
+        ordinal: number;
+        state: string;
+        reason: string | null;
+        errcode: number | null;
+      }[];
+      limit: number;
+      nextCursor: string | null;
+    }
+    const failedTargets = () =>
+      campaigns<TargetPage>('GET', `/${campaignId}/targets?state=failed`, viewer).then((r) => r.body.items);
+    await waitUntil(async () => (await failedTargets()).length === 3, 60_000, 'three failed targets');
+    const failed = await failedTargets();
+    expect(failed.map((t) => t.authorizerAppid)).toEqual(appids);
+    expect(failed[0]).toMatchObject({ state: 'failed', reason: 'template_not_found' });
+
+    // Keyset pages of 2: the three targets in creation order, then no cursor.
+    const first = await campaigns<TargetPage>('GET', `/${campaignId}/targets?limit=2`, viewer);
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((t) => t.authorizerAppid)).toEqual(appids.slice(0, 2));
+    expect(first.body.nextCursor).not.toBeNull();
+    const second = await campaigns<TargetPage>(
+      'GET',
+      `/${campaignId}/targets?limit=2&cursor=${first.body.nextCursor}`,
+      viewer,
+    );
+    expect(second.body.items.map((t) => t.authorizerAppid)).toEqual(appids.slice(2));
+    expect(second.body.nextCursor).toBeNull();
+
+    // A third campaign, newer but of a lower version, cancelled at once (so sorting by version differs from by time).
+    const third = await campaigns<{ campaignId: string }>('POST', '', operator, {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '2.5.0',
+      userDesc: 'cancelled at once',
+      targets: [{ authorizerAppid: miniProgram }],
+      extJson: { extEnable: true },
+      releaseMode: 'manual',
+    });
+    expect(third.status).toBe(201);
+    expect((await campaigns('POST', `/${third.body.campaignId}/cancel`, operator)).status).toBe(200);
+
+    // The list: these two and the cancelled one of the previous test.
+    interface CampaignPage {
+      items: { campaignId: string; status: string; userVersion: string }[];
+      total: number;
+      limit: number;
+      offset: number;
+    }
+    const all = await campaigns<CampaignPage>('GET', `?componentAppid=${COMPONENT}`, viewer);
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
+    expect(all.body.items.map((c) => c.userVersion)).toEqual(['2.5.0', '3.0.0', '2.0.0']);
+    const oldestFirst = await campaigns<CampaignPage>('GET', '?sort=createdAt&order=asc&limit=1', viewer);
+    expect(oldestFirst.body).toMatchObject({ total: 3, limit: 1 });
+    expect(oldestFirst.body.items.map((c) => c.userVersion)).toEqual(['2.0.0']);
+    const byVersion = await campaigns<CampaignPage>('GET', '?sort=userVersion&order=desc', viewer);
+    expect(byVersion.body.items.map((c) => c.userVersion)).toEqual(['3.0.0', '2.5.0', '2.0.0']);
+    const byVersionUp = await campaigns<CampaignPage>('GET', '?sort=userVersion&order=asc&offset=1', viewer);
+    expect(byVersionUp.body).toMatchObject({ total: 3, offset: 1 });
+    expect(byVersionUp.body.items.map((c) => c.userVersion)).toEqual(['2.5.0', '3.0.0']);
+    const cancelled = await campaigns<CampaignPage>('GET', '?status=cancelled', viewer);
+    expect(cancelled.body.total).toBe(2);
+    expect(cancelled.body.items.map((c) => c.userVersion)).toEqual(['2.5.0', '2.0.0']);
+    const ours = all.body.items[1]!.status;
+    expect(ours).not.toBe('cancelled');
+    const same = await campaigns<CampaignPage>('GET', `?status=${ours}&componentAppid=${COMPONENT}`, viewer);
+    expect(same.body).toMatchObject({ total: 1, items: [{ campaignId }] });
+    const middle = await campaigns<CampaignPage>('GET', '?offset=1&limit=1', viewer);
+    expect(middle.body).toMatchObject({ total: 3, items: [{ campaignId }] });
+    expect((await campaigns('GET', '?limit=201', viewer)).body.error).toBe('validation_failed');
+    expect((await campaigns('GET', '?sort=nickName', viewer)).body.error).toBe('validation_failed');
+
+    // Retry: refused to viewers, one chosen target, then every failed one.
+    expect((await campaigns('POST', `/${campaignId}/retry`, viewer, {})).status).toBe(403);
+    const one = await campaigns<{ retried: number; campaign: { campaignId: string } }>(
+      'POST',
+      `/${campaignId}/retry`,
+      operator,
+      { authorizerAppids: [appids[0]] },
+    );
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ retried: 1, campaign: { campaignId, status: 'running' } });
+    const rest = await campaigns<{ retried: number }>('POST', `/${campaignId}/retry`, operator, {});
+    expect(rest.body.retried).toBe(2);
+    // The faults are used up: every target now reaches the (manual) review.
+    await waitUntil(
+      async () =>
+        (await campaigns<TargetPage>('GET', `/${campaignId}/targets?state=in_audit`, viewer)).body.items
+          .length === 3,
+      60_000,
+      'three targets in audit',
+    );
+    // Nothing failed is left: retrying all, or a target that is not failed, retries none.
+    expect(
+      (await campaigns<{ retried: number }>('POST', `/${campaignId}/retry`, operator, {})).body.retried,
+    ).toBe(0);
+    const notFailed = await campaigns('POST', `/${campaignId}/retry`, operator, {
+      authorizerAppids: [appids[1]],
+    });
+    expect(notFailed).toMatchObject({ status: 200, body: { retried: 0 } });
+    const unknown = await campaigns('POST', '/00000000-0000-4000-8000-000000000000/retry', operator, {});
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
+    const unknownTargets = await campaigns('GET', '/00000000-0000-4000-8000-000000000000/targets', viewer);
+    expect(unknownTargets).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
+    const badState = await campaigns('GET', `/${campaignId}/targets?state=nowhere`, viewer);
+    expect(badState).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(
+      (await campaigns('POST', `/${campaignId}/retry`, operator, { authorizerAppids: [] })).body.error,
+    ).toBe('validation_failed');
+
+    const log = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      `/admin/v1/audit-log?limit=200&action=campaigns.retry&target=${campaignId}`,
+      { token: viewer },
+    );
+    expect(log.body.items.map((e) => `${e.outcome} ${e.actor.role}`).sort()).toEqual([
+      'failure operator',
+      'failure viewer',
+      'success operator',
+      'success operator',
+      'success operator',
+      'success operator',
+    ]);
+  }, 180_000);
 });
