@@ -7,6 +7,7 @@ import {
   type CampaignCountsRequest,
   type CampaignRef,
   type CampaignSummary,
+  type CancelCampaignRequest,
   type CreateCampaignRequest,
   type ListCampaignsRequest,
 } from '@wxop/contracts';
@@ -18,6 +19,7 @@ import { pageOf, type Page } from '../shared/page-query.dto';
 import { CodeReleaseClient } from './code-release.client';
 import { definedOnly } from './defined-only.util';
 import { CampaignListQueryDto, CampaignPageDto } from './dto/campaign-list.dto';
+import { CancelCampaignDto } from './dto/campaign-operation.dto';
 import { CampaignDto, CampaignParams, CreateCampaignDto } from './dto/campaign.dto';
 
 /**
@@ -56,6 +58,19 @@ export class CampaignsController {
         pollAfterSeconds: body.pollAfterSeconds,
         submit: body.submit ? definedOnly({ ...body.submit }) : undefined,
         canary: body.canary ? { ...body.canary } : undefined,
+        gray: body.gray
+          ? {
+              ...definedOnly({
+                experiencerFirst: body.gray.experiencerFirst,
+                debuggerFirst: body.gray.debuggerFirst,
+              }),
+              steps: body.gray.steps.map((step) => ({
+                percentage: step.percentage,
+                waitSeconds: step.waitSeconds ?? null,
+              })),
+            }
+          : undefined,
+        speedup: body.speedup ? { afterSeconds: body.speedup.afterSeconds } : undefined,
         autoPause: body.autoPause ? definedOnly({ ...body.autoPause }) : undefined,
       }),
       templateId: body.templateId,
@@ -124,8 +139,17 @@ export class CampaignsController {
   @Roles('admin', 'operator')
   @AuditAction('campaigns.cancel')
   @ApiOkResponse({ type: CampaignDto })
-  cancel(@CurrentUser() user: AuthenticatedUser, @Param() params: CampaignParams): Promise<CampaignSummary> {
-    return this.operate(CampaignRpcPatterns.Cancel, params, user);
+  @ApiOperation({ summary: 'Cancels the campaign; `undoAudits` also withdraws its audits in flight' })
+  cancel(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param() params: CampaignParams,
+    @Body() body: CancelCampaignDto,
+  ): Promise<CampaignSummary> {
+    return this.codeRelease.call<CampaignSummary, CancelCampaignRequest>(CampaignRpcPatterns.Cancel, {
+      campaignId: params.campaignId,
+      requestedBy: user.username,
+      ...(body.undoAudits !== undefined ? { undoAudits: body.undoAudits } : {}),
+    });
   }
 
   private operate(

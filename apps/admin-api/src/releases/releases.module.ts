@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { CampaignOperationsController } from './campaign-operations.controller';
 import { CampaignTargetsController } from './campaign-targets.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CodeReleaseClient } from './code-release.client';
@@ -11,7 +12,13 @@ import { VersionsController } from './versions.controller';
  * (admin-api stores none of it; the release history lives in code-release).
  */
 @Module({
-  controllers: [TemplatesController, VersionsController, CampaignsController, CampaignTargetsController],
+  controllers: [
+    TemplatesController,
+    VersionsController,
+    CampaignsController,
+    CampaignTargetsController,
+    CampaignOperationsController,
+  ],
   providers: [CodeReleaseClient],
   exports: [CodeReleaseClient],
 })

@@ -108,11 +108,11 @@ export class CampaignTargetPageDto {
   nextCursor!: string | null;
 }
 
-/** `POST /campaigns/{campaignId}/retry`: every failed target, or the chosen ones (each must be failed). */
-export class RetryCampaignDto {
+/** The targets an operation applies to: the chosen ones, or every one it applies to when omitted. */
+export class ChosenTargetsDto {
   @ApiPropertyOptional({
     type: [String],
-    description: '1–10000 failed targets; all failed ones when omitted',
+    description: '1–10000 targets; every one the operation applies to when omitted',
   })
   @IsOptional()
   @ArrayMinSize(1)
@@ -121,6 +121,9 @@ export class RetryCampaignDto {
   @Matches(APPID, { each: true, message: 'each authorizerAppid must be 1–64 letters, digits, _ or -' })
   authorizerAppids?: string[];
 }
+
+/** `POST /campaigns/{campaignId}/retry`: every failed target, or the chosen ones (others are left as they are). */
+export class RetryCampaignDto extends ChosenTargetsDto {}
 
 export class RetryCampaignReplyDto {
   @ApiProperty({ description: 'targets that went back to pending' }) retried!: number;

@@ -100,6 +100,52 @@ export class AutoPauseDto {
   minResults!: number;
 }
 
+export class GrayStepDto {
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'strictly rising; 0 only first, with a *First flag' })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  percentage!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 2592000,
+    description: 'stay this long, then advance; null waits for gray/advance',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86400)
+  waitSeconds!: number | null;
+}
+
+/** The phased release of each approved target (releaseMode `gray`); code-release checks the steps' order. */
+export class CampaignGrayPlanDto {
+  @ApiProperty({ type: [GrayStepDto] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => GrayStepDto)
+  steps!: GrayStepDto[];
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() experiencerFirst?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() debuggerFirst?: boolean;
+}
+
+export class SpeedupPolicyDto {
+  @ApiProperty({
+    minimum: 0,
+    maximum: 2592000,
+    description: 'speed up targets still in audit this long after submit',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86400)
+  afterSeconds!: number;
+}
+
 export class CreateCampaignDto {
   @ApiPropertyOptional({ description: 'the component (code-release’s own when omitted)' })
   @IsOptional()
@@ -135,10 +181,29 @@ export class CreateCampaignDto {
   @Type(() => CampaignSubmitDto)
   submit?: CampaignSubmitDto;
 
-  @ApiPropertyOptional({ enum: ['on_approval', 'manual'], default: 'on_approval' })
+  @ApiPropertyOptional({
+    enum: ['on_approval', 'manual', 'gray'],
+    default: 'on_approval',
+    description: 'manual: each target waits for approve; gray: the `gray` plan',
+  })
   @IsOptional()
-  @IsIn(['on_approval', 'manual'])
-  releaseMode?: 'on_approval' | 'manual';
+  @IsIn(['on_approval', 'manual', 'gray'])
+  releaseMode?: 'on_approval' | 'manual' | 'gray';
+
+  @ApiPropertyOptional({ type: CampaignGrayPlanDto, description: 'with releaseMode gray' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CampaignGrayPlanDto)
+  gray?: CampaignGrayPlanDto;
+
+  @ApiPropertyOptional({
+    type: SpeedupPolicyDto,
+    description: 'speedupaudit once per target (within speedup_rest)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SpeedupPolicyDto)
+  speedup?: SpeedupPolicyDto;
 
   @ApiPropertyOptional({ type: ReleaseWindowDto, nullable: true })
   @IsOptional()
