@@ -187,7 +187,8 @@ export async function startReleaseStack(options: ReleaseStackOptions = {}): Prom
     };
     const own: Record<ReleaseStackApp, Record<string, string>> = {
       token: {
-        ...wechat,
+        WECHAT_API_BASE_URL: sim.url,
+        WECHAT_MP_BASE_URL: sim.url,
         ...sealing,
         TOKEN_API_KEYS: tokenApiKey,
         TOKEN_REFRESH_INTERVAL_MS: '250',
@@ -195,6 +196,7 @@ export async function startReleaseStack(options: ReleaseStackOptions = {}): Prom
         ...(options.componentCredentials === false
           ? {}
           : {
+              WECHAT_COMPONENT_APPID: componentAppid,
               WECHAT_COMPONENT_SECRET: platform.secret,
               WECHAT_COMPONENT_TOKEN: platform.token,
               WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
