@@ -1,5 +1,5 @@
 import { TokenRpcPatterns } from '@wxop/contracts';
-import { callRpc, startReleaseStack, type ReleaseStack, type SimProcess } from '@wxop/testing';
+import { callRpc, startReleaseStack, waitUntil, type ReleaseStack, type SimProcess } from '@wxop/testing';
 
 import type { AuditEntry } from '../src/audit/audit-entry';
 import type { Page } from '../src/shared/page-query.dto';
@@ -443,12 +443,7 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
   }, 120_000);
 
   it('campaigns: listed (filtered, sorted, paged, with totals), targets by state and cursor, failed targets retried one and then all; refusals mapped; each retry audited', async () => {
-    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
-      count: 3,
-      type: 'mini_program',
-    });
-    for (const authorizerAppid of appids)
-      await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, { authorizerAppid });
+    const appids = await stack.newMiniPrograms(3);
     const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
       userVersion: '3.0.0',
     });
