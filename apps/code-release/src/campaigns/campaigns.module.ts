@@ -1,22 +1,31 @@
 import { Module } from '@nestjs/common';
 
+import { HistoryModule } from '../history/history.module';
 import { AuditResultsConsumer } from './audit-results.consumer';
 import { CampaignCountsRpcController } from './campaign-counts-rpc.controller';
 import { CampaignCountsRepository } from './campaign-counts.repository';
+import { CampaignOperationsRepository } from './campaign-operations.repository';
+import { CampaignOperationsRpcController } from './campaign-operations-rpc.controller';
+import { CampaignOperationsService } from './campaign-operations.service';
 import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
+import { ReleaseSteps } from './release-steps';
 
 /** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
 @Module({
-  controllers: [CampaignsRpcController, CampaignCountsRpcController],
+  imports: [HistoryModule],
+  controllers: [CampaignsRpcController, CampaignOperationsRpcController, CampaignCountsRpcController],
   providers: [
     CampaignRepository,
     CampaignCountsRepository,
     CampaignsService,
     CampaignWorker,
     AuditResultsConsumer,
+    CampaignOperationsRepository,
+    CampaignOperationsService,
+    ReleaseSteps,
   ],
 })
 export class CampaignsModule {}
