@@ -19,7 +19,9 @@ const COMPONENT = 'wx6666666666666666';
  * the token service, never come back); WeChat pushes a ticket; create a link with a QR code; a
  * merchant authorizes on WeChat's page; the merchant is found in search; reveal its token (audited,
  * the entry readable in the audit log without the token); replay the `authorized` push to a
- * subscriber (new id, `replayOf`). Campaigns come with code-release.
+ * subscriber (new id, `replayOf`); four more merchants authorize through links and a campaign
+ * carries a template to the five mini programs until each is released, watched and read over
+ * admin-api (targets, list, dashboard with campaigns by state and the audit quota left).
  */
 describe('an operator over admin-api (end to end)', () => {
   let stack: ReleaseStack;
@@ -35,10 +37,11 @@ describe('an operator over admin-api (end to end)', () => {
     stack = await startReleaseStack({
       componentAppid: COMPONENT,
       prefix: 'op',
-      codeRelease: false,
       authorizer: true,
       adminApi: true,
       componentCredentials: false,
+      // WeChat's reviewer approves every submit after a second.
+      simEnv: { SIM_AUDIT_POLICY: 'approve', SIM_AUDIT_DELAY_SECONDS: '1' },
     });
     sim = stack.sim;
     api = adminApiOf(stack);
@@ -50,7 +53,7 @@ describe('an operator over admin-api (end to end)', () => {
     await stack?.stop();
   });
 
-  it('configures a component, links and authorizes a merchant, finds it, reveals its token and replays its push', async () => {
+  it('configures a component, links and authorizes a merchant, finds it, reveals its token, replays its push, and releases a template to five mini programs with a campaign', async () => {
     const admin = await loginAs(api.url, 'admin');
     const operator = await loginAs(api.url, 'operator');
     const call = <T>(token: string, method: string, path: string, body?: unknown) =>
@@ -102,31 +105,34 @@ describe('an operator over admin-api (end to end)', () => {
     );
 
     // A link with a QR code; the merchant follows it and confirms on WeChat's page.
-    const { appids } = await control<{ appids: string[] }>('POST', '/accounts', {
-      count: 1,
-      type: 'mini_program',
-    });
-    const merchant = appids[0]!;
+    const authorizeThroughLink = async (bizRef: string): Promise<string> => {
+      const { appids } = await control<{ appids: string[] }>('POST', '/accounts', {
+        count: 1,
+        type: 'mini_program',
+      });
+      const link = await call<{ url: string; qrCodePng: string; expiresAt: string }>(
+        operator,
+        'POST',
+        `/components/${COMPONENT}/authorization-links`,
+        { kind: 'h5', bizRef },
+      );
+      expect(link.status).toBe(201);
+      expect(Buffer.from(link.body.qrCodePng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+      expect(new Date(link.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+      const wechatPage = new URL(authorizeHref(await (await fetch(link.body.url)).text()));
+      const form = confirmForm(await (await fetch(wechatPage)).text(), appids[0]!);
+      const confirmed = await fetch(`${sim.url}/cgi-bin/componentloginpage/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      });
+      const landing = await fetch(confirmed.headers.get('location')!);
+      expect(landing.status).toBe(200);
+      return appids[0]!;
+    };
     const bizRef = `shop-${uniqueRunId()}`;
-    const link = await call<{ url: string; qrCodePng: string; expiresAt: string }>(
-      operator,
-      'POST',
-      `/components/${COMPONENT}/authorization-links`,
-      { kind: 'h5', bizRef },
-    );
-    expect(link.status).toBe(201);
-    expect(Buffer.from(link.body.qrCodePng, 'base64').subarray(1, 4).toString()).toBe('PNG');
-    expect(new Date(link.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
-    const wechatPage = new URL(authorizeHref(await (await fetch(link.body.url)).text()));
-    const form = confirmForm(await (await fetch(wechatPage)).text(), merchant);
-    const confirmed = await fetch(`${sim.url}/cgi-bin/componentloginpage/confirm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      redirect: 'manual',
-    });
-    const landing = await fetch(confirmed.headers.get('location')!);
-    expect(landing.status).toBe(200);
+    const merchant = await authorizeThroughLink(bizRef);
 
     // The merchant is found by its bizRef, then its detail.
     let found: { total: number; items: { authorizerAppid: string; status: string }[] } = {
@@ -242,16 +248,116 @@ describe('an operator over admin-api (end to end)', () => {
       authorizerAppid: merchant,
     });
 
-    // The dashboard counts the merchant as authorized (its type once its profile is read).
+    // Four more merchants authorize through links; all five are found as authorized mini programs.
+    const merchants = [merchant];
+    for (let i = 1; i < 5; i++) merchants.push(await authorizeThroughLink(`${bizRef}-${i}`));
+    await waitUntil(
+      async () =>
+        (
+          await call<{ total: number }>(
+            operator,
+            'GET',
+            `/components/${COMPONENT}/authorizers?status=authorized&authorizerType=mini_program`,
+          )
+        ).body.total === 5,
+      30_000,
+      'five authorized mini programs in search',
+    );
+
+    // A draft from the developer tools becomes a template; a campaign carries it to all five.
+    const { draftId } = await control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
+      userVersion: '1.2.0',
+      userDesc: 'the shop, per merchant',
+    });
+    const added = await call<{ templates: { templateId: number; draftId: number }[] }>(
+      operator,
+      'POST',
+      `/components/${COMPONENT}/drafts/${draftId}/templates`,
+    );
+    expect(added.status).toBe(200);
+    const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    const started = await call<{ campaignId: string; status: string; targets: number }>(
+      operator,
+      'POST',
+      '/campaigns',
+      {
+        componentAppid: COMPONENT,
+        templateId,
+        userVersion: '1.2.0',
+        userDesc: 'the shop, per merchant',
+        targets: merchants.map((authorizerAppid, index) => ({
+          authorizerAppid,
+          bizRef: index === 0 ? bizRef : `${bizRef}-${index}`,
+        })),
+        extJson: { extEnable: true, extAppid: '{{authorizerAppid}}', ext: { shop: '{{bizRef}}' } },
+        submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+        releaseWindow: { startHour: 0, endHour: 24 },
+        concurrency: 5,
+        pollAfterSeconds: 5,
+      },
+    );
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ status: 'running', targets: 5 });
+    const campaignId = started.body.campaignId;
+    let campaign = { status: '', counts: {} as Record<string, number>, progress: { done: 0, total: 0 } };
+    await waitUntil(
+      async () => {
+        campaign = (await call<typeof campaign>(operator, 'GET', `/campaigns/${campaignId}`)).body;
+        return campaign.status === 'finished';
+      },
+      120_000,
+      'the campaign to finish',
+    );
+    expect(campaign.counts).toMatchObject({ released: 5, failed: 0, rejected: 0 });
+    expect(campaign.progress).toMatchObject({ done: 5, total: 5 });
+    const released = await call<{
+      items: { authorizerAppid: string; state: string }[];
+      nextCursor: string | null;
+    }>(operator, 'GET', `/campaigns/${campaignId}/targets?state=released`);
+    expect(released.body.items.map((t) => t.authorizerAppid)).toEqual(merchants);
+    expect(released.body.nextCursor).toBeNull();
+    for (const appid of merchants) {
+      const versions = await call<{ online: { userVersion: string } | null }>(
+        operator,
+        'GET',
+        `/components/${COMPONENT}/authorizers/${appid}/versions`,
+      );
+      expect(versions.body.online?.userVersion).toBe('1.2.0');
+    }
+    const finished = await call<{ total: number; items: { campaignId: string }[] }>(
+      operator,
+      'GET',
+      `/campaigns?componentAppid=${COMPONENT}&status=finished`,
+    );
+    expect(finished.body).toMatchObject({ total: 1, items: [{ campaignId }] });
+    const creation = await call<{ items: { action: string; outcome: string }[] }>(
+      admin,
+      'GET',
+      `/audit-log?action=campaigns.create`,
+    );
+    expect(creation.body.items.map((entry) => entry.outcome)).toEqual(['success']);
+
+    // The dashboard: five authorized mini programs, the campaign by state, the quota the five submits used.
     const dashboard = await call<{
-      authorizers: { componentAppid: string; status: string; count: number }[];
+      authorizers: { componentAppid: string; authorizerType: string; status: string; count: number }[];
+      campaigns: { componentAppid: string; status: string; count: number }[];
+      quotaLeft: {
+        componentAppid: string;
+        authorizerAppid: string | null;
+        quota: { rest: number; limit: number } | null;
+      }[];
       unavailable: string[];
     }>(operator, 'GET', '/dashboard');
     expect(dashboard.status).toBe(200);
+    expect(dashboard.body.unavailable).toEqual([]);
     const authorized = dashboard.body.authorizers
       .filter((row) => row.componentAppid === COMPONENT && row.status === 'authorized')
       .reduce((sum, row) => sum + row.count, 0);
-    expect(authorized).toBe(1);
-    expect(dashboard.body).not.toHaveProperty('campaigns');
-  }, 180_000);
+    expect(authorized).toBe(5);
+    expect(dashboard.body.campaigns).toEqual([{ componentAppid: COMPONENT, status: 'finished', count: 1 }]);
+    expect(dashboard.body.quotaLeft).toHaveLength(1);
+    const [quota] = dashboard.body.quotaLeft;
+    expect(merchants).toContain(quota!.authorizerAppid);
+    expect(quota!.quota).toMatchObject({ limit: 20, rest: 15 });
+  }, 300_000);
 });
