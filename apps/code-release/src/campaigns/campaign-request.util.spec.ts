@@ -99,7 +99,7 @@ describe('campaign requests', () => {
     };
 
     it('lists 50 newest campaigns by default, and names a bad status and limit', () => {
-      expect(parseListCampaigns({})).toEqual({ limit: 50, offset: 0 });
+      expect(parseListCampaigns({})).toEqual({ limit: 50, offset: 0, sort: 'createdAt', order: 'desc' });
       expect(parseListCampaigns({ status: 'paused', limit: 5, offset: 10 })).toMatchObject({
         status: 'paused',
         limit: 5,
@@ -107,7 +107,19 @@ describe('campaign requests', () => {
       });
       const message = refused(() => parseListCampaigns({ status: 'sleeping', limit: 0 }));
       expect(message).toContain('status must be one of running, paused, cancelled, finished');
-      expect(message).toContain('limit must be an integer from 1 to 100');
+      expect(message).toContain('limit must be an integer from 1 to 200');
+    });
+
+    it('sorts campaigns by a known field and order only, up to 200 a page', () => {
+      expect(parseListCampaigns({ sort: 'userVersion', order: 'asc', limit: 200 })).toMatchObject({
+        sort: 'userVersion',
+        order: 'asc',
+        limit: 200,
+      });
+      const message = refused(() => parseListCampaigns({ sort: 'nickName', order: 'up', limit: 201 }));
+      expect(message).toContain('sort must be one of createdAt, finishedAt, status, userVersion, templateId');
+      expect(message).toContain('order must be one of asc, desc');
+      expect(message).toContain('limit must be an integer from 1 to 200');
     });
 
     it('pages targets from the first ordinal, filtered by a known state only', () => {
