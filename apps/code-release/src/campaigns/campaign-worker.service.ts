@@ -24,7 +24,7 @@ import {
   type ClaimedTarget,
   type TargetChange,
 } from './campaign.repository';
-import { campaignEvent, targetEvent } from './campaign-events.util';
+import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
 import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
 import { submitAllowance } from './quota.util';
@@ -201,8 +201,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
           campaign.componentAppid,
           campaign.campaignId,
           { campaignId: campaign.campaignId, counts: finalCounts(counts) },
-          // A retry runs the campaign again: its next finished event is a new one (ADR 0022).
-          campaign.generation > 0 ? `generation|${campaign.generation}` : '',
+          finishedDiscriminator(campaign.generation),
         ),
       ]);
     }

@@ -123,6 +123,8 @@ export interface CampaignTargetView {
   step: string | null;
   attempt: number;
   auditId: number | null;
+  /** In `gray`: the step of the campaign's gray plan it is at (0-based); absent from older producers. */
+  grayStep?: number | null;
   errcode: number | null;
   message: string | null;
   /** Why it waits, was rejected or failed (e.g. quota_exhausted, template_not_found, the reviewer's reason). */
