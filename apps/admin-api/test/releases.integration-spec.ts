@@ -600,4 +600,114 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       'success operator',
     ]);
   }, 180_000);
+
+  it('campaign target operations over HTTP: speedup in audit, approve one chosen target, gray refused on a manual campaign, revert of an unreleased target not applicable, cancel with undoAudits, then approve refused 409; each audited', async () => {
+    const appids = await stack.newMiniPrograms(2);
+    const templateId = await stack.addTemplate('4.0.0');
+    const campaigns = <T>(method: string, path: string, token: string, payload?: unknown) =>
+      adminCall<T & ErrorBody>(api.url, method, `/admin/v1/campaigns${path}`, { token, body: payload });
+    interface OperationReply {
+      done: number;
+      results: { authorizerAppid: string; outcome: string; state: string; errcode?: number }[];
+      campaign: { campaignId: string; status: string };
+    }
+    const created = await campaigns<{ campaignId: string }>('POST', '', operator, {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '4.0.0',
+      userDesc: 'operations from admin-api',
+      targets: appids.map((authorizerAppid) => ({ authorizerAppid })),
+      extJson: { extEnable: true, extAppid: '{{authorizerAppid}}' },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseMode: 'manual',
+      releaseWindow: { startHour: 0, endHour: 24 },
+      concurrency: 2,
+    });
+    expect(created.status).toBe(201);
+    const { campaignId } = created.body;
+    const inState = async (state: string) =>
+      (
+        await campaigns<{ items: { authorizerAppid: string }[] }>(
+          'GET',
+          `/${campaignId}/targets?state=${state}`,
+          viewer,
+        )
+      ).body.items.map((t) => t.authorizerAppid);
+    await waitUntil(async () => (await inState('in_audit')).length === 2, 60_000, 'both targets in audit');
+
+    expect((await campaigns('POST', `/${campaignId}/speedup`, viewer, {})).status).toBe(403);
+    const sped = await campaigns<OperationReply>('POST', `/${campaignId}/speedup`, operator, {});
+    expect(sped.status).toBe(200);
+    expect(sped.body.done).toBe(2);
+    expect(sped.body.results.map((r) => r.outcome)).toEqual(['done', 'done']);
+
+    for (const appid of appids)
+      await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });
+    await waitUntil(async () => (await inState('approved')).length === 2, 60_000, 'both targets approved');
+
+    // Manual mode: only the chosen target is released.
+    const approved = await campaigns<OperationReply>('POST', `/${campaignId}/approve`, operator, {
+      authorizerAppids: [appids[0]],
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body.done).toBe(1);
+    expect(approved.body.results).toEqual([
+      expect.objectContaining({ authorizerAppid: appids[0], outcome: 'done' }),
+    ]);
+    await waitUntil(
+      async () => (await inState('released')).includes(appids[0]!),
+      60_000,
+      'the chosen target released',
+    );
+    expect(await inState('approved')).toEqual([appids[1]]);
+
+    // Not a gray campaign: gray operations are refused; the other target is not released: nothing to revert.
+    for (const operation of ['gray/advance', 'gray/revert']) {
+      const gray = await campaigns('POST', `/${campaignId}/${operation}`, operator, {});
+      expect(gray).toMatchObject({ status: 409, body: { error: 'operation_not_allowed' } });
+    }
+    const revertOther = await campaigns<OperationReply>('POST', `/${campaignId}/revert`, operator, {
+      authorizerAppids: [appids[1]],
+    });
+    expect(revertOther.body).toMatchObject({
+      done: 0,
+      results: [{ authorizerAppid: appids[1], outcome: 'not_applicable', state: 'approved' }],
+    });
+    const revertBad = await campaigns('POST', `/${campaignId}/revert`, operator, {
+      authorizerAppids: ['not an appid'],
+    });
+    expect(revertBad).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+
+    const cancelled = await campaigns<{ status: string }>('POST', `/${campaignId}/cancel`, operator, {
+      undoAudits: true,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    const refused = await campaigns('POST', `/${campaignId}/approve`, operator, {});
+    expect(refused).toMatchObject({ status: 409, body: { error: 'operation_not_allowed' } });
+    const unknown = await campaigns(
+      'POST',
+      '/00000000-0000-4000-8000-000000000000/gray/advance',
+      operator,
+      {},
+    );
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
+
+    const log = await adminCall<Page<AuditEntry>>(
+      api.url,
+      'GET',
+      `/admin/v1/audit-log?limit=200&target=${campaignId}`,
+      { token: viewer },
+    );
+    expect(log.body.items.map((e) => `${e.action} ${e.outcome} ${e.actor.role}`).sort()).toEqual([
+      'campaigns.approve failure operator',
+      'campaigns.approve success operator',
+      'campaigns.cancel success operator',
+      'campaigns.gray.advance failure operator',
+      'campaigns.gray.revert failure operator',
+      'campaigns.revert failure operator',
+      'campaigns.revert success operator',
+      'campaigns.speedup failure viewer',
+      'campaigns.speedup success operator',
+    ]);
+  }, 180_000);
 });
