@@ -5,10 +5,17 @@ import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
+import { PlatformQuotaRepository } from './platform-quota.repository';
 
 /** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
 @Module({
   controllers: [CampaignsRpcController],
-  providers: [CampaignRepository, CampaignsService, CampaignWorker, AuditResultsConsumer],
+  providers: [
+    CampaignRepository,
+    PlatformQuotaRepository,
+    CampaignsService,
+    CampaignWorker,
+    AuditResultsConsumer,
+  ],
 })
 export class CampaignsModule {}
