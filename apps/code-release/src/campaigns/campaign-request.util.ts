@@ -4,6 +4,7 @@ import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
 import type { CampaignStatus, NewTarget } from './campaign.repository';
 import { parseReleaseInputs, RELEASE_INPUT_FIELDS } from './release-inputs.util';
+import { parseCampaignSubmit } from './submit-input.util';
 import { ALL_TARGET_STATES, type TargetState } from './target-state';
 
 const CREATE_FIELDS = [
@@ -152,31 +153,7 @@ export function parseCreateCampaign(
     }
   }
 
-  const rawSubmit = reader.raw('submit');
-  const submit: CampaignInputs['submit'] = {};
-  if (rawSubmit !== undefined) {
-    if (!isRecord(rawSubmit)) reader.problem('submit must be an object');
-    else {
-      for (const key of Object.keys(rawSubmit))
-        if (!['versionDesc', 'privacyApiNotUse', 'feedbackInfo'].includes(key))
-          reader.problem(`unknown field submit.${key}`);
-      if (rawSubmit['versionDesc'] !== undefined) {
-        if (typeof rawSubmit['versionDesc'] !== 'string' || rawSubmit['versionDesc'].length > 500)
-          reader.problem('submit.versionDesc must be a string of at most 500');
-        else submit.versionDesc = rawSubmit['versionDesc'];
-      }
-      if (rawSubmit['feedbackInfo'] !== undefined) {
-        if (typeof rawSubmit['feedbackInfo'] !== 'string' || rawSubmit['feedbackInfo'].length > 200)
-          reader.problem('submit.feedbackInfo must be a string of at most 200');
-        else submit.feedbackInfo = rawSubmit['feedbackInfo'];
-      }
-      if (rawSubmit['privacyApiNotUse'] !== undefined) {
-        if (typeof rawSubmit['privacyApiNotUse'] !== 'boolean')
-          reader.problem('submit.privacyApiNotUse must be a boolean');
-        else submit.privacyApiNotUse = rawSubmit['privacyApiNotUse'];
-      }
-    }
-  }
+  const submit = parseCampaignSubmit(reader, reader.raw('submit'));
   reader.done();
   return {
     componentAppid,

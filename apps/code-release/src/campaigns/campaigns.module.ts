@@ -11,6 +11,7 @@ import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
+import { PlatformQuotaRepository } from './platform-quota.repository';
 import { ReleaseSteps } from './release-steps';
 
 /** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
@@ -20,6 +21,7 @@ import { ReleaseSteps } from './release-steps';
   providers: [
     CampaignRepository,
     CampaignCountsRepository,
+    PlatformQuotaRepository,
     CampaignsService,
     CampaignWorker,
     AuditResultsConsumer,
