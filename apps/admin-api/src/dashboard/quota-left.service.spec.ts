@@ -35,7 +35,7 @@ describe(QuotaLeftService.name, () => {
   describe('quotaLeft', () => {
     const now = new Date('2026-12-01T12:00:00.000Z');
 
-    it('reads the quota with an authorized mini program of the component', async () => {
+    it('reads the quota with an authorized mini program of the component that granted code management', async () => {
       const { sut, authorizers, codeRelease } = setup(['wxmp1', 'wxmp2']);
       const answer = await sut.quotaLeft('wxc', now);
       expect(answer).toEqual({
@@ -48,6 +48,8 @@ describe(QuotaLeftService.name, () => {
         componentAppid: 'wxc',
         authorizerType: 'mini_program',
         status: 'authorized',
+        funcInfo: [18],
+        credentialStatus: 'active',
         limit: 1,
         offset: 0,
       });

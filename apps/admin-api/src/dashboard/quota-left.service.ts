@@ -8,6 +8,9 @@ import { ReleasesError } from '../releases/releases.errors';
 /** How long one component's answer is kept: the dashboard refreshes often, the quota changes slowly. */
 export const QUOTA_CACHE_MS = 60_000;
 
+/** Permission set 18: code management (wechat-protocol.md §5); wxa calls without it answer 61007. */
+const CODE_MANAGEMENT_PERMISSION = 18;
+
 /** Why a component's quota is `null`. */
 export type QuotaUnknownReason = 'no_authorized_mini_program' | string;
 
@@ -25,7 +28,10 @@ export interface QuotaLeft {
   readAt: string;
 }
 
-/** Quota left per component, read with any authorized mini program's token and cached for a minute. */
+/**
+ * Quota left per component, read with the token of any authorized mini program that granted code
+ * management and whose credential works, and cached for a minute.
+ */
 @Injectable()
 export class QuotaLeftService {
   private readonly cache = new Map<string, { until: number; value: QuotaLeft }>();
@@ -50,6 +56,9 @@ export class QuotaLeftService {
       componentAppid,
       authorizerType: 'mini_program',
       status: 'authorized',
+      // WeChat reads the quota only with code management (set 18) and a working token.
+      funcInfo: [CODE_MANAGEMENT_PERMISSION],
+      credentialStatus: 'active',
       limit: 1,
       offset: 0,
     });
