@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 
+import { HistoryModule } from '../history/history.module';
 import { AuditResultsConsumer } from './audit-results.consumer';
 import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
 import { PlatformQuotaRepository } from './platform-quota.repository';
+import { PreflightSteps } from './preflight.steps';
+import { TargetFilterService } from './target-filter.service';
 
 /** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
 @Module({
