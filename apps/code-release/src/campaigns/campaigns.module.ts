@@ -10,12 +10,18 @@ import { PlatformQuotaRepository } from './platform-quota.repository';
 import { PreflightSteps } from './preflight.steps';
 import { TargetFilterService } from './target-filter.service';
 
-/** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
+/**
+ * Release campaigns: RPC, the lease-based worker and the audit-result consumer, the target filter
+ * over the authorizer service, the preflight steps and the platform-wide quota row.
+ */
 @Module({
+  imports: [HistoryModule],
   controllers: [CampaignsRpcController],
   providers: [
     CampaignRepository,
     PlatformQuotaRepository,
+    PreflightSteps,
+    TargetFilterService,
     CampaignsService,
     CampaignWorker,
     AuditResultsConsumer,
