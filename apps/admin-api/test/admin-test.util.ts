@@ -1,4 +1,5 @@
 import {
+  type ReleaseStack,
   createTestDatabase,
   databaseEnv,
   freePort,
@@ -69,6 +70,27 @@ export async function startAdminApi(options: StartAdminApiOptions = {}): Promise
       started.delete(app.url);
       await app.stop();
       if (!options.database) await database.drop();
+    },
+  };
+  started.set(app.url, handle);
+  return handle;
+}
+
+/**
+ * The admin-api a release stack started (`startReleaseStack({ adminApi: true })`), as startAdminApi
+ * answers it, so loginAs and the CLI helpers work on it; the stack stops it and drops its database.
+ */
+export function adminApiOf(stack: ReleaseStack): AdminApiProcess {
+  const app = stack.processes['admin-api'];
+  if (!app) throw new Error('the release stack runs without admin-api');
+  const handle: AdminApiProcess = {
+    ...app,
+    database: stack.databases['admin-api']!,
+    namespace: stack.namespace,
+    env: stack.env['admin-api']!,
+    close: async () => {
+      started.delete(app.url);
+      await app.stop();
     },
   };
   started.set(app.url, handle);

@@ -1,31 +1,17 @@
-import { QueueNames, deadLetterQueueOf, retryQueueOf } from '@wxop/contracts';
-import { SecretBox } from '@wxop/secrets';
 import {
   BrokerProbe,
   authorizeHref,
   confirmForm,
-  createTestDatabase,
-  databaseEnv,
-  deleteBrokerObjects,
-  freePort,
-  startAppProcess,
-  testEnv,
+  startReleaseStack,
   uniqueRunId,
   waitUntil,
-  type AppProcess,
-  type TestDatabase,
+  type ReleaseStack,
+  type SimProcess,
 } from '@wxop/testing';
 
-import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
+import { adminApiOf, adminCall, loginAs, type AdminApiProcess } from './admin-test.util';
 
 const COMPONENT = 'wx6666666666666666';
-
-interface SimPlatform {
-  appid: string;
-  secret: string;
-  token: string;
-  encodingAESKey: string;
-}
 
 /**
  * An operator drives the platform over admin-api's HTTP API only, with wechat-sim, ingress, token,
@@ -36,128 +22,32 @@ interface SimPlatform {
  * subscriber (new id, `replayOf`). Campaigns come with code-release.
  */
 describe('an operator over admin-api (end to end)', () => {
-  const namespace = `${uniqueRunId()}.`;
-  const databases: TestDatabase[] = [];
-  const processes: AppProcess[] = [];
-  let sim: AppProcess;
+  let stack: ReleaseStack;
+  let sim: SimProcess;
   let api: AdminApiProcess;
   let probe: BrokerProbe;
 
-  const control = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sim.url}/sim${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} /sim${path} answered ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const control = <T = unknown>(method: string, path: string, body?: unknown): Promise<T> =>
+    sim.control<T>(method, path, body);
 
   beforeAll(async () => {
-    const [simPort, ingressPort, tokenPort, authorizerPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const logging = { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' };
-    sim = await startAppProcess({
-      app: 'wechat-sim',
-      port: simPort,
-      env: {
-        ...logging,
-        SIM_HTTP_HOST: '127.0.0.1',
-        SIM_HTTP_PORT: String(simPort),
-        SIM_PUSH_RETRY_DELAY_MS: '200',
-      },
-      readyPath: '/health/live',
+    // No component secrets for the token service: the operator configures the component through admin-api.
+    stack = await startReleaseStack({
+      componentAppid: COMPONENT,
+      prefix: 'op',
+      codeRelease: false,
+      authorizer: true,
+      adminApi: true,
+      componentCredentials: false,
     });
-    processes.push(sim);
-    databases.push(
-      ...(await Promise.all(
-        ['op_token', 'op_ingress', 'op_authorizer'].map((prefix) =>
-          createTestDatabase({ prefix, migrations: [] }),
-        ),
-      )),
-    );
-    const [tokenDb, ingressDb, authorizerDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
-    const secretsKey = SecretBox.generateKey();
-    const sealing = { SECRETS_KEYS: `k1:${secretsKey}`, SECRETS_CURRENT_KEY_ID: 'k1' };
-    const broker = { RABBITMQ_URL: testEnv.rabbitUrl, RABBITMQ_NAMESPACE: namespace };
-    const wechat = { WECHAT_API_BASE_URL: sim.url, WECHAT_MP_BASE_URL: sim.url };
-    probe = await BrokerProbe.bind(['wechat.#'], { namespace });
-    const started = await Promise.all([
-      // No WECHAT_COMPONENT_* here: the operator configures the component through admin-api.
-      startAppProcess({
-        app: 'token',
-        port: tokenPort,
-        env: {
-          ...logging,
-          ...databaseEnv(tokenDb),
-          ...broker,
-          ...wechat,
-          ...sealing,
-          TOKEN_API_KEYS: `operator-e2e-key-${uniqueRunId()}`,
-          TOKEN_HTTP_HOST: '127.0.0.1',
-          TOKEN_HTTP_PORT: String(tokenPort),
-          TOKEN_REFRESH_INTERVAL_MS: '250',
-          TOKEN_READ_CACHE_MS: '200',
-        },
-      }),
-      startAppProcess({
-        app: 'ingress',
-        port: ingressPort,
-        env: {
-          ...logging,
-          ...databaseEnv(ingressDb),
-          ...broker,
-          ...sealing,
-          INGRESS_HTTP_HOST: '127.0.0.1',
-          INGRESS_HTTP_PORT: String(ingressPort),
-        },
-      }),
-      startAppProcess({
-        app: 'authorizer',
-        port: authorizerPort,
-        env: {
-          ...logging,
-          ...databaseEnv(authorizerDb),
-          ...broker,
-          ...wechat,
-          WECHAT_COMPONENT_APPID: COMPONENT,
-          AUTHORIZER_HTTP_HOST: '127.0.0.1',
-          AUTHORIZER_HTTP_PORT: String(authorizerPort),
-          AUTHORIZER_PUBLIC_BASE_URL: `http://127.0.0.1:${authorizerPort}`,
-          AUTHORIZER_SYNC_START_DELAY_SECONDS: '3600',
-        },
-      }),
-      startAdminApi({ namespace }),
-    ]);
-    processes.push(...(started.slice(0, 3) as AppProcess[]));
-    api = started[3] as AdminApiProcess;
+    sim = stack.sim;
+    api = adminApiOf(stack);
+    probe = await BrokerProbe.bind(['wechat.#'], { namespace: stack.namespace });
   });
 
   afterAll(async () => {
     await probe?.close();
-    await api?.close();
-    await Promise.all(processes.filter((p) => p !== sim).map((p) => p.stop()));
-    await sim?.stop();
-    for (const database of databases) await database.drop();
-    const consumed = [
-      QueueNames.TokenComponentPushes,
-      QueueNames.AuthorizerAuthorizationPushes,
-      QueueNames.AuthorizerTokenEvents,
-      QueueNames.AuthorizerReleaseCheck,
-    ];
-    await deleteBrokerObjects({
-      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
-      queues: [
-        ...consumed.flatMap((queue) => [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]),
-        'token.rpc',
-        'authorizer.rpc',
-      ].map((name) => namespace + name),
-    });
+    await stack?.stop();
   });
 
   it('configures a component, links and authorizes a merchant, finds it, reveals its token and replays its push', async () => {
@@ -166,14 +56,8 @@ describe('an operator over admin-api (end to end)', () => {
     const call = <T>(token: string, method: string, path: string, body?: unknown) =>
       adminCall<T>(api.url, method, `/admin/v1${path}`, { token, body });
 
-    // WeChat's side of the platform, pushing to our ingress.
-    const ingressUrl = processes[2]!.url;
-    const platform = await control<SimPlatform>('POST', '/platforms', {
-      appid: COMPONENT,
-      startTickets: false,
-      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
-      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
-    });
+    // WeChat's side of the platform, pushing to our ingress (created by the stack).
+    const platform = stack.platform;
 
     // Configure the component: an operator may not; the admin may; no secret comes back.
     const secrets = {

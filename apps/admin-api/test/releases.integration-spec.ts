@@ -1,33 +1,11 @@
-import { QueueNames, TokenRpcPatterns, deadLetterQueueOf, retryQueueOf } from '@wxop/contracts';
-import { SecretBox } from '@wxop/secrets';
-import {
-  callRpc,
-  createTestDatabase,
-  databaseEnv,
-  deleteBrokerObjects,
-  freePort,
-  startAppProcess,
-  startWechatSimProcess,
-  testEnv,
-  uniqueRunId,
-  waitUntil,
-  type AppProcess,
-  type SimProcess,
-  type TestDatabase,
-} from '@wxop/testing';
+import { TokenRpcPatterns } from '@wxop/contracts';
+import { callRpc, startReleaseStack, type ReleaseStack, type SimProcess } from '@wxop/testing';
 
 import type { AuditEntry } from '../src/audit/audit-entry';
 import type { Page } from '../src/shared/page-query.dto';
-import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
+import { adminApiOf, adminCall, loginAs, type AdminApiProcess } from './admin-test.util';
 
 const COMPONENT = 'wx7878787878787878';
-
-interface SimPlatform {
-  appid: string;
-  secret: string;
-  token: string;
-  encodingAESKey: string;
-}
 
 interface ErrorBody {
   error: string;
@@ -42,9 +20,8 @@ interface ErrorBody {
  * API, and the simulator's control API plays WeChat's reviewer.
  */
 describe('admin-api releases (end to end with wechat-sim, ingress, token and code-release)', () => {
-  const namespace = `${uniqueRunId()}.`;
-  const databases: TestDatabase[] = [];
-  const apps: AppProcess[] = [];
+  let stack: ReleaseStack;
+  let namespace: string;
   let sim: SimProcess;
   let api: AdminApiProcess;
   let operator: string;
@@ -57,110 +34,16 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
   const versionsPath = () => `/authorizers/${miniProgram}/versions`;
 
   beforeAll(async () => {
-    sim = await startWechatSimProcess({ SIM_PUSH_RETRY_DELAY_MS: '200', SIM_AUDIT_POLICY: 'manual' });
-    const [ingressPort, tokenPort, codeReleasePort] = [await freePort(), await freePort(), await freePort()];
-    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
-    const platform = await sim.control<SimPlatform>('POST', '/platforms', {
-      appid: COMPONENT,
-      startTickets: false,
-      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
-      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
+    stack = await startReleaseStack({
+      componentAppid: COMPONENT,
+      prefix: 'adm_rel',
+      adminApi: true,
+      simEnv: { SIM_AUDIT_POLICY: 'manual' },
+      rpcTimeoutMs: 10_000,
     });
-    databases.push(
-      ...(await Promise.all(
-        ['adm_rel_token', 'adm_rel_ingress', 'adm_rel_release'].map((prefix) =>
-          createTestDatabase({ prefix, migrations: [] }),
-        ),
-      )),
-    );
-    const [tokenDb, ingressDb, releaseDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
-    const secretsKey = SecretBox.generateKey();
-    const common = {
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      RABBITMQ_URL: testEnv.rabbitUrl,
-      RABBITMQ_NAMESPACE: namespace,
-      WECHAT_API_BASE_URL: sim.url,
-      WECHAT_MP_BASE_URL: sim.url,
-      WECHAT_COMPONENT_APPID: COMPONENT,
-    };
-    const [started] = await Promise.all([
-      startAdminApi({ namespace }),
-      startAppProcess({
-        app: 'token',
-        port: tokenPort,
-        env: {
-          ...common,
-          ...databaseEnv(tokenDb),
-          SECRETS_KEYS: `k1:${secretsKey}`,
-          SECRETS_CURRENT_KEY_ID: 'k1',
-          TOKEN_API_KEYS: `admin-releases-${uniqueRunId()}`,
-          TOKEN_HTTP_HOST: '127.0.0.1',
-          TOKEN_HTTP_PORT: String(tokenPort),
-          TOKEN_REFRESH_INTERVAL_MS: '250',
-          TOKEN_READ_CACHE_MS: '200',
-          WECHAT_COMPONENT_SECRET: platform.secret,
-          WECHAT_COMPONENT_TOKEN: platform.token,
-          WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
-        },
-      }).then((app) => apps.push(app)),
-      startAppProcess({
-        app: 'ingress',
-        port: ingressPort,
-        env: {
-          ...common,
-          ...databaseEnv(ingressDb),
-          INGRESS_HTTP_HOST: '127.0.0.1',
-          INGRESS_HTTP_PORT: String(ingressPort),
-          SECRETS_KEYS: `k1:${secretsKey}`,
-          SECRETS_CURRENT_KEY_ID: 'k1',
-        },
-      }).then((app) => apps.push(app)),
-      startAppProcess({
-        app: 'code-release',
-        port: codeReleasePort,
-        env: {
-          ...common,
-          ...databaseEnv(releaseDb),
-          CODE_RELEASE_HTTP_HOST: '127.0.0.1',
-          CODE_RELEASE_HTTP_PORT: String(codeReleasePort),
-        },
-      }).then((app) => apps.push(app)),
-    ]);
-    api = started;
-
-    // WeChat pushes a ticket; the token service turns it into a component token.
-    await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
-    await waitUntil(
-      () =>
-        callRpc(TokenRpcPatterns.GetComponentAccessToken, { componentAppid: COMPONENT }, { namespace }).then(
-          () => true,
-          () => false,
-        ),
-      30_000,
-      'the component token',
-    );
-    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
-      count: 1,
-      type: 'mini_program',
-    });
-    miniProgram = appids[0]!;
-    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, {
-      authorizerAppid: miniProgram,
-    });
-    await waitUntil(
-      () =>
-        callRpc(
-          TokenRpcPatterns.GetAuthorizerAccessToken,
-          { componentAppid: COMPONENT, authorizerAppid: miniProgram },
-          { namespace },
-        ).then(
-          () => true,
-          () => false,
-        ),
-      30_000,
-      'the token service to hold the mini program’s credentials',
-    );
+    ({ sim, namespace } = stack);
+    api = adminApiOf(stack);
+    miniProgram = await stack.newMiniProgram();
     operator = await loginAs(api.url, 'operator');
     viewer = await loginAs(api.url, 'viewer');
     const me = await adminCall<{ username: string }>(api.url, 'GET', '/admin/v1/me', { token: operator });
@@ -168,19 +51,7 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
   }, 240_000);
 
   afterAll(async () => {
-    await api?.close();
-    await Promise.all(apps.map((app) => app.stop()));
-    await sim?.stop();
-    for (const database of databases) await database.drop();
-    const queues = [QueueNames.TokenComponentPushes].flatMap((q) => [
-      q,
-      retryQueueOf(q),
-      deadLetterQueueOf(q),
-    ]);
-    await deleteBrokerObjects({
-      queues: [...queues, 'token.rpc', 'code-release.rpc'].map((name) => namespace + name),
-      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
-    });
+    await stack?.stop();
   }, 60_000);
 
   it('syncs the library, adds a draft as a template, lists, deletes; a second delete is 404 template_not_found with errcode 85064', async () => {

@@ -6,208 +6,52 @@ import {
   type CampaignTargetPage,
   type EventEnvelope,
   type RetryCampaignTargetsReply,
-  QueueNames,
-  TokenRpcPatterns,
-  deadLetterQueueOf,
-  retryQueueOf,
-  type AccessTokenReply,
-  type TemplateLibrary,
 } from '@wxop/contracts';
-import { SecretBox } from '@wxop/secrets';
 import {
   BrokerProbe,
-  callRpc,
   countersOf,
   sleep,
-  createTestDatabase,
-  databaseEnv,
-  deleteBrokerObjects,
-  freePort,
-  startAppProcess,
-  startWechatSimProcess,
-  testEnv,
-  uniqueRunId,
+  startReleaseStack,
   waitUntil,
-  type AppProcess,
+  type ReleaseStack,
   type SimProcess,
-  type TestDatabase,
 } from '@wxop/testing';
 
 const COMPONENT = 'wx7777777777777777';
-const API_KEY = `code-release-e2e-key-${uniqueRunId()}`;
-
-interface SimPlatform {
-  appid: string;
-  secret: string;
-  token: string;
-  encodingAESKey: string;
-}
 
 /**
  * wechat-sim, ingress, token and code-release as processes with their own databases and broker
- * namespace; an operator drives code-release over RPC as admin-api would, and the simulator's
- * control API plays WeChat's reviewer.
+ * namespace (startReleaseStack); an operator drives code-release over RPC as admin-api would, and
+ * the simulator's control API plays WeChat's reviewer.
  */
 describe('release campaigns (end to end with wechat-sim, ingress and token)', () => {
-  const namespace = `${uniqueRunId()}.`;
-  const databases: TestDatabase[] = [];
-  const apps: AppProcess[] = [];
+  let stack: ReleaseStack;
   let sim: SimProcess;
-  let codeRelease: AppProcess;
-  let codeReleaseEnv: Record<string, string> = {};
   let probe: BrokerProbe;
 
-  const rpc = <T>(pattern: string, data: unknown) =>
-    callRpc<T>(pattern, data, { namespace, timeoutMs: 20_000 });
-  const componentToken = async (): Promise<string> =>
-    (
-      await rpc<AccessTokenReply>(TokenRpcPatterns.GetComponentAccessToken, {
-        componentAppid: COMPONENT,
-      })
-    ).accessToken;
-  const newMiniProgram = async (): Promise<string> => {
-    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
-      count: 1,
-      type: 'mini_program',
-    });
-    const appid = appids[0]!;
-    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, { authorizerAppid: appid });
-    await waitUntil(
-      () =>
-        rpc(TokenRpcPatterns.GetAuthorizerAccessToken, {
-          componentAppid: COMPONENT,
-          authorizerAppid: appid,
-        }).then(
-          () => true,
-          () => false,
-        ),
-      20_000,
-      'the token service to hold the mini program’s credentials',
-    );
-    return appid;
-  };
-  const addTemplate = async (userVersion: string): Promise<number> => {
-    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
-      userVersion,
-      userDesc: `draft ${userVersion}`,
-    });
-    const library = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.AddDraftToTemplates, {
-      componentAppid: COMPONENT,
-      draftId,
-      templateType: 0,
-    });
-    return library.templates.find((t) => t.draftId === draftId)!.templateId;
-  };
+  const rpc = <T>(pattern: string, data: unknown) => stack.rpc<T>(pattern, data);
+  const newMiniProgram = () => stack.newMiniProgram();
+  const addTemplate = (userVersion: string) => stack.addTemplate(userVersion);
 
   beforeAll(async () => {
-    sim = await startWechatSimProcess({
-      SIM_PUSH_RETRY_DELAY_MS: '200',
-      SIM_AUDIT_POLICY: 'approve',
-      SIM_AUDIT_DELAY_SECONDS: '1',
-      SIM_AUDIT_QUOTA: '1000',
+    stack = await startReleaseStack({
+      componentAppid: COMPONENT,
+      prefix: 'crc',
+      logLevel: 'info',
+      simEnv: { SIM_AUDIT_POLICY: 'approve', SIM_AUDIT_DELAY_SECONDS: '1', SIM_AUDIT_QUOTA: '1000' },
+      env: {
+        // The quota test moves WeChat's clock up to three months ahead; its pushes (the fresh ticket) carry
+        // that clock's timestamps, which the default 300 s replay window would refuse.
+        ingress: { INGRESS_TIMESTAMP_WINDOW_SECONDS: String(120 * 24 * 3600) },
+      },
     });
-    const [ingressPort, tokenPort, codeReleasePort] = [await freePort(), await freePort(), await freePort()];
-    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
-    const platform = await sim.control<SimPlatform>('POST', '/platforms', {
-      appid: COMPONENT,
-      startTickets: false,
-      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
-      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
-    });
-    databases.push(
-      ...(await Promise.all(
-        ['crc_token', 'crc_ingress', 'crc_release'].map((prefix) =>
-          createTestDatabase({ prefix, migrations: [] }),
-        ),
-      )),
-    );
-    const [tokenDb, ingressDb, releaseDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
-    const secretsKey = SecretBox.generateKey();
-    const common = {
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      RABBITMQ_URL: testEnv.rabbitUrl,
-      RABBITMQ_NAMESPACE: namespace,
-      WECHAT_API_BASE_URL: sim.url,
-      WECHAT_MP_BASE_URL: sim.url,
-      WECHAT_COMPONENT_APPID: COMPONENT,
-    };
-    apps.push(
-      ...(await Promise.all([
-        startAppProcess({
-          app: 'token',
-          port: tokenPort,
-          env: {
-            ...common,
-            ...databaseEnv(tokenDb),
-            SECRETS_KEYS: `k1:${secretsKey}`,
-            SECRETS_CURRENT_KEY_ID: 'k1',
-            TOKEN_API_KEYS: API_KEY,
-            TOKEN_HTTP_HOST: '127.0.0.1',
-            TOKEN_HTTP_PORT: String(tokenPort),
-            TOKEN_REFRESH_INTERVAL_MS: '250',
-            TOKEN_READ_CACHE_MS: '200',
-            WECHAT_COMPONENT_SECRET: platform.secret,
-            WECHAT_COMPONENT_TOKEN: platform.token,
-            WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
-          },
-        }),
-        startAppProcess({
-          app: 'ingress',
-          port: ingressPort,
-          env: {
-            ...common,
-            ...databaseEnv(ingressDb),
-            INGRESS_HTTP_HOST: '127.0.0.1',
-            INGRESS_HTTP_PORT: String(ingressPort),
-            // The quota test moves WeChat's clock up to three months ahead; its pushes (the fresh ticket) carry
-            // that clock's timestamps, which the default 300 s replay window would refuse.
-            INGRESS_TIMESTAMP_WINDOW_SECONDS: String(120 * 24 * 3600),
-            SECRETS_KEYS: `k1:${secretsKey}`,
-            SECRETS_CURRENT_KEY_ID: 'k1',
-          },
-        }),
-        startAppProcess({
-          app: 'code-release',
-          port: codeReleasePort,
-          env: (codeReleaseEnv = {
-            ...common,
-            ...databaseEnv(releaseDb),
-            CODE_RELEASE_HTTP_HOST: '127.0.0.1',
-            CODE_RELEASE_HTTP_PORT: String(codeReleasePort),
-          }),
-        }),
-      ])),
-    );
-    codeRelease = apps[2]!;
-    // WeChat pushes a ticket; the token service turns it into a component token.
-    await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
-    await waitUntil(
-      () =>
-        componentToken().then(
-          () => true,
-          () => false,
-        ),
-      20_000,
-      'the component token',
-    );
-    probe = await BrokerProbe.bind(['release.#'], { namespace });
+    sim = stack.sim;
+    probe = await BrokerProbe.bind(['release.#'], { namespace: stack.namespace });
   }, 180_000);
 
   afterAll(async () => {
     await probe?.close();
-    await Promise.all(apps.map((app) => app.stop()));
-    await sim?.stop();
-    for (const database of databases) await database.drop();
-    const queues = [QueueNames.TokenComponentPushes, QueueNames.CodeReleaseAuditResults].flatMap((q) => [
-      q,
-      retryQueueOf(q),
-      deadLetterQueueOf(q),
-    ]);
-    await deleteBrokerObjects({
-      queues: [...queues, 'token.rpc', 'code-release.rpc'].map((name) => namespace + name),
-      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
-    });
+    await stack?.stop();
   }, 60_000);
 
   const campaignTargets = async (count: number) => {
@@ -304,15 +148,7 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
         60_000,
         'some submits',
       );
-      process.kill(codeRelease.pid, 'SIGKILL');
-      await sleep(500);
-      const port = await freePort();
-      codeRelease = await startAppProcess({
-        app: 'code-release',
-        port,
-        env: { ...codeReleaseEnv, CODE_RELEASE_HTTP_PORT: String(port) },
-      });
-      apps.push(codeRelease);
+      await stack.restart('code-release', { signal: 'SIGKILL' });
       await finished(created.campaignId, 150_000);
       expect((await campaign(created.campaignId)).counts['released']).toBe(20);
       expect(await submitsOf(appids)).toEqual(appids.map(() => 1));
@@ -484,7 +320,7 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
       expect(await polls()).toBeGreaterThanOrEqual(2);
       expect(await submitsOf(appids)).toEqual([1, 1]);
       // Prometheus: targets by state of the campaign, and the worker's polls by endpoint and outcome.
-      const metrics = await (await fetch(`${codeRelease.url}/metrics`)).text();
+      const metrics = await (await fetch(`${stack.codeRelease.url}/metrics`)).text();
       const sample = (name: string, ...labels: string[]) =>
         metrics
           .split('\n')

@@ -1,9 +1,6 @@
 import {
   CodeReleaseRpcPatterns,
-  QueueNames,
   TokenRpcPatterns,
-  deadLetterQueueOf,
-  retryQueueOf,
   type AccessTokenReply,
   type AuditQuotaReply,
   type MiniProgramVersions,
@@ -15,32 +12,9 @@ import {
   type TemplateSummary,
   type TrialQrcodeReply,
 } from '@wxop/contracts';
-import { SecretBox } from '@wxop/secrets';
-import {
-  callRpc,
-  createTestDatabase,
-  databaseEnv,
-  deleteBrokerObjects,
-  freePort,
-  startAppProcess,
-  startWechatSimProcess,
-  testEnv,
-  uniqueRunId,
-  waitUntil,
-  type AppProcess,
-  type SimProcess,
-  type TestDatabase,
-} from '@wxop/testing';
+import { startReleaseStack, type ReleaseStack, type SimProcess } from '@wxop/testing';
 
 const COMPONENT = 'wx7777777777777777';
-const API_KEY = `code-release-e2e-key-${uniqueRunId()}`;
-
-interface SimPlatform {
-  appid: string;
-  secret: string;
-  token: string;
-  encodingAESKey: string;
-}
 
 interface RemoteError {
   code: string;
@@ -50,19 +24,15 @@ interface RemoteError {
 
 /**
  * wechat-sim, ingress, token and code-release as processes with their own databases and broker
- * namespace; an operator drives code-release over RPC as admin-api would, and the simulator's
- * control API plays WeChat's reviewer.
+ * namespace (startReleaseStack); an operator drives code-release over RPC as admin-api would, and
+ * the simulator's control API plays WeChat's reviewer.
  */
 describe('code-release (end to end with wechat-sim, ingress and token)', () => {
-  const namespace = `${uniqueRunId()}.`;
-  const databases: TestDatabase[] = [];
-  const apps: AppProcess[] = [];
+  let stack: ReleaseStack;
   let sim: SimProcess;
-  let codeRelease: AppProcess;
   let miniProgram: string;
 
-  const rpc = <T>(pattern: string, data: unknown) =>
-    callRpc<T>(pattern, data, { namespace, timeoutMs: 20_000 });
+  const rpc = <T>(pattern: string, data: unknown) => stack.rpc<T>(pattern, data);
   /** The RPC error the call answers (fails the test when it succeeds). */
   const rpcError = async (pattern: string, data: unknown): Promise<RemoteError> => {
     try {
@@ -73,12 +43,7 @@ describe('code-release (end to end with wechat-sim, ingress and token)', () => {
     }
     throw new Error(`${pattern} succeeded`);
   };
-  const componentToken = async (): Promise<string> =>
-    (
-      await rpc<AccessTokenReply>(TokenRpcPatterns.GetComponentAccessToken, {
-        componentAppid: COMPONENT,
-      })
-    ).accessToken;
+  const componentToken = () => stack.componentToken();
   const tokenIssues = async (authorizerAppid: string): Promise<number> => {
     const issues = await sim.control<{ issuedAt: number[] }[]>(
       'GET',
@@ -86,140 +51,23 @@ describe('code-release (end to end with wechat-sim, ingress and token)', () => {
     );
     return issues[0]?.issuedAt.length ?? 0;
   };
-  const newMiniProgram = async (): Promise<string> => {
-    const { appids } = await sim.control<{ appids: string[] }>('POST', '/accounts', {
-      count: 1,
-      type: 'mini_program',
-    });
-    const appid = appids[0]!;
-    await sim.control('POST', `/platforms/${COMPONENT}/authorizations?wait=true`, { authorizerAppid: appid });
-    await waitUntil(
-      () =>
-        rpc(TokenRpcPatterns.GetAuthorizerAccessToken, {
-          componentAppid: COMPONENT,
-          authorizerAppid: appid,
-        }).then(
-          () => true,
-          () => false,
-        ),
-      20_000,
-      'the token service to hold the mini program’s credentials',
-    );
-    return appid;
-  };
-  const addTemplate = async (userVersion: string): Promise<number> => {
-    const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
-      userVersion,
-      userDesc: `draft ${userVersion}`,
-    });
-    const library = await rpc<TemplateLibrary>(CodeReleaseRpcPatterns.AddDraftToTemplates, {
-      componentAppid: COMPONENT,
-      draftId,
-      templateType: 0,
-    });
-    return library.templates.find((t) => t.draftId === draftId)!.templateId;
-  };
+  const newMiniProgram = () => stack.newMiniProgram();
+  const addTemplate = (userVersion: string) => stack.addTemplate(userVersion);
+  const codeRelease = { output: () => stack.codeRelease.output() };
 
   beforeAll(async () => {
-    sim = await startWechatSimProcess({ SIM_PUSH_RETRY_DELAY_MS: '200', SIM_AUDIT_POLICY: 'manual' });
-    const [ingressPort, tokenPort, codeReleasePort] = [await freePort(), await freePort(), await freePort()];
-    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
-    const platform = await sim.control<SimPlatform>('POST', '/platforms', {
-      appid: COMPONENT,
-      startTickets: false,
-      authEventUrl: `${ingressUrl}/wechat/components/${COMPONENT}/events`,
-      messageUrl: `${ingressUrl}/wechat/components/${COMPONENT}/authorizers/$APPID$/messages`,
+    stack = await startReleaseStack({
+      componentAppid: COMPONENT,
+      prefix: 'cr_e2e',
+      logLevel: 'info',
+      simEnv: { SIM_AUDIT_POLICY: 'manual' },
     });
-    databases.push(
-      ...(await Promise.all(
-        ['cr_e2e_token', 'cr_e2e_ingress', 'cr_e2e_release'].map((prefix) =>
-          createTestDatabase({ prefix, migrations: [] }),
-        ),
-      )),
-    );
-    const [tokenDb, ingressDb, releaseDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
-    const secretsKey = SecretBox.generateKey();
-    const common = {
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      RABBITMQ_URL: testEnv.rabbitUrl,
-      RABBITMQ_NAMESPACE: namespace,
-      WECHAT_API_BASE_URL: sim.url,
-      WECHAT_MP_BASE_URL: sim.url,
-      WECHAT_COMPONENT_APPID: COMPONENT,
-    };
-    apps.push(
-      ...(await Promise.all([
-        startAppProcess({
-          app: 'token',
-          port: tokenPort,
-          env: {
-            ...common,
-            ...databaseEnv(tokenDb),
-            SECRETS_KEYS: `k1:${secretsKey}`,
-            SECRETS_CURRENT_KEY_ID: 'k1',
-            TOKEN_API_KEYS: API_KEY,
-            TOKEN_HTTP_HOST: '127.0.0.1',
-            TOKEN_HTTP_PORT: String(tokenPort),
-            TOKEN_REFRESH_INTERVAL_MS: '250',
-            TOKEN_READ_CACHE_MS: '200',
-            WECHAT_COMPONENT_SECRET: platform.secret,
-            WECHAT_COMPONENT_TOKEN: platform.token,
-            WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
-          },
-        }),
-        startAppProcess({
-          app: 'ingress',
-          port: ingressPort,
-          env: {
-            ...common,
-            ...databaseEnv(ingressDb),
-            INGRESS_HTTP_HOST: '127.0.0.1',
-            INGRESS_HTTP_PORT: String(ingressPort),
-            SECRETS_KEYS: `k1:${secretsKey}`,
-            SECRETS_CURRENT_KEY_ID: 'k1',
-          },
-        }),
-        startAppProcess({
-          app: 'code-release',
-          port: codeReleasePort,
-          env: {
-            ...common,
-            ...databaseEnv(releaseDb),
-            CODE_RELEASE_HTTP_HOST: '127.0.0.1',
-            CODE_RELEASE_HTTP_PORT: String(codeReleasePort),
-          },
-        }),
-      ])),
-    );
-    codeRelease = apps[2]!;
-    // WeChat pushes a ticket; the token service turns it into a component token.
-    await sim.control('POST', `/platforms/${COMPONENT}/tickets`);
-    await waitUntil(
-      () =>
-        componentToken().then(
-          () => true,
-          () => false,
-        ),
-      20_000,
-      'the component token',
-    );
+    sim = stack.sim;
     miniProgram = await newMiniProgram();
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop()));
-    await sim?.stop();
-    for (const database of databases) await database.drop();
-    const queues = [QueueNames.TokenComponentPushes].flatMap((q) => [
-      q,
-      retryQueueOf(q),
-      deadLetterQueueOf(q),
-    ]);
-    await deleteBrokerObjects({
-      queues: [...queues, 'token.rpc', 'code-release.rpc'].map((name) => namespace + name),
-      exchanges: ['wxop.events', 'wxop.rpc', 'wxop.retry'].map((name) => namespace + name),
-    });
+    await stack?.stop();
   }, 60_000);
 
   it('syncs the template library, adds a draft as a template and deletes it (85064 once gone)', async () => {

@@ -227,6 +227,25 @@ describe('wechat-sim control API (/sim)', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     });
 
+    it('adds the latencyMs setting to every API call, not to the control API', async () => {
+      const { body: p } = await sim.control<{ appid: string; secret: string; currentTicket: string }>(
+        'POST',
+        '/platforms',
+        {},
+      );
+      await sim.control('PUT', '/settings', { latencyMs: 200 });
+      let started = Date.now();
+      expect((await tokenCall(p)).status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+      started = Date.now();
+      await sim.control('GET', '/settings');
+      expect(Date.now() - started).toBeLessThan(150);
+      await sim.control('PUT', '/settings', { latencyMs: 0 });
+      started = Date.now();
+      await tokenCall(p);
+      expect(Date.now() - started).toBeLessThan(150);
+    });
+
     it('fails with a probability, reproducibly for a seed', async () => {
       const { body: p } = await sim.control<{ appid: string; secret: string; currentTicket: string }>(
         'POST',

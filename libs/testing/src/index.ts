@@ -28,3 +28,11 @@ export { freePort, startAppProcess, type AppProcess, type AppProcessOptions } fr
 export { authorizeHref, confirmForm } from './authorization-pages';
 export { leakedSecrets, runPlatformFlow, type PlatformApp, type PlatformRun } from './platform-flow';
 export { callRpc } from './rpc-call';
+export {
+  startReleaseStack,
+  type ReleaseStack,
+  type ReleaseStackApp,
+  type ReleaseStackOptions,
+  type SimPlatform,
+} from './release-stack';
+export { deleteNamespaceObjects } from './namespace-cleanup';

@@ -4,6 +4,7 @@ import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
 import type { CampaignStatus, NewTarget } from './campaign.repository';
 import { parsePreflight } from './preflight.util';
+import { parseReleaseInputs, RELEASE_INPUT_FIELDS } from './release-inputs.util';
 import { parseCampaignSubmit } from './submit-input.util';
 import { parseTargetFilter, parseValues } from './target-filter.util';
 import { ALL_TARGET_STATES, type TargetState } from './target-state';
@@ -27,6 +28,7 @@ const CREATE_FIELDS = [
   'quotaReserve',
   'pollAfterSeconds',
   'requestedBy',
+  ...RELEASE_INPUT_FIELDS.filter((field) => field !== 'releaseMode'),
 ] as const;
 
 export interface ParsedCreateCampaign {
@@ -126,9 +128,7 @@ export function parseCreateCampaign(
     });
   }
 
-  const releaseMode = reader.raw('releaseMode') ?? 'on_approval';
-  if (releaseMode !== 'on_approval' && releaseMode !== 'manual')
-    reader.problem('releaseMode must be on_approval or manual');
+  const release = parseReleaseInputs(reader);
 
   const rawWindow = reader.raw('releaseWindow');
   let releaseWindow: CampaignInputs['releaseWindow'] = null;
@@ -184,7 +184,7 @@ export function parseCreateCampaign(
       extJson,
       submit,
       preflight,
-      releaseMode: releaseMode as CampaignInputs['releaseMode'],
+      ...release,
       releaseWindow,
       canary,
       autoPause,

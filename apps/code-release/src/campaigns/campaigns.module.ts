@@ -2,12 +2,16 @@ import { Module } from '@nestjs/common';
 
 import { HistoryModule } from '../history/history.module';
 import { AuditResultsConsumer } from './audit-results.consumer';
+import { CampaignOperationsRepository } from './campaign-operations.repository';
+import { CampaignOperationsRpcController } from './campaign-operations-rpc.controller';
+import { CampaignOperationsService } from './campaign-operations.service';
 import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
 import { PlatformQuotaRepository } from './platform-quota.repository';
 import { PreflightSteps } from './preflight.steps';
+import { ReleaseSteps } from './release-steps';
 import { TargetFilterService } from './target-filter.service';
 
 /**
@@ -16,7 +20,7 @@ import { TargetFilterService } from './target-filter.service';
  */
 @Module({
   imports: [HistoryModule],
-  controllers: [CampaignsRpcController],
+  controllers: [CampaignsRpcController, CampaignOperationsRpcController],
   providers: [
     CampaignRepository,
     PlatformQuotaRepository,
@@ -25,6 +29,9 @@ import { TargetFilterService } from './target-filter.service';
     CampaignsService,
     CampaignWorker,
     AuditResultsConsumer,
+    CampaignOperationsRepository,
+    CampaignOperationsService,
+    ReleaseSteps,
   ],
 })
 export class CampaignsModule {}

@@ -33,10 +33,10 @@ export interface CallContext {
 export const INJECTED_FAULT_APPID = 'injected-fault';
 
 /**
- * Everything WeChat checks before an API does its work, in WeChat's order of concerns:
- * injected faults, method (43002), token (41001/40001/42001/61003), caller IP (61004),
- * daily quota (45009), JSON body (47001/44002); and, once it has worked, injected faults that
- * lose its answer. Counts every call.
+ * Everything WeChat checks before an API does its work, in WeChat's order of concerns: the
+ * round trip (the `latencyMs` setting), injected faults, method (43002), token
+ * (41001/40001/42001/61003), caller IP (61004), daily quota (45009), JSON body (47001/44002);
+ * and, once it has worked, injected faults that lose its answer. Counts every call.
  */
 @Injectable()
 export class ApiGateway {
@@ -49,6 +49,8 @@ export class ApiGateway {
   ) {}
 
   async enter(request: FastifyRequest, spec: EndpointSpec): Promise<CallContext> {
+    if (this.settings.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.settings.latencyMs));
     try {
       await this.faults.apply(spec.endpoint);
     } catch (fault) {

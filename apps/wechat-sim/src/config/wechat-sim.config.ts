@@ -119,6 +119,12 @@ export class WechatSimConfig {
   @Min(1)
   SIM_DAILY_QUOTA = 10000;
 
+  /** Milliseconds every WeChat API call waits before it is handled (a WeChat round trip; benchmarks). */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  SIM_LATENCY_MS = 0;
+
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true })
   SIM_PUBLIC_URL?: string;

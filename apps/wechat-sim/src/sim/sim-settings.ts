@@ -36,6 +36,8 @@ export class SimSettings {
   /** Changes a month to modify_wxa_server_domain and to modify_wxa_jump_domain, each (then 45009). */
   @IsOptional() @IsInt() @Min(0) platformDomainMonthlyLimit!: number;
   @IsOptional() @IsInt() @Min(1) dailyQuota!: number;
+  /** Milliseconds every WeChat API call waits before it is handled, on top of any fault rule's latency. */
+  @IsOptional() @IsInt() @Min(0) latencyMs!: number;
   @IsOptional() @IsInt() @Min(0) undoAuditDailyLimit!: number;
   @IsOptional() @IsInt() @Min(0) undoAuditMonthlyLimit!: number;
   @IsOptional() @IsInt() @Min(0) clearQuotaMonthlyLimit!: number;
@@ -69,6 +71,7 @@ export class SimSettings {
       platformDomainCheck: true,
       platformDomainMonthlyLimit: 50,
       dailyQuota: config.SIM_DAILY_QUOTA,
+      latencyMs: config.SIM_LATENCY_MS,
       undoAuditDailyLimit: 5,
       undoAuditMonthlyLimit: 10,
       clearQuotaMonthlyLimit: 10,
