@@ -45,3 +45,12 @@ export function campaignEvent<TData>(
     id: uuidV5([campaignId, type, discriminator].join('|'), CAMPAIGN_EVENT_NAMESPACE),
   });
 }
+
+/**
+ * The discriminator of a campaign's `release.campaign.finished`: empty for the first run (the id
+ * it always had), `generation|N` after the N-th retry, so a campaign finishing again after a retry
+ * sends a new event while a crash-repeated finish of the same run keeps its id.
+ */
+export function finishedDiscriminator(generation: number): string {
+  return generation > 0 ? `generation|${generation}` : '';
+}

@@ -63,7 +63,7 @@ describe('campaign requests', () => {
         'unknown field colour',
         'targets[0].authorizerAppid must be an appid',
         'targets[2].authorizerAppid wx0000000000000001 appears twice',
-        'releaseMode must be on_approval or manual',
+        'releaseMode must be on_approval, manual or gray',
         'canary.maxRejectionRate must be a number 0..1',
         'unknown field submit.surprise',
         'submit.versionDesc must be a string of at most 500',

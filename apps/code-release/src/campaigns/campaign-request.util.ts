@@ -3,6 +3,7 @@ import { APPID_PATTERN } from '@wxop/contracts';
 import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
 import type { CampaignStatus, NewTarget } from './campaign.repository';
+import { parseReleaseInputs, RELEASE_INPUT_FIELDS } from './release-inputs.util';
 import { ALL_TARGET_STATES, type TargetState } from './target-state';
 
 const CREATE_FIELDS = [
@@ -21,6 +22,7 @@ const CREATE_FIELDS = [
   'quotaReserve',
   'pollAfterSeconds',
   'requestedBy',
+  ...RELEASE_INPUT_FIELDS.filter((field) => field !== 'releaseMode'),
 ] as const;
 
 export interface ParsedCreateCampaign {
@@ -109,9 +111,7 @@ export function parseCreateCampaign(
     });
   }
 
-  const releaseMode = reader.raw('releaseMode') ?? 'on_approval';
-  if (releaseMode !== 'on_approval' && releaseMode !== 'manual')
-    reader.problem('releaseMode must be on_approval or manual');
+  const release = parseReleaseInputs(reader);
 
   const rawWindow = reader.raw('releaseWindow');
   let releaseWindow: CampaignInputs['releaseWindow'] = null;
@@ -187,7 +187,7 @@ export function parseCreateCampaign(
     inputs: {
       extJson,
       submit,
-      releaseMode: releaseMode as CampaignInputs['releaseMode'],
+      ...release,
       releaseWindow,
       canary,
       autoPause,

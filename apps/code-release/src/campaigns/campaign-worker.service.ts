@@ -24,19 +24,23 @@ import {
   type ClaimedTarget,
   type TargetChange,
 } from './campaign.repository';
-import { campaignEvent, targetEvent } from './campaign-events.util';
+import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
 import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
 import { submitAllowance } from './quota.util';
 import { reconcile, type WechatVersionView } from './reconcile.util';
+import { CampaignOperationsRepository } from './campaign-operations.repository';
+import { autoAdvance, nextGrayMove } from './gray-plan.util';
+import type { ReleaseInputs } from './release-inputs.util';
+import { heldForApproval } from './release-operations.util';
+import { auditDueSeconds, ReleaseSteps, WORKER_ACTOR } from './release-steps';
 import { TargetStates as S, type TargetState } from './target-state';
 import { commitOutcome, releaseOutcome, submitOutcome, type StepOutcome } from './wechat-outcome.util';
 
 /** The frozen inputs a worker reads (validated at creation by campaign-request.util). */
-export interface CampaignInputs {
+export interface CampaignInputs extends ReleaseInputs {
   extJson: Record<string, unknown>;
   submit: SubmitAuditInput;
-  releaseMode: 'on_approval' | 'manual';
   releaseWindow: ReleaseWindow | null;
   canary: CanaryPolicy;
   autoPause: AutoPausePolicy;
@@ -50,6 +54,8 @@ const TICK_MS = 250;
 const RETRY_SECONDS = 5;
 const PRIVACY_SCAN_RETRY_SECONDS = 2;
 const QUOTA_RETRY_SECONDS = 5;
+/** A target held for the operator's approval is looked at again this often (an approval makes it due at once). */
+const APPROVAL_RECHECK_SECONDS = 600;
 
 interface Wave {
   /** The wave's one quota read, in progress or done. */
@@ -85,6 +91,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly outbox: TransactionalOutbox,
     private readonly logger: AppLogger,
     metrics: MetricsService,
+    private readonly releaseSteps: ReleaseSteps,
+    private readonly operations: CampaignOperationsRepository,
   ) {
     this.targetsGauge = metrics.gauge(
       'wxop_code_release_campaign_targets',
@@ -158,7 +166,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     const inputs = campaign.inputs as unknown as CampaignInputs;
     const tally = {
       submitted: COUNTED_AS_SUBMITTED.reduce((n, s) => n + counts[s], 0),
-      approved: counts.approved + counts.releasing + counts.gray + counts.released,
+      approved: counts.approved + counts.releasing + counts.gray + counts.released + counts.reverted,
       rejected: counts.rejected,
     };
     const canary = canaryDecision(inputs.canary, tally);
@@ -193,6 +201,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
           campaign.componentAppid,
           campaign.campaignId,
           { campaignId: campaign.campaignId, counts: finalCounts(counts) },
+          finishedDiscriminator(campaign.generation),
         ),
       ]);
     }
@@ -316,7 +325,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         reason: found.reason ?? null,
         screenshots: found.screenshots ?? null,
         keepLease: found.state !== S.InAudit,
-        dueInSeconds: found.state === S.InAudit ? inputs.pollAfterSeconds : 0,
+        dueInSeconds: found.state === S.InAudit ? auditDueSeconds(inputs) : 0,
       },
       events,
     };
@@ -499,7 +508,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
           outcome(
             submitOutcome(errcode.code),
             (to) => ({
-              change: { state: to, auditId, reason: null, dueInSeconds: inputs.pollAfterSeconds },
+              change: { state: to, auditId, reason: null, dueInSeconds: auditDueSeconds(inputs) },
               events: [
                 targetEvent(
                   DomainEventTypes.ReleaseAuditSubmitted,
@@ -518,6 +527,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       case S.Delayed: {
         // No push within pollAfterSeconds: ask WeChat (the fallback of §5.3).
         if (target.auditId === null) return this.reconciled(campaign, { ...target, mustReconcile: true });
+        // The speedup policy's turn first; then poll only once pollAfterSeconds have passed.
+        const notYet = await this.releaseSteps.speedupByPolicy(campaign, target, this.owner);
+        if (notYet > 0) return (await this.campaigns.releaseLease(this.owner, target, notYet), null);
         const auditId = target.auditId;
         const status = await this.wechat.asAuthorizer(ids, (token) =>
           this.counted('get_auditstatus', this.code.getAuditStatus(token, { auditId })),
@@ -525,8 +537,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         return this.auditResult(campaign, target, status.status, status.reason, status.screenshots);
       }
       case S.Approved: {
-        if (inputs.releaseMode === 'manual' && !target.approvedForRelease) {
-          await this.campaigns.releaseLease(this.owner, target, 3600);
+        if (heldForApproval(inputs.releaseMode, target)) {
+          await this.operations.holdForApproval(this.owner, target, APPROVAL_RECHECK_SECONDS);
           return null;
         }
         const now = new Date();
@@ -540,6 +552,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         return { from, change: { state: S.Releasing, keepLease: true } };
       }
       case S.Releasing: {
+        if (inputs.releaseMode === 'gray' && inputs.gray)
+          return this.releaseSteps.grayMove(campaign, target, nextGrayMove(inputs.gray, null), WORKER_ACTOR);
         const errcode = await this.errcodeOf(() =>
           this.wechat.asAuthorizer(ids, (token) => this.counted('release', this.code.release(token))),
         );
@@ -558,6 +572,21 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
             errcode.code,
             errcode.message,
           ) ?? (await this.reconciled(campaign, { ...target, mustReconcile: true }))
+        );
+      }
+      case S.Gray: {
+        // Due when the step's wait is over; a step without a wait waits for gray.advance.
+        const auto =
+          inputs.gray && target.grayStep !== null ? autoAdvance(inputs.gray, target.grayStep) : null;
+        if (!auto || !auto.advance) {
+          await this.campaigns.releaseLease(this.owner, target, auto?.recheckSeconds ?? 3600);
+          return null;
+        }
+        return this.releaseSteps.grayMove(
+          campaign,
+          target,
+          nextGrayMove(inputs.gray!, target.grayStep),
+          WORKER_ACTOR,
         );
       }
       default:

@@ -41,6 +41,8 @@ export interface CampaignRecord extends Omit<NewCampaign, 'inputs'> {
   status: CampaignStatus;
   pauseReason: string | null;
   targetCount: number;
+  /** Bumped by every retry that sends targets back: the campaign's later `finished` events get ids of their own. */
+  generation: number;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -58,7 +60,14 @@ export interface ClaimedTarget {
   attempt: number;
   auditId: number | null;
   grayStep: number | null;
+  /** When the current gray step was set (database clock). */
+  grayStepAt: Date | null;
   approvedForRelease: boolean;
+  /** Why it waits or was held (e.g. `gray_reverted`). */
+  reason: string | null;
+  submittedAt: Date | null;
+  /** When speedupaudit was asked for this attempt's audit (at most once). */
+  speedupAt: Date | null;
   /**
    * The previous lease on this target ran out without its owner finishing a step that calls
    * WeChat: the step may have reached WeChat, so it is reconciled before being repeated.
@@ -72,6 +81,9 @@ export interface TargetChange {
   step?: string | null;
   auditId?: number | null;
   grayStep?: number | null;
+  /** With grayStep: stamp `gray_step_at` with the database's now. */
+  grayStepSetNow?: boolean;
+  approvedForRelease?: boolean;
   errcode?: number | null;
   message?: string | null;
   reason?: string | null;
@@ -85,7 +97,8 @@ export interface TargetChange {
   incrementAttempt?: boolean;
 }
 
-interface TargetRow {
+/** A target row as read with TARGET_COLUMNS. */
+export interface TargetRow {
   campaign_id: string;
   authorizer_appid: string;
   ordinal: number;
@@ -96,7 +109,11 @@ interface TargetRow {
   attempt: number;
   audit_id: string | number | null;
   gray_step: number | null;
+  gray_step_at: Date | null;
   approved_for_release: number;
+  reason: string | null;
+  submitted_at: Date | null;
+  speedup_at: Date | null;
   lease_owner: string | null;
   lease_until: Date | null;
 }
@@ -144,6 +161,7 @@ interface CampaignRow {
   status: CampaignStatus;
   pause_reason: string | null;
   target_count: number;
+  generation: number;
   created_by: string;
   created_at: Date;
   started_at: Date | null;
@@ -151,9 +169,9 @@ interface CampaignRow {
 }
 
 const CAMPAIGN_COLUMNS = `campaign_id, component_appid, template_id, user_version, user_desc, inputs, concurrency,
-  quota_reserve, status, pause_reason, target_count, created_by, created_at, started_at, finished_at`;
-const TARGET_COLUMNS = `campaign_id, authorizer_appid, ordinal, biz_ref, nick_name, variables, state, attempt, audit_id,
-  gray_step, approved_for_release, lease_owner, lease_until`;
+  quota_reserve, status, pause_reason, target_count, generation, created_by, created_at, started_at, finished_at`;
+export const TARGET_COLUMNS = `campaign_id, authorizer_appid, ordinal, biz_ref, nick_name, variables, state, attempt, audit_id,
+  gray_step, gray_step_at, approved_for_release, reason, submitted_at, speedup_at, lease_owner, lease_until`;
 
 const json = <T>(value: string | T | null): T | null =>
   value === null ? null : typeof value === 'string' ? (JSON.parse(value) as T) : value;
@@ -173,6 +191,7 @@ function toCampaign(row: CampaignRow): CampaignRecord {
     status: row.status,
     pauseReason: row.pause_reason,
     targetCount: row.target_count,
+    generation: Number(row.generation ?? 0),
     createdBy: row.created_by,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -180,7 +199,7 @@ function toCampaign(row: CampaignRow): CampaignRecord {
   };
 }
 
-function toClaimed(row: TargetRow): ClaimedTarget {
+export function toClaimed(row: TargetRow): ClaimedTarget {
   return {
     campaignId: row.campaign_id,
     authorizerAppid: row.authorizer_appid,
@@ -192,7 +211,11 @@ function toClaimed(row: TargetRow): ClaimedTarget {
     attempt: row.attempt,
     auditId: row.audit_id === null ? null : Number(row.audit_id),
     grayStep: row.gray_step,
+    grayStepAt: row.gray_step_at,
     approvedForRelease: row.approved_for_release === 1,
+    reason: row.reason,
+    submittedAt: row.submitted_at,
+    speedupAt: row.speedup_at,
     // A lease left set (expired) means its holder never finished: even this replica's id after a restart.
     mustReconcile: row.lease_owner !== null && SIDE_EFFECT_STATES.has(row.state),
   };
@@ -312,9 +335,10 @@ export class CampaignRepository {
   }
 
   /**
-   * Sends failed targets (all, or the chosen ones) back to pending as a new attempt, and a finished
-   * campaign back to running, in one transaction. A retried target was never submitted in its
-   * failed attempt or is a deliberate new one, so the once-per-campaign submit rule holds per attempt.
+   * Sends failed and rejected targets (all, or the chosen ones) back to pending as a new attempt, and
+   * a finished campaign back to running with its generation bumped, in one transaction. A retried
+   * target was never submitted in its failed attempt or is a deliberate new one, so the
+   * once-per-campaign submit rule holds per attempt; the attempt is part of its events' ids.
    * Returns how many targets were retried.
    */
   async retryFailed(campaignId: string, authorizerAppids: string[] | undefined): Promise<number> {
@@ -323,14 +347,19 @@ export class CampaignRepository {
         `UPDATE code_release_campaign_targets
          SET state = 'pending', step = NULL, errcode = NULL, message = NULL, reason = NULL, screenshots = NULL,
              audit_id = NULL, attempt = attempt + 1, lease_owner = NULL, lease_until = NULL,
-             next_attempt_at = ${NOW}, updated_at = ${NOW}
-         WHERE campaign_id = ? AND state = 'failed' ${authorizerAppids ? 'AND authorizer_appid IN (?)' : ''}`,
+             gray_step = NULL, gray_step_at = NULL, approved_for_release = 0, submitted_at = NULL,
+             speedup_at = NULL, next_attempt_at = ${NOW}, updated_at = ${NOW}
+         WHERE campaign_id = ? AND state IN ('failed', 'rejected')
+           ${authorizerAppids ? 'AND authorizer_appid IN (?)' : ''}`,
         [campaignId, ...(authorizerAppids ? [authorizerAppids] : [])],
       )) as { affectedRows: number };
       if (outcome.affectedRows > 0) {
         await manager.query(
-          `UPDATE code_release_campaigns SET status = 'running', finished_at = NULL, updated_at = ${NOW}
-           WHERE campaign_id = ? AND status = 'finished'`,
+          `UPDATE code_release_campaigns
+           SET finished_at = IF(status = 'finished', NULL, finished_at),
+               status = IF(status = 'finished', 'running', status),
+               generation = generation + 1, updated_at = ${NOW}
+           WHERE campaign_id = ?`,
           [campaignId],
         );
       }
@@ -423,6 +452,11 @@ export class CampaignRepository {
           sets.push(`${column} = ?`);
           values.push(map(change[key] as never));
         }
+      }
+      if (change.grayStepSetNow) sets.push(`gray_step_at = ${NOW}`);
+      if (change.approvedForRelease !== undefined) {
+        sets.push('approved_for_release = ?');
+        values.push(change.approvedForRelease ? 1 : 0);
       }
       if (change.incrementAttempt) sets.push('attempt = attempt + 1');
       if (!change.keepLease) sets.push('lease_owner = NULL', 'lease_until = NULL');

@@ -16,6 +16,7 @@ import {
   parseListTargets,
   parseRetry,
 } from './campaign-request.util';
+import { CampaignOperationsService } from './campaign-operations.service';
 import { CampaignsService } from './campaigns.service';
 
 /** Release campaigns (CampaignRpcPatterns), for admin-api. */
@@ -24,6 +25,7 @@ export class CampaignsRpcController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly component: WechatComponentConfig,
+    private readonly operations: CampaignOperationsService,
   ) {}
 
   @MessagePattern(CampaignRpcPatterns.Create)
@@ -65,10 +67,13 @@ export class CampaignsRpcController {
   @MessagePattern(CampaignRpcPatterns.Cancel)
   cancel(@Payload() request: unknown): Promise<CampaignSummary> {
     return rpc(() => {
-      const { campaignId, reader } = parseCampaignRef(request, ['requestedBy']);
+      const { campaignId, reader } = parseCampaignRef(request, ['requestedBy', 'undoAudits']);
       const by = reader.string('requestedBy', 128, { min: 1 });
+      const undoAudits = reader.optionalBoolean('undoAudits') ?? false;
       reader.done();
-      return this.campaigns.cancel(campaignId, by);
+      return undoAudits
+        ? this.operations.cancel(campaignId, by, true)
+        : this.campaigns.cancel(campaignId, by);
     });
   }
 

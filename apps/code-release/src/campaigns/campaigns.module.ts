@@ -1,14 +1,28 @@
 import { Module } from '@nestjs/common';
 
+import { HistoryModule } from '../history/history.module';
 import { AuditResultsConsumer } from './audit-results.consumer';
+import { CampaignOperationsRepository } from './campaign-operations.repository';
+import { CampaignOperationsRpcController } from './campaign-operations-rpc.controller';
+import { CampaignOperationsService } from './campaign-operations.service';
 import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
+import { ReleaseSteps } from './release-steps';
 
 /** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
 @Module({
-  controllers: [CampaignsRpcController],
-  providers: [CampaignRepository, CampaignsService, CampaignWorker, AuditResultsConsumer],
+  imports: [HistoryModule],
+  controllers: [CampaignsRpcController, CampaignOperationsRpcController],
+  providers: [
+    CampaignRepository,
+    CampaignsService,
+    CampaignWorker,
+    AuditResultsConsumer,
+    CampaignOperationsRepository,
+    CampaignOperationsService,
+    ReleaseSteps,
+  ],
 })
 export class CampaignsModule {}

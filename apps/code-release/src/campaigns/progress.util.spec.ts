@@ -28,7 +28,14 @@ describe('progress', () => {
       { state: 'rejected', count: 2 },
     ]);
     expect(isCampaignFinished(counts)).toBe(true);
-    expect(finalCounts(counts)).toEqual({ released: 8, rejected: 2, failed: 0, cancelled: 0, skipped: 0 });
+    expect(finalCounts(counts)).toEqual({
+      released: 8,
+      reverted: 0,
+      rejected: 2,
+      failed: 0,
+      cancelled: 0,
+      skipped: 0,
+    });
     expect(campaignProgress(counts, new Date(0), new Date(60_000)).etaAt).toBeNull();
   });
 });

@@ -16,6 +16,8 @@ export const TargetStates = {
   Releasing: 'releasing',
   Gray: 'gray',
   Released: 'released',
+  /** A released target an operator rolled back (revertcoderelease): the previous version is online again. */
+  Reverted: 'reverted',
   Failed: 'failed',
   Cancelled: 'cancelled',
   Skipped: 'skipped',
@@ -30,6 +32,7 @@ const S = TargetStates;
 /** States after which the worker does nothing more without an operator (retry, revert). */
 export const FINAL_TARGET_STATES: ReadonlySet<TargetState> = new Set([
   S.Released,
+  S.Reverted,
   S.Rejected,
   S.Failed,
   S.Cancelled,
@@ -61,7 +64,8 @@ const TRANSITIONS: Readonly<Record<TargetState, readonly TargetState[]>> = {
   [S.Approved]: [S.Releasing],
   [S.Releasing]: [S.Released, S.Gray, S.Approved],
   [S.Gray]: [S.Gray, S.Released, S.Approved],
-  [S.Released]: [],
+  [S.Released]: [S.Reverted],
+  [S.Reverted]: [],
   [S.Rejected]: [S.Pending],
   [S.Failed]: [S.Pending],
   [S.Cancelled]: [],

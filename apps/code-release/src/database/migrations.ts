@@ -2,6 +2,7 @@ import { InboxMigration1763800000000, OutboxMigration1764000000001 } from '@wxop
 
 import { CreateCodeReleaseTables1765200000000 } from './migrations/1765200000000-create-code-release-tables';
 import { CreateCampaignTables1765300000000 } from './migrations/1765300000000-create-campaign-tables';
+import { CampaignReleaseOperations1765400000000 } from './migrations/1765400000000-campaign-release-operations';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -12,4 +13,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   OutboxMigration1764000000001,
   CreateCodeReleaseTables1765200000000,
   CreateCampaignTables1765300000000,
+  CampaignReleaseOperations1765400000000,
 ];

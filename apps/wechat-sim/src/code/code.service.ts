@@ -331,7 +331,10 @@ export class CodeService {
     const latest = this.latestAudit(code);
     if (!latest || latest.status !== 0 || latest.released) throw new WechatApiError(85080);
     const percentage = Number(body['gray_percentage']);
-    if (!Number.isInteger(percentage) || percentage < 1 || percentage > 100) throw new WechatApiError(85081);
+    // 0 only with one of the "first" flags (§5.7: the version goes to experiencers/debuggers only).
+    const first = body['support_experiencer_first'] === true || body['support_debuger_first'] === true;
+    if (!Number.isInteger(percentage) || percentage < (first ? 0 : 1) || percentage > 100)
+      throw new WechatApiError(85081);
     if (code.gray?.status === 1 && percentage <= code.gray.gray_percentage) throw new WechatApiError(85082);
     code.gray = {
       status: percentage === 100 ? 3 : 1,

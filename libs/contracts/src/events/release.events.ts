@@ -1,4 +1,4 @@
-import { IsArray, IsInt, IsISO8601, IsObject, IsString, MaxLength, Min } from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 
 /** Fields every `release.*` event carries. */
 export class ReleaseCampaignRef {
@@ -54,8 +54,20 @@ export class ReleaseReleasedData extends ReleaseCampaignRef {
   userVersion!: string;
 }
 
-/** `release.reverted` */
-export class ReleaseRevertedData extends ReleaseCampaignRef {}
+/** `release.reverted`: revertcoderelease took the campaign's version offline (the previous one is online again). */
+export class ReleaseRevertedData extends ReleaseCampaignRef {
+  /** The version taken offline (the campaign's `userVersion`); absent in events of older producers. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  userVersion?: string;
+
+  /** Who asked (an operator's id). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  requestedBy?: string;
+}
 
 /** `release.campaign.finished`: counts per final state, e.g. `{ "released": 98, "audit_failed": 2 }`. */
 export class ReleaseCampaignFinishedData extends ReleaseCampaignRef {

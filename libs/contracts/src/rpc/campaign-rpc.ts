@@ -16,11 +16,20 @@ export const CampaignRpcPatterns = {
   Cancel: 'code-release.campaigns.cancel',
   /** Failed targets (all, or `authorizerAppids`) start again from pending (RetryCampaignTargetsRequest). Answers RetryCampaignTargetsReply. */
   Retry: 'code-release.campaigns.retry',
-  /** Releases approved targets of a campaign in `manual` release mode (all, or `authorizerAppids`). */
+  /**
+   * Releases approved targets of a campaign in `manual` release mode, or restarts the gray plan of
+   * targets held after a gray revert (`gray` mode); all, or `authorizerAppids` (CampaignTargetsOperationRequest).
+   * Answers CampaignOperationReply. OPERATION_NOT_ALLOWED on an `on_approval` campaign.
+   */
   Approve: 'code-release.campaigns.approve',
+  /** Moves targets in `gray` to their next step now (after the last: full release). CampaignTargetsOperationRequest → CampaignOperationReply. */
   GrayAdvance: 'code-release.campaigns.gray.advance',
+  /** revertgrayrelease for targets in `gray`: they go back to `approved`, held until `approve`. CampaignTargetsOperationRequest → CampaignOperationReply. */
   GrayRevert: 'code-release.campaigns.gray.revert',
+  /** revertcoderelease (to the previous version) for `released` targets: they become `reverted`. CampaignTargetsOperationRequest → CampaignOperationReply. */
   Revert: 'code-release.campaigns.revert',
+  /** speedupaudit (within `speedup_rest`, once per target and attempt) for targets in audit. CampaignTargetsOperationRequest → CampaignOperationReply. */
+  Speedup: 'code-release.campaigns.speedup',
 } as const;
 
 /** Operator-supplied campaign inputs (validated by code-release's campaign-request.util). */
@@ -34,7 +43,12 @@ export interface CreateCampaignRequest {
   /** The ext.json object with `{{authorizerAppid}}`, `{{bizRef}}`, `{{nickName}}` and per-target `{{name}}` placeholders. */
   extJson: Record<string, unknown>;
   submit?: { versionDesc?: string; privacyApiNotUse?: boolean; feedbackInfo?: string };
-  releaseMode?: 'on_approval' | 'manual';
+  /** `on_approval` (default), `manual` (each target waits for `approve`), or `gray` (the `gray` plan). */
+  releaseMode?: 'on_approval' | 'manual' | 'gray';
+  /** With releaseMode `gray`: the phased-release plan (CampaignGrayPlan). */
+  gray?: CampaignGrayPlan;
+  /** speedupaudit, once per target, for targets still in audit this long after their submit (within speedup_rest). */
+  speedup?: { afterSeconds: number };
   releaseWindow?: { startHour: number; endHour: number; utcOffsetMinutes: number } | null;
   canary?: { size: number; maxRejectionRate: number };
   autoPause?: { maxRejectionRate?: number; minResults: number };
@@ -76,7 +90,7 @@ export interface ListCampaignsRequest {
 /** `code-release.campaigns.targets.list`: targets in ordinal order after `afterOrdinal` (limit 1..500, default 100). */
 export interface ListCampaignTargetsRequest {
   campaignId: string;
-  /** One of the target states (pending … released, failed, cancelled, waiting_quota, skipped). */
+  /** One of the target states (pending … released, reverted, failed, cancelled, waiting_quota, skipped). */
   state?: string;
   limit?: number;
   afterOrdinal?: number;
@@ -116,5 +130,58 @@ export interface RetryCampaignTargetsRequest {
 export interface RetryCampaignTargetsReply {
   /** How many targets went back to pending. */
   retried: number;
+  campaign: CampaignSummary;
+}
+
+/**
+ * A campaign's phased release (grayrelease, wechat-protocol.md §5.4): each approved target goes
+ * through the steps in order, then is fully released. Percentages 1..100, strictly rising
+ * (85082); 0 only as the first step and only with `experiencerFirst` or `debuggerFirst`.
+ */
+export interface CampaignGrayPlan {
+  /** `waitSeconds`: stay this long at the step, then advance; null waits for `gray.advance`. */
+  steps: { percentage: number; waitSeconds: number | null }[];
+  experiencerFirst?: boolean;
+  debuggerFirst?: boolean;
+}
+
+/** `approve`, `gray.advance`, `gray.revert`, `revert`, `speedup`: the chosen targets (all that apply when omitted). */
+export interface CampaignTargetsOperationRequest {
+  campaignId: string;
+  authorizerAppids?: string[];
+  requestedBy: string;
+}
+
+export type ApproveCampaignTargetsRequest = CampaignTargetsOperationRequest;
+export type GrayAdvanceCampaignTargetsRequest = CampaignTargetsOperationRequest;
+export type GrayRevertCampaignTargetsRequest = CampaignTargetsOperationRequest;
+export type RevertCampaignTargetsRequest = CampaignTargetsOperationRequest;
+export type SpeedupCampaignTargetsRequest = CampaignTargetsOperationRequest;
+
+/** `code-release.campaigns.cancel`; `undoAudits` withdraws the targets' audits in flight (undocodeaudit, within 5 a day / 10 a month). */
+export interface CancelCampaignRequest {
+  campaignId: string;
+  requestedBy: string;
+  undoAudits?: boolean;
+}
+
+/**
+ * What an operation did to one target: `done`; `already` (nothing to do, e.g. sped up before);
+ * `not_applicable` (wrong state for it, e.g. not released); `busy` (a worker holds it right now: ask
+ * again); `limit` (speedup_rest or the undo limit is used up); `failed` (WeChat refused: errcode, message).
+ */
+export interface CampaignTargetOperationResult {
+  authorizerAppid: string;
+  outcome: 'done' | 'already' | 'not_applicable' | 'busy' | 'limit' | 'failed';
+  /** The target's state after the operation. */
+  state: string;
+  errcode?: number;
+  message?: string;
+}
+
+export interface CampaignOperationReply {
+  /** How many targets the operation was `done` for. */
+  done: number;
+  results: CampaignTargetOperationResult[];
   campaign: CampaignSummary;
 }

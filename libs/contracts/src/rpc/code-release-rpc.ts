@@ -62,6 +62,8 @@ export const CodeReleaseRpcErrorCodes = {
   TemplateLibraryFull: 'TEMPLATE_LIBRARY_FULL',
   /** 61039: WeChat's privacy scan after a commit is still running; submit again in a minute. */
   PrivacyScanRunning: 'PRIVACY_SCAN_RUNNING',
+  /** The campaign's mode or status does not allow this operation (e.g. approve on an on_approval campaign). */
+  OperationNotAllowed: 'OPERATION_NOT_ALLOWED',
   /** WeChat refused the call (details.errcode, details.errmsg). */
   WechatRejected: 'WECHAT_REJECTED',
   /** WeChat or the token service is not answering now: try again later. */

@@ -1,0 +1,33 @@
+import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
+
+describe('campaign event ids', () => {
+  const ref = {
+    componentAppid: 'wxc0000000000000001',
+    campaignId: 'c-1',
+    authorizerAppid: 'wxa0000000000000001',
+  };
+
+  it('gives a retried target (attempt + 1) new ids, and a repeated step the same id', () => {
+    const first = targetEvent('release.committed', { ...ref, attempt: 0 }, { campaignId: 'c-1' });
+    const repeated = targetEvent('release.committed', { ...ref, attempt: 0 }, { campaignId: 'c-1' });
+    const retried = targetEvent('release.committed', { ...ref, attempt: 1 }, { campaignId: 'c-1' });
+    expect(repeated.id).toBe(first.id);
+    expect(retried.id).not.toBe(first.id);
+    expect(retried.authorizerAppid).toBe(ref.authorizerAppid);
+  });
+
+  it('gives the finished event of a run after a retry its own id, the same one when repeated', () => {
+    const finished = (generation: number) =>
+      campaignEvent(
+        'release.campaign.finished',
+        ref.componentAppid,
+        'c-1',
+        {},
+        finishedDiscriminator(generation),
+      ).id;
+    expect(finished(0)).toBe(campaignEvent('release.campaign.finished', ref.componentAppid, 'c-1', {}).id);
+    expect(finished(1)).not.toBe(finished(0));
+    expect(finished(2)).not.toBe(finished(1));
+    expect(finished(1)).toBe(finished(1));
+  });
+});

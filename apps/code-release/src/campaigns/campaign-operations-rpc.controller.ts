@@ -1,0 +1,59 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { CampaignRpcPatterns, type CampaignOperationReply } from '@wxop/contracts';
+
+import { rpc } from '../shared/rpc.util';
+import { parseRetry } from './campaign-request.util';
+import { CampaignOperationsService } from './campaign-operations.service';
+
+/**
+ * `{ campaignId, authorizerAppids?, requestedBy }` of every operation on chosen targets: the same
+ * shape, and the same checks (unknown fields refused, every problem named), as retry's.
+ */
+const parseTargetsOperation = parseRetry;
+
+/** The release operations on a campaign's targets (CampaignRpcPatterns), for admin-api. ADR 0022. */
+@Controller()
+export class CampaignOperationsRpcController {
+  constructor(private readonly operations: CampaignOperationsService) {}
+
+  @MessagePattern(CampaignRpcPatterns.Approve)
+  approve(@Payload() request: unknown): Promise<CampaignOperationReply> {
+    return rpc(() => {
+      const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
+      return this.operations.approve(campaignId, authorizerAppids, requestedBy);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.GrayAdvance)
+  grayAdvance(@Payload() request: unknown): Promise<CampaignOperationReply> {
+    return rpc(() => {
+      const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
+      return this.operations.grayAdvance(campaignId, authorizerAppids, requestedBy);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.GrayRevert)
+  grayRevert(@Payload() request: unknown): Promise<CampaignOperationReply> {
+    return rpc(() => {
+      const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
+      return this.operations.grayRevert(campaignId, authorizerAppids, requestedBy);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Revert)
+  revert(@Payload() request: unknown): Promise<CampaignOperationReply> {
+    return rpc(() => {
+      const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
+      return this.operations.revert(campaignId, authorizerAppids, requestedBy);
+    });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.Speedup)
+  speedup(@Payload() request: unknown): Promise<CampaignOperationReply> {
+    return rpc(() => {
+      const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
+      return this.operations.speedup(campaignId, authorizerAppids, requestedBy);
+    });
+  }
+}

@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CodeReleaseRpcErrorCodes,
+  type CampaignOperationReply,
+  type CampaignSummary,
+  type CampaignTargetOperationResult,
+} from '@wxop/contracts';
+import { AppLogger } from '@wxop/observability';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+
+import { CodeReleaseError } from '../shared/code-release.errors';
+import { CampaignOperationsRepository } from './campaign-operations.repository';
+import { CampaignRepository, type CampaignRecord, type ClaimedTarget } from './campaign.repository';
+import { CampaignsService } from './campaigns.service';
+import { nextGrayMove, type GrayPlan } from './gray-plan.util';
+import type { ReleaseInputs } from './release-inputs.util';
+import { operationStates, type CampaignOperation } from './release-operations.util';
+import { refusalErrcode, ReleaseSteps, type StepResult } from './release-steps';
+
+/** Long enough for one target's WeChat calls. */
+const LEASE_SECONDS = 30;
+/** Targets an operation works on at once (each holds its lease meanwhile). */
+const PARALLEL = 10;
+
+type Run = (
+  campaign: CampaignRecord,
+  target: ClaimedTarget,
+) => Promise<StepResult | { outcome: CampaignTargetOperationResult['outcome']; message?: string } | null>;
+
+async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += size)
+    await Promise.all(items.slice(start, start + size).map(each));
+}
+
+/**
+ * The operator's release operations on a campaign's targets (approve, gray.advance, gray.revert,
+ * revert, speedup) and cancel with undoAudits. Each target is claimed under the worker's lease
+ * model, acted on, and written back fenced by that lease; a target a worker holds this instant
+ * answers `busy` and nothing is done to it.
+ */
+@Injectable()
+export class CampaignOperationsService {
+  /** Per process, like the worker's: leases taken for operations. */
+  private readonly owner = `ops:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly operations: CampaignOperationsRepository,
+    private readonly steps: ReleaseSteps,
+    private readonly summaries: CampaignsService,
+    private readonly logger: AppLogger,
+  ) {}
+
+  private async require(campaignId: string): Promise<CampaignRecord> {
+    const campaign = await this.campaigns.find(campaignId);
+    if (!campaign)
+      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.CampaignNotFound, `no campaign ${campaignId}`);
+    return campaign;
+  }
+
+  private mode(campaign: CampaignRecord): ReleaseInputs['releaseMode'] {
+    return (campaign.inputs as unknown as ReleaseInputs).releaseMode ?? 'on_approval';
+  }
+
+  private async reply(
+    campaignId: string,
+    results: CampaignTargetOperationResult[],
+  ): Promise<CampaignOperationReply> {
+    const campaign: CampaignSummary = await this.summaries.get(campaignId);
+    return { done: results.filter((result) => result.outcome === 'done').length, results, campaign };
+  }
+
+  /** Approval in `manual` mode (any target not yet released) or after a gray revert (`gray` mode). */
+  async approve(
+    campaignId: string,
+    authorizerAppids: string[] | undefined,
+    by: string,
+  ): Promise<CampaignOperationReply> {
+    const campaign = await this.require(campaignId);
+    const states = operationStates('approve', this.mode(campaign));
+    this.refuseIfCancelled(campaign, 'approve');
+    const { approved, others } = await this.operations.approve(campaignId, states, authorizerAppids);
+    this.logger.pino.info({ campaignId, approved: approved.length, by }, 'campaign targets approved');
+    return this.reply(campaignId, [
+      ...approved.map((target) => ({
+        authorizerAppid: target.authorizerAppid,
+        outcome: target.already ? ('already' as const) : ('done' as const),
+        state: target.state,
+      })),
+      ...others.map((target) => ({ ...target, outcome: 'not_applicable' as const })),
+    ]);
+  }
+
+  /** The next gray step now (after the last: the full release). */
+  grayAdvance(
+    campaignId: string,
+    authorizerAppids: string[] | undefined,
+    by: string,
+  ): Promise<CampaignOperationReply> {
+    return this.onTargets(campaignId, 'gray.advance', authorizerAppids, (campaign, target) => {
+      const plan = (campaign.inputs as unknown as ReleaseInputs).gray as GrayPlan;
+      return this.steps.grayMove(campaign, target, nextGrayMove(plan, target.grayStep), by);
+    });
+  }
+
+  /** revertgrayrelease; the target waits in `approved` for `approve`. */
+  grayRevert(
+    campaignId: string,
+    authorizerAppids: string[] | undefined,
+    by: string,
+  ): Promise<CampaignOperationReply> {
+    return this.onTargets(campaignId, 'gray.revert', authorizerAppids, (campaign, target) =>
+      this.steps.revertGray(campaign, target, by),
+    );
+  }
+
+  /** revertcoderelease of released targets whose online version is still the campaign's. */
+  revert(
+    campaignId: string,
+    authorizerAppids: string[] | undefined,
+    by: string,
+  ): Promise<CampaignOperationReply> {
+    return this.onTargets(campaignId, 'revert', authorizerAppids, async (campaign, target) => {
+      const result = await this.steps.revert(campaign, target, by);
+      return (
+        result ?? {
+          outcome: 'not_applicable',
+          message: `the online version is no longer ${campaign.userVersion}`,
+        }
+      );
+    });
+  }
+
+  /** speedupaudit, once per target and attempt, within the platform's speedup_rest (read once). */
+  async speedup(
+    campaignId: string,
+    authorizerAppids: string[] | undefined,
+    by: string,
+  ): Promise<CampaignOperationReply> {
+    let rest: number | undefined;
+    let reading: Promise<number> | undefined;
+    return this.onTargets(campaignId, 'speedup', authorizerAppids, async (campaign, target) => {
+      if (target.speedupAt !== null) return { outcome: 'already' };
+      reading ??= this.steps.speedupRest(campaign, target);
+      rest ??= await reading;
+      if (rest <= 0) return { outcome: 'limit', message: 'speedup_rest is 0 this month' };
+      rest -= 1;
+      const sped = await this.steps.speedup(campaign, target, this.owner, by);
+      return { outcome: sped ? 'done' : 'already' };
+    });
+  }
+
+  /**
+   * Cancels the campaign; with `undoAudits`, then withdraws the audit of each target that was in
+   * audit (undocodeaudit within 5 a day / 10 a month), noting on the cancelled target whether it was
+   * (`audit_undone`) or why not (`undo_daily_limit`, `undo_monthly_limit`, `undo_failed`).
+   */
+  async cancel(campaignId: string, by: string, undoAudits: boolean): Promise<CampaignSummary> {
+    const campaign = await this.require(campaignId);
+    const inAudit = undoAudits ? await this.operations.auditTargets(campaignId) : [];
+    const cancelled = await this.campaigns.setStatus(
+      campaignId,
+      ['running', 'paused'],
+      'cancelled',
+      `operator:${by}`,
+    );
+    if (cancelled && inAudit.length > 0) {
+      await inBatches(inAudit, PARALLEL, async ({ authorizerAppid, auditId }) => {
+        const target = { campaignId, authorizerAppid, auditId } as ClaimedTarget;
+        try {
+          const undone = await this.steps.undo(campaign, target, by);
+          await this.operations.noteCancelled(
+            campaignId,
+            authorizerAppid,
+            undone.reason,
+            undone.errcode ?? null,
+          );
+        } catch (error) {
+          this.logger.pino.warn({ err: error, campaignId, authorizerAppid }, 'undo on cancel failed');
+          await this.operations.noteCancelled(campaignId, authorizerAppid, 'undo_failed', null);
+        }
+      });
+    }
+    return this.summaries.get(campaignId);
+  }
+
+  private refuseIfCancelled(campaign: CampaignRecord, operation: CampaignOperation): void {
+    if (campaign.status === 'cancelled')
+      throw new CodeReleaseError(
+        CodeReleaseRpcErrorCodes.OperationNotAllowed,
+        `${operation}: campaign ${campaign.campaignId} is cancelled`,
+      );
+  }
+
+  /** Claims the chosen targets the operation applies to, runs it on each, writes each back under its lease. */
+  private async onTargets(
+    campaignId: string,
+    operation: CampaignOperation,
+    authorizerAppids: string[] | undefined,
+    run: Run,
+  ): Promise<CampaignOperationReply> {
+    const campaign = await this.require(campaignId);
+    const states = operationStates(operation, this.mode(campaign));
+    if (operation !== 'revert') this.refuseIfCancelled(campaign, operation);
+    const chosen = await this.operations.claimChosen(
+      campaignId,
+      states,
+      authorizerAppids,
+      this.owner,
+      LEASE_SECONDS,
+    );
+    const results: CampaignTargetOperationResult[] = [
+      ...chosen.busy.map((target) => ({ ...target, outcome: 'busy' as const })),
+      ...chosen.notApplicable.map((target) => ({ ...target, outcome: 'not_applicable' as const })),
+    ];
+    await inBatches(chosen.claimed, PARALLEL, async (target) => {
+      try {
+        const done = await run(campaign, target);
+        if (done && 'change' in done) {
+          const written = await this.campaigns.transition(
+            this.owner,
+            target,
+            done.from,
+            done.change,
+            done.events ?? [],
+          );
+          results.push({
+            authorizerAppid: target.authorizerAppid,
+            outcome: written ? 'done' : 'busy',
+            state: written ? done.change.state : target.state,
+          });
+          if (written) return;
+        } else {
+          results.push({
+            authorizerAppid: target.authorizerAppid,
+            outcome: done?.outcome ?? 'not_applicable',
+            state: target.state,
+            ...(done?.message ? { message: done.message } : {}),
+          });
+        }
+      } catch (error) {
+        this.logger.pino.warn(
+          { err: error, campaignId, operation, authorizerAppid: target.authorizerAppid },
+          'campaign operation failed',
+        );
+        const errcode = refusalErrcode(error);
+        results.push({
+          authorizerAppid: target.authorizerAppid,
+          outcome: 'failed',
+          state: target.state,
+          ...(errcode !== undefined ? { errcode } : {}),
+          message: (error as Error).message,
+        });
+      }
+      await this.operations.releaseOnly(this.owner, target);
+    });
+    return this.reply(campaignId, results);
+  }
+}
