@@ -14,6 +14,8 @@ const WECHAT_LATENCY_MS = 50;
 /** The simulator approves each audit this long after its submit, and pushes the result. */
 const AUDIT_DELAY_SECONDS = 1;
 const RSS_BAR_MB = 300;
+/** RELEASE_CAMPAIGN_TRACE=1 prints the targets by state every second. */
+const TRACE = process.env['RELEASE_CAMPAIGN_TRACE'] === '1';
 
 /** A process's current and peak resident set, in MB, from /proc/<pid>/status. */
 function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
@@ -102,12 +104,20 @@ const run: Bench = async () => {
     });
     const createdSeconds = (Date.now() - startedAt) / 1000;
     let summary = created;
+    let lastTrace = startedAt;
     const deadline = startedAt + 120_000 + TARGETS * 200;
     while (summary.status === 'running') {
       if (Date.now() > deadline)
         throw new Error(`the campaign did not finish: ${JSON.stringify(summary.counts)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
       summary = await stack.rpc<CampaignSummary>(CampaignRpcPatterns.Get, { campaignId: created.campaignId });
+      if (TRACE && Date.now() - lastTrace >= 1000) {
+        lastTrace = Date.now();
+        const live = Object.entries(summary.counts).filter(([, n]) => n > 0);
+        console.log(
+          `  ${round((Date.now() - startedAt) / 1000, 1)} s ${JSON.stringify(Object.fromEntries(live))}`,
+        );
+      }
     }
     const actualSeconds = (Date.now() - startedAt) / 1000;
     clearInterval(sampler);
