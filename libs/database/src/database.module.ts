@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseConfig } from '@wxop/config';
-import { HealthRegistry } from '@wxop/observability';
+import { HealthRegistry, MetricsService } from '@wxop/observability';
 import { DataSource } from 'typeorm';
 
 import { dataSourceOptions, type AppSchema } from './data-source-options.util';
@@ -26,6 +26,7 @@ export class DatabaseModule implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly health: HealthRegistry,
+    private readonly metrics: MetricsService,
   ) {}
 
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
@@ -57,5 +58,24 @@ export class DatabaseModule implements OnModuleInit {
     this.health.register('database', async () => {
       await this.dataSource.query('SELECT 1');
     });
+    countQueries(this.dataSource, this.metrics);
   }
+}
+
+/**
+ * `wxop_db_queries_total`: every statement the app sent to its database (those of a transaction,
+ * START TRANSACTION and COMMIT included), counted where TypeORM logs queries. The server's own
+ * counter (`Questions`) is shared by every client; benchmarks divide this one by their work.
+ */
+function countQueries(dataSource: DataSource, metrics: MetricsService): void {
+  const queries = metrics.counter(
+    'wxop_db_queries_total',
+    'Statements this process sent to its database (transaction statements included)',
+  );
+  const logger = dataSource.logger;
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (query, parameters, queryRunner) => {
+    queries.inc();
+    return logQuery(query, parameters, queryRunner);
+  };
 }

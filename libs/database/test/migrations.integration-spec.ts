@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, DatabaseConfig } from '@wxop/config';
-import { ObservabilityModule } from '@wxop/observability';
+import { MetricsService, ObservabilityModule } from '@wxop/observability';
 import { adminQuery, databaseEnv, testEnv, uniqueRunId } from '@wxop/testing';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
@@ -103,6 +103,28 @@ describe('migrations apart from serving', () => {
       }
     } finally {
       for (const app of apps) await app.close();
+    }
+  });
+
+  it('counts every statement the app sends in wxop_db_queries_total, a transaction’s own statements too', async () => {
+    const app = await startApp(env);
+    try {
+      const metrics = app.get(MetricsService);
+      const counted = async () =>
+        (await metrics.registry.getSingleMetricAsString('wxop_db_queries_total'))
+          .split('\n')
+          .filter((line) => line.startsWith('wxop_db_queries_total'))
+          .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)))[0];
+      const before = await counted();
+      const dataSource = app.get(DataSource);
+      await dataSource.query('SELECT id FROM widgets');
+      await dataSource.transaction(async (manager) => {
+        await manager.query('SELECT id FROM widgets');
+      });
+      // One query, then START TRANSACTION, the query and COMMIT.
+      expect((await counted())! - before!).toBe(4);
+    } finally {
+      await app.close();
     }
   });
 
