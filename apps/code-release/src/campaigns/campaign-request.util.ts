@@ -1,10 +1,17 @@
-import { APPID_PATTERN, CAMPAIGN_LIST_SORTS, type CampaignListSort } from '@wxop/contracts';
+import {
+  APPID_PATTERN,
+  CAMPAIGN_LIST_SORTS,
+  type CampaignListSort,
+  type CampaignTargetFilter,
+} from '@wxop/contracts';
 
 import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
 import type { CampaignStatus, NewTarget } from './campaign.repository';
+import { parsePreflight } from './preflight.util';
 import { parseReleaseInputs, RELEASE_INPUT_FIELDS } from './release-inputs.util';
 import { parseCampaignSubmit } from './submit-input.util';
+import { parseTargetFilter, parseValues } from './target-filter.util';
 import { ALL_TARGET_STATES, type TargetState } from './target-state';
 
 const CREATE_FIELDS = [
@@ -13,6 +20,9 @@ const CREATE_FIELDS = [
   'userVersion',
   'userDesc',
   'targets',
+  'targetFilter',
+  'values',
+  'preflight',
   'extJson',
   'submit',
   'releaseMode',
@@ -31,7 +41,11 @@ export interface ParsedCreateCampaign {
   templateId: number;
   userVersion: string;
   userDesc: string;
+  /** The explicit targets; empty when `targetFilter` names them (resolved at creation). */
   targets: NewTarget[];
+  targetFilter?: CampaignTargetFilter;
+  /** Operator-supplied template values per appid, merged into the targets at creation. */
+  values?: Record<string, Record<string, string>>;
   inputs: CampaignInputs;
   concurrency: number;
   quotaReserve: number;
@@ -73,7 +87,14 @@ export function parseCreateCampaign(
 
   const rawTargets = reader.raw('targets');
   const targets: NewTarget[] = [];
-  if (!Array.isArray(rawTargets) || rawTargets.length === 0 || rawTargets.length > 100_000) {
+  const targetFilter = parseTargetFilter(reader, reader.raw('targetFilter'));
+  const values = parseValues(reader, reader.raw('values'));
+  if (targetFilter !== undefined || rawTargets === undefined) {
+    if (targetFilter !== undefined && rawTargets !== undefined)
+      reader.problem('targets and targetFilter exclude each other');
+    else if (targetFilter === undefined && reader.raw('targetFilter') === undefined)
+      reader.problem('targets or targetFilter is required');
+  } else if (!Array.isArray(rawTargets) || rawTargets.length === 0 || rawTargets.length > 100_000) {
     reader.problem('targets must be a list of 1..100000 mini programs');
   } else {
     const seen = new Set<string>();
@@ -154,6 +175,7 @@ export function parseCreateCampaign(
   }
 
   const submit = parseCampaignSubmit(reader, reader.raw('submit'));
+  const preflight = parsePreflight(reader, reader.raw('preflight'));
   reader.done();
   return {
     componentAppid,
@@ -161,9 +183,12 @@ export function parseCreateCampaign(
     userVersion,
     userDesc,
     targets,
+    ...(targetFilter ? { targetFilter } : {}),
+    ...(values ? { values } : {}),
     inputs: {
       extJson,
       submit,
+      preflight,
       ...release,
       releaseWindow,
       canary,

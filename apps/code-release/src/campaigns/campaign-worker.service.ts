@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainEventTypes } from '@wxop/contracts';
+import { DomainEventTypes, type CampaignPreflight } from '@wxop/contracts';
 import { TransactionalOutbox } from '@wxop/messaging';
 import { AppLogger, MetricsService } from '@wxop/observability';
 import { WechatApiError, WechatCodeApi } from '@wxop/wechat-api';
@@ -29,6 +29,7 @@ import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-ev
 import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
 import { PlatformQuotaRepository } from './platform-quota.repository';
+import { PreflightSteps } from './preflight.steps';
 import { settlementOf } from './platform-quota.util';
 import { submitInput, type CampaignSubmit } from './submit-input.util';
 import { reconcile, type WechatVersionView } from './reconcile.util';
@@ -44,6 +45,8 @@ import { commitOutcome, releaseOutcome, submitOutcome, type StepOutcome } from '
 export interface CampaignInputs extends ReleaseInputs {
   extJson: Record<string, unknown>;
   submit: CampaignSubmit;
+  /** Settings made on each target before its commit (preflight.steps.ts); absent on older campaigns. */
+  preflight?: CampaignPreflight;
   releaseWindow: ReleaseWindow | null;
   canary: CanaryPolicy;
   autoPause: AutoPausePolicy;
@@ -90,6 +93,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly quota: PlatformQuotaRepository,
+    private readonly preflight: PreflightSteps,
     private readonly wechat: WechatCalls,
     private readonly code: WechatCodeApi,
     private readonly outbox: TransactionalOutbox,
@@ -385,6 +389,21 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         const view = await this.view(campaign, target);
         if (view.onlineVersion === campaign.userVersion)
           return { from, change: { state: S.Skipped, reason: 'already_at_version' } };
+        const refused = await this.preflight.run(
+          { ...ids, campaignId: campaign.campaignId },
+          inputs.preflight,
+        );
+        if (refused)
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              errcode: refused.errcode ?? null,
+              reason: refused.reason,
+              message: refused.message,
+            },
+          };
         const { categories } = await this.wechat.asAuthorizer(ids, (token) =>
           this.counted('get_category', this.code.getCategory(token)),
         );

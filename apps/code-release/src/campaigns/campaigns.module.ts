@@ -12,9 +12,14 @@ import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
 import { PlatformQuotaRepository } from './platform-quota.repository';
+import { PreflightSteps } from './preflight.steps';
 import { ReleaseSteps } from './release-steps';
+import { TargetFilterService } from './target-filter.service';
 
-/** Release campaigns: RPC, the lease-based worker and the audit-result consumer. */
+/**
+ * Release campaigns: RPC, the lease-based worker and the audit-result consumer, the target filter
+ * over the authorizer service, the preflight steps and the platform-wide quota row.
+ */
 @Module({
   imports: [HistoryModule],
   controllers: [CampaignsRpcController, CampaignOperationsRpcController, CampaignCountsRpcController],
@@ -22,6 +27,8 @@ import { ReleaseSteps } from './release-steps';
     CampaignRepository,
     CampaignCountsRepository,
     PlatformQuotaRepository,
+    PreflightSteps,
+    TargetFilterService,
     CampaignsService,
     CampaignWorker,
     AuditResultsConsumer,
