@@ -276,24 +276,38 @@ describe('an operator over admin-api (end to end)', () => {
     );
     expect(added.status).toBe(200);
     const templateId = added.body.templates.find((t) => t.draftId === draftId)!.templateId;
+    const campaign0 = {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '1.2.0',
+      userDesc: 'the shop, per merchant',
+      extJson: {
+        extEnable: true,
+        extAppid: '{{authorizerAppid}}',
+        ext: { shop: '{{bizRef}}', name: '{{shopName}}' },
+      },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseWindow: { startHour: 0, endHour: 24 },
+      concurrency: 5,
+      pollAfterSeconds: 5,
+    };
+    const noTargets = await call<{ error: string; details: { fields: Record<string, unknown> } }>(
+      operator,
+      'POST',
+      '/campaigns',
+      campaign0,
+    );
+    expect([noTargets.status, noTargets.body.error]).toEqual([400, 'validation_failed']);
+    expect(JSON.stringify(noTargets.body.details)).toContain('targetFilter');
+    // The targets: the merchants' mini programs chosen by their bizRef prefix, frozen at creation.
     const started = await call<{ campaignId: string; status: string; targets: number }>(
       operator,
       'POST',
       '/campaigns',
       {
-        componentAppid: COMPONENT,
-        templateId,
-        userVersion: '1.2.0',
-        userDesc: 'the shop, per merchant',
-        targets: merchants.map((authorizerAppid, index) => ({
-          authorizerAppid,
-          bizRef: index === 0 ? bizRef : `${bizRef}-${index}`,
-        })),
-        extJson: { extEnable: true, extAppid: '{{authorizerAppid}}', ext: { shop: '{{bizRef}}' } },
-        submit: { versionDesc: 'test account: reviewer/reviewer-password' },
-        releaseWindow: { startHour: 0, endHour: 24 },
-        concurrency: 5,
-        pollAfterSeconds: 5,
+        ...campaign0,
+        targetFilter: { bizRefPrefix: bizRef },
+        values: Object.fromEntries(merchants.map((appid, index) => [appid, { shopName: `店铺 ${index}` }])),
       },
     );
     expect(started.status).toBe(201);
@@ -314,7 +328,7 @@ describe('an operator over admin-api (end to end)', () => {
       items: { authorizerAppid: string; state: string }[];
       nextCursor: string | null;
     }>(operator, 'GET', `/campaigns/${campaignId}/targets?state=released`);
-    expect(released.body.items.map((t) => t.authorizerAppid)).toEqual(merchants);
+    expect(released.body.items.map((t) => t.authorizerAppid).sort()).toEqual([...merchants].sort());
     expect(released.body.nextCursor).toBeNull();
     for (const appid of merchants) {
       const versions = await call<{ online: { userVersion: string } | null }>(
@@ -335,7 +349,7 @@ describe('an operator over admin-api (end to end)', () => {
       'GET',
       `/audit-log?action=campaigns.create`,
     );
-    expect(creation.body.items.map((entry) => entry.outcome)).toEqual(['success']);
+    expect(creation.body.items.map((entry) => entry.outcome).sort()).toEqual(['failure', 'success']);
 
     // The dashboard: five authorized mini programs, the campaign by state, the quota the five submits used.
     const dashboard = await call<{

@@ -17,7 +17,7 @@ import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decora
 import { Roles } from '../auth/roles.decorator';
 import { pageOf, type Page } from '../shared/page-query.dto';
 import { CodeReleaseClient } from './code-release.client';
-import { definedOnly } from './defined-only.util';
+import { definedDeep, definedOnly } from './defined-only.util';
 import { CampaignListQueryDto, CampaignPageDto } from './dto/campaign-list.dto';
 import { CancelCampaignDto } from './dto/campaign-operation.dto';
 import { CampaignDto, CampaignParams, CreateCampaignDto } from './dto/campaign.dto';
@@ -56,7 +56,17 @@ export class CampaignsController {
         concurrency: body.concurrency,
         quotaReserve: body.quotaReserve,
         pollAfterSeconds: body.pollAfterSeconds,
-        submit: body.submit ? definedOnly({ ...body.submit }) : undefined,
+        submit: body.submit
+          ? definedOnly({
+              ...body.submit,
+              itemList: body.submit.itemList?.map((item) => definedOnly({ ...item })),
+              ugcDeclare: body.submit.ugcDeclare ? definedOnly({ ...body.submit.ugcDeclare }) : undefined,
+            })
+          : undefined,
+        targets: body.targets?.map((target) => definedOnly({ ...target })),
+        targetFilter: body.targetFilter ? definedOnly({ ...body.targetFilter }) : undefined,
+        values: body.values,
+        preflight: body.preflight ? definedDeep({ ...body.preflight }) : undefined,
         canary: body.canary ? { ...body.canary } : undefined,
         gray: body.gray
           ? {
@@ -77,7 +87,6 @@ export class CampaignsController {
       userVersion: body.userVersion,
       userDesc: body.userDesc,
       extJson: body.extJson,
-      targets: body.targets.map((target) => definedOnly({ ...target })),
       requestedBy: user.username,
     };
     return this.codeRelease.call<CampaignSummary, CreateCampaignRequest>(CampaignRpcPatterns.Create, request);

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -16,8 +17,12 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+
+import { CampaignPreflightDto, CampaignTargetFilterDto } from './campaign-inputs.dto';
+import { AuditItemDto, UgcDeclareDto } from './version.dto';
 
 const APPID = /^[0-9A-Za-z_-]{1,64}$/;
 
@@ -59,6 +64,23 @@ export class CampaignSubmitDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) versionDesc?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() privacyApiNotUse?: boolean;
   @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) feedbackInfo?: string;
+
+  @ApiPropertyOptional({
+    type: [AuditItemDto],
+    description: "1–5 items; when omitted, each target's from its get_category and get_page",
+  })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => AuditItemDto)
+  itemList?: AuditItemDto[];
+
+  @ApiPropertyOptional({ type: UgcDeclareDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => UgcDeclareDto)
+  ugcDeclare?: UgcDeclareDto;
 }
 
 export class ReleaseWindowDto {
@@ -159,12 +181,46 @@ export class CreateCampaignDto {
 
   @ApiProperty({ maxLength: 1024 }) @IsString() @MaxLength(1024) userDesc!: string;
 
-  @ApiProperty({ type: [CampaignTargetDto], description: '1–100000 mini programs, frozen at creation' })
+  @ApiPropertyOptional({
+    type: [CampaignTargetDto],
+    description: '1–100000 mini programs, frozen at creation; exactly one of targets and targetFilter',
+  })
+  @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(100_000)
   @ValidateNested({ each: true })
   @Type(() => CampaignTargetDto)
-  targets!: CampaignTargetDto[];
+  targets?: CampaignTargetDto[];
+
+  @ApiPropertyOptional({
+    type: CampaignTargetFilterDto,
+    description:
+      'targets chosen at creation (and frozen): authorized mini programs with code management and a working credential, by bizRefs or bizRefPrefix',
+  })
+  // Required when there are no explicit targets; both at once is code-release's invalid_request.
+  @ValidateIf((campaign: CreateCampaignDto) => campaign.targets === undefined)
+  @IsDefined({ message: 'targets or targetFilter is required' })
+  @ValidateNested()
+  @Type(() => CampaignTargetFilterDto)
+  targetFilter?: CampaignTargetFilterDto;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'string' } },
+    description: 'template values per target appid (each appid must be a target): { appid: { name: value } }',
+  })
+  @IsOptional()
+  @IsObject()
+  values?: Record<string, Record<string, string>>;
+
+  @ApiPropertyOptional({
+    type: CampaignPreflightDto,
+    description: 'settings made on every target before its commit',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CampaignPreflightDto)
+  preflight?: CampaignPreflightDto;
 
   @ApiProperty({
     type: 'object',
