@@ -1,0 +1,132 @@
+import { CampaignRpcPatterns, CampaignSummaryRpcPatterns } from '@wxop/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+
+import type { AuthenticatedUser } from '../auth/current-user.decorator';
+import { CampaignTargetsController } from './campaign-targets.controller';
+import { CampaignsController } from './campaigns.controller';
+import type { CodeReleaseClient } from './code-release.client';
+import { CampaignListQueryDto } from './dto/campaign-list.dto';
+import { CreateCampaignDto } from './dto/campaign.dto';
+
+const user: AuthenticatedUser = { id: 7, username: 'alice', role: 'operator', sessionId: 's1' };
+const campaignId = '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11';
+const base = { templateId: 3, userVersion: '1.0.0', userDesc: 'd', extJson: { extEnable: true } };
+
+/** The body as the ValidationPipe hands it over (an instance, absent fields undefined), with its problems. */
+async function dtoOf(body: object): Promise<{ dto: CreateCampaignDto; problems: string[] }> {
+  const dto = plainToInstance(CreateCampaignDto, body);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  const flatten = (list: typeof errors, prefix = ''): string[] =>
+    list.flatMap((error) => [
+      ...Object.values(error.constraints ?? {}).map((message) => `${prefix}${error.property}: ${message}`),
+      ...flatten(error.children ?? [], `${prefix}${error.property}.`),
+    ]);
+  return { dto, problems: flatten(errors) };
+}
+
+function answering(...replies: unknown[]) {
+  const call = jest.fn();
+  for (const reply of replies) call.mockResolvedValueOnce(reply);
+  const client = { call } as unknown as CodeReleaseClient;
+  return { call, campaigns: new CampaignsController(client), targets: new CampaignTargetsController(client) };
+}
+
+describe(CampaignsController.name, () => {
+  describe('create', () => {
+    it('sends a target filter, values, preflight and submit items with no absent field, as the operator', async () => {
+      const { dto, problems } = await dtoOf({
+        ...base,
+        targetFilter: { bizRefPrefix: 'shop-' },
+        values: { wxmini: { shopName: '店铺' } },
+        submit: { versionDesc: 'reviewer', itemList: [{ address: 'pages/index' }] },
+        preflight: {
+          webviewDomains: { domains: ['https://shop.example.com'] },
+          privacy: {
+            ownerSetting: { contactEmail: 'ops@example.com', noticeMethod: 'pop-up' },
+            settingList: [{ privacyKey: 'Location', privacyText: 'to find the shop' }],
+          },
+        },
+      });
+      expect(problems).toEqual([]);
+      const { call, campaigns } = answering({ campaignId });
+      await campaigns.create(user, dto);
+      expect(call).toHaveBeenCalledTimes(1);
+      const [pattern, request] = call.mock.calls[0]!;
+      expect(pattern).toBe(CampaignRpcPatterns.Create);
+      // toStrictEqual: an undefined field would be refused by code-release as unknown or wrong.
+      expect(JSON.parse(JSON.stringify(request))).toStrictEqual(request);
+      expect(request).toStrictEqual({
+        ...base,
+        targetFilter: { bizRefPrefix: 'shop-' },
+        values: { wxmini: { shopName: '店铺' } },
+        submit: { versionDesc: 'reviewer', itemList: [{ address: 'pages/index' }] },
+        preflight: {
+          webviewDomains: { domains: ['https://shop.example.com'] },
+          privacy: {
+            ownerSetting: { contactEmail: 'ops@example.com', noticeMethod: 'pop-up' },
+            settingList: [{ privacyKey: 'Location', privacyText: 'to find the shop' }],
+          },
+        },
+        requestedBy: 'alice',
+      });
+    });
+
+    it('refuses a campaign with neither targets nor a target filter, and a preflight domain that is not a URL', async () => {
+      expect((await dtoOf(base)).problems).toEqual(['targetFilter: targets or targetFilter is required']);
+      const { problems } = await dtoOf({
+        ...base,
+        targets: [{ authorizerAppid: 'wxmini' }],
+        preflight: { serverDomains: { requestDomain: ['api.example.com'] } },
+      });
+      expect(problems).toEqual([
+        'preflight.serverDomains.requestDomain: each domain must be scheme://host (https, wss, udp or tcp)',
+      ]);
+    });
+  });
+
+  describe('list', () => {
+    it('answers code-release’s page with the total of its counts for the same filters', async () => {
+      const { call, campaigns } = answering([{ campaignId }], { counts: [], total: 41 });
+      const query = plainToInstance(CampaignListQueryDto, {
+        status: 'finished',
+        sort: 'userVersion',
+        order: 'asc',
+        limit: '10',
+        offset: '20',
+      });
+      expect(await validate(query)).toEqual([]);
+      expect(await campaigns.list(query)).toEqual({
+        items: [{ campaignId }],
+        total: 41,
+        limit: 10,
+        offset: 20,
+      });
+      expect(call).toHaveBeenCalledWith(CampaignRpcPatterns.List, {
+        status: 'finished',
+        limit: 10,
+        offset: 20,
+        sort: 'userVersion',
+        order: 'asc',
+      });
+      expect(call).toHaveBeenCalledWith(CampaignSummaryRpcPatterns.Counts, { status: 'finished' });
+    });
+  });
+
+  describe('targets', () => {
+    it('pages by ordinal: the cursor is the last ordinal, null on the last page', async () => {
+      const { call, targets } = answering(
+        { targets: [{ ordinal: 4 }], nextAfterOrdinal: 4 },
+        { targets: [], nextAfterOrdinal: null },
+      );
+      const page = await targets.targets({ campaignId }, { limit: 1, state: 'failed' });
+      expect(page).toEqual({ items: [{ ordinal: 4 }], limit: 1, nextCursor: '4' });
+      const last = await targets.targets({ campaignId }, { limit: 1, cursor: '4' });
+      expect(last.nextCursor).toBeNull();
+      expect(call.mock.calls.map(([, request]) => request)).toStrictEqual([
+        { campaignId, limit: 1, state: 'failed' },
+        { campaignId, limit: 1, afterOrdinal: 4 },
+      ]);
+    });
+  });
+});
