@@ -505,21 +505,24 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         // The canary's say once per wave; the quota per submit, from the platform-wide row (ADR 0023).
         wave.reading ??= this.readWave(campaign, wave);
         await wave.reading;
-        const claim =
-          wave.allowance === undefined || wave.allowance <= 0
-            ? null
-            : await this.quota.claim(campaign.componentAppid, campaign.quotaReserve, () =>
-                this.wechat.asAuthorizer(ids, (token) =>
-                  this.counted('queryquota', this.code.queryQuota(token)),
-                ),
-              );
+        // The canary's allowance is taken before any await (the wave's targets run at once), and
+        // given back if the quota row refuses.
+        const allowed = wave.allowance !== undefined && wave.allowance > 0;
+        if (allowed) wave.allowance! -= 1;
+        const claim = !allowed
+          ? null
+          : await this.quota.claim(campaign.componentAppid, campaign.quotaReserve, () =>
+              this.wechat.asAuthorizer(ids, (token) =>
+                this.counted('queryquota', this.code.queryQuota(token)),
+              ),
+            );
         if (!claim?.granted) {
+          if (allowed) wave.allowance! += 1;
           const reason = claim?.granted === false ? claim.waitReason : (wave.waitReason ?? 'quota_reserve');
           return from === S.WaitingQuota && target.auditId === null
             ? (await this.campaigns.releaseLease(this.owner, target, QUOTA_RETRY_SECONDS), null)
             : { from, change: { state: S.WaitingQuota, reason, dueInSeconds: QUOTA_RETRY_SECONDS } };
         }
-        wave.allowance! -= 1;
         let auditId = 0;
         const errcode = await this.settled(campaign.componentAppid, () =>
           this.errcodeOf(async () => {
