@@ -132,6 +132,105 @@ describe('authorizer repositories (real MariaDB)', () => {
       const literal = await search.search({ componentAppid: COMPONENT, name: '%', offset: 0, limit: 50 });
       expect(literal.total).toBe(0);
     });
+
+    describe('the set filters of campaign targets', () => {
+      const SETS = 'wx5555555555550000';
+      const put = async (
+        appid: string,
+        values: {
+          type?: string;
+          status?: string;
+          bizRef?: string | null;
+          funcInfo?: number[];
+          credential?: string | null;
+        },
+      ) =>
+        database.dataSource.query(
+          `INSERT INTO authorizers (component_appid, authorizer_appid, status, biz_ref, func_info, authorizer_type,
+             nick_name, credential_status, authorized_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
+          [
+            SETS,
+            appid,
+            values.status ?? 'authorized',
+            values.bizRef === undefined ? `shop-${appid.slice(-2)}` : values.bizRef,
+            JSON.stringify(values.funcInfo ?? [17, 18, 19]),
+            values.type ?? 'mini_program',
+            `店 ${appid.slice(-2)}`,
+            values.credential === undefined ? 'active' : values.credential,
+          ],
+        );
+      const campaignSet = {
+        componentAppid: SETS,
+        authorizerType: 'mini_program',
+        status: 'authorized',
+        funcInfo: [18],
+        credentialStatus: 'active' as const,
+        offset: 0,
+      };
+      const appids = (page: { items: { authorizerAppid: string }[] }) =>
+        page.items.map((item) => item.authorizerAppid);
+
+      beforeAll(async () => {
+        for (let index = 1; index <= 7; index++)
+          await put(`wx55550000000000${String(index).padStart(2, '0')}`, {});
+        await put('wx5555000000000020', { type: 'official_account' });
+        await put('wx5555000000000021', { funcInfo: [17, 19, 180] });
+        await put('wx5555000000000022', { status: 'unauthorized' });
+        await put('wx5555000000000023', { credential: 'invalid' });
+        await put('wx5555000000000024', { bizRef: 'shop_x' });
+        await put('wx5555000000000025', { bizRef: 'other-25' });
+        await put('wx5555000000000026', { bizRef: null });
+      });
+
+      it('selects mini programs, authorized, with an active credential and permission set 18, by bizRef prefix', async () => {
+        const page = await search.search({ ...campaignSet, bizRefPrefix: 'shop-', limit: 50 });
+        expect(appids(page)).toHaveLength(7);
+        expect(page.total).toBe(7);
+        expect(appids(page).every((appid) => appid.startsWith('wx55550000000000'))).toBe(true);
+        // The prefix is literal: shop_x is not shop-%, and `_` is no wildcard.
+        expect(appids(await search.search({ ...campaignSet, bizRefPrefix: 'shop_', limit: 50 }))).toEqual([
+          'wx5555000000000024',
+        ]);
+      });
+
+      it('selects by a list of bizRefs, and pages the set by key after an appid without counting', async () => {
+        const listed = await search.search({
+          ...campaignSet,
+          bizRefs: ['shop-02', 'shop-05', 'other-25', 'shop-21', 'missing'],
+          limit: 50,
+        });
+        expect(appids(listed).sort()).toEqual([
+          'wx5555000000000002',
+          'wx5555000000000005',
+          'wx5555000000000025',
+        ]);
+
+        const seen: string[] = [];
+        let after: string | undefined = '';
+        let pages = 0;
+        while (after !== undefined) {
+          const page = await search.search({
+            ...campaignSet,
+            afterAuthorizerAppid: after,
+            countTotal: false,
+            limit: 3,
+          });
+          expect(page.total).toBe(-1);
+          seen.push(...appids(page));
+          after = page.nextAfterAuthorizerAppid;
+          pages += 1;
+        }
+        // 10 of the set (the 7 shops, shop_x, other-25 and the one without a bizRef): 3 + 3 + 3 + 1.
+        expect(pages).toBe(4);
+        expect(seen).toEqual([
+          ...Array.from({ length: 7 }, (_, i) => `wx55550000000000${String(i + 1).padStart(2, '0')}`),
+          'wx5555000000000024',
+          'wx5555000000000025',
+          'wx5555000000000026',
+        ]);
+      });
+    });
   });
 
   describe('SyncRepository leases', () => {

@@ -60,8 +60,14 @@ export class AuthorizerRpcController {
   search(@Payload() request: unknown): Promise<AuthorizerPage> {
     return rpc(async () => {
       const filter = parseSearchRequest(request, this.component.WECHAT_COMPONENT_APPID);
-      const { total, items } = await this.authorizerSearch.search(filter);
-      return { total, offset: filter.offset, limit: filter.limit, items };
+      const { total, items, nextAfterAuthorizerAppid } = await this.authorizerSearch.search(filter);
+      return {
+        total,
+        offset: filter.offset,
+        limit: filter.limit,
+        items,
+        ...(nextAfterAuthorizerAppid === undefined ? {} : { nextAfterAuthorizerAppid }),
+      };
     });
   }
 

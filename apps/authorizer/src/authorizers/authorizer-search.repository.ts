@@ -13,10 +13,20 @@ export interface AuthorizerFilter {
   authorizerType?: string;
   status?: string;
   bizRef?: string;
+  bizRefs?: string[];
+  bizRefPrefix?: string;
+  funcInfo?: number[];
+  credentialStatus?: 'active' | 'invalid';
+  /** Keyset paging by appid (see SearchAuthorizersRequest). */
+  afterAuthorizerAppid?: string;
+  countTotal?: boolean;
   name?: string;
   offset: number;
   limit: number;
 }
+
+/** LIKE wildcards in the operator's text are taken literally. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
@@ -28,8 +38,14 @@ export class AuthorizerSearchRepository {
     private readonly history: AuthorizerHistoryRepository,
   ) {}
 
-  /** A page of authorizers matching the filter, newest authorization first; from our tables only. */
-  async search(filter: AuthorizerFilter): Promise<{ total: number; items: AuthorizerSummary[] }> {
+  /**
+   * A page of authorizers matching the filter, newest authorization first, or by appid after
+   * `afterAuthorizerAppid` (keyset: idx_authorizers_type ends with the primary key's appid, so a
+   * page of mini programs reads its 200 rows in index order instead of sorting the whole set).
+   */
+  async search(
+    filter: AuthorizerFilter,
+  ): Promise<{ total: number; items: AuthorizerSummary[]; nextAfterAuthorizerAppid?: string }> {
     const where = ['component_appid = ?'];
     const params: unknown[] = [filter.componentAppid];
     if (filter.authorizerType) {
@@ -44,22 +60,58 @@ export class AuthorizerSearchRepository {
       where.push('biz_ref = ?');
       params.push(filter.bizRef);
     }
+    if (filter.bizRefs !== undefined) {
+      where.push(`biz_ref IN (${filter.bizRefs.map(() => '?').join(', ')})`);
+      params.push(...filter.bizRefs);
+    }
+    if (filter.bizRefPrefix !== undefined) {
+      where.push('biz_ref LIKE ?');
+      params.push(`${escapeLike(filter.bizRefPrefix)}%`);
+    }
+    for (const id of filter.funcInfo ?? []) {
+      // func_info is the JSON list of permission-set ids as WeChat granted them.
+      where.push('JSON_CONTAINS(func_info, ?)');
+      params.push(String(id));
+    }
+    if (filter.credentialStatus !== undefined) {
+      where.push('credential_status = ?');
+      params.push(filter.credentialStatus);
+    }
     if (filter.name) {
-      const like = `%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${escapeLike(filter.name)}%`;
       where.push('(nick_name LIKE ? OR user_name LIKE ? OR authorizer_appid LIKE ?)');
       params.push(like, like, like);
     }
     const clause = where.join(' AND ');
-    const [count] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM authorizers WHERE ${clause}`,
-      params,
-    )) as { n: string | number }[];
+    let total = -1;
+    if (filter.countTotal !== false) {
+      const [count] = (await this.dataSource.query(
+        `SELECT COUNT(*) AS n FROM authorizers WHERE ${clause}`,
+        params,
+      )) as { n: string | number }[];
+      total = Number(count?.n ?? 0);
+    }
+    if (filter.afterAuthorizerAppid !== undefined) {
+      // One row more than the page tells whether there is a next page (no empty last page).
+      const rows = (await this.dataSource.query(
+        `SELECT * FROM authorizers WHERE ${clause} AND authorizer_appid > ? ORDER BY authorizer_appid LIMIT ?`,
+        [...params, filter.afterAuthorizerAppid, filter.limit + 1],
+      )) as AuthorizerRow[];
+      const page = rows.slice(0, filter.limit);
+      return {
+        total,
+        items: page.map(summaryOf),
+        ...(rows.length > filter.limit
+          ? { nextAfterAuthorizerAppid: page[page.length - 1]!.authorizer_appid }
+          : {}),
+      };
+    }
     const rows = (await this.dataSource.query(
       `SELECT * FROM authorizers WHERE ${clause}
        ORDER BY COALESCE(authorized_at, created_at) DESC, authorizer_appid LIMIT ? OFFSET ?`,
       [...params, filter.limit, filter.offset],
     )) as AuthorizerRow[];
-    return { total: Number(count?.n ?? 0), items: rows.map(summaryOf) };
+    return { total, items: rows.map(summaryOf) };
   }
 
   /** One authorizer with its profile and its latest history entries. */

@@ -15,6 +15,62 @@ function refusal(work: () => unknown): AuthorizerError {
 }
 
 describe('parseSearchRequest', () => {
+  it('takes the set filters of campaign targets: bizRefs or a prefix, permissions, credential, keyset', () => {
+    expect(
+      parseSearchRequest(
+        {
+          bizRefPrefix: 'shop-',
+          funcInfo: [18, 18],
+          credentialStatus: 'active',
+          afterAuthorizerAppid: '',
+          countTotal: false,
+          limit: 200,
+        },
+        COMPONENT,
+      ),
+    ).toEqual({
+      componentAppid: COMPONENT,
+      bizRefPrefix: 'shop-',
+      funcInfo: [18],
+      credentialStatus: 'active',
+      afterAuthorizerAppid: '',
+      countTotal: false,
+      offset: 0,
+      limit: 200,
+    });
+    expect(parseSearchRequest({ bizRefs: ['a', 'b', 'a'] }, COMPONENT).bizRefs).toEqual(['a', 'b']);
+  });
+
+  it('refuses set filters that contradict each other or are malformed, naming each', () => {
+    const error = refusal(() =>
+      parseSearchRequest(
+        {
+          bizRef: 'x',
+          bizRefPrefix: '',
+          bizRefs: [],
+          funcInfo: ['18'],
+          credentialStatus: 'expired',
+          afterAuthorizerAppid: 'not an appid',
+          countTotal: 'no',
+        },
+        COMPONENT,
+      ),
+    );
+    expect(error.code).toBe(AuthorizerRpcErrorCodes.InvalidRequest);
+    expect(error.message.split('; ')).toEqual([
+      'bizRef, bizRefs and bizRefPrefix exclude each other',
+      'bizRefs must be a list of 1 to 1000 references of 1 to 128 characters',
+      'bizRefPrefix must be 1 to 128 characters',
+      'funcInfo must be a list of 1 to 50 permission-set ids',
+      'credentialStatus must be active or invalid',
+      "afterAuthorizerAppid must be an appid, or '' for the first page",
+      'countTotal must be true or false',
+    ]);
+    expect(
+      refusal(() => parseSearchRequest({ afterAuthorizerAppid: '', offset: 10 }, COMPONENT)).message,
+    ).toBe('afterAuthorizerAppid pages by key: offset must be 0');
+  });
+
   it('applies the defaults: the configured component, the first 50', () => {
     expect(parseSearchRequest({}, COMPONENT)).toEqual({ componentAppid: COMPONENT, offset: 0, limit: 50 });
   });

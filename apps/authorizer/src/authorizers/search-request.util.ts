@@ -9,7 +9,21 @@ import {
 import { AuthorizerError } from '../shared/authorizer.errors';
 import type { AuthorizerFilter } from './authorizer-search.repository';
 
-const FIELDS = new Set(['componentAppid', 'authorizerType', 'status', 'bizRef', 'name', 'offset', 'limit']);
+const FIELDS = new Set([
+  'componentAppid',
+  'authorizerType',
+  'status',
+  'bizRef',
+  'bizRefs',
+  'bizRefPrefix',
+  'funcInfo',
+  'credentialStatus',
+  'afterAuthorizerAppid',
+  'countTotal',
+  'name',
+  'offset',
+  'limit',
+]);
 
 export function componentOf(value: unknown, fallback: string | undefined, problems: string[]): string {
   const componentAppid = value ?? fallback;
@@ -68,8 +82,64 @@ export function parseSearchRequest(request: unknown, defaultComponent: string | 
       problems.push('name must be 1 to 64 characters');
     } else filter.name = r.name.trim();
   }
+  readSetFilters(r, filter, problems);
   if (problems.length > 0) throw AuthorizerError.invalid(problems.join('; '));
   return filter;
+}
+
+/** The filters of callers selecting a set (campaign targets): bizRef list or prefix, permissions, credential, keyset. */
+function readSetFilters(
+  r: SearchAuthorizersRequest & Record<string, unknown>,
+  filter: AuthorizerFilter,
+  problems: string[],
+): void {
+  if ([r.bizRef, r.bizRefs, r.bizRefPrefix].filter((value) => value !== undefined).length > 1) {
+    problems.push('bizRef, bizRefs and bizRefPrefix exclude each other');
+  }
+  if (r.bizRefs !== undefined) {
+    if (
+      !Array.isArray(r.bizRefs) ||
+      r.bizRefs.length === 0 ||
+      r.bizRefs.length > 1000 ||
+      r.bizRefs.some((ref) => typeof ref !== 'string' || ref.length === 0 || ref.length > 128)
+    ) {
+      problems.push('bizRefs must be a list of 1 to 1000 references of 1 to 128 characters');
+    } else filter.bizRefs = [...new Set(r.bizRefs)];
+  }
+  if (r.bizRefPrefix !== undefined) {
+    if (typeof r.bizRefPrefix !== 'string' || r.bizRefPrefix.length === 0 || r.bizRefPrefix.length > 128) {
+      problems.push('bizRefPrefix must be 1 to 128 characters');
+    } else filter.bizRefPrefix = r.bizRefPrefix;
+  }
+  if (r.funcInfo !== undefined) {
+    if (
+      !Array.isArray(r.funcInfo) ||
+      r.funcInfo.length === 0 ||
+      r.funcInfo.length > 50 ||
+      r.funcInfo.some((id) => typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 10_000)
+    ) {
+      problems.push('funcInfo must be a list of 1 to 50 permission-set ids');
+    } else filter.funcInfo = [...new Set(r.funcInfo)];
+  }
+  if (r.credentialStatus !== undefined) {
+    if (r.credentialStatus !== 'active' && r.credentialStatus !== 'invalid') {
+      problems.push('credentialStatus must be active or invalid');
+    } else filter.credentialStatus = r.credentialStatus;
+  }
+  if (r.afterAuthorizerAppid !== undefined) {
+    if (
+      typeof r.afterAuthorizerAppid !== 'string' ||
+      (r.afterAuthorizerAppid !== '' && !APPID_PATTERN.test(r.afterAuthorizerAppid))
+    ) {
+      problems.push("afterAuthorizerAppid must be an appid, or '' for the first page");
+    } else if (filter.offset !== 0) {
+      problems.push('afterAuthorizerAppid pages by key: offset must be 0');
+    } else filter.afterAuthorizerAppid = r.afterAuthorizerAppid;
+  }
+  if (r.countTotal !== undefined) {
+    if (typeof r.countTotal !== 'boolean') problems.push('countTotal must be true or false');
+    else filter.countTotal = r.countTotal;
+  }
 }
 
 /** Validates `{ componentAppid?, authorizerAppid }`. */

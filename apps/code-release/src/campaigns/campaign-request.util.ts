@@ -1,9 +1,12 @@
-import { APPID_PATTERN } from '@wxop/contracts';
+import { APPID_PATTERN, type CampaignTargetFilter } from '@wxop/contracts';
 
 import { RequestReader } from '../shared/request.util';
 import type { CampaignInputs } from './campaign-worker.service';
 import type { CampaignStatus, NewTarget } from './campaign.repository';
+import { parsePreflight } from './preflight.util';
 import { parseReleaseInputs, RELEASE_INPUT_FIELDS } from './release-inputs.util';
+import { parseCampaignSubmit } from './submit-input.util';
+import { parseTargetFilter, parseValues } from './target-filter.util';
 import { ALL_TARGET_STATES, type TargetState } from './target-state';
 
 const CREATE_FIELDS = [
@@ -12,6 +15,9 @@ const CREATE_FIELDS = [
   'userVersion',
   'userDesc',
   'targets',
+  'targetFilter',
+  'values',
+  'preflight',
   'extJson',
   'submit',
   'releaseMode',
@@ -30,7 +36,11 @@ export interface ParsedCreateCampaign {
   templateId: number;
   userVersion: string;
   userDesc: string;
+  /** The explicit targets; empty when `targetFilter` names them (resolved at creation). */
   targets: NewTarget[];
+  targetFilter?: CampaignTargetFilter;
+  /** Operator-supplied template values per appid, merged into the targets at creation. */
+  values?: Record<string, Record<string, string>>;
   inputs: CampaignInputs;
   concurrency: number;
   quotaReserve: number;
@@ -72,7 +82,14 @@ export function parseCreateCampaign(
 
   const rawTargets = reader.raw('targets');
   const targets: NewTarget[] = [];
-  if (!Array.isArray(rawTargets) || rawTargets.length === 0 || rawTargets.length > 100_000) {
+  const targetFilter = parseTargetFilter(reader, reader.raw('targetFilter'));
+  const values = parseValues(reader, reader.raw('values'));
+  if (targetFilter !== undefined || rawTargets === undefined) {
+    if (targetFilter !== undefined && rawTargets !== undefined)
+      reader.problem('targets and targetFilter exclude each other');
+    else if (targetFilter === undefined && reader.raw('targetFilter') === undefined)
+      reader.problem('targets or targetFilter is required');
+  } else if (!Array.isArray(rawTargets) || rawTargets.length === 0 || rawTargets.length > 100_000) {
     reader.problem('targets must be a list of 1..100000 mini programs');
   } else {
     const seen = new Set<string>();
@@ -152,31 +169,8 @@ export function parseCreateCampaign(
     }
   }
 
-  const rawSubmit = reader.raw('submit');
-  const submit: CampaignInputs['submit'] = {};
-  if (rawSubmit !== undefined) {
-    if (!isRecord(rawSubmit)) reader.problem('submit must be an object');
-    else {
-      for (const key of Object.keys(rawSubmit))
-        if (!['versionDesc', 'privacyApiNotUse', 'feedbackInfo'].includes(key))
-          reader.problem(`unknown field submit.${key}`);
-      if (rawSubmit['versionDesc'] !== undefined) {
-        if (typeof rawSubmit['versionDesc'] !== 'string' || rawSubmit['versionDesc'].length > 500)
-          reader.problem('submit.versionDesc must be a string of at most 500');
-        else submit.versionDesc = rawSubmit['versionDesc'];
-      }
-      if (rawSubmit['feedbackInfo'] !== undefined) {
-        if (typeof rawSubmit['feedbackInfo'] !== 'string' || rawSubmit['feedbackInfo'].length > 200)
-          reader.problem('submit.feedbackInfo must be a string of at most 200');
-        else submit.feedbackInfo = rawSubmit['feedbackInfo'];
-      }
-      if (rawSubmit['privacyApiNotUse'] !== undefined) {
-        if (typeof rawSubmit['privacyApiNotUse'] !== 'boolean')
-          reader.problem('submit.privacyApiNotUse must be a boolean');
-        else submit.privacyApiNotUse = rawSubmit['privacyApiNotUse'];
-      }
-    }
-  }
+  const submit = parseCampaignSubmit(reader, reader.raw('submit'));
+  const preflight = parsePreflight(reader, reader.raw('preflight'));
   reader.done();
   return {
     componentAppid,
@@ -184,9 +178,12 @@ export function parseCreateCampaign(
     userVersion,
     userDesc,
     targets,
+    ...(targetFilter ? { targetFilter } : {}),
+    ...(values ? { values } : {}),
     inputs: {
       extJson,
       submit,
+      preflight,
       ...release,
       releaseWindow,
       canary,

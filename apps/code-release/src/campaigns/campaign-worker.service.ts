@@ -1,12 +1,13 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainEventTypes } from '@wxop/contracts';
+import { DomainEventTypes, type CampaignPreflight } from '@wxop/contracts';
 import { TransactionalOutbox } from '@wxop/messaging';
 import { AppLogger, MetricsService } from '@wxop/observability';
-import { WechatApiError, WechatCodeApi, type SubmitAuditInput } from '@wxop/wechat-api';
+import { WechatApiError, WechatCodeApi } from '@wxop/wechat-api';
 import { hostname } from 'node:os';
 import type { Counter, Gauge } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 
+import { defaultAuditItems } from '../shared/audit-items.util';
 import { CodeReleaseError } from '../shared/code-release.errors';
 import { WechatCalls } from '../shared/wechat-calls.service';
 import {
@@ -27,7 +28,10 @@ import {
 import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
 import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
-import { submitAllowance } from './quota.util';
+import { PlatformQuotaRepository } from './platform-quota.repository';
+import { PreflightSteps } from './preflight.steps';
+import { settlementOf } from './platform-quota.util';
+import { submitInput, type CampaignSubmit } from './submit-input.util';
 import { reconcile, type WechatVersionView } from './reconcile.util';
 import { CampaignOperationsRepository } from './campaign-operations.repository';
 import { autoAdvance, nextGrayMove } from './gray-plan.util';
@@ -40,7 +44,9 @@ import { commitOutcome, releaseOutcome, submitOutcome, type StepOutcome } from '
 /** The frozen inputs a worker reads (validated at creation by campaign-request.util). */
 export interface CampaignInputs extends ReleaseInputs {
   extJson: Record<string, unknown>;
-  submit: SubmitAuditInput;
+  submit: CampaignSubmit;
+  /** Settings made on each target before its commit (preflight.steps.ts); absent on older campaigns. */
+  preflight?: CampaignPreflight;
   releaseWindow: ReleaseWindow | null;
   canary: CanaryPolicy;
   autoPause: AutoPausePolicy;
@@ -64,7 +70,7 @@ const APPROVAL_RECHECK_SECONDS = 600;
 interface Wave {
   /** The wave's one quota read, in progress or done. */
   reading?: Promise<void>;
-  /** Submits this tick may still make for the campaign (rest − reserve, read once per tick). */
+  /** Submits this tick may still make for the campaign under its canary (the quota is claimed per submit). */
   allowance?: number;
   waitReason?: string;
   canary?: ReturnType<typeof canaryDecision>;
@@ -90,6 +96,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly campaigns: CampaignRepository,
+    private readonly quota: PlatformQuotaRepository,
+    private readonly preflight: PreflightSteps,
     private readonly wechat: WechatCalls,
     private readonly code: WechatCodeApi,
     private readonly outbox: TransactionalOutbox,
@@ -427,6 +435,21 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         const view = await this.view(campaign, target);
         if (view.onlineVersion === campaign.userVersion)
           return { from, change: { state: S.Skipped, reason: 'already_at_version' } };
+        const refused = await this.preflight.run(
+          { ...ids, campaignId: campaign.campaignId },
+          inputs.preflight,
+        );
+        if (refused)
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              errcode: refused.errcode ?? null,
+              reason: refused.reason,
+              message: refused.message,
+            },
+          };
         const { categories } = await this.wechat.asAuthorizer(ids, (token) =>
           this.counted('get_category', this.code.getCategory(token)),
         );
@@ -525,31 +548,48 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       case S.Submitting:
       case S.WaitingQuota: {
-        // One quota read per wave, shared by the targets submitting in it (they would race otherwise).
-        wave.reading ??= this.readWave(campaign, ids, wave);
+        // The canary's say once per wave; the quota per submit, from the platform-wide row (ADR 0023).
+        wave.reading ??= this.readWave(campaign, wave);
         await wave.reading;
-        if (wave.allowance === undefined || wave.allowance <= 0) {
+        const claim =
+          wave.allowance === undefined || wave.allowance <= 0
+            ? null
+            : await this.quota.claim(campaign.componentAppid, campaign.quotaReserve, () =>
+                this.wechat.asAuthorizer(ids, (token) =>
+                  this.counted('queryquota', this.code.queryQuota(token)),
+                ),
+              );
+        if (!claim?.granted) {
+          const reason = claim?.granted === false ? claim.waitReason : (wave.waitReason ?? 'quota_reserve');
           return from === S.WaitingQuota && target.auditId === null
             ? (await this.campaigns.releaseLease(this.owner, target, QUOTA_RETRY_SECONDS), null)
-            : {
-                from,
-                change: {
-                  state: S.WaitingQuota,
-                  reason: wave.waitReason ?? 'quota_reserve',
-                  dueInSeconds: QUOTA_RETRY_SECONDS,
-                },
-              };
+            : { from, change: { state: S.WaitingQuota, reason, dueInSeconds: QUOTA_RETRY_SECONDS } };
         }
-        wave.allowance -= 1;
+        wave.allowance! -= 1;
         let auditId = 0;
-        const errcode = await this.errcodeOf(async () => {
-          auditId = (
-            await this.wechat.asAuthorizer(ids, (token) =>
-              this.counted('submit_audit', this.code.submitAudit(token, inputs.submit)),
-            )
-          ).auditId;
-        });
-        if (errcode.code === 85085) wave.allowance = 0;
+        const errcode = await this.settled(campaign.componentAppid, () =>
+          this.errcodeOf(async () => {
+            auditId = (
+              await this.wechat.asAuthorizer(ids, async (token) =>
+                this.counted(
+                  'submit_audit',
+                  this.code.submitAudit(
+                    token,
+                    await submitInput(inputs.submit, () =>
+                      defaultAuditItems(
+                        {
+                          getCategory: (t) => this.counted('get_category', this.code.getCategory(t)),
+                          getPage: (t) => this.counted('get_page', this.code.getPage(t)),
+                        },
+                        token,
+                      ),
+                    ),
+                  ),
+                ),
+              )
+            ).auditId;
+          }),
+        );
         return (
           outcome(
             submitOutcome(errcode.code),
@@ -641,16 +681,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Reads queryquota and the canary's say into the wave: never more submits than rest − reserve. */
-  private async readWave(
-    campaign: CampaignRecord,
-    ids: { componentAppid: string; authorizerAppid: string },
-    wave: Wave,
-  ): Promise<void> {
+  /** The canary's say for this wave (the quota is claimed per submit from the platform-wide row). */
+  private async readWave(campaign: CampaignRecord, wave: Wave): Promise<void> {
     const inputs = campaign.inputs as unknown as CampaignInputs;
-    const quota = await this.wechat.asAuthorizer(ids, (token) =>
-      this.counted('queryquota', this.code.queryQuota(token)),
-    );
     const tally = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
     const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
     wave.canary = canaryDecision(inputs.canary, {
@@ -658,14 +691,27 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       approved: tally.approved + tally.releasing + tally.gray + tally.released,
       rejected: tally.rejected,
     });
-    const allowance = submitAllowance(quota, campaign.quotaReserve, Number.MAX_SAFE_INTEGER);
     wave.allowance =
       wave.canary.kind === 'hold'
-        ? Math.min(wave.canary.submitMore, allowance.allowed)
+        ? wave.canary.submitMore
         : wave.canary.kind === 'stop'
           ? 0
-          : allowance.allowed;
-    wave.waitReason = allowance.waitReason ?? (wave.canary.kind !== 'open' ? 'canary' : undefined);
+          : Number.MAX_SAFE_INTEGER;
+    wave.waitReason = wave.canary.kind !== 'open' ? 'canary' : undefined;
+  }
+
+  /** Runs a claimed submit and gives the platform quota row its outcome (a refused submit refunds). */
+  private async settled(
+    componentAppid: string,
+    submit: () => Promise<{ code: number; message: string }>,
+  ): Promise<{ code: number; message: string }> {
+    let answer: { code: number; message: string } | undefined;
+    try {
+      answer = await submit();
+      return answer;
+    } finally {
+      await this.quota.settle(componentAppid, settlementOf(answer?.code));
+    }
   }
 
   /** The change an audit status makes (poll); the push consumer makes the same through applyAuditResult. */

@@ -127,6 +127,7 @@ export interface TargetView {
   step: string | null;
   attempt: number;
   auditId: number | null;
+  grayStep: number | null;
   errcode: number | null;
   message: string | null;
   reason: string | null;
@@ -142,6 +143,7 @@ interface TargetViewRow {
   step: string | null;
   attempt: number;
   audit_id: string | number | null;
+  gray_step: number | null;
   errcode: number | null;
   message: string | null;
   reason: string | null;
@@ -311,7 +313,7 @@ export class CampaignRepository {
     filter: { state?: TargetState; afterOrdinal: number; limit: number },
   ): Promise<TargetView[]> {
     const rows = (await this.dataSource.query(
-      `SELECT authorizer_appid, ordinal, biz_ref, state, step, attempt, audit_id, errcode, message, reason,
+      `SELECT authorizer_appid, ordinal, biz_ref, state, step, attempt, audit_id, gray_step, errcode, message, reason,
               screenshots, updated_at
        FROM code_release_campaign_targets
        WHERE campaign_id = ? AND ordinal > ? ${filter.state ? 'AND state = ?' : ''}
@@ -326,6 +328,7 @@ export class CampaignRepository {
       step: row.step,
       attempt: row.attempt,
       auditId: row.audit_id === null ? null : Number(row.audit_id),
+      grayStep: row.gray_step,
       errcode: row.errcode,
       message: row.message,
       reason: row.reason,

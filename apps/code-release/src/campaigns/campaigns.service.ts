@@ -10,7 +10,15 @@ import { randomUUID } from 'node:crypto';
 
 import { CodeReleaseError } from '../shared/code-release.errors';
 import { campaignEvent } from './campaign-events.util';
-import { CampaignRepository, type CampaignRecord, type CampaignStatus } from './campaign.repository';
+import {
+  CampaignRepository,
+  type CampaignRecord,
+  type CampaignStatus,
+  type NewTarget,
+} from './campaign.repository';
+import { PreflightSteps } from './preflight.steps';
+import { TargetFilterService } from './target-filter.service';
+import { TargetValuesError, withValues } from './target-filter.util';
 import type { ParsedCreateCampaign } from './campaign-request.util';
 import { campaignProgress, stateCounts } from './progress.util';
 import type { TargetState } from './target-state';
@@ -18,10 +26,31 @@ import type { TargetState } from './target-state';
 /** Creating campaigns and the operator's operations on them; the worker moves the targets. */
 @Injectable()
 export class CampaignsService {
-  constructor(private readonly campaigns: CampaignRepository) {}
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly targetFilter: TargetFilterService,
+    private readonly preflight: PreflightSteps,
+  ) {}
 
-  async create(request: ParsedCreateCampaign): Promise<CampaignSummary> {
+  /**
+   * Freezes the targets (explicit, or the filter resolved over the authorizer service now), checks
+   * the platform's domain lists the preflight needs, and stores the campaign with its started event.
+   */
+  async create(parsed: ParsedCreateCampaign): Promise<CampaignSummary> {
     const campaignId = randomUUID();
+    const resolved = parsed.targetFilter
+      ? await this.targetFilter.resolve(parsed.componentAppid, parsed.targetFilter)
+      : parsed.targets;
+    let targets: NewTarget[];
+    try {
+      targets = withValues(resolved, parsed.values);
+    } catch (error) {
+      if (error instanceof TargetValuesError) throw CodeReleaseError.invalid(error.message);
+      throw error;
+    }
+    if (parsed.inputs.preflight)
+      await this.preflight.checkPlatform(parsed.componentAppid, parsed.inputs.preflight);
+    const request = { ...parsed, targets };
     const counts = { pending: request.targets.length };
     await this.campaigns.create(
       {

@@ -3,6 +3,7 @@ import { InboxMigration1763800000000, OutboxMigration1764000000001 } from '@wxop
 import { CreateCodeReleaseTables1765200000000 } from './migrations/1765200000000-create-code-release-tables';
 import { CreateCampaignTables1765300000000 } from './migrations/1765300000000-create-campaign-tables';
 import { CampaignReleaseOperations1765400000000 } from './migrations/1765400000000-campaign-release-operations';
+import { PlatformQuota1765500000000 } from './migrations/1765500000000-platform-quota';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -14,4 +15,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   CreateCodeReleaseTables1765200000000,
   CreateCampaignTables1765300000000,
   CampaignReleaseOperations1765400000000,
+  PlatformQuota1765500000000,
 ];

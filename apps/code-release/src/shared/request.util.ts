@@ -115,6 +115,11 @@ export class RequestReader {
     this.problems.push(message);
   }
 
+  /** The problems found so far (a nested object's reader hands them to its parent). */
+  problemList(): readonly string[] {
+    return this.problems;
+  }
+
   /** Throws INVALID_REQUEST naming every problem, if there is any. */
   done(): void {
     if (this.problems.length > 0) throw CodeReleaseError.invalid(this.problems.join('; '));

@@ -51,7 +51,8 @@ export function readCommit(reader: RequestReader): CommitOrder {
   };
 }
 
-function readItems(reader: RequestReader): AuditItem[] | undefined {
+/** submit_audit's `itemList`: 1 to 5 items with a page path each (shared with campaigns). */
+export function readItems(reader: RequestReader): AuditItem[] | undefined {
   const value = reader.raw('itemList');
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length < 1 || value.length > 5) {
@@ -89,7 +90,8 @@ function readItems(reader: RequestReader): AuditItem[] | undefined {
   });
 }
 
-function readUgcDeclare(reader: RequestReader): UgcDeclare | undefined {
+/** submit_audit's `ugcDeclare` (shared with campaigns). */
+export function readUgcDeclare(reader: RequestReader): UgcDeclare | undefined {
   const value = reader.raw('ugcDeclare');
   if (value === undefined) return undefined;
   const record = (

@@ -24,6 +24,7 @@ import { CodeReleaseConfig } from '../config/code-release.config';
 import { ReleaseHistoryRepository } from '../history/release-history.repository';
 import { CodeReleaseError } from '../shared/code-release.errors';
 import { WechatCalls } from '../shared/wechat-calls.service';
+import { defaultAuditItems } from '../shared/audit-items.util';
 
 /** One mini program of one platform. */
 export interface MiniProgramRef {
@@ -210,7 +211,7 @@ export class VersionsService {
       'submit',
       input,
       async (token) => {
-        const itemList = order.itemList ?? (await this.defaultItems(token));
+        const itemList = order.itemList ?? (await defaultAuditItems(this.api, token));
         const { auditId } = await this.api.submitAudit(token, {
           ...order,
           ...(itemList.length > 0 ? { itemList } : { itemList: undefined }),
@@ -279,27 +280,6 @@ export class VersionsService {
   /** The platform's monthly audit quota, read with this mini program's token (queryquota needs one). */
   quota(ref: MiniProgramRef): Promise<AuditQuotaReply> {
     return this.wechat.asAuthorizer(ref, (token) => this.api.queryQuota(token));
-  }
-
-  private async defaultItems(token: string): Promise<AuditItem[]> {
-    const [{ categories }, { pages }] = await Promise.all([
-      this.api.getCategory(token),
-      this.api.getPage(token),
-    ]);
-    const category = categories[0];
-    const page = pages[0];
-    if (!category || !page) return [];
-    return [
-      {
-        address: page,
-        firstClass: category.firstClass,
-        secondClass: category.secondClass,
-        firstId: category.firstId,
-        secondId: category.secondId,
-        ...(category.thirdClass ? { thirdClass: category.thirdClass } : {}),
-        ...(category.thirdId ? { thirdId: category.thirdId } : {}),
-      },
-    ];
   }
 
   /**

@@ -88,6 +88,22 @@ export interface SearchAuthorizersRequest {
   bizRef?: string;
   /** Part of the nick name, the original id (`gh_…`) or the appid. */
   name?: string;
+  /** Any of these business references, exactly (1–1000 of them). Excludes `bizRef` and `bizRefPrefix`. */
+  bizRefs?: string[];
+  /** Business references starting with this (1–128 characters, taken literally). Excludes `bizRef` and `bizRefs`. */
+  bizRefPrefix?: string;
+  /** Authorizers granted every one of these permission-set ids (e.g. `[18]` code management). */
+  funcInfo?: number[];
+  /** `active`: the token service holds a working credential; `invalid`: the merchant must authorize again. */
+  credentialStatus?: 'active' | 'invalid';
+  /**
+   * Keyset paging for callers reading a whole set (campaign targets): present, the page is
+   * ordered by appid and starts after this one (`''` for the first page); `offset` must be 0.
+   * The reply's `nextAfterAuthorizerAppid` is the value for the next page.
+   */
+  afterAuthorizerAppid?: string;
+  /** `false`: skip counting (the reply's `total` is -1), for callers paging a large set. Default true. */
+  countTotal?: boolean;
   /** Default 0. */
   offset?: number;
   /** 1–200, default 50. */
@@ -116,10 +132,13 @@ export interface AuthorizerSummary {
 }
 
 export interface AuthorizerPage {
+  /** Every match; -1 when the request said `countTotal: false`. */
   total: number;
   offset: number;
   limit: number;
   items: AuthorizerSummary[];
+  /** With `afterAuthorizerAppid`: the value for the next page, absent on the last page. */
+  nextAfterAuthorizerAppid?: string;
 }
 
 export interface AuthorizerRefRequest {

@@ -1,3 +1,5 @@
+import type { AuditItem, SubmitAuditRequest } from './code-release-rpc';
+
 /**
  * Release campaigns over RPC (code-release ↔ admin-api): PUBLIC CONTRACT between services.
  * DO NOT RENAME the patterns. Errors are CodeReleaseRpcErrorCodes (INVALID_REQUEST names every bad field).
@@ -32,17 +34,86 @@ export const CampaignRpcPatterns = {
   Speedup: 'code-release.campaigns.speedup',
 } as const;
 
+/** `targetFilter` of campaigns.create (authorizerType is always mini_program). */
+export interface CampaignTargetFilter {
+  authorizerType?: 'mini_program';
+  bizRefs?: string[];
+  bizRefPrefix?: string;
+}
+
+/** Server domains for every target (https/wss/… URLs as modify_domain takes them). */
+export interface CampaignServerDomains {
+  requestDomain?: string[];
+  wsRequestDomain?: string[];
+  uploadDomain?: string[];
+  downloadDomain?: string[];
+  udpDomain?: string[];
+  tcpDomain?: string[];
+  /** `add` (default): these must be among the target's; `set`: exactly these. */
+  action?: 'add' | 'set';
+  /** modify_domain_directly (no platform list; effective from the next commit) instead of modify_domain. */
+  directly?: boolean;
+  /** Hosts missing from the platform's modify_wxa_server_domain list are added once at creation (else refused). */
+  addToPlatform?: boolean;
+}
+
+export interface CampaignPreflight {
+  serverDomains?: CampaignServerDomains;
+  webviewDomains?: {
+    domains: string[];
+    action?: 'add' | 'set';
+    /** Hosts missing from the platform's modify_wxa_jump_domain list are added once at creation (else refused). */
+    addToPlatform?: boolean;
+  };
+  /** setprivacysetting (development version unless privacyVer 1). */
+  privacy?: {
+    privacyVer?: 1 | 2;
+    ownerSetting: {
+      contactEmail?: string;
+      contactPhone?: string;
+      contactQq?: string;
+      contactWeixin?: string;
+      noticeMethod: string;
+      storeExpireTimestamp?: string;
+      extFileMediaId?: string;
+    };
+    settingList: { privacyKey: string; privacyText: string }[];
+  };
+}
+
 /** Operator-supplied campaign inputs (validated by code-release's campaign-request.util). */
 export interface CreateCampaignRequest {
   componentAppid?: string;
   templateId: number;
   userVersion: string;
   userDesc: string;
-  /** Explicit targets, with per-target template values. */
-  targets: { authorizerAppid: string; bizRef?: string; nickName?: string; values?: Record<string, string> }[];
+  /** Explicit targets, with per-target template values. Exactly one of `targets` and `targetFilter`. */
+  targets?: {
+    authorizerAppid: string;
+    bizRef?: string;
+    nickName?: string;
+    values?: Record<string, string>;
+  }[];
+  /**
+   * Targets chosen from the authorizer service at creation and frozen: mini programs, authorized,
+   * with an active credential and permission set 18, by bizRef list or prefix (one of them).
+   * A filter that matches nothing is refused; at most 100,000 targets.
+   */
+  targetFilter?: CampaignTargetFilter;
+  /** Operator-supplied template values per target appid (every appid must be a target). */
+  values?: Record<string, Record<string, string>>;
   /** The ext.json object with `{{authorizerAppid}}`, `{{bizRef}}`, `{{nickName}}` and per-target `{{name}}` placeholders. */
   extJson: Record<string, unknown>;
-  submit?: { versionDesc?: string; privacyApiNotUse?: boolean; feedbackInfo?: string };
+  /** submit_audit's fields; without `itemList` each target's item comes from its get_category and get_page. */
+  submit?: {
+    versionDesc?: string;
+    privacyApiNotUse?: boolean;
+    feedbackInfo?: string;
+    itemList?: AuditItem[];
+    ugcDeclare?: SubmitAuditRequest['ugcDeclare'];
+  };
+  /** Settings made on every target before its commit, each skipped when already so. */
+  preflight?: CampaignPreflight;
   /** `on_approval` (default), `manual` (each target waits for `approve`), or `gray` (the `gray` plan). */
   releaseMode?: 'on_approval' | 'manual' | 'gray';
   /** With releaseMode `gray`: the phased-release plan (CampaignGrayPlan). */
@@ -106,6 +177,8 @@ export interface CampaignTargetView {
   step: string | null;
   attempt: number;
   auditId: number | null;
+  /** In `gray`: the step of the campaign's gray plan it is at (0-based); absent from older producers. */
+  grayStep?: number | null;
   errcode: number | null;
   message: string | null;
   /** Why it waits, was rejected or failed (e.g. quota_exhausted, template_not_found, the reviewer's reason). */

@@ -215,6 +215,12 @@ export const RELEASE_ACTIONS = [
   'gray.set',
   'gray.revert',
   'visit-status.set',
+  /** A campaign's preflight (modify_domain or modify_domain_directly). */
+  'domains.set',
+  /** A campaign's preflight (setwebviewdomain). */
+  'webview-domains.set',
+  /** A campaign's preflight (setprivacysetting). */
+  'privacy.set',
 ] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
 

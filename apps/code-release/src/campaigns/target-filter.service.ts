@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AuthorizerRpcErrorCodes,
+  AuthorizerRpcPatterns,
+  CodeReleaseRpcErrorCodes,
+  type AuthorizerPage,
+  type CampaignTargetFilter,
+  type SearchAuthorizersRequest,
+} from '@wxop/contracts';
+import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
+
+import { CodeReleaseError } from '../shared/code-release.errors';
+import type { NewTarget } from './campaign.repository';
+
+/** Authorizer-service pages of 200 (its maximum): 500 requests for the largest campaign. */
+const PAGE = 200;
+export const MAX_TARGETS = 100_000;
+
+/** The code-management permission set (§5): without it every §5 call answers 61007. */
+export const CODE_MANAGEMENT_FUNC_INFO = 18;
+
+/**
+ * Resolves a campaign's `targetFilter` over `authorizer.authorizers.search` at creation: mini
+ * programs, authorized, credential active, permission set 18, by bizRef list or prefix. Pages by
+ * key (appid order) without counting after the first page, so a 100,000-target campaign costs
+ * the authorizer service 500 index-ordered reads of 200 rows and one count.
+ */
+@Injectable()
+export class TargetFilterService {
+  constructor(private readonly rpc: AmqpRpcClient) {}
+
+  async resolve(componentAppid: string, filter: CampaignTargetFilter): Promise<NewTarget[]> {
+    const query: SearchAuthorizersRequest = {
+      componentAppid,
+      authorizerType: 'mini_program',
+      status: 'authorized',
+      credentialStatus: 'active',
+      funcInfo: [CODE_MANAGEMENT_FUNC_INFO],
+      ...(filter.bizRefs ? { bizRefs: filter.bizRefs } : {}),
+      ...(filter.bizRefPrefix !== undefined ? { bizRefPrefix: filter.bizRefPrefix } : {}),
+      limit: PAGE,
+    };
+    const targets: NewTarget[] = [];
+    let after: string | undefined = '';
+    let first = true;
+    while (after !== undefined) {
+      const page = await this.search({ ...query, afterAuthorizerAppid: after, countTotal: first });
+      if (first && page.total > MAX_TARGETS)
+        throw CodeReleaseError.invalid(
+          `targetFilter matches ${page.total} mini programs; a campaign takes at most ${MAX_TARGETS}`,
+        );
+      first = false;
+      for (const item of page.items)
+        targets.push({
+          authorizerAppid: item.authorizerAppid,
+          bizRef: item.bizRef,
+          nickName: item.nickName,
+          variables: null,
+        });
+      if (targets.length > MAX_TARGETS)
+        throw CodeReleaseError.invalid(`targetFilter matches more than ${MAX_TARGETS} mini programs`);
+      after = page.nextAfterAuthorizerAppid;
+    }
+    if (targets.length === 0)
+      throw CodeReleaseError.invalid(
+        `targetFilter matches no mini program (authorized, credential active, permission set 18, ${
+          filter.bizRefs
+            ? `bizRef in ${filter.bizRefs.length} given`
+            : `bizRef starting with "${filter.bizRefPrefix}"`
+        })`,
+      );
+    return targets;
+  }
+
+  private async search(request: SearchAuthorizersRequest): Promise<AuthorizerPage> {
+    try {
+      return await this.rpc.request<AuthorizerPage, SearchAuthorizersRequest>(
+        AuthorizerRpcPatterns.SearchAuthorizers,
+        request,
+      );
+    } catch (error) {
+      if (error instanceof RpcRemoteError && error.code === AuthorizerRpcErrorCodes.InvalidRequest)
+        throw CodeReleaseError.invalid(`authorizer service: ${error.message}`);
+      if (error instanceof RpcRemoteError && error.code === AuthorizerRpcErrorCodes.ComponentNotFound)
+        throw new CodeReleaseError(CodeReleaseRpcErrorCodes.ComponentNotFound, error.message);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new CodeReleaseError(
+        CodeReleaseRpcErrorCodes.Unavailable,
+        `authorizer service: ${message}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
