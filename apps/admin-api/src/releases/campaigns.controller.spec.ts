@@ -72,6 +72,42 @@ describe(CampaignsController.name, () => {
       });
     });
 
+    it('sends a gray plan with waitSeconds null where omitted, and the speedup policy', async () => {
+      const { dto, problems } = await dtoOf({
+        ...base,
+        targets: [{ authorizerAppid: 'wxmini' }],
+        releaseMode: 'gray',
+        gray: { steps: [{ percentage: 10, waitSeconds: 60 }, { percentage: 50 }], experiencerFirst: true },
+        speedup: { afterSeconds: 3600 },
+      });
+      expect(problems).toEqual([]);
+      const { call, campaigns } = answering({ campaignId });
+      await campaigns.create(user, dto);
+      expect(call.mock.calls[0]![1]).toStrictEqual({
+        ...base,
+        targets: [{ authorizerAppid: 'wxmini' }],
+        releaseMode: 'gray',
+        gray: {
+          experiencerFirst: true,
+          steps: [
+            { percentage: 10, waitSeconds: 60 },
+            { percentage: 50, waitSeconds: null },
+          ],
+        },
+        speedup: { afterSeconds: 3600 },
+        requestedBy: 'alice',
+      });
+      expect(
+        (
+          await dtoOf({
+            ...base,
+            targets: [{ authorizerAppid: 'wxmini' }],
+            gray: { steps: [{ percentage: 101 }] },
+          })
+        ).problems,
+      ).toEqual(['gray.steps.0.percentage: percentage must not be greater than 100']);
+    });
+
     it('refuses a campaign with neither targets nor a target filter, and a preflight domain that is not a URL', async () => {
       expect((await dtoOf(base)).problems).toEqual(['targetFilter: targets or targetFilter is required']);
       const { problems } = await dtoOf({

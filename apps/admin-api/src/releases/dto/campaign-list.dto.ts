@@ -53,7 +53,7 @@ export class CampaignPageDto {
 export class CampaignTargetsQueryDto {
   @ApiPropertyOptional({
     description:
-      'one target state: pending, preflight, committing, waiting_privacy_scan, submitting, waiting_quota, in_audit, delayed, approved, rejected, releasing, gray, released, failed, cancelled, skipped, …',
+      'one target state: pending, preflight, committing, waiting_privacy_scan, submitting, waiting_quota, in_audit, delayed, approved, rejected, releasing, gray, released, reverted, failed, cancelled, skipped',
     example: 'failed',
   })
   @IsOptional()
