@@ -710,4 +710,77 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       'campaigns.speedup success operator',
     ]);
   }, 180_000);
+
+  it('a gray campaign over HTTP: over an online version, the approved target goes to its first step and waits; gray/advance releases it fully', async () => {
+    const [appid] = await stack.newMiniPrograms(1);
+    const campaigns = <T>(method: string, path: string, token: string, payload?: unknown) =>
+      adminCall<T & ErrorBody>(api.url, method, `/admin/v1/campaigns${path}`, { token, body: payload });
+    const targetOf = async (campaignId: string) =>
+      (await campaigns<{ items: { state: string }[] }>('GET', `/${campaignId}/targets`, viewer)).body.items[0]
+        ?.state;
+    // WeChat grays only over an online version: a first campaign releases 4.9.0 in full.
+    const first = await campaigns<{ campaignId: string }>('POST', '', operator, {
+      componentAppid: COMPONENT,
+      templateId: await stack.addTemplate('4.9.0'),
+      userVersion: '4.9.0',
+      userDesc: 'the version online before the gray one',
+      targets: [{ authorizerAppid: appid }],
+      extJson: { extEnable: true },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseWindow: { startHour: 0, endHour: 24 },
+    });
+    await waitUntil(
+      async () => (await targetOf(first.body.campaignId)) === 'in_audit',
+      60_000,
+      'the first in audit',
+    );
+    await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });
+    await waitUntil(
+      async () => (await targetOf(first.body.campaignId)) === 'released',
+      60_000,
+      'the first released',
+    );
+
+    const templateId = await stack.addTemplate('5.0.0');
+    const created = await campaigns<{ campaignId: string }>('POST', '', operator, {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion: '5.0.0',
+      userDesc: 'gray from admin-api',
+      targets: [{ authorizerAppid: appid }],
+      extJson: { extEnable: true, extAppid: '{{authorizerAppid}}' },
+      submit: { versionDesc: 'test account: reviewer/reviewer-password' },
+      releaseMode: 'gray',
+      gray: { steps: [{ percentage: 10 }] },
+      releaseWindow: { startHour: 0, endHour: 24 },
+    });
+    expect(created.status).toBe(201);
+    const { campaignId } = created.body;
+    const stateOf = () => targetOf(campaignId);
+    await waitUntil(async () => (await stateOf()) === 'in_audit', 60_000, 'the target in audit');
+    await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });
+    await waitUntil(async () => (await stateOf()) === 'gray', 60_000, 'the target at its first gray step');
+    const versions = await call<{ grayPlan: { grayPercentage: number } | null }>(
+      'GET',
+      `/authorizers/${appid}/versions`,
+      viewer,
+    );
+    expect(versions.body.grayPlan?.grayPercentage).toBe(10);
+
+    const advanced = await campaigns<{ done: number; results: { outcome: string }[] }>(
+      'POST',
+      `/${campaignId}/gray/advance`,
+      operator,
+      {},
+    );
+    expect(advanced.status).toBe(200);
+    expect(advanced.body.done).toBe(1);
+    await waitUntil(async () => (await stateOf()) === 'released', 60_000, 'the target fully released');
+    const online = await call<{ online: { userVersion: string } | null }>(
+      'GET',
+      `/authorizers/${appid}/versions`,
+      viewer,
+    );
+    expect(online.body.online?.userVersion).toBe('5.0.0');
+  }, 180_000);
 });
