@@ -645,7 +645,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
     wave.canary = canaryDecision(inputs.canary, {
       submitted,
-      approved: tally.approved + tally.releasing + tally.gray + tally.released,
+      approved: tally.approved + tally.releasing + tally.gray + tally.released + tally.reverted,
       rejected: tally.rejected,
     });
     wave.allowance =
