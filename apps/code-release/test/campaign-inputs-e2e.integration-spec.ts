@@ -130,6 +130,7 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
   }, 240_000);
 
   it('freezes the targets a bizRefPrefix filter selects, fills ext_json per target, sets domains once, fails a category-less target in preflight', async () => {
+    await sim.control('PUT', '/settings', { auditQuota: 1000 }); // whatever the quota test left
     const good = await newAccounts(6, 'mini_program');
     const [noCategory] = await newAccounts(1, 'mini_program', []);
     const [without18] = await newAccounts(1, 'mini_program');
