@@ -57,6 +57,10 @@ export interface CampaignInputs extends ReleaseInputs {
 /** Long enough for one step's WeChat calls; renewed at each step a holder goes on with. */
 const LEASE_SECONDS = 20;
 const TICK_MS = 250;
+/** How long one wave keeps claiming targets as leases free up (then it drains, and the next reads the quota afresh). */
+const WAVE_MS = 3000;
+/** While a wave's drives run, due targets (an approval, a retry) are looked for this often besides each drive's end. */
+const CLAIM_RECHECK_MS = 100;
 const RETRY_SECONDS = 5;
 const PRIVACY_SCAN_RETRY_SECONDS = 2;
 const QUOTA_RETRY_SECONDS = 5;
@@ -142,28 +146,70 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     await this.running;
   }
 
-  /** One pass over every running campaign; overlapping calls share the pass in progress. */
+  /**
+   * One pass over every running campaign; overlapping calls share the pass in progress. A pass that
+   * found work is followed by the next at once, not at the next tick.
+   */
   tick(): Promise<void> {
     if (this.running) return this.running;
     this.running = this.pass()
-      .catch((error: unknown) => this.logger.pino.error({ err: error }, 'campaign pass failed'))
-      .finally(() => {
+      .catch((error: unknown) => {
+        this.logger.pino.error({ err: error }, 'campaign pass failed');
+        return false;
+      })
+      .then((busy) => {
         this.running = undefined;
+        if (busy && !this.stopped) setImmediate(() => void this.tick());
       });
     return this.running;
   }
 
-  private async pass(): Promise<void> {
-    for (const campaignId of await this.campaigns.runningCampaignIds()) {
-      if (this.stopped) return;
-      const campaign = await this.campaigns.find(campaignId);
-      if (!campaign || campaign.status !== 'running') continue;
-      const claimed = await this.campaigns.claimDue(campaignId, this.owner, LEASE_SECONDS);
-      const wave: Wave = {};
-      await Promise.all(claimed.map((target) => this.drive(campaign, target, wave)));
-      await this.checkCampaign(campaign);
-    }
+  /** Runs a wave of every running campaign side by side; answers whether any claimed a target. */
+  private async pass(): Promise<boolean> {
+    const busy = await Promise.all(
+      (await this.campaigns.runningCampaignIds()).map(async (campaignId) => {
+        if (this.stopped) return false;
+        const campaign = await this.campaigns.find(campaignId);
+        if (!campaign || campaign.status !== 'running') return false;
+        const claimed = await this.wave(campaign);
+        await this.checkCampaign(campaign);
+        return claimed > 0;
+      }),
+    );
     await this.outbox.relay();
+    return busy.some(Boolean);
+  }
+
+  /**
+   * One wave of a campaign: targets are claimed as leases free up (a finished drive, an approval
+   * that made one due) for up to WAVE_MS, all sharing the wave's quota read and canary allowance;
+   * then the wave waits for its drives, so the next wave's read sees every submit of this one.
+   * Answers how many targets it claimed.
+   */
+  private async wave(campaign: CampaignRecord): Promise<number> {
+    const wave: Wave = {};
+    const drives = new Set<Promise<void>>();
+    const endsAt = Date.now() + WAVE_MS;
+    let claimedTotal = 0;
+    for (;;) {
+      const claimed = await this.campaigns.claimDue(campaign.campaignId, this.owner, LEASE_SECONDS);
+      claimedTotal += claimed.length;
+      for (const target of claimed) {
+        const drive: Promise<void> = this.drive(campaign, target, wave)
+          .catch((error: unknown) =>
+            this.logger.pino.error(
+              { err: error, campaignId: campaign.campaignId, authorizerAppid: target.authorizerAppid },
+              'campaign drive failed',
+            ),
+          )
+          .finally(() => drives.delete(drive));
+        drives.add(drive);
+      }
+      if (drives.size === 0 || this.stopped || Date.now() >= endsAt) break;
+      await Promise.race([...drives, new Promise((resolve) => setTimeout(resolve, CLAIM_RECHECK_MS))]);
+    }
+    await Promise.all(drives);
+    return claimedTotal;
   }
 
   /** Pauses on the rejection threshold, finishes when no target can move. */
@@ -277,14 +323,16 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
   /** What WeChat holds for this mini program (getversioninfo + get_latest_auditstatus). */
   private async view(campaign: CampaignRecord, target: ClaimedTarget): Promise<WechatVersionView> {
     return this.wechat.asAuthorizer(this.ids(campaign, target), async (token) => {
-      const info = await this.counted('getversioninfo', this.code.getVersionInfo(token));
-      const latest = await this.counted(
-        'get_latest_auditstatus',
-        this.code.getLatestAuditStatus(token),
-      ).catch((error: unknown) => {
-        if (errcodeOf(error) === 85058 || (error as { errcode?: number }).errcode === 85058) return null;
-        throw error;
-      });
+      // Both are reads: asked side by side, one WeChat round trip instead of two.
+      const [info, latest] = await Promise.all([
+        this.counted('getversioninfo', this.code.getVersionInfo(token)),
+        this.counted('get_latest_auditstatus', this.code.getLatestAuditStatus(token)).catch(
+          (error: unknown) => {
+            if (errcodeOf(error) === 85058 || (error as { errcode?: number }).errcode === 85058) return null;
+            throw error;
+          },
+        ),
+      ]);
       return {
         trialVersion: info.expInfo?.expVersion ?? null,
         onlineVersion: info.releaseInfo?.releaseVersion ?? null,

@@ -434,7 +434,7 @@ export class CampaignRepository {
     change: TargetChange,
     events: EventEnvelope<unknown>[] = [],
   ): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
+    const write = async (manager: EntityManager): Promise<boolean> => {
       const sets: string[] = [
         'state = ?',
         'updated_at = ' + NOW,
@@ -480,7 +480,9 @@ export class CampaignRepository {
       if (outcome.affectedRows !== 1) return false;
       await this.outbox.addMany(manager, events);
       return true;
-    });
+    };
+    // Without events the fenced UPDATE is the whole change: one statement, no transaction around it.
+    return events.length === 0 ? write(this.dataSource.manager) : inTransaction(this.dataSource, write);
   }
 
   /** Gives a lease back without a change (the worker stopped, or nothing was due). Fenced by owner. */

@@ -39,6 +39,34 @@ describe(TokenClient.name, () => {
   });
 
   describe('get', () => {
+    const reply = (accessToken: string, expiresInMs = 7200_000) => ({
+      accessToken,
+      expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+    });
+
+    it('reuses a token it read a moment ago instead of asking the token service again', async () => {
+      rpc.request.mockResolvedValue(reply('first'));
+      await expect(sut.get(COMPONENT, APPID)).resolves.toBe('first');
+      await expect(sut.get(COMPONENT, APPID)).resolves.toBe('first');
+      expect(rpc.request).toHaveBeenCalledTimes(1);
+      await sut.get(COMPONENT, 'wxa0000000000000002');
+      expect(rpc.request).toHaveBeenCalledTimes(2);
+    });
+
+    it('asks again after an invalidation, and keeps the token the invalidation answered', async () => {
+      rpc.request.mockResolvedValueOnce(reply('first')).mockResolvedValueOnce(reply('second'));
+      await sut.get(COMPONENT, APPID);
+      await expect(sut.invalidate(COMPONENT, APPID, 'first')).resolves.toBe('second');
+      await expect(sut.get(COMPONENT, APPID)).resolves.toBe('second');
+      expect(rpc.request).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not keep a token that expires within a minute', async () => {
+      rpc.request.mockResolvedValueOnce(reply('closing', 30_000)).mockResolvedValueOnce(reply('next'));
+      await sut.get(COMPONENT, APPID);
+      await expect(sut.get(COMPONENT, APPID)).resolves.toBe('next');
+    });
+
     it.each([
       [TokenRpcErrorCodes.AuthorizerNotFound, CodeReleaseRpcErrorCodes.AuthorizerNotFound, false],
       [TokenRpcErrorCodes.ComponentNotFound, CodeReleaseRpcErrorCodes.ComponentNotFound, false],

@@ -14,6 +14,11 @@ import type { AuthorizerTokenSource, ComponentTokenSource } from '@wxop/wechat-a
 
 import { CodeReleaseError } from './code-release.errors';
 
+/** How long an authorizer token read from the token service is reused here. */
+const TOKEN_CACHE_MS = 30_000;
+/** Authorizers whose tokens are kept at most (a 10,000-target campaign's, about 2 MB). */
+const TOKEN_CACHE_MAX = 20_000;
+
 /**
  * The token service over RPC, the one writer of credentials (ARCHITECTURE.md). Tokens are never
  * logged or stored here. Refusals become CodeReleaseErrors: unknown component or authorizer and
@@ -23,7 +28,17 @@ import { CodeReleaseError } from './code-release.errors';
 export class TokenClient implements AuthorizerTokenSource {
   constructor(private readonly rpc: AmqpRpcClient) {}
 
+  /**
+   * Authorizer tokens read in the last TOKEN_CACHE_MS, in memory only (never logged or stored): a
+   * campaign target makes about seven WeChat calls in a second or two, and asking the token service
+   * for each was a broker round trip per call. A token WeChat rejects is invalidated as before.
+   */
+  private readonly cache = new Map<string, { accessToken: string; until: number }>();
+
   async get(componentAppid: string, authorizerAppid: string): Promise<string> {
+    const key = `${componentAppid}|${authorizerAppid}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.accessToken;
     const reply = await this.call<AccessTokenReply, AuthorizerRef>(
       TokenRpcPatterns.GetAuthorizerAccessToken,
       {
@@ -31,15 +46,29 @@ export class TokenClient implements AuthorizerTokenSource {
         authorizerAppid,
       },
     );
-    return reply.accessToken;
+    return this.remember(key, reply);
   }
 
   /** Compare-and-set on the token side: refreshes only if `rejectedToken` is still the current one. */
   async invalidate(componentAppid: string, authorizerAppid: string, rejectedToken: string): Promise<string> {
+    const key = `${componentAppid}|${authorizerAppid}`;
+    this.cache.delete(key);
     const reply = await this.call<AccessTokenReply, InvalidateAccessTokenRequest>(
       TokenRpcPatterns.InvalidateAuthorizerAccessToken,
       { componentAppid, authorizerAppid, accessToken: rejectedToken },
     );
+    return this.remember(key, reply);
+  }
+
+  /** Keeps a token until TOKEN_CACHE_MS have passed or a minute before it expires, whichever is first. */
+  private remember(key: string, reply: AccessTokenReply): string {
+    const now = Date.now();
+    const until = Math.min(now + TOKEN_CACHE_MS, Date.parse(reply.expiresAt) - 60_000);
+    if (this.cache.size >= TOKEN_CACHE_MAX) {
+      for (const [cachedKey, entry] of this.cache) if (entry.until <= now) this.cache.delete(cachedKey);
+      if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
+    }
+    if (until > now) this.cache.set(key, { accessToken: reply.accessToken, until });
     return reply.accessToken;
   }
 
