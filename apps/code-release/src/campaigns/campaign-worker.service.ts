@@ -568,19 +568,24 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         // The canary's say once per wave; the quota per submit, from the platform-wide row (ADR 0023).
         wave.reading ??= this.readWave(campaign, wave);
         await wave.reading;
-        // The canary's allowance is taken before any await (the wave's targets run at once), and
-        // given back if the quota row refuses.
+        // The wave's allowance is taken before the quota claim's await, not after: targets of the wave
+        // submitting side by side would all pass the check first (the canary let 6 of 8 through).
         const allowed = wave.allowance !== undefined && wave.allowance > 0;
         if (allowed) wave.allowance! -= 1;
         const claim = !allowed
           ? null
-          : await this.quota.claim(campaign.componentAppid, campaign.quotaReserve, () =>
-              this.wechat.asAuthorizer(ids, (token) =>
-                this.counted('queryquota', this.code.queryQuota(token)),
-              ),
-            );
+          : await this.quota
+              .claim(campaign.componentAppid, campaign.quotaReserve, () =>
+                this.wechat.asAuthorizer(ids, (token) =>
+                  this.counted('queryquota', this.code.queryQuota(token)),
+                ),
+              )
+              .catch((error: unknown) => {
+                wave.allowance! += 1;
+                throw error;
+              });
+        if (allowed && !claim?.granted) wave.allowance! += 1;
         if (!claim?.granted) {
-          if (allowed) wave.allowance! += 1;
           const reason = claim?.granted === false ? claim.waitReason : (wave.waitReason ?? 'quota_reserve');
           return from === S.WaitingQuota && target.auditId === null
             ? (await this.campaigns.releaseLease(this.owner, target, QUOTA_RETRY_SECONDS), null)
