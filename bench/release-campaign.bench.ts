@@ -64,6 +64,10 @@ const run: Bench = async () => {
         SIM_AUDIT_QUOTA: String(TARGETS + 100),
         SIM_DAILY_QUOTA: '100000000',
       },
+      // BENCH_CODE_RELEASE_ENV='{"DB_POOL_SIZE":"50"}' tries code-release settings.
+      env: {
+        'code-release': JSON.parse(process.env['BENCH_CODE_RELEASE_ENV'] ?? '{}') as Record<string, string>,
+      },
       rpcTimeoutMs: 120_000,
     });
     const appids = await stack.newMiniPrograms(TARGETS, { concurrency: 25 });

@@ -521,11 +521,14 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         );
       }
       case S.WaitingPrivacyScan: {
-        const errcode = await this.errcodeOf(() =>
-          this.wechat.asAuthorizer(ids, (token) =>
-            this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
-          ),
-        );
+        let undeclared: string[] = [];
+        const errcode = await this.errcodeOf(async () => {
+          undeclared = (
+            await this.wechat.asAuthorizer(ids, (token) =>
+              this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
+            )
+          ).withoutConfList;
+        });
         if (errcode.code === 61039)
           return {
             from,
@@ -546,6 +549,18 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
               reason: 'privacy_scan_failed',
             },
           };
+        // The scan found geo APIs the privacy settings do not declare: submit would answer 61040.
+        if (undeclared.length > 0)
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              errcode: 61040,
+              reason: 'privacy_api_undeclared',
+              message: `privacy settings do not declare ${undeclared.join(', ')} (set them in preflight.privacy)`,
+            },
+          };
         return { from, change: { state: S.Submitting, keepLease: true } };
       }
       case S.Submitting:
@@ -553,19 +568,24 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         // The canary's say once per wave; the quota per submit, from the platform-wide row (ADR 0023).
         wave.reading ??= this.readWave(campaign, wave);
         await wave.reading;
-        // The canary's allowance is taken before any await (the wave's targets run at once), and
-        // given back if the quota row refuses.
+        // The wave's allowance is taken before the quota claim's await, not after: targets of the wave
+        // submitting side by side would all pass the check first (the canary let 6 of 8 through).
         const allowed = wave.allowance !== undefined && wave.allowance > 0;
         if (allowed) wave.allowance! -= 1;
         const claim = !allowed
           ? null
-          : await this.quota.claim(campaign.componentAppid, campaign.quotaReserve, () =>
-              this.wechat.asAuthorizer(ids, (token) =>
-                this.counted('queryquota', this.code.queryQuota(token)),
-              ),
-            );
+          : await this.quota
+              .claim(campaign.componentAppid, campaign.quotaReserve, () =>
+                this.wechat.asAuthorizer(ids, (token) =>
+                  this.counted('queryquota', this.code.queryQuota(token)),
+                ),
+              )
+              .catch((error: unknown) => {
+                wave.allowance! += 1;
+                throw error;
+              });
+        if (allowed && !claim?.granted) wave.allowance! += 1;
         if (!claim?.granted) {
-          if (allowed) wave.allowance! += 1;
           const reason = claim?.granted === false ? claim.waitReason : (wave.waitReason ?? 'quota_reserve');
           return from === S.WaitingQuota && target.auditId === null
             ? (await this.campaigns.releaseLease(this.owner, target, QUOTA_RETRY_SECONDS), null)
@@ -693,7 +713,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
     wave.canary = canaryDecision(inputs.canary, {
       submitted,
-      approved: tally.approved + tally.releasing + tally.gray + tally.released,
+      approved: tally.approved + tally.releasing + tally.gray + tally.released + tally.reverted,
       rejected: tally.rejected,
     });
     wave.allowance =
