@@ -728,6 +728,8 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       extJson: { extEnable: true },
       submit: { versionDesc: 'test account: reviewer/reviewer-password' },
       releaseWindow: { startHour: 0, endHour: 24 },
+      // A push slowed by a busy machine is made up for by polling get_auditstatus.
+      pollAfterSeconds: 5,
     });
     await waitUntil(
       async () => (await targetOf(first.body.campaignId)) === 'in_audit',
@@ -753,13 +755,23 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       releaseMode: 'gray',
       gray: { steps: [{ percentage: 10 }] },
       releaseWindow: { startHour: 0, endHour: 24 },
+      // A push slowed by a busy machine is made up for by polling get_auditstatus.
+      pollAfterSeconds: 5,
     });
     expect(created.status).toBe(201);
     const { campaignId } = created.body;
     const stateOf = () => targetOf(campaignId);
     await waitUntil(async () => (await stateOf()) === 'in_audit', 60_000, 'the target in audit');
     await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });
-    await waitUntil(async () => (await stateOf()) === 'gray', 60_000, 'the target at its first gray step');
+    await waitUntil(
+      async () => (await stateOf()) === 'gray',
+      60_000,
+      'the target at its first gray step',
+    ).catch(async (error: unknown) => {
+      // Name where the target stands (a quota wait, a refusal) rather than only the timeout.
+      const targets = await campaigns('GET', `/${campaignId}/targets`, viewer);
+      throw new Error(`${String(error)}: ${JSON.stringify(targets.body)}`);
+    });
     const versions = await call<{ grayPlan: { grayPercentage: number } | null }>(
       'GET',
       `/authorizers/${appid}/versions`,
