@@ -4,6 +4,7 @@ import { CreateCodeReleaseTables1765200000000 } from './migrations/1765200000000
 import { CreateCampaignTables1765300000000 } from './migrations/1765300000000-create-campaign-tables';
 import { CampaignReleaseOperations1765400000000 } from './migrations/1765400000000-campaign-release-operations';
 import { PlatformQuota1765500000000 } from './migrations/1765500000000-platform-quota';
+import { CampaignTargetLeaseIndex1765600000000 } from './migrations/1765600000000-campaign-target-lease-index';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -16,4 +17,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   CreateCampaignTables1765300000000,
   CampaignReleaseOperations1765400000000,
   PlatformQuota1765500000000,
+  CampaignTargetLeaseIndex1765600000000,
 ];
