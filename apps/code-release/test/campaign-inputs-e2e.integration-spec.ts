@@ -262,6 +262,55 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     expect(await calls('cgi-bin/component/getprivacysetting', covered!)).toBe(2);
   }, 180_000);
 
+  it('fails a target whose intro is not set in preflight with 86002 (profileCheck), before any setting or commit', async () => {
+    const [complete, noIntro] = await newAccounts(2, 'mini_program');
+    await authorizeWithLink(complete!, 'prof-1');
+    await authorizeWithLink(noIntro!, 'prof-2');
+    await sim.control('PATCH', `/accounts/${noIntro}`, { signature: '' });
+    await waitUntil(
+      async () =>
+        (
+          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
+            componentAppid: COMPONENT,
+            bizRefPrefix: 'prof-',
+            credentialStatus: 'active',
+          })
+        ).total === 2,
+      60_000,
+      'the authorizer service to hold both',
+    );
+    // The authorizer service reads the profile again (api_get_authorizer_info).
+    await rpc(AuthorizerRpcPatterns.RefreshAuthorizer, {
+      componentAppid: COMPONENT,
+      authorizerAppid: noIntro,
+    });
+    const created = await rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
+      componentAppid: COMPONENT,
+      templateId: await stack.addTemplate('5.0.0'),
+      userVersion: '5.0.0',
+      userDesc: 'profile',
+      targetFilter: { bizRefPrefix: 'prof-' },
+      extJson: { extAppid: '{{authorizerAppid}}' },
+      preflight: {
+        profileCheck: true,
+        webviewDomains: { domains: ['https://h5.shop-e2e.com'], addToPlatform: true },
+      },
+      requestedBy: 'operator-1',
+    });
+    await finished(created.campaignId, 60_000);
+    const states = new Map((await targetsOf(created.campaignId)).map((t) => [t.authorizerAppid, t]));
+    expect(states.get(complete!)?.state).toBe('released');
+    expect(states.get(noIntro!)).toMatchObject({
+      state: 'failed',
+      step: 'preflight',
+      errcode: 86002,
+      reason: 'profile_incomplete',
+      message: expect.stringContaining('intro') as unknown,
+    });
+    expect(await calls('wxa/setwebviewdomain', noIntro!)).toBe(0);
+    expect(await calls('wxa/commit', noIntro!)).toBe(0);
+  }, 120_000);
+
   it('refuses a filter that matches nothing, and domains missing from the platform list without addToPlatform', async () => {
     const base = {
       componentAppid: COMPONENT,
