@@ -41,6 +41,7 @@ describe(CampaignsController.name, () => {
         values: { wxmini: { shopName: '店铺' } },
         submit: { versionDesc: 'reviewer', itemList: [{ address: 'pages/index' }] },
         preflight: {
+          profileCheck: true,
           webviewDomains: { domains: ['https://shop.example.com'] },
           privacy: {
             ownerSetting: { contactEmail: 'ops@example.com', noticeMethod: 'pop-up' },
@@ -62,6 +63,7 @@ describe(CampaignsController.name, () => {
         values: { wxmini: { shopName: '店铺' } },
         submit: { versionDesc: 'reviewer', itemList: [{ address: 'pages/index' }] },
         preflight: {
+          profileCheck: true,
           webviewDomains: { domains: ['https://shop.example.com'] },
           privacy: {
             ownerSetting: { contactEmail: 'ops@example.com', noticeMethod: 'pop-up' },

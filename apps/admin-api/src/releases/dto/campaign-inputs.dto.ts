@@ -179,6 +179,15 @@ export class CampaignPrivacyDto {
 
 /** Settings made on every target before its commit, each read first and skipped when already so. */
 export class CampaignPreflightDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'fail a target whose nickname, avatar or intro is not set (86002) before anything is written',
+  })
+  @IsOptional()
+  @IsBoolean()
+  profileCheck?: boolean;
+
   @ApiPropertyOptional({ type: CampaignServerDomainsDto })
   @IsOptional()
   @ValidateNested()
