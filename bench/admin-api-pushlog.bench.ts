@@ -1,4 +1,5 @@
 import { createEnvelope, EVENTS_EXCHANGE, QueueNames, type EventEnvelope } from '@wxop/contracts';
+import { SecretBox } from '@wxop/secrets';
 import { databaseEnv, deleteBrokerObjects, freePort, testEnv, uniqueRunId } from '@wxop/testing';
 import { connect } from 'amqplib';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
@@ -132,6 +133,9 @@ const bench: Bench = async () => {
       ADMIN_API_JWT_SECRET: `bench-only-${randomUUID()}-${randomUUID()}`,
       ADMIN_API_BOOTSTRAP_USERNAME: USERNAME,
       ADMIN_API_BOOTSTRAP_PASSWORD: PASSWORD,
+      // admin-api seals forwarding secrets, so it refuses to start without keys.
+      SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
+      SECRETS_CURRENT_KEY_ID: 'k1',
     },
     `${baseUrl}/health/ready`,
   );
