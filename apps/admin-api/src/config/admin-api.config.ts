@@ -157,12 +157,12 @@ export class AdminApiConfig {
   @Max(100_000)
   ADMIN_API_PUSH_PURGE_BATCH_SIZE = 5000;
 
-  /** Unacknowledged pushes the push-log consumer holds: the group-commit window. */
+  /** Unacknowledged pushes the push-log consumer holds: the group-commit window (four batches, so the broker never waits on a commit). */
   @EnvInt()
   @IsInt()
   @Min(1)
   @Max(10_000)
-  ADMIN_API_PUSH_LOG_PREFETCH = 1000;
+  ADMIN_API_PUSH_LOG_PREFETCH = 2000;
 
   /** Rows of one push-log INSERT at most. */
   @EnvInt()
