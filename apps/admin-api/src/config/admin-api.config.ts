@@ -144,6 +144,16 @@ export class AdminApiConfig {
   @Max(3650)
   ADMIN_API_PUSH_RETENTION_DAYS = 7;
 
+  /**
+   * Pushes a text search examines per page at most, newest first (ADR 0017): a rare term answers
+   * within the bar at a million rows, with a cursor to search older pushes.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1000)
+  @Max(10_000_000)
+  ADMIN_API_PUSH_TEXT_SCAN_ROWS = 20_000;
+
   /** How often old pushes are purged. */
   @EnvInt()
   @IsInt()
