@@ -167,6 +167,26 @@ export class AdminApiConfig {
   @Max(100_000)
   ADMIN_API_PUSH_PURGE_BATCH_SIZE = 5000;
 
+  /** Days a settled forwarding delivery (delivered or failed) and its attempts stay in the delivery log. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  ADMIN_API_FORWARDING_RETENTION_DAYS = 30;
+
+  /** How often old forwarding deliveries are purged. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  ADMIN_API_FORWARDING_PURGE_INTERVAL_SECONDS = 600;
+
+  /** Deliveries of one purge DELETE (their attempts go with them). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADMIN_API_FORWARDING_PURGE_BATCH_SIZE = 1000;
+
   /** Unacknowledged pushes the push-log consumer holds: the group-commit window (four batches, so the broker never waits on a commit). */
   @EnvInt()
   @IsInt()

@@ -306,6 +306,25 @@ export class ForwardingDeliveryRepository {
     }
   }
 
+  /**
+   * Deletes up to `batchSize` settled deliveries (delivered, then failed) last updated before
+   * `cutoff`, their attempts with them (ON DELETE CASCADE); returns how many. Pending deliveries
+   * are never purged: they are still being retried. Each state is one range of
+   * `(state, updated_at)`, so a batch reads only what it deletes; replicas purging at once share the work.
+   */
+  async purgeSettledBatch(cutoff: Date, batchSize: number): Promise<number> {
+    let deleted = 0;
+    for (const state of ['delivered', 'failed'] as const) {
+      if (deleted >= batchSize) break;
+      const outcome = (await this.dataSource.query(
+        `DELETE FROM forwarding_deliveries WHERE state = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+        [state, cutoff, batchSize - deleted],
+      )) as { affectedRows: number };
+      deleted += outcome.affectedRows;
+    }
+    return deleted;
+  }
+
   /** Rules with deliveries failed, or attempts failing since their last success, in the last hour. */
   async failingRules(): Promise<FailingRuleRecord[]> {
     const rows = (await this.dataSource.query(
