@@ -150,7 +150,7 @@ export class AdminApiConfig {
    */
   @EnvInt()
   @IsInt()
-  @Min(1000)
+  @Min(100)
   @Max(10_000_000)
   ADMIN_API_PUSH_TEXT_SCAN_ROWS = 20_000;
 
