@@ -26,6 +26,8 @@ const TYPES = [
   'wechat.message.image',
   'wechat.component.authorized',
 ];
+/** Runs of the unbounded rare-term LIKE (a full scan each) measured for comparison. */
+const UNBOUNDED_RUNS = Number(process.env['BENCH_ADMIN_UNBOUNDED_RUNS'] ?? 3);
 const BAR_RATIO = 0.7;
 const BAR_P99_MS = 200;
 /** BENCH_ADMIN_CPU_PROFILE=<dir>: admin-api's CPU profile over the burst is written there (the profiler costs CPU). */
@@ -36,7 +38,7 @@ const PASSWORD = `Bench-${randomUUID()}`;
 const componentOf = (i: number) => `wxbenchcomponent${String(i % COMPONENTS).padStart(2, '0')}`;
 const authorizerOf = (i: number) => `wxbenchauth${String(i % AUTHORIZERS).padStart(7, '0')}`;
 
-/** Rare terms: in one push of every RARE_EVERY (4 of a million, the newest 237,655 pushes back). */
+/** Rare terms: in one push of every RARE_EVERY (4 of a million, the newest 237,655 pushes back from the newest). */
 const RARE_EVERY = 250_000;
 const RARE_LATIN = 'zqxneedle';
 const RARE_CHINESE = '退款申请';
@@ -335,6 +337,25 @@ const bench: Bench = async () => {
       figures[`search_${name}_p99_ms`] = round(p99, 1);
       console.log(`search ${name} over ${SEARCH_ROWS}: p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms`);
     }
+    // The alternative the window replaced, measured on the same table: one unbounded LIKE per rare term.
+    for (const [name, term] of [
+      ['latin', RARE_LATIN],
+      ['chinese', RARE_CHINESE],
+    ] as const) {
+      const runs: number[] = [];
+      for (let run = 0; run < UNBOUNDED_RUNS; run++) {
+        const t0 = performance.now();
+        await db.query(`SELECT id FROM admin_push_log WHERE search_text LIKE ? ORDER BY id DESC LIMIT 51`, [
+          `%${term}%`,
+        ]);
+        runs.push(performance.now() - t0);
+      }
+      figures[`unbounded_like_${name}_median_ms`] = round(percentile(runs, 50), 0);
+      console.log(
+        `unbounded LIKE '%${term}%' over ${SEARCH_ROWS} (no window, direct SQL): median ${round(percentile(runs, 50), 0)} ms of ${UNBOUNDED_RUNS}`,
+      );
+    }
+
     // Following the cursors of a rare term until its newest push is found (the console's "search older").
     const found = await followRareTerm(baseUrl, accessToken, RARE_CHINESE);
     figures['rare_term_pages_to_first_hit'] = found.pages;

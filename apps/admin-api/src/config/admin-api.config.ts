@@ -152,7 +152,7 @@ export class AdminApiConfig {
   @IsInt()
   @Min(100)
   @Max(10_000_000)
-  ADMIN_API_PUSH_TEXT_SCAN_ROWS = 20_000;
+  ADMIN_API_PUSH_TEXT_SCAN_ROWS = 5000;
 
   /** How often old pushes are purged. */
   @EnvInt()
