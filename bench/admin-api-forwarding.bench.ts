@@ -8,14 +8,15 @@ import {
   databaseEnv,
   deleteBrokerObjects,
   freePort,
-  startAppProcess,
   testEnv,
   uniqueRunId,
 } from '@wxop/testing';
 import { connect } from 'amqplib';
 import { Pool } from 'undici';
 
-import { round, type Bench } from './bench.util';
+import { join } from 'node:path';
+
+import { round, startServerProcess, stopProcess, type Bench } from './bench.util';
 
 /**
  * (b) Forwarding (issue #14): EVENTS events published to `wxop.events`, forwarded by admin-api to a
@@ -25,6 +26,8 @@ import { round, type Bench } from './bench.util';
  */
 const EVENTS = Number(process.env['BENCH_FORWARDING_EVENTS'] ?? 10_000);
 const CONCURRENCY = 64;
+/** BENCH_ADMIN_CPU_PROFILE=<dir>: admin-api's CPU profile over the forwarding run is written there. */
+const CPU_PROFILE_DIR = process.env['BENCH_ADMIN_CPU_PROFILE'];
 const COMPONENT = 'wx_bench_component';
 const SECRET = 'whsec_bench_only_secret';
 
@@ -87,10 +90,14 @@ const bench: Bench = async () => {
   await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
   const target = `http://127.0.0.1:${port}/hook`;
   const appPort = await freePort();
-  const app = await startAppProcess({
-    app: 'admin-api',
-    port: appPort,
-    env: {
+  const app = await startServerProcess(
+    [
+      ...(CPU_PROFILE_DIR ? ['-r', join(__dirname, 'cpu-profile.preload.cjs')] : []),
+      'scripts/run-ts.cjs',
+      'apps/admin-api/src/main.ts',
+    ],
+    {
+      ...(CPU_PROFILE_DIR ? { CPU_PROFILE_DIR, CPU_PROFILE_NAME: 'admin-api-forwarding' } : {}),
       ...databaseEnv(database),
       RABBITMQ_URL: testEnv.rabbitUrl,
       RABBITMQ_NAMESPACE: namespace,
@@ -104,7 +111,8 @@ const bench: Bench = async () => {
       ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
       ADMIN_API_FORWARDING_PREFETCH: String(CONCURRENCY * 2),
     },
-  });
+    `http://127.0.0.1:${appPort}/health/ready`,
+  );
   try {
     // The rule as the API stores it (its secret sealed for this rule), without a login round trip.
     const ruleId = randomUUID();
@@ -133,6 +141,7 @@ const bench: Bench = async () => {
     const channel = await connection.createConfirmChannel();
     const exchange = namespace + EVENTS_EXCHANGE;
     const publishedAt = new Map<string, number>();
+    if (CPU_PROFILE_DIR) app.send('cpu-profile:start');
     const start = performance.now();
     for (const envelope of envelopes) {
       publishedAt.set(envelope.id, performance.now());
@@ -148,6 +157,11 @@ const bench: Bench = async () => {
     while (received < EVENTS && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const elapsedSec = (performance.now() - start) / 1000;
+    if (CPU_PROFILE_DIR) {
+      const written = new Promise((resolve) => app.once('message', resolve));
+      app.send('cpu-profile:stop');
+      await written;
+    }
     await connection.close();
     const forwardedPerSec = received / elapsedSec;
     const latencies = [...receivedAt.entries()]
@@ -184,7 +198,7 @@ const bench: Bench = async () => {
       passed: forwarded === EVENTS && ratio >= 0.7,
     };
   } finally {
-    await app.stop();
+    await stopProcess(app);
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
     await database.drop();

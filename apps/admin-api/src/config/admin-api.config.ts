@@ -250,4 +250,15 @@ export class AdminApiConfig {
   @Min(1)
   @Max(1000)
   ADMIN_API_FORWARDING_PREFETCH = 64;
+
+  /**
+   * Events of `admin-api.forwarding` in flight per replica: each waits for its deliveries to be
+   * created, attempted once and logged (group-committed, so more in flight means fewer, larger
+   * transactions); their POSTs are still bounded by each rule's concurrency.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ADMIN_API_FORWARDING_EVENTS_PREFETCH = 512;
 }

@@ -25,9 +25,9 @@ export class ForwardingConsumer implements OnModuleInit {
 
   onModuleInit(): void {
     // Registered by hand: their prefetch comes from configuration (a decorator cannot read it).
-    // The event queue's prefetch bounds the first attempts in flight, as the delivery queue's does retries.
+    // The event queue's prefetch bounds the events in flight (first attempts), the delivery queue's retries.
     this.consumers.register(
-      { queue: QueueNames.AdminApiForwarding, patterns: ['#'], prefetch: this.settings.prefetch },
+      { queue: QueueNames.AdminApiForwarding, patterns: ['#'], prefetch: this.settings.eventsPrefetch },
       (envelope: EventEnvelope<unknown>) => this.onEvent(envelope),
       `${ForwardingConsumer.name}.onEvent`,
     );

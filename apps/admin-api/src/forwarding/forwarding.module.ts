@@ -26,6 +26,7 @@ import { SsrfGuard } from './ssrf-guard';
         rotationOverlapSeconds: config.ADMIN_API_FORWARDING_ROTATION_OVERLAP_SECONDS,
         timeoutMs: config.ADMIN_API_FORWARDING_TIMEOUT_MS,
         prefetch: config.ADMIN_API_FORWARDING_PREFETCH,
+        eventsPrefetch: config.ADMIN_API_FORWARDING_EVENTS_PREFETCH,
       }),
     },
     {
