@@ -227,11 +227,6 @@ export class ForwardingDeliveryRepository {
     });
   }
 
-  /** Waits for writes still in their batches (shutdown). */
-  async drain(): Promise<void> {
-    await Promise.all([this.newDeliveries.drain(), this.attempts.drain()]);
-  }
-
   async attemptsOf(deliveryId: string): Promise<AttemptRecord[]> {
     const rows = (await this.dataSource.query(
       `SELECT attempt, status_code, latency_ms, error, response_head, attempted_at

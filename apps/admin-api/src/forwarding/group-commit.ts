@@ -12,7 +12,8 @@ export interface PendingWrite<T> {
  * message only then), and rejects if it failed. What is added while a batch is being written goes
  * into the next one, so batches grow with the load and a lone entry waits for no timer. A batch
  * never holds the same key twice (a delivery, an event): the second waits for the next batch, so
- * each delivery's attempts keep their order and count.
+ * each delivery's attempts keep their order and count. Nothing to drain at shutdown: every entry
+ * belongs to a handler in flight, and the consumers wait for those.
  */
 export class GroupCommit<T> {
   private pending: PendingWrite<T>[] = [];
@@ -29,12 +30,6 @@ export class GroupCommit<T> {
       this.pending.push({ key, entry, resolve, reject });
       this.schedule();
     });
-  }
-
-  /** Resolves when nothing waits or is being written (shutdown). */
-  async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.writing > 0)
-      await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   private schedule(): void {
