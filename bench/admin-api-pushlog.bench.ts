@@ -203,6 +203,8 @@ const bench: Bench = async () => {
   await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const dropDatabase = () => root.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
+  // A start that fails (bad settings) must not leave the database behind.
   const app = await startServerProcess(
     [
       ...(CPU_PROFILE_DIR ? ['-r', join(__dirname, 'cpu-profile.preload.cjs')] : []),
@@ -225,7 +227,11 @@ const bench: Bench = async () => {
       SECRETS_CURRENT_KEY_ID: 'k1',
     },
     `${baseUrl}/health/ready`,
-  );
+  ).catch(async (error: unknown) => {
+    await dropDatabase();
+    await root.end();
+    throw error;
+  });
   const db = await createConnection({
     host: testEnv.dbHost,
     port: testEnv.dbPort,
@@ -385,7 +391,7 @@ const bench: Bench = async () => {
     await stopProcess(app);
     await broker.close().catch(() => undefined);
     await db.end().catch(() => undefined);
-    await root.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
+    await dropDatabase();
     await root.end().catch(() => undefined);
     const queue = namespace + QueueNames.AdminApiPushLog;
     await deleteBrokerObjects({ queues: [queue, `${queue}.retry`, `${queue}.dlq`] }).catch(() => undefined);
