@@ -112,7 +112,12 @@ const bench: Bench = async () => {
       ADMIN_API_FORWARDING_PREFETCH: String(CONCURRENCY * 2),
     },
     `http://127.0.0.1:${appPort}/health/ready`,
-  );
+  ).catch(async (error: unknown) => {
+    // A start that fails (bad settings) must not leave the database and the receiver behind.
+    receiver.close();
+    await database.drop();
+    throw error;
+  });
   try {
     // The rule as the API stores it (its secret sealed for this rule), without a login round trip.
     const ruleId = randomUUID();
