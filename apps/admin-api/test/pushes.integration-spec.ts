@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { createEnvelope, QueueNames, type EventEnvelope } from '@wxop/contracts';
 import {
   BrokerProbe,
@@ -73,7 +75,9 @@ describe('Push log and dead letters - /admin/v1/pushes, /admin/v1/dead-letters',
   });
 
   beforeAll(async () => {
-    api = await startAdminApi({ env: { ADMIN_API_PUSH_PURGE_INTERVAL_SECONDS: '1' } });
+    api = await startAdminApi({
+      env: { ADMIN_API_PUSH_PURGE_INTERVAL_SECONDS: '1', ADMIN_API_PUSH_TEXT_SCAN_ROWS: '100' },
+    });
     viewer = await loginAs(api.url, 'viewer');
     operator = await loginAs(api.url, 'operator');
     for (const push of [ticketPush, textPush, eventPush]) {
@@ -239,6 +243,44 @@ describe('Push log and dead letters - /admin/v1/pushes, /admin/v1/dead-letters',
     expect(total('wechat.message.event.weapp_audit_success')).toBe(1);
     expect(counts.every((row) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/.test(row.minute))).toBe(true);
     expect(await sut.perMinuteByType(60, new Date(Date.now() + 3 * 3_600_000))).toEqual([]);
+  });
+
+  it('Text search scans a bounded window per page and continues below it (ADR 0017)', async () => {
+    const insert = (eventId: string, text: string) =>
+      api.database.dataSource.query(
+        `INSERT INTO admin_push_log (event_id, type, component_appid, occurred_at, received_at, fields, search_text)
+         VALUES (?, 'wechat.message.text', 'wxscanwindow', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), ?, ?)`,
+        [eventId, JSON.stringify({ Content: text }), text],
+      );
+    // The oldest of 251 pushes holds the rare term; the window is 100 pushes.
+    await insert(randomUUID(), '退款申请 scanneedle');
+    for (let i = 0; i < 250; i++) await insert(randomUUID(), `filler ${i} 你好`);
+    const pages: PushPage[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await adminCall<PushPage & { scanLimited?: boolean }>(
+        api.url,
+        'GET',
+        `/admin/v1/pushes?limit=10&text=${encodeURIComponent('退款申请')}${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: viewer },
+      );
+      expect(page.status).toBe(200);
+      pages.push(page.body);
+      cursor = page.body.items.length === 0 ? page.body.nextCursor : undefined;
+      if (page.body.items.length === 0) expect(page.body).toMatchObject({ scanLimited: true });
+    } while (cursor && pages.length < 10);
+    expect(pages.length).toBe(3);
+    expect(pages[2]!.items.map((item) => item.fields['Content'])).toEqual(['退款申请 scanneedle']);
+    // A frequent term fills its page from the first window, as before.
+    const frequent = await adminCall<PushPage & { scanLimited?: boolean }>(
+      api.url,
+      'GET',
+      `/admin/v1/pushes?limit=10&text=filler`,
+      { token: viewer },
+    );
+    expect(frequent.body.items).toHaveLength(10);
+    expect(frequent.body.scanLimited).toBeUndefined();
+    expect(frequent.body.nextCursor).toBeDefined();
   });
 
   it('Retention: purges only pushes older than the retention (7 days)', async () => {

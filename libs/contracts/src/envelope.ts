@@ -34,7 +34,7 @@ export interface EventEnvelope<TData = Record<string, unknown>, TType extends st
 }
 
 export const APPID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Validation class of the envelope's outer fields (`data` is validated per type). */
 export class EventEnvelopeDto<TData extends object = object> implements EventEnvelope<TData> {

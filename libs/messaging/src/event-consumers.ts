@@ -11,6 +11,7 @@ import { runWithCorrelationId } from '@wxop/observability';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 
+import { AckCoalescer } from './ack-coalescer';
 import { AmqpConnection } from './amqp-connection';
 import { CONSUME_EVENT_METADATA, type ConsumeEventOptions } from './consume-event.decorator';
 import { attemptOf, firstFailedAtOf, originalRoutingKey, RetryHeaders } from './delivery.util';
@@ -91,6 +92,8 @@ export class EventConsumers implements OnApplicationBootstrap {
   private stopping = false;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  /** One per underlying channel (a reconnect brings a new channel, with tags from 1 again). */
+  private readonly acks = new WeakMap<ConfirmChannel, AckCoalescer>();
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -148,6 +151,10 @@ export class EventConsumers implements OnApplicationBootstrap {
       }
     }
     await this.waitForIdle(this.options.shutdownTimeoutMs);
+    // Acks of the last turn are still waiting for their setImmediate: send them before closing.
+    for (const runtime of this.queues.values()) {
+      if (runtime.rawChannel) this.acks.get(runtime.rawChannel)?.flush();
+    }
     await Promise.all(
       [...this.queues.values()].flatMap((runtime) => (runtime.channel ? [runtime.channel.close()] : [])),
     );
@@ -232,10 +239,14 @@ export class EventConsumers implements OnApplicationBootstrap {
         if (this.stopping) return;
         await channel.prefetch(runtime.prefetch);
         runtime.rawChannel = channel;
+        const acks = new AckCoalescer(channel);
+        this.acks.set(channel, acks);
         const { consumerTag } = await channel.consume(
           runtime.queue,
           (message) => {
-            if (message) void this.onMessage(runtime, channel, message);
+            if (!message) return;
+            acks.received(message.fields.deliveryTag);
+            void this.onMessage(runtime, channel, message);
           },
           { noAck: false },
         );
@@ -337,17 +348,17 @@ export class EventConsumers implements OnApplicationBootstrap {
             eventId: envelope.id,
             error: errorText(publishError),
           });
-          settle(() => channel.nack(message, false, false));
+          this.nack(channel, message);
           return;
         }
-        settle(() => channel.ack(message));
+        this.ack(channel, message);
         return;
       }
-      settle(() => channel.ack(message));
+      this.ack(channel, message);
     } catch (error) {
       // Only the dead-letter publish can land here: let the broker bring the message back.
       this.logger.error({ msg: 'could not settle a delivery', queue: runtime.name, error: errorText(error) });
-      settle(() => channel.nack(message, false, false));
+      this.nack(channel, message);
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
@@ -435,7 +446,19 @@ export class EventConsumers implements OnApplicationBootstrap {
       attempt,
       messageId: message.properties.messageId as unknown,
     });
-    settle(() => channel.ack(message));
+    this.ack(channel, message);
+  }
+
+  /** Acks through the channel's coalescer: deliveries settled in the same turn share one frame. */
+  private ack(channel: ConfirmChannel, message: ConsumeMessage): void {
+    const acks = this.acks.get(channel);
+    if (acks) acks.ack(message.fields.deliveryTag);
+    else settle(() => channel.ack(message));
+  }
+
+  private nack(channel: ConfirmChannel, message: ConsumeMessage): void {
+    const acks = this.acks.get(channel);
+    settle(() => (acks ? acks.nack(message.fields.deliveryTag) : channel.nack(message, false, false)));
   }
 
   private waitForIdle(timeoutMs: number): Promise<void> {

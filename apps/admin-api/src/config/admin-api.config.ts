@@ -144,6 +144,16 @@ export class AdminApiConfig {
   @Max(3650)
   ADMIN_API_PUSH_RETENTION_DAYS = 7;
 
+  /**
+   * Pushes a text search examines per page at most, newest first (ADR 0017): a rare term answers
+   * within the bar at a million rows, with a cursor to search older pushes.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(10_000_000)
+  ADMIN_API_PUSH_TEXT_SCAN_ROWS = 5000;
+
   /** How often old pushes are purged. */
   @EnvInt()
   @IsInt()
@@ -157,12 +167,32 @@ export class AdminApiConfig {
   @Max(100_000)
   ADMIN_API_PUSH_PURGE_BATCH_SIZE = 5000;
 
-  /** Unacknowledged pushes the push-log consumer holds: the group-commit window. */
+  /** Days a settled forwarding delivery (delivered or failed) and its attempts stay in the delivery log. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  ADMIN_API_FORWARDING_RETENTION_DAYS = 30;
+
+  /** How often old forwarding deliveries are purged. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  ADMIN_API_FORWARDING_PURGE_INTERVAL_SECONDS = 600;
+
+  /** Deliveries of one purge DELETE (their attempts go with them). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADMIN_API_FORWARDING_PURGE_BATCH_SIZE = 1000;
+
+  /** Unacknowledged pushes the push-log consumer holds: the group-commit window (four batches, so the broker never waits on a commit). */
   @EnvInt()
   @IsInt()
   @Min(1)
   @Max(10_000)
-  ADMIN_API_PUSH_LOG_PREFETCH = 1000;
+  ADMIN_API_PUSH_LOG_PREFETCH = 2000;
 
   /** Rows of one push-log INSERT at most. */
   @EnvInt()
@@ -220,4 +250,15 @@ export class AdminApiConfig {
   @Min(1)
   @Max(1000)
   ADMIN_API_FORWARDING_PREFETCH = 64;
+
+  /**
+   * Events of `admin-api.forwarding` in flight per replica: each waits for its deliveries to be
+   * created, attempted once and logged (group-committed, so more in flight means fewer, larger
+   * transactions); their POSTs are still bounded by each rule's concurrency.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ADMIN_API_FORWARDING_EVENTS_PREFETCH = 512;
 }

@@ -39,10 +39,17 @@ const delivery: DeliveryRecord = {
 };
 
 function setup(outcome: AttemptOutcome, ruleOverrides: Partial<RuleRecord> = {}) {
-  const rules = { forDelivery: jest.fn().mockResolvedValue({ ...rule, ...ruleOverrides }) };
+  const rules = {
+    forDelivery: jest.fn().mockResolvedValue({ ...rule, ...ruleOverrides }),
+    matching: jest.fn().mockResolvedValue([{ ...rule, ...ruleOverrides }]),
+  };
   const deliveries = {
     find: jest.fn().mockResolvedValue(delivery),
     recordAttempt: jest.fn().mockResolvedValue(undefined),
+    createForEvent: jest.fn().mockResolvedValue({
+      pending: [{ id: '7', ruleId: rule.id }],
+      body: JSON.stringify(delivery.envelope),
+    }),
   };
   const deliverer = { post: jest.fn().mockResolvedValue(outcome) };
   const queue = { enqueue: jest.fn() };
@@ -52,10 +59,46 @@ function setup(outcome: AttemptOutcome, ruleOverrides: Partial<RuleRecord> = {})
     queue as unknown as DeliveryQueue,
     deliverer as unknown as HttpDeliverer,
   );
-  return { sut, deliveries, deliverer };
+  return { sut, deliveries, deliverer, queue };
 }
 
 describe(ForwardingDeliveriesService.name, () => {
+  describe('onEvent (the first attempt, inline)', () => {
+    it('delivers at once, logs the attempt, and queues nothing', async () => {
+      const { sut, deliveries, deliverer, queue } = setup({ statusCode: 200, latencyMs: 1, delivered: true });
+      await sut.onEvent(delivery.envelope);
+      const [url, body, headers] = deliverer.post.mock.calls[0] as [string, string, Record<string, string>];
+      expect(url).toBe(rule.targetUrl);
+      expect(body).toBe(JSON.stringify(delivery.envelope));
+      const timestamp = Number(headers['x-wxop-timestamp']);
+      expect(headers['x-wxop-signature']).toBe(signatureV1('new-secret', timestamp, body));
+      expect(deliveries.recordAttempt).toHaveBeenCalledWith(
+        '7',
+        expect.objectContaining({ statusCode: 200 }),
+        'delivered',
+      );
+      expect(queue.enqueue).not.toHaveBeenCalled();
+    });
+
+    it('logs a failed first attempt as pending and hands the delivery to the retry queue', async () => {
+      const { sut, deliveries, queue } = setup({ statusCode: 500, latencyMs: 1, delivered: false });
+      await sut.onEvent(delivery.envelope);
+      expect(deliveries.recordAttempt).toHaveBeenCalledWith(
+        '7',
+        expect.objectContaining({ statusCode: 500 }),
+        'pending',
+      );
+      expect(queue.enqueue).toHaveBeenCalledWith([{ deliveryId: '7', ruleId: rule.id }], 'wxc');
+    });
+
+    it('does not acknowledge (rejects) when the attempt could not be logged', async () => {
+      const { sut, deliveries, queue } = setup({ statusCode: 200, latencyMs: 1, delivered: true });
+      deliveries.recordAttempt.mockRejectedValue(new Error('database gone'));
+      await expect(sut.onEvent(delivery.envelope)).rejects.toThrow('database gone');
+      expect(queue.enqueue).not.toHaveBeenCalled();
+    });
+  });
+
   describe('attempt', () => {
     it('marks a 2xx delivered and signs "<timestamp>.<body>" with the rule secret', async () => {
       const { sut, deliveries, deliverer } = setup({ statusCode: 204, latencyMs: 3, delivered: true });

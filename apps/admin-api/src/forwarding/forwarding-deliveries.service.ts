@@ -41,18 +41,41 @@ export class ForwardingDeliveriesService {
     private readonly deliverer: HttpDeliverer,
   ) {}
 
-  /** An event from `wxop.events`: a delivery per matching rule, queued (acknowledged only after). */
+  /**
+   * An event from `wxop.events`: a delivery per matching rule, each attempted at once from here
+   * (no broker round trip for the common case, issue #14) and logged; a delivery that did not
+   * succeed is queued on the delivery queue, whose RetryPolicy retries it for 24 h. The event is
+   * acknowledged only after that (a crash in between redelivers it, and the deliveries still
+   * pending are attempted again).
+   */
   async onEvent(envelope: EventEnvelope<unknown>): Promise<void> {
     const rules = await this.rulesService.matching(envelope);
     if (rules.length === 0) return;
-    const pending = await this.deliveries.createForEvent(
+    const { pending, body } = await this.deliveries.createForEvent(
       rules.map((rule) => rule.id),
       envelope,
     );
-    await this.queue.enqueue(
-      pending.map((delivery) => ({ deliveryId: delivery.id, ruleId: delivery.ruleId })),
-      envelope.componentAppid,
+    const byId = new Map(rules.map((rule) => [rule.id, rule]));
+    const undelivered: DeliveryMessageData[] = [];
+    await Promise.all(
+      pending.map(async (delivery) => {
+        const rule = byId.get(delivery.ruleId)!;
+        const outcome = await this.concurrency.run(rule.id, rule.concurrency, () =>
+          this.post(
+            rule,
+            { id: delivery.id, eventId: envelope.id, eventType: envelope.type, isTest: false },
+            body,
+          ),
+        );
+        await this.deliveries.recordAttempt(
+          delivery.id,
+          outcome,
+          outcome.delivered ? 'delivered' : 'pending',
+        );
+        if (!outcome.delivered) undelivered.push({ deliveryId: delivery.id, ruleId: rule.id });
+      }),
     );
+    if (undelivered.length > 0) await this.queue.enqueue(undelivered, envelope.componentAppid);
   }
 
   /**
@@ -72,7 +95,9 @@ export class ForwardingDeliveriesService {
       );
       return;
     }
-    const outcome = await this.concurrency.run(rule.id, rule.concurrency, () => this.post(rule, delivery));
+    const outcome = await this.concurrency.run(rule.id, rule.concurrency, () =>
+      this.post(rule, delivery, JSON.stringify(delivery.envelope)),
+    );
     if (outcome.delivered) {
       await this.deliveries.recordAttempt(delivery.id, outcome, 'delivered');
       return;
@@ -101,7 +126,9 @@ export class ForwardingDeliveriesService {
         authorizerAppid: rule.authorizerAppid,
       },
     );
-    const [created] = await this.deliveries.createForEvent([rule.id], envelope, true);
+    const {
+      pending: [created],
+    } = await this.deliveries.createForEvent([rule.id], envelope, true);
     await this.queue.enqueue([{ deliveryId: created!.id, ruleId: rule.id }], envelope.componentAppid);
     return (await this.deliveries.find(created!.id))!;
   }
@@ -141,8 +168,12 @@ export class ForwardingDeliveriesService {
     );
   }
 
-  private async post(rule: RuleRecord, delivery: DeliveryRecord): Promise<AttemptOutcome> {
-    const body = JSON.stringify(delivery.envelope);
+  /** One signed POST of `body` (the envelope's JSON, as stored) to the rule's target. */
+  private async post(
+    rule: RuleRecord,
+    delivery: Pick<DeliveryRecord, 'id' | 'eventId' | 'eventType' | 'isTest'>,
+    body: string,
+  ): Promise<AttemptOutcome> {
     const timestamp = Math.floor(Date.now() / 1000);
     const secrets = rule.previousSecret ? [rule.secret, rule.previousSecret] : [rule.secret];
     const headers: Record<string, string> = {

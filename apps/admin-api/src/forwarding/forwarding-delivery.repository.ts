@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@wxop/contracts';
 import { inTransaction } from '@wxop/database';
 import { DataSource } from 'typeorm';
 
+import { GroupCommit } from './group-commit';
 import type { AttemptOutcome } from './http-deliverer';
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
@@ -51,6 +52,22 @@ export interface FailingRuleRecord {
   lastError?: string;
 }
 
+/** The deliveries of one event to create; `pending` is filled with those still pending. */
+interface NewDeliveries {
+  ruleIds: string[];
+  envelope: EventEnvelope<unknown>;
+  json: string;
+  isTest: boolean;
+  pending: { id: string; ruleId: string }[];
+}
+
+/** One attempt of one delivery, to log. */
+export interface AttemptEntry {
+  deliveryId: string;
+  outcome: AttemptOutcome;
+  state: DeliveryState;
+}
+
 interface DeliveryRow {
   id: string | number;
   rule_id: string;
@@ -92,32 +109,67 @@ const BULK_BATCH = 1000;
 /** The only code touching `forwarding_deliveries` and `forwarding_attempts`. */
 @Injectable()
 export class ForwardingDeliveryRepository {
+  private readonly attempts = new GroupCommit<AttemptEntry>((entries) => this.recordAttempts(entries), {
+    maxBatch: 200,
+    maxConcurrentWrites: 2,
+  });
+
+  private readonly newDeliveries = new GroupCommit<NewDeliveries>((entries) => this.createMany(entries), {
+    maxBatch: 200,
+    maxConcurrentWrites: 2,
+  });
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
    * One delivery per (rule, event), idempotent: an event seen again adds nothing. Answers the
    * deliveries of this event for these rules that are still pending (new or not yet settled), so
-   * a redelivered event re-queues what a crash may have left unqueued.
+   * a redelivered event re-queues what a crash may have left unqueued. `body` is the envelope's JSON
+   * as stored (what is POSTed and signed).
    */
   async createForEvent(
     ruleIds: string[],
     envelope: EventEnvelope<unknown>,
     isTest = false,
-  ): Promise<{ id: string; ruleId: string }[]> {
-    if (ruleIds.length === 0) return [];
+  ): Promise<{ pending: { id: string; ruleId: string }[]; body: string }> {
     const json = JSON.stringify(envelope);
+    if (ruleIds.length === 0) return { pending: [], body: json };
+    const entry: NewDeliveries = { ruleIds, envelope, json, isTest, pending: [] };
+    await this.newDeliveries.add(envelope.id, entry);
+    return { pending: entry.pending, body: json };
+  }
+
+  /**
+   * The deliveries of several events in two statements: one multi-row INSERT IGNORE, then one
+   * SELECT of those still pending, handed back to each entry.
+   */
+  private async createMany(entries: NewDeliveries[]): Promise<void> {
+    const pairs = entries.flatMap((entry) => entry.ruleIds.map((ruleId) => ({ entry, ruleId })));
     await this.dataSource.query(
       `INSERT IGNORE INTO forwarding_deliveries
          (rule_id, event_id, event_type, envelope, is_test, state, attempts, created_at, updated_at)
-       VALUES ${ruleIds.map(() => `(?, ?, ?, ?, ?, 'pending', 0, ${NOW}, ${NOW})`).join(', ')}`,
-      ruleIds.flatMap((ruleId) => [ruleId, envelope.id, envelope.type, json, isTest ? 1 : 0]),
+       VALUES ${pairs.map(() => `(?, ?, ?, ?, ?, 'pending', 0, ${NOW}, ${NOW})`).join(', ')}`,
+      pairs.flatMap(({ entry, ruleId }) => [
+        ruleId,
+        entry.envelope.id,
+        entry.envelope.type,
+        entry.json,
+        entry.isTest ? 1 : 0,
+      ]),
     );
+    const ruleIds = [...new Set(pairs.map((pair) => pair.ruleId))];
     const rows = (await this.dataSource.query(
-      `SELECT id, rule_id FROM forwarding_deliveries
-        WHERE event_id = ? AND rule_id IN (${ruleIds.map(() => '?').join(', ')}) AND state = 'pending'`,
-      [envelope.id, ...ruleIds],
-    )) as { id: string | number; rule_id: string }[];
-    return rows.map((row) => ({ id: String(row.id), ruleId: row.rule_id }));
+      `SELECT id, rule_id, event_id FROM forwarding_deliveries
+        WHERE rule_id IN (${ruleIds.map(() => '?').join(', ')})
+          AND event_id IN (${entries.map(() => '?').join(', ')}) AND state = 'pending'`,
+      [...ruleIds, ...entries.map((entry) => entry.envelope.id)],
+    )) as { id: string | number; rule_id: string; event_id: string }[];
+    const byEvent = new Map(entries.map((entry) => [entry.envelope.id, entry]));
+    for (const row of rows) {
+      const entry = byEvent.get(row.event_id);
+      if (entry?.ruleIds.includes(row.rule_id))
+        entry.pending.push({ id: String(row.id), ruleId: row.rule_id });
+    }
   }
 
   async find(id: string, ruleId?: string): Promise<DeliveryRecord | undefined> {
@@ -129,32 +181,48 @@ export class ForwardingDeliveryRepository {
   }
 
   /**
-   * Logs one attempt and moves the delivery to `state`, in one transaction: the UPDATE takes the
-   * row lock and counts the attempt (`LAST_INSERT_ID(expr)` hands the count to the INSERT on the
-   * same connection, one round trip fewer than reading it first).
+   * Logs one attempt and moves the delivery to `state`; resolves once committed. Attempts recorded
+   * at the same time share one transaction (GroupCommit, `recordAttempts`).
    */
-  async recordAttempt(deliveryId: string, outcome: AttemptOutcome, state: DeliveryState): Promise<void> {
-    const error = outcome.error?.slice(0, 1024) ?? null;
+  recordAttempt(deliveryId: string, outcome: AttemptOutcome, state: DeliveryState): Promise<void> {
+    return this.attempts.add(deliveryId, { deliveryId, outcome, state });
+  }
+
+  /**
+   * Logs attempts of distinct deliveries in one transaction of two statements, whatever their
+   * number: one UPDATE counts each attempt and moves each delivery to its state (CASE by id), then
+   * one INSERT … SELECT writes each attempt with the count the UPDATE gave it (read under the row
+   * locks the UPDATE holds). A delivery that no longer exists (its rule was deleted) gets no row.
+   */
+  async recordAttempts(entries: AttemptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const ids = entries.map((entry) => entry.deliveryId);
+    const inList = ids.map(() => '?').join(', ');
+    const caseOf = (value: (entry: AttemptEntry) => unknown) => ({
+      sql: `CASE id ${entries.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+      params: entries.flatMap((entry) => [entry.deliveryId, value(entry)]),
+    });
+    const state = caseOf((entry) => entry.state);
+    const status = caseOf((entry) => entry.outcome.statusCode ?? null);
+    const error = caseOf((entry) => entry.outcome.error?.slice(0, 1024) ?? null);
+    const latency = caseOf((entry) => entry.outcome.latencyMs);
+    const head = caseOf((entry) => entry.outcome.responseHead?.slice(0, 1024) ?? null);
     await inTransaction(this.dataSource, async (manager) => {
-      const updated = (await manager.query(
+      // Assignments apply left to right: delivered_at reads the state just set.
+      await manager.query(
         `UPDATE forwarding_deliveries
-            SET attempts = LAST_INSERT_ID(attempts + 1), state = ?, last_status_code = ?, last_error = ?,
-                updated_at = ${NOW}, delivered_at = IF(? = 'delivered', ${NOW}, delivered_at)
-          WHERE id = ?`,
-        [state, outcome.statusCode ?? null, error, state, deliveryId],
-      )) as { affectedRows: number };
-      if (updated.affectedRows === 0) return;
+            SET attempts = attempts + 1, state = ${state.sql}, last_status_code = ${status.sql},
+                last_error = ${error.sql}, updated_at = ${NOW},
+                delivered_at = IF(state = 'delivered', ${NOW}, delivered_at)
+          WHERE id IN (${inList})`,
+        [...state.params, ...status.params, ...error.params, ...ids],
+      );
       await manager.query(
         `INSERT INTO forwarding_attempts
            (delivery_id, attempt, status_code, latency_ms, error, response_head, attempted_at)
-         VALUES (?, LAST_INSERT_ID(), ?, ?, ?, ?, ${NOW})`,
-        [
-          deliveryId,
-          outcome.statusCode ?? null,
-          outcome.latencyMs,
-          error,
-          outcome.responseHead?.slice(0, 1024) ?? null,
-        ],
+         SELECT id, attempts, ${status.sql}, ${latency.sql}, ${error.sql}, ${head.sql}, ${NOW}
+           FROM forwarding_deliveries WHERE id IN (${inList}) ORDER BY id`,
+        [...status.params, ...latency.params, ...error.params, ...head.params, ...ids],
       );
     });
   }
@@ -231,6 +299,25 @@ export class ForwardingDeliveryRepository {
       await onBatch(ids);
       afterId = ids.at(-1)!;
     }
+  }
+
+  /**
+   * Deletes up to `batchSize` settled deliveries (delivered, then failed) last updated before
+   * `cutoff`, their attempts with them (ON DELETE CASCADE); returns how many. Pending deliveries
+   * are never purged: they are still being retried. Each state is one range of
+   * `(state, updated_at)`, so a batch reads only what it deletes; replicas purging at once share the work.
+   */
+  async purgeSettledBatch(cutoff: Date, batchSize: number): Promise<number> {
+    let deleted = 0;
+    for (const state of ['delivered', 'failed'] as const) {
+      if (deleted >= batchSize) break;
+      const outcome = (await this.dataSource.query(
+        `DELETE FROM forwarding_deliveries WHERE state = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+        [state, cutoff, batchSize - deleted],
+      )) as { affectedRows: number };
+      deleted += outcome.affectedRows;
+    }
+    return deleted;
   }
 
   /** Rules with deliveries failed, or attempts failing since their last success, in the last hour. */

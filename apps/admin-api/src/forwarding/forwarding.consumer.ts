@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { QueueNames, type EventEnvelope } from '@wxop/contracts';
-import { ConsumeEvent, EventConsumers, type DeliveryContext } from '@wxop/messaging';
+import { EventConsumers, type DeliveryContext } from '@wxop/messaging';
 
 import { DELIVERY_MESSAGE_TYPE, type DeliveryMessageData } from './delivery-queue';
 import { ForwardingDeliveriesService } from './forwarding-deliveries.service';
@@ -19,13 +19,18 @@ export class ForwardingConsumer implements OnModuleInit {
     @Inject(FORWARDING_SETTINGS) private readonly settings: ForwardingSettings,
   ) {}
 
-  @ConsumeEvent({ queue: QueueNames.AdminApiForwarding, patterns: ['#'] })
   async onEvent(envelope: EventEnvelope<unknown>): Promise<void> {
     await this.deliveries.onEvent(envelope);
   }
 
   onModuleInit(): void {
-    // Registered by hand: its prefetch comes from configuration (a decorator cannot read it).
+    // Registered by hand: their prefetch comes from configuration (a decorator cannot read it).
+    // The event queue's prefetch bounds the events in flight (first attempts), the delivery queue's retries.
+    this.consumers.register(
+      { queue: QueueNames.AdminApiForwarding, patterns: ['#'], prefetch: this.settings.eventsPrefetch },
+      (envelope: EventEnvelope<unknown>) => this.onEvent(envelope),
+      `${ForwardingConsumer.name}.onEvent`,
+    );
     this.consumers.register<DeliveryMessageData>(
       {
         queue: QueueNames.AdminApiForwardingDeliveries,

@@ -9,6 +9,7 @@ import { ForwardingController } from './forwarding.controller';
 import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.tokens';
 import { ForwardingDeliveriesService } from './forwarding-deliveries.service';
 import { ForwardingDeliveryRepository } from './forwarding-delivery.repository';
+import { ForwardingRetentionService } from './forwarding-retention.service';
 import { ForwardingRuleRepository } from './forwarding-rule.repository';
 import { ForwardingRulesService } from './forwarding-rules.service';
 import { HttpDeliverer } from './http-deliverer';
@@ -25,6 +26,7 @@ import { SsrfGuard } from './ssrf-guard';
         rotationOverlapSeconds: config.ADMIN_API_FORWARDING_ROTATION_OVERLAP_SECONDS,
         timeoutMs: config.ADMIN_API_FORWARDING_TIMEOUT_MS,
         prefetch: config.ADMIN_API_FORWARDING_PREFETCH,
+        eventsPrefetch: config.ADMIN_API_FORWARDING_EVENTS_PREFETCH,
       }),
     },
     {
@@ -54,6 +56,7 @@ import { SsrfGuard } from './ssrf-guard';
     ForwardingDeliveriesService,
     DeliveryQueue,
     ForwardingConsumer,
+    ForwardingRetentionService,
   ],
   exports: [ForwardingRulesService],
 })

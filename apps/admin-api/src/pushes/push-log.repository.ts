@@ -31,6 +31,21 @@ export interface PushSearch {
   /** Keyset cursor: only pushes with a smaller id (older). */
   beforeId?: number;
   limit: number;
+  /**
+   * With `text`: examine at most this many pushes (by id, newest first, below the cursor) for this
+   * page (ADR 0017). Omitted: no bound.
+   */
+  textScanRows?: number;
+}
+
+/** A page of a search: the rows (limit + 1 at most), and where a bounded text scan stopped. */
+export interface PushSearchResult {
+  rows: StoredPush[];
+  /**
+   * Set when a bounded text scan ended at this id before filling the page while older pushes
+   * exist: the next page continues below it (`beforeId` = this).
+   */
+  scanStoppedAt?: number;
 }
 
 interface Row {
@@ -86,9 +101,14 @@ export class PushLogRepository {
   }
 
   /** Newest first; `limit + 1` rows are read so the caller knows whether a next page exists. */
-  async search(query: PushSearch): Promise<StoredPush[]> {
+  async search(query: PushSearch): Promise<PushSearchResult> {
     const where: string[] = [];
     const params: unknown[] = [];
+    const window = query.text && query.textScanRows ? await this.scanWindow(query) : undefined;
+    if (window) {
+      where.push('id >= ?');
+      params.push(window.lowest);
+    }
     if (query.componentAppid) {
       where.push('component_appid = ?');
       params.push(query.componentAppid);
@@ -128,7 +148,30 @@ export class PushLogRepository {
        ORDER BY id DESC LIMIT ?`,
       [...params, query.limit + 1],
     )) as Row[];
-    return rows.map(toStored);
+    const result: PushSearchResult = { rows: rows.map(toStored) };
+    if (window && rows.length <= query.limit && window.lowest > 0 && (await this.anyBelow(window.lowest))) {
+      result.scanStoppedAt = window.lowest;
+    }
+    return result;
+  }
+
+  /** The ids a bounded text scan covers: the `textScanRows` ids below the cursor (or the newest). */
+  private async scanWindow(query: PushSearch): Promise<{ lowest: number }> {
+    let upper = query.beforeId;
+    if (upper === undefined) {
+      const [row] = (await this.dataSource.query(`SELECT MAX(id) AS id FROM ${TABLE}`)) as {
+        id: string | number | null;
+      }[];
+      upper = Number(row?.id ?? 0) + 1;
+    }
+    return { lowest: Math.max(0, upper - query.textScanRows!) };
+  }
+
+  private async anyBelow(id: number): Promise<boolean> {
+    const rows = (await this.dataSource.query(`SELECT 1 FROM ${TABLE} WHERE id < ? LIMIT 1`, [
+      id,
+    ])) as unknown[];
+    return rows.length > 0;
   }
 
   async findById(id: number): Promise<StoredPush | undefined> {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createEnvelope, type EventEnvelope } from '@wxop/contracts';
 import { EventPublisher } from '@wxop/messaging';
 
+import { AdminApiConfig } from '../config/admin-api.config';
 import { PushLogRepository, type PushSearch, type StoredPush } from './push-log.repository';
 import { PushError, PushErrorCodes } from './pushes.errors';
 
@@ -10,6 +11,11 @@ export interface PushPage {
   limit: number;
   /** Pass as `cursor` for the next (older) page; absent on the last page. */
   nextCursor?: string;
+  /**
+   * True when a text search stopped at its scan window (ADMIN_API_PUSH_TEXT_SCAN_ROWS) before the
+   * page filled: older pushes were not searched yet, `nextCursor` continues there.
+   */
+  scanLimited?: boolean;
 }
 
 /** Search, detail and replay of the push log. */
@@ -17,20 +23,30 @@ export interface PushPage {
 export class PushesService {
   private readonly logger = new Logger(PushesService.name);
 
+  private readonly textScanRows: number;
+
   constructor(
     private readonly repository: PushLogRepository,
     private readonly publisher: EventPublisher,
-  ) {}
+    config: AdminApiConfig,
+  ) {
+    this.textScanRows = config.ADMIN_API_PUSH_TEXT_SCAN_ROWS;
+  }
 
   async search(query: Omit<PushSearch, 'beforeId'> & { cursor?: string }): Promise<PushPage> {
     const { cursor, ...rest } = query;
-    const rows = await this.repository.search({
+    const { rows, scanStoppedAt } = await this.repository.search({
       ...rest,
       beforeId: cursor ? decodeCursor(cursor) : undefined,
+      textScanRows: this.textScanRows,
     });
     const items = rows.slice(0, query.limit);
     const page: PushPage = { items, limit: query.limit };
     if (rows.length > query.limit) page.nextCursor = encodeCursor(items[items.length - 1]!.id);
+    else if (scanStoppedAt !== undefined) {
+      page.nextCursor = encodeCursor(scanStoppedAt);
+      page.scanLimited = true;
+    }
     return page;
   }
 

@@ -49,7 +49,12 @@ export class CreateForwardingRuleDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ default: 4, minimum: 1, maximum: 64, description: 'deliveries in flight at once' })
+  @ApiPropertyOptional({
+    default: 4,
+    minimum: 1,
+    maximum: 64,
+    description: 'deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -49,6 +49,11 @@ export class PushPageDto {
   @ApiProperty() limit!: number;
   @ApiPropertyOptional({ description: 'cursor of the next (older) page; absent on the last page' })
   nextCursor?: string;
+  @ApiPropertyOptional({
+    description:
+      'true when a text search reached its scan window (ADMIN_API_PUSH_TEXT_SCAN_ROWS pushes) before the page filled: older pushes are searched by following nextCursor',
+  })
+  scanLimited?: boolean;
 }
 
 export class PushReplayDto {
