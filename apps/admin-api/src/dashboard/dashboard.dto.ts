@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { DASHBOARD_SECTIONS } from './dashboard.service';
+import { FailingRuleDto } from '../forwarding/dto/forwarding-rule.dto';
 
 export class AuthorizerCountDto {
   @ApiProperty() componentAppid!: string;
@@ -19,15 +20,6 @@ export class DeadLetterDepthDto {
   @ApiProperty({ description: 'the consumer queue whose DLQ this is' }) queue!: string;
   @ApiProperty() depth!: number;
   @ApiPropertyOptional() oldestAgeSeconds?: number;
-}
-
-export class FailingRuleDto {
-  @ApiProperty() ruleId!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ description: 'deliveries marked failed in the last hour' }) failedDeliveries!: number;
-  @ApiProperty({ description: "failed attempts in the last hour since the rule's last success" })
-  consecutiveFailures!: number;
-  @ApiPropertyOptional() lastError?: string;
 }
 
 export class CampaignCountDto {
