@@ -130,6 +130,7 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
   }, 240_000);
 
   it('freezes the targets a bizRefPrefix filter selects, fills ext_json per target, sets domains once, fails a category-less target in preflight', async () => {
+    await sim.control('PUT', '/settings', { auditQuota: 1000 }); // whatever the quota test left
     const good = await newAccounts(6, 'mini_program');
     const [noCategory] = await newAccounts(1, 'mini_program', []);
     const [without18] = await newAccounts(1, 'mini_program');
@@ -216,6 +217,100 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     expect(await calls('wxa/commit', noCategory!)).toBe(0);
   }, 300_000);
 
+  it('sets the privacy settings a geo API needs in preflight (once), and fails a target whose scan finds them missing with 61040', async () => {
+    await sim.control('PUT', '/settings', { auditQuota: 1000 });
+    const [bare, covered] = await stack.newMiniPrograms(2);
+    const create = async (userVersion: string, targets: string[], preflight?: unknown) =>
+      rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
+        componentAppid: COMPONENT,
+        templateId: await stack.addTemplate(userVersion),
+        userVersion,
+        userDesc: 'geo',
+        targets: targets.map((authorizerAppid) => ({ authorizerAppid })),
+        extJson: { extAppid: '{{authorizerAppid}}', requiredPrivateInfos: ['getLocation'] },
+        ...(preflight ? { preflight } : {}),
+        requestedBy: 'operator-1',
+      });
+    const privacy = {
+      privacy: {
+        ownerSetting: {
+          contactEmail: 'dpo@shop-e2e.com',
+          noticeMethod: '弹窗',
+          storeExpireTimestamp: '30天',
+        },
+        settingList: [{ privacyKey: 'Location', privacyText: '附近门店' }],
+      },
+    };
+    const undeclared = await create('4.0.0', [bare!]);
+    await finished(undeclared.campaignId, 60_000);
+    expect((await targetsOf(undeclared.campaignId))[0]).toMatchObject({
+      state: 'failed',
+      step: 'waiting_privacy_scan',
+      errcode: 61040,
+      reason: 'privacy_api_undeclared',
+    });
+    expect(await calls('wxa/submit_audit', bare!)).toBe(0);
+
+    const declared = await create('4.1.0', [covered!], privacy);
+    await finished(declared.campaignId, 60_000);
+    expect((await targetsOf(declared.campaignId))[0]?.state).toBe('released');
+    expect(await calls('cgi-bin/component/setprivacysetting', covered!)).toBe(1);
+    const again = await create('4.2.0', [covered!], privacy);
+    await finished(again.campaignId, 60_000);
+    expect((await targetsOf(again.campaignId))[0]?.state).toBe('released');
+    expect(await calls('cgi-bin/component/setprivacysetting', covered!)).toBe(1);
+    expect(await calls('cgi-bin/component/getprivacysetting', covered!)).toBe(2);
+  }, 180_000);
+
+  it('fails a target whose intro is not set in preflight with 86002 (profileCheck), before any setting or commit', async () => {
+    const [complete, noIntro] = await newAccounts(2, 'mini_program');
+    await authorizeWithLink(complete!, 'prof-1');
+    await authorizeWithLink(noIntro!, 'prof-2');
+    await sim.control('PATCH', `/accounts/${noIntro}`, { signature: '' });
+    await waitUntil(
+      async () =>
+        (
+          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
+            componentAppid: COMPONENT,
+            bizRefPrefix: 'prof-',
+            credentialStatus: 'active',
+          })
+        ).total === 2,
+      60_000,
+      'the authorizer service to hold both',
+    );
+    // The authorizer service reads the profile again (api_get_authorizer_info).
+    await rpc(AuthorizerRpcPatterns.RefreshAuthorizer, {
+      componentAppid: COMPONENT,
+      authorizerAppid: noIntro,
+    });
+    const created = await rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
+      componentAppid: COMPONENT,
+      templateId: await stack.addTemplate('5.0.0'),
+      userVersion: '5.0.0',
+      userDesc: 'profile',
+      targetFilter: { bizRefPrefix: 'prof-' },
+      extJson: { extAppid: '{{authorizerAppid}}' },
+      preflight: {
+        profileCheck: true,
+        webviewDomains: { domains: ['https://h5.shop-e2e.com'], addToPlatform: true },
+      },
+      requestedBy: 'operator-1',
+    });
+    await finished(created.campaignId, 60_000);
+    const states = new Map((await targetsOf(created.campaignId)).map((t) => [t.authorizerAppid, t]));
+    expect(states.get(complete!)?.state).toBe('released');
+    expect(states.get(noIntro!)).toMatchObject({
+      state: 'failed',
+      step: 'preflight',
+      errcode: 86002,
+      reason: 'profile_incomplete',
+      message: expect.stringContaining('intro') as unknown,
+    });
+    expect(await calls('wxa/setwebviewdomain', noIntro!)).toBe(0);
+    expect(await calls('wxa/commit', noIntro!)).toBe(0);
+  }, 120_000);
+
   it('refuses a filter that matches nothing, and domains missing from the platform list without addToPlatform', async () => {
     const base = {
       componentAppid: COMPONENT,
@@ -225,6 +320,10 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
       extJson: {},
       requestedBy: 'operator-1',
     };
+    const campaignCount = async () =>
+      (await rpc<CampaignSummary[]>(CampaignRpcPatterns.List, { componentAppid: COMPONENT, limit: 100 }))
+        .length;
+    const before = await campaignCount();
     const refusal = async (request: unknown) => {
       try {
         await rpc(CampaignRpcPatterns.Create, request);
@@ -244,8 +343,7 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     expect(unlisted).toContain('"code":"INVALID_REQUEST"');
     expect(unlisted).toContain('not on the platform');
     expect(unlisted).toContain('unlisted.shop-e2e.com');
-    expect(
-      (await rpc<CampaignSummary[]>(CampaignRpcPatterns.List, { componentAppid: COMPONENT })).length,
-    ).toBe(3);
+    // Nothing was created.
+    expect((await campaignCount()) - before).toBe(0);
   }, 60_000);
 });

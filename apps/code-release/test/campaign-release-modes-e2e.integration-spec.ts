@@ -337,8 +337,9 @@ describe('campaign release modes and operations (end to end with wechat-sim)', (
     await sim.control('PUT', '/settings', { auditPolicy: 'manual' });
     try {
       const created = await create(await stack.addTemplate('3.0.0'), '3.0.0', appids, {
-        speedup: { afterSeconds: 1 },
-        pollAfterSeconds: 2,
+        // Polled every second, sped up after 3 s in audit: the polls must not restart that clock.
+        speedup: { afterSeconds: 3 },
+        pollAfterSeconds: 1,
       });
       await waitUntil(
         async () => (await counts('wxa/speedupaudit', appids)).every((n) => n === 1),
@@ -346,8 +347,9 @@ describe('campaign release modes and operations (end to end with wechat-sim)', (
         'one speedup per target',
       );
       // Several poll rounds later: still one each.
+      const polled = await counts('wxa/get_auditstatus', appids);
       await waitUntil(
-        async () => (await counts('wxa/get_auditstatus', appids)).every((n) => n >= 2),
+        async () => (await counts('wxa/get_auditstatus', appids)).every((n, i) => n >= polled[i]! + 2),
         30_000,
         'polls after the speedup',
       );

@@ -284,6 +284,11 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
       expect((await call('wxa/grayrelease', { gray_percentage: 10 })).errcode).toBe(85080);
       await release('1.1.0');
       expect((await call('wxa/grayrelease', { gray_percentage: 0 })).errcode).toBe(85081);
+      // 0 % only with a "first" flag: experiencers (or debuggers) only (§5.7).
+      expect(await call('wxa/grayrelease', { gray_percentage: 0, support_experiencer_first: true })).toEqual({
+        errcode: 0,
+        errmsg: 'ok',
+      });
       expect(await call('wxa/grayrelease', { gray_percentage: 10, support_debuger_first: true })).toEqual({
         errcode: 0,
         errmsg: 'ok',

@@ -521,11 +521,14 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         );
       }
       case S.WaitingPrivacyScan: {
-        const errcode = await this.errcodeOf(() =>
-          this.wechat.asAuthorizer(ids, (token) =>
-            this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
-          ),
-        );
+        let undeclared: string[] = [];
+        const errcode = await this.errcodeOf(async () => {
+          undeclared = (
+            await this.wechat.asAuthorizer(ids, (token) =>
+              this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
+            )
+          ).withoutConfList;
+        });
         if (errcode.code === 61039)
           return {
             from,
@@ -544,6 +547,18 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
               errcode: errcode.code,
               message: errcode.message,
               reason: 'privacy_scan_failed',
+            },
+          };
+        // The scan found geo APIs the privacy settings do not declare: submit would answer 61040.
+        if (undeclared.length > 0)
+          return {
+            from,
+            change: {
+              state: S.Failed,
+              step: from,
+              errcode: 61040,
+              reason: 'privacy_api_undeclared',
+              message: `privacy settings do not declare ${undeclared.join(', ')} (set them in preflight.privacy)`,
             },
           };
         return { from, change: { state: S.Submitting, keepLease: true } };
@@ -698,7 +713,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     const submitted = COUNTED_AS_SUBMITTED.reduce((n, s) => n + tally[s], 0);
     wave.canary = canaryDecision(inputs.canary, {
       submitted,
-      approved: tally.approved + tally.releasing + tally.gray + tally.released,
+      approved: tally.approved + tally.releasing + tally.gray + tally.released + tally.reverted,
       rejected: tally.rejected,
     });
     wave.allowance =

@@ -468,7 +468,9 @@ export class CampaignRepository {
         sets.push(`lease_until = ${NOW} + INTERVAL ? SECOND`);
         values.push(change.leaseSeconds);
       }
-      if (change.state === TargetStates.InAudit && from !== TargetStates.Delayed)
+      // The submit's time, once: a poll that finds the audit still running (in_audit → in_audit) keeps it,
+      // or "in audit for afterSeconds" (the speedup policy) would restart at every poll.
+      if (change.state === TargetStates.InAudit && !AUDIT_STATES.has(from))
         sets.push(`submitted_at = ${NOW}`);
       if (AUDIT_STATES.has(from) && !AUDIT_STATES.has(change.state)) sets.push(`audit_result_at = ${NOW}`);
       if (change.state === TargetStates.Released) sets.push(`released_at = ${NOW}`);

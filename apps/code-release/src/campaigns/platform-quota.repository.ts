@@ -111,7 +111,7 @@ export class PlatformQuotaRepository {
     );
   }
 
-  /** The last reading minus what was claimed since, for progress (quota left). */
+  /** The last reading and what was claimed against it since (what an operator or a test reads). */
   async left(componentAppid: string): Promise<{ rest: number; usedSinceRead: number } | null> {
     const [row] = (await this.dataSource.query(
       `SELECT rest, used_since_read FROM code_release_quota WHERE component_appid = ?`,

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { CampaignPreflight, ReleaseAction } from '@wxop/contracts';
+import {
+  AuthorizerRpcErrorCodes,
+  AuthorizerRpcPatterns,
+  CodeReleaseRpcErrorCodes,
+  type AuthorizerDetail,
+  type AuthorizerRefRequest,
+  type CampaignPreflight,
+  type ReleaseAction,
+} from '@wxop/contracts';
+import { AmqpRpcClient, RpcRemoteError } from '@wxop/messaging';
 import { WechatCodeApi, type ServerDomains, type SetPrivacySettingInput } from '@wxop/wechat-api';
 
 import { ReleaseHistoryRepository } from '../history/release-history.repository';
@@ -9,6 +18,7 @@ import {
   DOMAIN_KEYS,
   hostsOf,
   missingHosts,
+  missingProfile,
   privacyAlreadySet,
   serverDomainChange,
   webviewDomainChange,
@@ -39,6 +49,7 @@ export class PreflightSteps {
     private readonly wechat: WechatCalls,
     private readonly code: WechatCodeApi,
     private readonly history: ReleaseHistoryRepository,
+    private readonly rpc: AmqpRpcClient,
   ) {}
 
   /**
@@ -89,6 +100,10 @@ export class PreflightSteps {
   /** Runs the campaign's settings on one target; a WeChat refusal is its failure, anything else is thrown. */
   async run(ids: TargetIds, preflight: CampaignPreflight | undefined): Promise<PreflightFailure | null> {
     if (!preflight) return null;
+    if (preflight.profileCheck) {
+      const refused = await this.profile(ids);
+      if (refused) return refused;
+    }
     const steps: [string, () => Promise<void>][] = [];
     const server = preflight.serverDomains;
     if (server) steps.push(['server_domains', () => this.serverDomains(ids, server)]);
@@ -106,6 +121,43 @@ export class PreflightSteps {
       }
     }
     return null;
+  }
+
+  /** 86002 before any write: the profile as the authorizer service last read it (api_get_authorizer_info). */
+  private async profile(ids: TargetIds): Promise<PreflightFailure | null> {
+    let detail: AuthorizerDetail;
+    try {
+      detail = await this.rpc.request<AuthorizerDetail, AuthorizerRefRequest>(
+        AuthorizerRpcPatterns.GetAuthorizer,
+        {
+          componentAppid: ids.componentAppid,
+          authorizerAppid: ids.authorizerAppid,
+        },
+      );
+    } catch (error) {
+      if (error instanceof RpcRemoteError && error.code === AuthorizerRpcErrorCodes.AuthorizerNotFound)
+        return {
+          message: 'the authorizer service does not know this mini program',
+          reason: 'authorizer_unknown',
+        };
+      const message = error instanceof Error ? error.message : String(error);
+      throw new CodeReleaseError(
+        CodeReleaseRpcErrorCodes.Unavailable,
+        `authorizer service: ${message}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    const missing = missingProfile(detail);
+    return missing.length === 0
+      ? null
+      : {
+          errcode: 86002,
+          reason: 'profile_incomplete',
+          message: `not set on the mini program: ${missing.join(', ')}`,
+        };
   }
 
   private async serverDomains(

@@ -4,6 +4,7 @@ import { RequestReader } from '../shared/request.util';
 import {
   hostsOf,
   missingHosts,
+  missingProfile,
   parsePreflight,
   privacyAlreadySet,
   serverDomainChange,
@@ -76,6 +77,16 @@ describe('preflight decisions', () => {
     expect(privacyAlreadySet({ ...current, ownerSetting: { noticeMethod: '弹窗' } }, wanted)).toBe(false);
   });
 
+  it('names the profile fields 86002 would refuse: nickname, avatar, intro', () => {
+    expect(missingProfile({ nickName: '店', headImg: 'http://img/1', signature: '好店' })).toEqual([]);
+    expect(missingProfile({ nickName: ' ', headImg: null, signature: '' })).toEqual([
+      'nickname',
+      'avatar',
+      'intro',
+    ]);
+    expect(missingProfile({ nickName: '店', headImg: 'http://img/1', signature: null })).toEqual(['intro']);
+  });
+
   it('names the hosts the platform lists lack', () => {
     const hosts = hostsOf(['https://A.com', 'wss://a.com:443', 'https://b.com']);
     expect(hosts).toEqual(['a.com', 'b.com']);
@@ -92,6 +103,7 @@ describe('parsePreflight', () => {
 
   it('reads server domains, web-view domains and privacy settings', () => {
     const { preflight, problems } = parse({
+      profileCheck: true,
       serverDomains: { requestDomain: ['https://API.shop.com'], addToPlatform: true },
       webviewDomains: { domains: ['https://h5.shop.com'] },
       privacy: {
@@ -101,6 +113,7 @@ describe('parsePreflight', () => {
     });
     expect(problems).toEqual([]);
     expect(preflight).toEqual({
+      profileCheck: true,
       serverDomains: {
         requestDomain: ['https://api.shop.com'],
         action: 'add',

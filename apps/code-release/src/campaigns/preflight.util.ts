@@ -64,7 +64,9 @@ export function parsePreflight(reader: RequestReader, raw: unknown): CampaignPre
     reader.problem('preflight must be an object');
     return preflight;
   }
-  known(reader, 'preflight', raw, ['serverDomains', 'webviewDomains', 'privacy']);
+  known(reader, 'preflight', raw, ['profileCheck', 'serverDomains', 'webviewDomains', 'privacy']);
+  if (raw['profileCheck'] !== undefined)
+    preflight.profileCheck = flag(reader, 'preflight.profileCheck', raw['profileCheck']);
   const server = raw['serverDomains'];
   if (server !== undefined) {
     if (!isRecord(server)) reader.problem('preflight.serverDomains must be an object');
@@ -224,6 +226,19 @@ export function privacyAlreadySet(current: PrivacySetting, wanted: SetPrivacySet
   const items = (list: { privacyKey: string; privacyText: string }[]) =>
     list.map((item) => `${item.privacyKey}\u0000${item.privacyText}`);
   return ownerSame && sameSet(items(current.settingList), items(wanted.settingList));
+}
+
+/** What 86002 would name: the profile fields (nickname, avatar, intro) a mini program lacks. */
+export function missingProfile(profile: {
+  nickName: string | null;
+  headImg: string | null;
+  signature: string | null;
+}): string[] {
+  const missing: string[] = [];
+  if (!profile.nickName?.trim()) missing.push('nickname');
+  if (!profile.headImg?.trim()) missing.push('avatar');
+  if (!profile.signature?.trim()) missing.push('intro');
+  return missing;
 }
 
 /** Bare lower-case hostnames of URLs (the platform lists hold hostnames). */

@@ -50,4 +50,5 @@ export const COUNTED_AS_SUBMITTED: readonly TargetState[] = [
   TargetStates.Releasing,
   TargetStates.Gray,
   TargetStates.Released,
+  TargetStates.Reverted,
 ];

@@ -58,6 +58,11 @@ export interface CampaignServerDomains {
 }
 
 export interface CampaignPreflight {
+  /**
+   * Fail a target whose nickname, avatar or intro is not set (submit would answer 86002), read
+   * from the authorizer service's stored profile (`authorizer.authorizer.get`). Default false.
+   */
+  profileCheck?: boolean;
   serverDomains?: CampaignServerDomains;
   webviewDomains?: {
     domains: string[];
