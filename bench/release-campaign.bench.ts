@@ -1,7 +1,9 @@
 import { CampaignRpcPatterns, type CampaignSummary } from '@wxop/contracts';
 import { startReleaseStack, type ReleaseStack, type SimCounterRow } from '@wxop/testing';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { cpuMsOf, round, type Bench } from './bench.util';
 
@@ -14,6 +16,18 @@ const WECHAT_LATENCY_MS = 50;
 /** The simulator approves each audit this long after its submit, and pushes the result. */
 const AUDIT_DELAY_SECONDS = 1;
 const RSS_BAR_MB = 300;
+const FROM_SOURCE = process.env['RELEASE_CAMPAIGN_FROM_SOURCE'] === '1';
+
+/** `nx run code-release:build` (a couple of seconds); answers the bundle's path. */
+function buildCodeRelease(): string {
+  execFileSync('npx', ['nx', 'run', 'code-release:build', '--skip-nx-cache'], {
+    cwd: join(__dirname, '..'),
+    stdio: 'ignore',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  });
+  return 'dist/apps/code-release/main.cjs';
+}
+
 /** RELEASE_CAMPAIGN_TRACE=1 prints the targets by state every second. */
 const TRACE = process.env['RELEASE_CAMPAIGN_TRACE'] === '1';
 
@@ -64,6 +78,9 @@ const run: Bench = async () => {
         SIM_AUDIT_QUOTA: String(TARGETS + 100),
         SIM_DAILY_QUOTA: '100000000',
       },
+      // code-release as its image runs it (the esbuild bundle), unless RELEASE_CAMPAIGN_FROM_SOURCE=1
+      // (the TypeScript source through @swc-node/register, as the tests run it: some 100 MB more).
+      entries: FROM_SOURCE ? {} : { 'code-release': buildCodeRelease() },
       // BENCH_CODE_RELEASE_ENV='{"DB_POOL_SIZE":"50"}' tries code-release settings.
       env: {
         'code-release': JSON.parse(process.env['BENCH_CODE_RELEASE_ENV'] ?? '{}') as Record<string, string>,
@@ -176,6 +193,7 @@ const run: Bench = async () => {
     return {
       figures: {
         targets: TARGETS,
+        codeReleaseFrom: FROM_SOURCE ? 'source' : 'bundle',
         concurrency: CONCURRENCY,
         wechatLatencyMs: WECHAT_LATENCY_MS,
         setupSeconds: round(setupSeconds, 1),

@@ -35,6 +35,11 @@ export interface AppProcessOptions {
   port: number;
   /** The app's environment, on top of this process's. */
   env: Record<string, string>;
+  /**
+   * A built entry to run instead of the TypeScript source (e.g. `dist/apps/code-release/main.cjs`
+   * from `nx run code-release:build`, what the image runs), relative to the repository root.
+   */
+  entry?: string;
   /** Answers 200 once the app is up; `/health/ready` by default. */
   readyPath?: string;
   timeoutMs?: number;
@@ -47,7 +52,7 @@ export interface AppProcessOptions {
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['scripts/run-ts.cjs', `apps/${options.app}/src/main.ts`],
+    options.entry ? [options.entry] : ['scripts/run-ts.cjs', `apps/${options.app}/src/main.ts`],
     { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: Buffer[] = [];

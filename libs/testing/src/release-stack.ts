@@ -39,6 +39,8 @@ export interface ReleaseStackOptions {
    * component through admin-api; the platform is still created in the simulator.
    */
   componentCredentials?: boolean;
+  /** Built entries to run instead of an app's TypeScript source (see AppProcessOptions.entry). */
+  entries?: Partial<Record<ReleaseStackApp, string>>;
   /** LOG_LEVEL of the apps (default `warn`). */
   logLevel?: string;
   /** Timeout of `rpc` calls (default 20 s). */
@@ -138,6 +140,7 @@ export async function startReleaseStack(options: ReleaseStackOptions = {}): Prom
     const listen = port ?? (await freePort());
     const child = await startAppProcess({
       app,
+      entry: options.entries?.[app],
       port: listen,
       env: { ...env[app]!, ...extra, ...portEnv(app, listen) },
     });
