@@ -59,7 +59,7 @@ function setup(outcome: AttemptOutcome, ruleOverrides: Partial<RuleRecord> = {})
     queue as unknown as DeliveryQueue,
     deliverer as unknown as HttpDeliverer,
   );
-  return { sut, deliveries, deliverer, queue };
+  return { sut, rules, deliveries, deliverer, queue };
 }
 
 describe(ForwardingDeliveriesService.name, () => {
@@ -96,6 +96,52 @@ describe(ForwardingDeliveriesService.name, () => {
       deliveries.recordAttempt.mockRejectedValue(new Error('database gone'));
       await expect(sut.onEvent(delivery.envelope)).rejects.toThrow('database gone');
       expect(queue.enqueue).not.toHaveBeenCalled();
+    });
+    it("does not wait behind a rule whose target never answers: others' first attempts go on", async () => {
+      const slow: RuleRecord = {
+        ...rule,
+        id: 'rule-slow',
+        targetUrl: 'https://slow.example.com/x',
+        concurrency: 1,
+      };
+      const { sut, rules, deliveries, deliverer, queue } = setup({
+        statusCode: 200,
+        latencyMs: 1,
+        delivered: true,
+      });
+      rules.matching.mockResolvedValue([{ ...rule, concurrency: 8 }, slow]);
+      deliveries.createForEvent.mockImplementation(async (_ruleIds: string[], envelope: { id: string }) => ({
+        pending: [
+          { id: `${envelope.id}:fast`, ruleId: rule.id },
+          { id: `${envelope.id}:slow`, ruleId: slow.id },
+        ],
+        body: JSON.stringify(envelope),
+      }));
+      deliverer.post.mockImplementation((url: string) =>
+        url === slow.targetUrl
+          ? new Promise(() => undefined) // never answers (the 10 s timeout is the deliverer's)
+          : Promise.resolve({ statusCode: 200, latencyMs: 1, delivered: true }),
+      );
+      void sut.onEvent({ ...delivery.envelope, id: 'e-1' }); // holds the slow rule's only slot
+      const later = ['e-2', 'e-3', 'e-4'].map((id) => sut.onEvent({ ...delivery.envelope, id }));
+      const settled = await Promise.race([
+        Promise.all(later).then(() => 'acked'),
+        new Promise((resolve) => setTimeout(() => resolve('stalled'), 500)),
+      ]);
+      expect(settled).toBe('acked');
+      for (const id of ['e-1', 'e-2', 'e-3', 'e-4']) {
+        expect(deliveries.recordAttempt).toHaveBeenCalledWith(`${id}:fast`, expect.anything(), 'delivered');
+      }
+      // The slow rule's one slot is taken by e-1; the others were queued for retry, not attempted.
+      expect(deliverer.post.mock.calls.filter(([url]) => url === slow.targetUrl)).toHaveLength(1);
+      for (const id of ['e-2', 'e-3', 'e-4']) {
+        expect(queue.enqueue).toHaveBeenCalledWith([{ deliveryId: `${id}:slow`, ruleId: slow.id }], 'wxc');
+        expect(deliveries.recordAttempt).not.toHaveBeenCalledWith(
+          `${id}:slow`,
+          expect.anything(),
+          expect.anything(),
+        );
+      }
     });
   });
 

@@ -42,11 +42,14 @@ export class ForwardingDeliveriesService {
   ) {}
 
   /**
-   * An event from `wxop.events`: a delivery per matching rule, each attempted at once from here
-   * (no broker round trip for the common case, issue #14) and logged; a delivery that did not
-   * succeed is queued on the delivery queue, whose RetryPolicy retries it for 24 h. The event is
-   * acknowledged only after that (a crash in between redelivers it, and the deliveries still
-   * pending are attempted again).
+   * An event from `wxop.events`: a delivery per matching rule. A rule with a free slot right now
+   * gets its first attempt at once from here (no broker round trip for the common case, issue #14),
+   * logged; a rule whose slots are all busy (a slow or unreachable target) is not waited for: its
+   * delivery goes straight to the delivery queue, as does one that did not succeed, whose
+   * RetryPolicy retries it for 24 h. So one slow target never holds events (prefetch slots) and
+   * thereby other rules' first attempts. The event is acknowledged only after the attempts were
+   * logged and the rest queued (a crash in between redelivers it, and the deliveries still pending
+   * are attempted again).
    */
   async onEvent(envelope: EventEnvelope<unknown>): Promise<void> {
     const rules = await this.rulesService.matching(envelope);
@@ -60,13 +63,18 @@ export class ForwardingDeliveriesService {
     await Promise.all(
       pending.map(async (delivery) => {
         const rule = byId.get(delivery.ruleId)!;
-        const outcome = await this.concurrency.run(rule.id, rule.concurrency, () =>
+        const attempt = this.concurrency.tryRun(rule.id, rule.concurrency, () =>
           this.post(
             rule,
             { id: delivery.id, eventId: envelope.id, eventType: envelope.type, isTest: false },
             body,
           ),
         );
+        if (!attempt) {
+          undelivered.push({ deliveryId: delivery.id, ruleId: rule.id });
+          return;
+        }
+        const outcome = await attempt;
         await this.deliveries.recordAttempt(
           delivery.id,
           outcome,

@@ -33,4 +33,20 @@ describe(KeyedConcurrency.name, () => {
       expect(peak).toBe(2);
     });
   });
+
+  describe('tryRun', () => {
+    it('runs only with a free slot now, and answers undefined (not running the task) otherwise', async () => {
+      const sut = new KeyedConcurrency();
+      let release!: () => void;
+      const held = sut.tryRun('a', 1, () => new Promise<void>((resolve) => (release = resolve)));
+      expect(held).toBeDefined();
+      const task = jest.fn(async () => 'ran');
+      expect(sut.tryRun('a', 1, task)).toBeUndefined();
+      expect(task).not.toHaveBeenCalled();
+      await expect(sut.tryRun('b', 1, task)).resolves.toBe('ran');
+      release();
+      await held;
+      await expect(sut.tryRun('a', 1, task)).resolves.toBe('ran');
+    });
+  });
 });

@@ -12,6 +12,24 @@ export class KeyedConcurrency {
     }
   }
 
+  /**
+   * Runs `task` only if the key has a free slot right now (and nobody waiting for one); answers
+   * `undefined` without running it otherwise. For callers that must not wait behind a slow key
+   * (the first attempt of an event's deliveries, issue #14).
+   */
+  tryRun<T>(key: string, limit: number, task: () => Promise<T>): Promise<T> | undefined {
+    const running = this.running.get(key) ?? 0;
+    if (running >= Math.max(1, limit) || (this.waiting.get(key)?.length ?? 0) > 0) return undefined;
+    this.running.set(key, running + 1);
+    return (async () => {
+      try {
+        return await task();
+      } finally {
+        this.release(key);
+      }
+    })();
+  }
+
   private acquire(key: string, limit: number): Promise<void> {
     const running = this.running.get(key) ?? 0;
     if (running < limit) {
