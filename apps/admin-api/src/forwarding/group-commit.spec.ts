@@ -38,4 +38,33 @@ describe(GroupCommit.name, () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     expect(calls).toBe(2);
   });
+
+  it('with writes in parallel, holds a key back until the batch writing it finished', async () => {
+    const log: string[] = [];
+    const finish: (() => void)[] = [];
+    const sut = new GroupCommit<string>(
+      (entries) =>
+        new Promise<void>((resolve) => {
+          log.push(`start ${entries.join(',')}`);
+          finish.push(() => {
+            log.push(`end ${entries.join(',')}`);
+            resolve();
+          });
+        }),
+      { maxBatch: 10, maxConcurrentWrites: 2 },
+    );
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const first = sut.add('d1', 'd1#delivered');
+    await turn(); // batch 1 (d1) is being written
+    const duplicate = sut.add('d1', 'd1#pending');
+    const other = sut.add('d2', 'd2#1');
+    await turn();
+    expect(log).toEqual(['start d1#delivered', 'start d2#1']); // d2 beside it, d1 held back
+    finish.shift()!();
+    await first;
+    await turn();
+    expect(log).toEqual(['start d1#delivered', 'start d2#1', 'end d1#delivered', 'start d1#pending']);
+    finish.splice(0).forEach((end) => end());
+    await Promise.all([duplicate, other]);
+  });
 });
