@@ -25,6 +25,8 @@ class Receiver {
   /** Status for the nth POST (0-based) of an event id; 200 when it returns undefined. */
   answer: (attemptOfEvent: number) => number | undefined = () => 200;
   secrets: string[] = [];
+  /** Reads each request and never answers it (a target that hangs until the sender's timeout). */
+  hangs = false;
   badSignatures = 0;
   private server?: Server;
   private readonly perEvent = new Map<string, number>();
@@ -51,6 +53,7 @@ class Receiver {
           response.writeHead(401).end('bad signature');
           return;
         }
+        if (this.hangs) return;
         const eventId = String(request.headers['x-wxop-event-id']);
         const seen = this.perEvent.get(eventId) ?? 0;
         this.perEvent.set(eventId, seen + 1);
@@ -388,4 +391,84 @@ describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
     });
     expect(write.status).toBe(403);
   });
+});
+
+describe('Forwarding - a target that never answers', () => {
+  let api: AdminApiProcess;
+  let token: string;
+
+  beforeAll(async () => {
+    api = await startAdminApi({
+      env: {
+        ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
+        // Few events in flight, the production timeout: a stalled first attempt would show at once.
+        ADMIN_API_FORWARDING_EVENTS_PREFETCH: '4',
+        ADMIN_API_FORWARDING_TIMEOUT_MS: '10000',
+      },
+    });
+    token = await loginAs(api.url, 'operator');
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.stop()));
+    await api?.close();
+    if (api) {
+      const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
+        (queue) => [api.namespace + queue, `${api.namespace}${queue}.retry`, `${api.namespace}${queue}.dlq`],
+      );
+      await deleteBrokerObjects({ queues }).catch(() => undefined);
+    }
+  });
+
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    adminCall<T>(api.url, method, `/admin/v1${path}`, { token, body });
+
+  it("delays no other rule's first deliveries; its own are queued, not lost", async () => {
+    const hanging = new Receiver(await freePort());
+    hanging.hangs = true;
+    await hanging.start();
+    const healthy = new Receiver(await freePort());
+    await healthy.start();
+    const rules: RuleAnswer[] = [];
+    for (const [name, receiver, concurrency] of [
+      ['hanging subscriber', hanging, 1],
+      ['healthy subscriber', healthy, 4],
+    ] as const) {
+      const created = await call<RuleAnswer>('POST', '/forwarding/rules', {
+        name,
+        eventPattern: 'test.stall.#',
+        componentAppid: COMPONENT,
+        targetUrl: receiver.url,
+        concurrency,
+      });
+      expect(created.status).toBe(201);
+      receiver.secrets = [created.body.secret];
+      rules.push(created.body);
+    }
+
+    const started = Date.now();
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const envelope = createEnvelope('test.stall.created', { seq: index }, { componentAppid: COMPONENT });
+        await publishTestEvent(envelope, { namespace: api.namespace });
+        return envelope.id;
+      }),
+    );
+    // Before: 4 events held behind the hanging rule's one slot (10 s each), the other 8 not even consumed.
+    await waitUntil(
+      () => ids.every((id) => healthy.deliveredIds().has(id)),
+      5_000,
+      'the healthy rule got every event while the other target hangs',
+    );
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(5_000);
+    expect(healthy.badSignatures).toBe(0);
+    // Nothing lost on the hanging rule: one delivery per event, each still pending.
+    const page = await call<{ items: { state: string }[]; total: number }>(
+      'GET',
+      `/forwarding/rules/${rules[0]!.rule.id}/deliveries?limit=200`,
+    );
+    expect(page.body.total).toBe(12);
+    expect(page.body.items.every((delivery) => delivery.state === 'pending')).toBe(true);
+  }, 60_000);
 });
