@@ -176,6 +176,18 @@ export class CampaignOperationsRepository {
     return outcome.affectedRows === 1;
   }
 
+  /** Takes back `markSpeedup` when WeChat refused the speedup (fenced by the same lease). */
+  async unmarkSpeedup(
+    owner: string,
+    target: Pick<ClaimedTarget, 'campaignId' | 'authorizerAppid'>,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE code_release_campaign_targets SET speedup_at = NULL, updated_at = ${NOW}
+       WHERE campaign_id = ? AND authorizer_appid = ? AND lease_owner = ?`,
+      [target.campaignId, target.authorizerAppid, owner],
+    );
+  }
+
   /** Targets of the campaign waiting for an audit result, with their audit ids (for cancel with undoAudits). */
   async auditTargets(campaignId: string): Promise<{ authorizerAppid: string; auditId: number | null }[]> {
     const rows = (await this.dataSource.query(

@@ -143,7 +143,10 @@ export class CampaignOperationsService {
     return this.onTargets(campaignId, 'speedup', authorizerAppids, async (campaign, target) => {
       if (target.speedupAt !== null) return { outcome: 'already' };
       reading ??= this.steps.speedupRest(campaign, target);
-      rest ??= await reading;
+      // Await first, then take the reading once: the targets of a batch run in parallel, and
+      // `rest ??= await reading` would write the fresh reading back over the others' decrements.
+      const read = await reading;
+      rest ??= read;
       if (rest <= 0) return { outcome: 'limit', message: 'speedup_rest is 0 this month' };
       rest -= 1;
       const sped = await this.steps.speedup(campaign, target, this.owner, by);

@@ -24,7 +24,7 @@ describe(ReleaseSteps.name, () => {
   };
   const tokens = { get: jest.fn(), invalidate: jest.fn() };
   const history = { record: jest.fn() };
-  const operations = { markSpeedup: jest.fn(), undosUsed: jest.fn() };
+  const operations = { markSpeedup: jest.fn(), unmarkSpeedup: jest.fn(), undosUsed: jest.fn() };
   const logger = { pino: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } };
   let steps: ReleaseSteps;
 
@@ -180,6 +180,17 @@ describe(ReleaseSteps.name, () => {
       expect(await steps.speedup(campaign, target, 'owner', 'op')).toBe(false);
       expect(api.speedupAudit).toHaveBeenCalledTimes(1);
       expect(api.speedupAudit).toHaveBeenCalledWith('token-1', { auditId: 42 });
+    });
+
+    it('takes the mark back when WeChat refuses, keeps it on a transient failure', async () => {
+      operations.markSpeedup.mockResolvedValue(true);
+      api.speedupAudit.mockRejectedValueOnce(refused(85012, 'speedupaudit'));
+      await expect(steps.speedup(campaign, target, 'owner', 'op')).rejects.toThrow();
+      expect(operations.unmarkSpeedup).toHaveBeenCalledWith('owner', target);
+      operations.unmarkSpeedup.mockClear();
+      api.speedupAudit.mockRejectedValueOnce(new Error('socket hang up'));
+      await expect(steps.speedup(campaign, target, 'owner', 'op')).rejects.toThrow();
+      expect(operations.unmarkSpeedup).not.toHaveBeenCalled();
     });
 
     it('never speeds up a target already sped up in this attempt', async () => {

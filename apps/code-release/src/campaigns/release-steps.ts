@@ -314,7 +314,7 @@ export class ReleaseSteps {
   /**
    * speedupaudit for the target's audit, at most once per attempt: the mark is written first
    * (fenced by `owner`'s lease), so a crash loses a speedup rather than making a second one.
-   * Answers false when the target was sped up before.
+   * A refusal by WeChat takes the mark back. Answers false when the target was sped up before.
    */
   async speedup(
     campaign: CampaignRecord,
@@ -325,9 +325,16 @@ export class ReleaseSteps {
     if (target.auditId === null || target.speedupAt !== null) return false;
     if (!(await this.operations.markSpeedup(owner, target))) return false;
     const auditId = target.auditId;
-    await this.recorded(campaign, target, 'speedup', actor, { auditId }, 'speedupaudit', (token) =>
-      this.code.speedupAudit(token, { auditId }),
-    );
+    try {
+      await this.recorded(campaign, target, 'speedup', actor, { auditId }, 'speedupaudit', (token) =>
+        this.code.speedupAudit(token, { auditId }),
+      );
+    } catch (error) {
+      // WeChat refused (no speedup was made): the target may be sped up later. A transient failure
+      // keeps the mark, as the call may have reached WeChat.
+      if (refusalErrcode(error) !== undefined) await this.operations.unmarkSpeedup(owner, target);
+      throw error;
+    }
     return true;
   }
 
