@@ -207,4 +207,18 @@ describe('CampaignRepository (real MariaDB)', () => {
     ]);
     expect(await sut.claimDue(campaignId, 'replica-a', 30)).toEqual([]);
   });
+
+  it('does not finish a campaign at a generation a retry has moved past', async () => {
+    const campaignId = await createCampaign(1, 1);
+    const [only] = await sut.claimDue(campaignId, 'replica-a', 30);
+    await sut.transition('replica-a', only!, TargetStates.Pending, { state: TargetStates.Failed });
+    const read = await sut.find(campaignId);
+    // A retry commits between the worker's read of the counts and its finish.
+    expect(await sut.retryFailed(campaignId, undefined)).toBe(1);
+    expect(await sut.setStatus(campaignId, ['running'], 'finished', null, [], read!.generation)).toBe(false);
+    expect((await sut.find(campaignId))!.status).toBe('running');
+    expect(await sut.setStatus(campaignId, ['running'], 'finished', null, [], read!.generation + 1)).toBe(
+      true,
+    );
+  });
 });

@@ -249,15 +249,24 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     if (isCampaignFinished(counts)) {
-      await this.campaigns.setStatus(campaign.campaignId, ['running'], 'finished', null, [
-        campaignEvent(
-          DomainEventTypes.ReleaseCampaignFinished,
-          campaign.componentAppid,
-          campaign.campaignId,
-          { campaignId: campaign.campaignId, counts: finalCounts(counts) },
-          finishedDiscriminator(campaign.generation),
-        ),
-      ]);
+      await this.campaigns.setStatus(
+        campaign.campaignId,
+        ['running'],
+        'finished',
+        null,
+        [
+          campaignEvent(
+            DomainEventTypes.ReleaseCampaignFinished,
+            campaign.componentAppid,
+            campaign.campaignId,
+            { campaignId: campaign.campaignId, counts: finalCounts(counts) },
+            finishedDiscriminator(campaign.generation),
+          ),
+          // Only at the generation the counts were read under: a retry committed since then left
+          // pending targets that must not end up in a finished campaign.
+        ],
+        campaign.generation,
+      );
     }
   }
 

@@ -569,19 +569,25 @@ export class CampaignRepository {
     return { campaignId: row.campaign_id };
   }
 
+  /**
+   * Moves the campaign from one of `from` to `to` with its events, in one transaction; false when it
+   * was in none of them. With `generation`, only while the campaign is still at that generation: a
+   * decision taken on counts read before a retry committed (which bumps it) changes nothing.
+   */
   async setStatus(
     campaignId: string,
     from: CampaignStatus[],
     to: CampaignStatus,
     reason: string | null,
     events: EventEnvelope<unknown>[] = [],
+    generation?: number,
   ): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       const outcome = (await manager.query(
         `UPDATE code_release_campaigns SET status = ?, pause_reason = ?, updated_at = ${NOW},
            finished_at = IF(? IN ('finished', 'cancelled'), ${NOW}, finished_at)
-         WHERE campaign_id = ? AND status IN (?)`,
-        [to, reason, to, campaignId, from],
+         WHERE campaign_id = ? AND status IN (?) ${generation === undefined ? '' : 'AND generation = ?'}`,
+        [to, reason, to, campaignId, from, ...(generation === undefined ? [] : [generation])],
       )) as { affectedRows: number };
       if (outcome.affectedRows !== 1) return false;
       if (to === 'cancelled') {
