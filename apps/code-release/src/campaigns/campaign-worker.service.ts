@@ -25,7 +25,12 @@ import {
   type ClaimedTarget,
   type TargetChange,
 } from './campaign.repository';
-import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
+import {
+  campaignEvent,
+  finishedDiscriminator,
+  pauseDiscriminator,
+  targetEvent,
+} from './campaign-events.util';
 import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
 import { PlatformQuotaRepository } from './platform-quota.repository';
@@ -243,7 +248,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
             counts,
             reason: pauseReason,
           },
-          `${pauseReason}|${tally.rejected}`,
+          pauseDiscriminator(pauseReason, tally.rejected, campaign.generation),
         ),
       ]);
       return;
