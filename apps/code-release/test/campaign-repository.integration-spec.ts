@@ -2,6 +2,7 @@ import { createEnvelope } from '@wxop/contracts';
 import { TransactionalOutbox, type EventPublisher } from '@wxop/messaging';
 import { createTestDatabase, type TestDatabase } from '@wxop/testing';
 
+import { CampaignOperationsRepository } from '../src/campaigns/campaign-operations.repository';
 import { CampaignRepository, type NewTarget } from '../src/campaigns/campaign.repository';
 import { TargetStates } from '../src/campaigns/target-state';
 import { CODE_RELEASE_MIGRATIONS } from '../src/database/migrations';
@@ -220,5 +221,16 @@ describe('CampaignRepository (real MariaDB)', () => {
     expect(await sut.setStatus(campaignId, ['running'], 'finished', null, [], read!.generation + 1)).toBe(
       true,
     );
+  });
+
+  it('does not count an operation’s leases against the concurrency of the worker', async () => {
+    const campaignId = await createCampaign(2, 1);
+    const [first] = targets(2).map((target) => target.authorizerAppid);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const chosen = await operations.claimChosen(campaignId, ['pending'], [first!], 'ops:test:1', 30);
+    expect(chosen.claimed.map((target) => target.authorizerAppid)).toEqual([first]);
+    const claimed = await sut.claimDue(campaignId, 'replica-a', 30);
+    expect(claimed.map((target) => target.authorizerAppid)).toHaveLength(1);
+    expect(claimed[0]!.authorizerAppid).not.toBe(first);
   });
 });

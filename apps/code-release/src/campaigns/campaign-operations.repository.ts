@@ -148,6 +148,32 @@ export class CampaignOperationsRepository {
     );
   }
 
+  /**
+   * Extends `owner`'s leases on the given targets before the operation works on them; answers the
+   * appids it still holds (a lease that ran out and was taken by a worker is not renewed).
+   */
+  async renewLeases(
+    owner: string,
+    campaignId: string,
+    authorizerAppids: string[],
+    leaseSeconds: number,
+  ): Promise<Set<string>> {
+    if (authorizerAppids.length === 0) return new Set();
+    return inTransaction(this.dataSource, async (manager) => {
+      await manager.query(
+        `UPDATE code_release_campaign_targets SET lease_until = ${NOW} + INTERVAL ? SECOND
+         WHERE campaign_id = ? AND authorizer_appid IN (?) AND lease_owner = ?`,
+        [leaseSeconds, campaignId, authorizerAppids, owner],
+      );
+      const held = (await manager.query(
+        `SELECT authorizer_appid FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND authorizer_appid IN (?) AND lease_owner = ?`,
+        [campaignId, authorizerAppids, owner],
+      )) as { authorizer_appid: string }[];
+      return new Set(held.map((row) => row.authorizer_appid));
+    });
+  }
+
   /** Gives an operation's lease back and leaves the target's due time as it was (a gray step's wait goes on). */
   async releaseOnly(
     owner: string,

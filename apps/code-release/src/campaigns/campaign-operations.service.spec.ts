@@ -26,7 +26,7 @@ describe(CampaignOperationsService.name, () => {
       }) as unknown as ClaimedTarget,
   );
   const campaigns = { find: jest.fn(), transition: jest.fn() };
-  const operations = { claimChosen: jest.fn(), releaseOnly: jest.fn() };
+  const operations = { claimChosen: jest.fn(), releaseOnly: jest.fn(), renewLeases: jest.fn() };
   const steps = { speedupRest: jest.fn(), speedup: jest.fn() };
   const summaries = { get: jest.fn() };
   const logger = { pino: { info: jest.fn(), warn: jest.fn() } };
@@ -56,5 +56,28 @@ describe(CampaignOperationsService.name, () => {
     expect(steps.speedup).toHaveBeenCalledTimes(2);
     const outcomes = reply.results.map((result) => result.outcome).sort();
     expect(outcomes).toEqual([...Array(2).fill('done'), ...Array(8).fill('limit')].sort());
+  });
+
+  it('gives each operation its own ops: owner and renews the leases of the targets left before each batch', async () => {
+    const eleven = [
+      ...targets,
+      { ...targets[0]!, authorizerAppid: 'wxa0000000000000010' },
+      { ...targets[0]!, authorizerAppid: 'wxa0000000000000011' },
+    ];
+    operations.claimChosen.mockResolvedValue({ claimed: eleven, busy: [], notApplicable: [] });
+    // The lease of the last one ran out and a worker took it.
+    operations.renewLeases.mockResolvedValue(new Set(['wxa0000000000000010']));
+    steps.speedupRest.mockResolvedValue(20);
+    steps.speedup.mockResolvedValue(true);
+    const first = await service.speedup('c-1', undefined, 'op:alice');
+    expect(operations.renewLeases).toHaveBeenCalledTimes(1);
+    const [owner, campaignId, appids] = operations.renewLeases.mock.calls[0] as [string, string, string[]];
+    expect([campaignId, appids]).toEqual(['c-1', ['wxa0000000000000010', 'wxa0000000000000011']]);
+    expect(owner).toBe(operations.claimChosen.mock.calls[0][3]);
+    expect(owner.startsWith('ops:')).toBe(true);
+    expect(steps.speedup).toHaveBeenCalledTimes(11);
+    expect(first.results.find((r) => r.authorizerAppid === 'wxa0000000000000011')?.outcome).toBe('busy');
+    await service.speedup('c-1', undefined, 'op:bob');
+    expect(operations.claimChosen.mock.calls[1][3]).not.toBe(owner);
   });
 });

@@ -196,6 +196,13 @@ const json = <T>(value: string | T | null): T | null =>
 
 const FINAL_LIST = [...FINAL_TARGET_STATES];
 
+/**
+ * How the lease owner of an operator's operation begins: such leases are short-lived and are not
+ * counted against a campaign's concurrency by the worker (the worker would otherwise stall the
+ * campaign while an operation works on many targets).
+ */
+export const OPERATION_OWNER_PREFIX = 'ops:';
+
 function toCampaign(row: CampaignRow): CampaignRecord {
   return {
     campaignId: row.campaign_id,
@@ -417,8 +424,8 @@ export class CampaignRepository {
       if (!campaign || campaign.status !== 'running') return [];
       const [live] = (await manager.query(
         `SELECT COUNT(*) AS n FROM code_release_campaign_targets
-         WHERE campaign_id = ? AND lease_until >= ${NOW}`,
-        [campaignId],
+         WHERE campaign_id = ? AND lease_until >= ${NOW} AND lease_owner NOT LIKE ?`,
+        [campaignId, `${OPERATION_OWNER_PREFIX}%`],
       )) as { n: number | string }[];
       const room = campaign.concurrency - Number(live?.n ?? 0);
       if (room <= 0) return [];
