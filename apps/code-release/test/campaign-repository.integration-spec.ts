@@ -233,4 +233,26 @@ describe('CampaignRepository (real MariaDB)', () => {
     expect(claimed.map((target) => target.authorizerAppid)).toHaveLength(1);
     expect(claimed[0]!.authorizerAppid).not.toBe(first);
   });
+
+  it('answers busy for the targets a worker’s transaction locks while an operation claims them all', async () => {
+    const campaignId = await createCampaign(2, 2);
+    const [first, second] = targets(2).map((target) => target.authorizerAppid);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const runner = database.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      // A worker's claim holds the row lock of the first target this instant.
+      await runner.query(
+        `SELECT authorizer_appid FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND authorizer_appid = ? FOR UPDATE`,
+        [campaignId, first],
+      );
+      const chosen = await operations.claimChosen(campaignId, ['pending'], undefined, 'ops:test:2', 30);
+      expect(chosen.claimed.map((target) => target.authorizerAppid)).toEqual([second]);
+      expect(chosen.busy).toEqual([{ authorizerAppid: first, state: 'pending' }]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 });

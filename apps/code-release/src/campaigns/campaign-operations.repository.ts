@@ -70,6 +70,18 @@ export class CampaignOperationsRepository {
           else result.notApplicable.push({ authorizerAppid: appid, state: 'not_in_campaign' });
         }
       }
+      if (!authorizerAppids) {
+        // The campaign's targets in `states` that another transaction (a worker's claim) locks this
+        // instant were skipped above: a plain read sees them, and they are busy, not forgotten.
+        const all = (await manager.query(
+          `SELECT authorizer_appid, state FROM code_release_campaign_targets
+           WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal`,
+          [campaignId, states],
+        )) as { authorizer_appid: string; state: TargetState }[];
+        for (const row of all)
+          if (!seen.has(row.authorizer_appid))
+            result.busy.push({ authorizerAppid: row.authorizer_appid, state: row.state });
+      }
       if (result.claimed.length > 0) {
         await manager.query(
           `UPDATE code_release_campaign_targets SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND
