@@ -255,4 +255,27 @@ describe('CampaignRepository (real MariaDB)', () => {
       await runner.release();
     }
   });
+
+  it('cancels with the targets in audit or submitting read under the same locks', async () => {
+    const campaignId = await createCampaign(3, 3);
+    const claimed = await sut.claimDue(campaignId, 'replica-a', 30);
+    const [submitting, inAudit] = claimed;
+    await sut.transition('replica-a', submitting!, TargetStates.Pending, { state: TargetStates.Submitting });
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET state = 'in_audit', audit_id = 77
+       WHERE campaign_id = ? AND authorizer_appid = ?`,
+      [campaignId, inAudit!.authorizerAppid],
+    );
+    const outcome = await sut.cancelWithAudits(campaignId, 'operator:op');
+    expect(outcome).toEqual({
+      cancelled: true,
+      inFlight: [
+        { authorizerAppid: submitting!.authorizerAppid, auditId: null, state: 'submitting' },
+        { authorizerAppid: inAudit!.authorizerAppid, auditId: 77, state: 'in_audit' },
+      ],
+    });
+    expect((await sut.find(campaignId))!.status).toBe('cancelled');
+    expect(await sut.countsByState(campaignId)).toEqual([{ state: 'cancelled', count: 3 }]);
+    expect(await sut.cancelWithAudits(campaignId, 'operator:op')).toEqual({ cancelled: false, inFlight: [] });
+  });
 });

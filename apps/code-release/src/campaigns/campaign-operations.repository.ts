@@ -3,7 +3,7 @@ import { inTransaction } from '@wxop/database';
 import { DataSource } from 'typeorm';
 
 import { TARGET_COLUMNS, toClaimed, type ClaimedTarget, type TargetRow } from './campaign.repository';
-import { AUDIT_STATES, type TargetState } from './target-state';
+import type { TargetState } from './target-state';
 
 const NOW = 'UTC_TIMESTAMP(3)';
 
@@ -224,19 +224,6 @@ export class CampaignOperationsRepository {
        WHERE campaign_id = ? AND authorizer_appid = ? AND lease_owner = ?`,
       [target.campaignId, target.authorizerAppid, owner],
     );
-  }
-
-  /** Targets of the campaign waiting for an audit result, with their audit ids (for cancel with undoAudits). */
-  async auditTargets(campaignId: string): Promise<{ authorizerAppid: string; auditId: number | null }[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT authorizer_appid, audit_id FROM code_release_campaign_targets
-       WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal`,
-      [campaignId, [...AUDIT_STATES]],
-    )) as { authorizer_appid: string; audit_id: string | number | null }[];
-    return rows.map((row) => ({
-      authorizerAppid: row.authorizer_appid,
-      auditId: row.audit_id === null ? null : Number(row.audit_id),
-    }));
   }
 
   /** Notes why a cancelled target's audit was or was not withdrawn. */

@@ -25,9 +25,19 @@ describe(CampaignOperationsService.name, () => {
         speedupAt: null,
       }) as unknown as ClaimedTarget,
   );
-  const campaigns = { find: jest.fn(), transition: jest.fn() };
-  const operations = { claimChosen: jest.fn(), releaseOnly: jest.fn(), renewLeases: jest.fn() };
-  const steps = { speedupRest: jest.fn(), speedup: jest.fn() };
+  const campaigns = {
+    find: jest.fn(),
+    transition: jest.fn(),
+    setStatus: jest.fn(),
+    cancelWithAudits: jest.fn(),
+  };
+  const operations = {
+    claimChosen: jest.fn(),
+    releaseOnly: jest.fn(),
+    renewLeases: jest.fn(),
+    noteCancelled: jest.fn(),
+  };
+  const steps = { speedupRest: jest.fn(), speedup: jest.fn(), auditInFlight: jest.fn(), undo: jest.fn() };
   const summaries = { get: jest.fn() };
   const logger = { pino: { info: jest.fn(), warn: jest.fn() } };
   let service: CampaignOperationsService;
@@ -79,5 +89,31 @@ describe(CampaignOperationsService.name, () => {
     expect(first.results.find((r) => r.authorizerAppid === 'wxa0000000000000011')?.outcome).toBe('busy');
     await service.speedup('c-1', undefined, 'op:bob');
     expect(operations.claimChosen.mock.calls[1][3]).not.toBe(owner);
+  });
+
+  it('cancel with undoAudits undoes the audits read with the cancel, and asks WeChat about a submit in flight', async () => {
+    campaigns.cancelWithAudits.mockResolvedValue({
+      cancelled: true,
+      inFlight: [
+        { authorizerAppid: 'wxa-in-audit', auditId: 5, state: 'in_audit' },
+        { authorizerAppid: 'wxa-submitted', auditId: null, state: 'submitting' },
+        { authorizerAppid: 'wxa-not-submitted', auditId: null, state: 'submitting' },
+      ],
+    });
+    steps.auditInFlight.mockImplementation(async (_campaign, target: ClaimedTarget) =>
+      target.authorizerAppid === 'wxa-submitted' ? 9 : null,
+    );
+    steps.undo.mockResolvedValue({ outcome: 'done', reason: 'audit_undone' });
+    await service.cancel('c-1', 'op:alice', true);
+    expect(campaigns.cancelWithAudits).toHaveBeenCalledWith('c-1', 'operator:op:alice');
+    const undone = steps.undo.mock.calls.map(([, target]) => [
+      (target as ClaimedTarget).authorizerAppid,
+      (target as ClaimedTarget).auditId,
+    ]);
+    expect(undone.sort()).toEqual([
+      ['wxa-in-audit', 5],
+      ['wxa-submitted', 9],
+    ]);
+    expect(operations.noteCancelled).toHaveBeenCalledTimes(2);
   });
 });

@@ -22,6 +22,7 @@ import { nextGrayMove, type GrayPlan } from './gray-plan.util';
 import type { ReleaseInputs } from './release-inputs.util';
 import { operationStates, type CampaignOperation } from './release-operations.util';
 import { refusalErrcode, ReleaseSteps, type StepResult } from './release-steps';
+import { TargetStates } from './target-state';
 
 /** Long enough for one target's WeChat calls. */
 const LEASE_SECONDS = 30;
@@ -175,30 +176,32 @@ export class CampaignOperationsService {
    */
   async cancel(campaignId: string, by: string, undoAudits: boolean): Promise<CampaignSummary> {
     const campaign = await this.require(campaignId);
-    const inAudit = undoAudits ? await this.operations.auditTargets(campaignId) : [];
-    const cancelled = await this.campaigns.setStatus(
-      campaignId,
-      ['running', 'paused'],
-      'cancelled',
-      `operator:${by}`,
-    );
-    if (cancelled && inAudit.length > 0) {
-      await inBatches(inAudit, PARALLEL, async ({ authorizerAppid, auditId }) => {
-        const target = { campaignId, authorizerAppid, auditId } as ClaimedTarget;
-        try {
-          const undone = await this.steps.undo(campaign, target, by);
-          await this.operations.noteCancelled(
-            campaignId,
-            authorizerAppid,
-            undone.reason,
-            undone.errcode ?? null,
-          );
-        } catch (error) {
-          this.logger.pino.warn({ err: error, campaignId, authorizerAppid }, 'undo on cancel failed');
-          await this.operations.noteCancelled(campaignId, authorizerAppid, 'undo_failed', null);
-        }
-      });
+    if (!undoAudits) {
+      await this.campaigns.setStatus(campaignId, ['running', 'paused'], 'cancelled', `operator:${by}`);
+      return this.summaries.get(campaignId);
     }
+    // Read with the cancel, under its row locks: no target enters audit under the campaign after it.
+    const { inFlight } = await this.campaigns.cancelWithAudits(campaignId, `operator:${by}`);
+    await inBatches(inFlight, PARALLEL, async ({ authorizerAppid, auditId, state }) => {
+      const target = { campaignId, authorizerAppid, auditId } as ClaimedTarget;
+      try {
+        if (state === TargetStates.Submitting) {
+          // The submit may or may not have reached WeChat: ask before withdrawing anything.
+          target.auditId = await this.steps.auditInFlight(campaign, target);
+          if (target.auditId === null) return;
+        }
+        const undone = await this.steps.undo(campaign, target, by);
+        await this.operations.noteCancelled(
+          campaignId,
+          authorizerAppid,
+          undone.reason,
+          undone.errcode ?? null,
+        );
+      } catch (error) {
+        this.logger.pino.warn({ err: error, campaignId, authorizerAppid }, 'undo on cancel failed');
+        await this.operations.noteCancelled(campaignId, authorizerAppid, 'undo_failed', null);
+      }
+    });
     return this.summaries.get(campaignId);
   }
 

@@ -589,7 +589,63 @@ export class CampaignRepository {
     events: EventEnvelope<unknown>[] = [],
     generation?: number,
   ): Promise<boolean> {
+    return inTransaction(this.dataSource, (manager) =>
+      this.statusIn(manager, campaignId, from, to, reason, events, generation),
+    );
+  }
+
+  /**
+   * Cancels a running or paused campaign like `setStatus`, and answers, read in the same transaction
+   * just before they were cancelled, its targets in audit or whose submit was in flight (for the
+   * undo of their audits): none can enter audit under the campaign after it.
+   */
+  async cancelWithAudits(
+    campaignId: string,
+    reason: string,
+  ): Promise<{
+    cancelled: boolean;
+    inFlight: { authorizerAppid: string; auditId: number | null; state: TargetState }[];
+  }> {
     return inTransaction(this.dataSource, async (manager) => {
+      await manager.query(`SELECT campaign_id FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`, [
+        campaignId,
+      ]);
+      const rows = (await manager.query(
+        `SELECT authorizer_appid, audit_id, state FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal FOR UPDATE`,
+        [campaignId, [...AUDIT_STATES, TargetStates.Submitting]],
+      )) as { authorizer_appid: string; audit_id: string | number | null; state: TargetState }[];
+      const cancelled = await this.statusIn(
+        manager,
+        campaignId,
+        ['running', 'paused'],
+        'cancelled',
+        reason,
+        [],
+      );
+      return {
+        cancelled,
+        inFlight: cancelled
+          ? rows.map((row) => ({
+              authorizerAppid: row.authorizer_appid,
+              auditId: row.audit_id === null ? null : Number(row.audit_id),
+              state: row.state,
+            }))
+          : [],
+      };
+    });
+  }
+
+  private async statusIn(
+    manager: EntityManager,
+    campaignId: string,
+    from: CampaignStatus[],
+    to: CampaignStatus,
+    reason: string | null,
+    events: EventEnvelope<unknown>[] = [],
+    generation?: number,
+  ): Promise<boolean> {
+    {
       const outcome = (await manager.query(
         `UPDATE code_release_campaigns SET status = ?, pause_reason = ?, updated_at = ${NOW},
            finished_at = IF(? IN ('finished', 'cancelled'), ${NOW}, finished_at)
@@ -607,7 +663,7 @@ export class CampaignRepository {
       }
       await this.outbox.addMany(manager, events);
       return true;
-    });
+    }
   }
 
   /** Counts per state of one campaign. */

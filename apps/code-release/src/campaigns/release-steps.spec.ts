@@ -21,6 +21,7 @@ describe(ReleaseSteps.name, () => {
     speedupAudit: jest.fn(),
     undoCodeAudit: jest.fn(),
     queryQuota: jest.fn(),
+    getLatestAuditStatus: jest.fn(),
   };
   const tokens = { get: jest.fn(), invalidate: jest.fn() };
   const history = { record: jest.fn() };
@@ -170,6 +171,19 @@ describe(ReleaseSteps.name, () => {
       api.getVersionInfo.mockResolvedValue({ releaseInfo: { releaseVersion: '3.0.0' } });
       expect(await steps.revert(campaign, { ...target, state: 'released' }, 'op:carol')).toBeNull();
       expect(api.revertCodeRelease).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('auditInFlight', () => {
+    it('answers the audit id only for an audit of the campaign’s version still in audit', async () => {
+      api.getLatestAuditStatus.mockResolvedValueOnce({ auditId: 9, status: 2, userVersion: '2.0.0' });
+      expect(await steps.auditInFlight(campaign, target)).toBe(9);
+      api.getLatestAuditStatus.mockResolvedValueOnce({ auditId: 9, status: 2, userVersion: '1.0.0' });
+      expect(await steps.auditInFlight(campaign, target)).toBeNull();
+      api.getLatestAuditStatus.mockResolvedValueOnce({ auditId: 9, status: 3, userVersion: '2.0.0' });
+      expect(await steps.auditInFlight(campaign, target)).toBeNull();
+      api.getLatestAuditStatus.mockRejectedValueOnce(refused(85058, 'wxa/get_latest_auditstatus'));
+      expect(await steps.auditInFlight(campaign, target)).toBeNull();
     });
   });
 

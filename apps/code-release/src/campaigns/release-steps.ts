@@ -10,6 +10,7 @@ import { WechatCalls } from '../shared/wechat-calls.service';
 import { CampaignOperationsRepository } from './campaign-operations.repository';
 import type { CampaignRecord, ClaimedTarget, TargetChange } from './campaign.repository';
 import { targetEvent } from './campaign-events.util';
+import { AuditStatusValues } from './reconcile.util';
 import {
   grayCall,
   grayStepAlreadyMade,
@@ -41,6 +42,8 @@ const GRAY_NO_ONLINE_VERSION = 85079;
 const GRAY_NOT_HIGHER = 85082;
 const ALREADY_RELEASED = 85052;
 const UNDO_LIMIT = 87013;
+/** get_latest_auditstatus: no audit known for the mini program. */
+const NO_AUDIT = 85058;
 
 /** When a target just submitted is first looked at again: the poll, or the speedup policy if sooner. */
 export function auditDueSeconds(
@@ -368,6 +371,26 @@ export class ReleaseSteps {
     const sped = target.speedupAt !== null || !inputs.speedup || speedupDue(inputs.speedup, target, now);
     const speedup = sped ? undefined : secondsUntilSpeedup(inputs.speedup, target.submittedAt, now);
     return Math.min(poll, speedup ?? poll);
+  }
+
+  /**
+   * The audit of ours WeChat holds in flight for the target (get_latest_auditstatus: auditing or
+   * delayed, of the campaign's version), or null: how a cancel learns whether a submit that was in
+   * flight reached WeChat before it withdraws the audit.
+   */
+  async auditInFlight(campaign: CampaignRecord, target: ClaimedTarget): Promise<number | null> {
+    try {
+      const latest = await this.call(campaign, target, 'get_latest_auditstatus', (token) =>
+        this.code.getLatestAuditStatus(token),
+      );
+      const auditing =
+        latest.status === AuditStatusValues.Auditing || latest.status === AuditStatusValues.Delayed;
+      const ours = (latest.userVersion ?? campaign.userVersion) === campaign.userVersion;
+      return auditing && ours ? latest.auditId : null;
+    } catch (error) {
+      if (refusalErrcode(error) === NO_AUDIT) return null;
+      throw error;
+    }
   }
 
   /**
