@@ -359,9 +359,9 @@ describe('campaign release modes and operations (end to end with wechat-sim)', (
         requestedBy: 'operator-1',
       });
       expect(asked.done).toBe(0);
-      expect(asked.results.map((r) => r.outcome).filter((o) => o !== 'busy')).toEqual(
-        expect.arrayContaining(['already']),
-      );
+      // Every target not held by the worker this instant answers already (and at least one does).
+      const answered = asked.results.map((r) => r.outcome).filter((o) => o !== 'busy');
+      expect([...new Set(answered)]).toEqual(['already']);
       expect(await counts('wxa/speedupaudit', appids)).toEqual([1, 1, 1]);
 
       const cancelled = await rpc<CampaignSummary>(CampaignRpcPatterns.Cancel, {

@@ -2,6 +2,7 @@ import { createEnvelope } from '@wxop/contracts';
 import { TransactionalOutbox, type EventPublisher } from '@wxop/messaging';
 import { createTestDatabase, type TestDatabase } from '@wxop/testing';
 
+import { CampaignOperationsRepository } from '../src/campaigns/campaign-operations.repository';
 import { CampaignRepository, type NewTarget } from '../src/campaigns/campaign.repository';
 import { TargetStates } from '../src/campaigns/target-state';
 import { CODE_RELEASE_MIGRATIONS } from '../src/database/migrations';
@@ -206,5 +207,75 @@ describe('CampaignRepository (real MariaDB)', () => {
       { state: 'skipped', count: 1 },
     ]);
     expect(await sut.claimDue(campaignId, 'replica-a', 30)).toEqual([]);
+  });
+
+  it('does not finish a campaign at a generation a retry has moved past', async () => {
+    const campaignId = await createCampaign(1, 1);
+    const [only] = await sut.claimDue(campaignId, 'replica-a', 30);
+    await sut.transition('replica-a', only!, TargetStates.Pending, { state: TargetStates.Failed });
+    const read = await sut.find(campaignId);
+    // A retry commits between the worker's read of the counts and its finish.
+    expect(await sut.retryFailed(campaignId, undefined)).toBe(1);
+    expect(await sut.setStatus(campaignId, ['running'], 'finished', null, [], read!.generation)).toBe(false);
+    expect((await sut.find(campaignId))!.status).toBe('running');
+    expect(await sut.setStatus(campaignId, ['running'], 'finished', null, [], read!.generation + 1)).toBe(
+      true,
+    );
+  });
+
+  it('does not count an operation’s leases against the concurrency of the worker', async () => {
+    const campaignId = await createCampaign(2, 1);
+    const [first] = targets(2).map((target) => target.authorizerAppid);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const chosen = await operations.claimChosen(campaignId, ['pending'], [first!], 'ops:test:1', 30);
+    expect(chosen.claimed.map((target) => target.authorizerAppid)).toEqual([first]);
+    const claimed = await sut.claimDue(campaignId, 'replica-a', 30);
+    expect(claimed.map((target) => target.authorizerAppid)).toHaveLength(1);
+    expect(claimed[0]!.authorizerAppid).not.toBe(first);
+  });
+
+  it('answers busy for the targets a worker’s transaction locks while an operation claims them all', async () => {
+    const campaignId = await createCampaign(2, 2);
+    const [first, second] = targets(2).map((target) => target.authorizerAppid);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const runner = database.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      // A worker's claim holds the row lock of the first target this instant.
+      await runner.query(
+        `SELECT authorizer_appid FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND authorizer_appid = ? FOR UPDATE`,
+        [campaignId, first],
+      );
+      const chosen = await operations.claimChosen(campaignId, ['pending'], undefined, 'ops:test:2', 30);
+      expect(chosen.claimed.map((target) => target.authorizerAppid)).toEqual([second]);
+      expect(chosen.busy).toEqual([{ authorizerAppid: first, state: 'pending' }]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
+  it('cancels with the targets in audit or submitting read under the same locks', async () => {
+    const campaignId = await createCampaign(3, 3);
+    const claimed = await sut.claimDue(campaignId, 'replica-a', 30);
+    const [submitting, inAudit] = claimed;
+    await sut.transition('replica-a', submitting!, TargetStates.Pending, { state: TargetStates.Submitting });
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET state = 'in_audit', audit_id = 77
+       WHERE campaign_id = ? AND authorizer_appid = ?`,
+      [campaignId, inAudit!.authorizerAppid],
+    );
+    const outcome = await sut.cancelWithAudits(campaignId, 'operator:op');
+    expect(outcome).toEqual({
+      cancelled: true,
+      inFlight: [
+        { authorizerAppid: submitting!.authorizerAppid, auditId: null, state: 'submitting' },
+        { authorizerAppid: inAudit!.authorizerAppid, auditId: 77, state: 'in_audit' },
+      ],
+    });
+    expect((await sut.find(campaignId))!.status).toBe('cancelled');
+    expect(await sut.countsByState(campaignId)).toEqual([{ state: 'cancelled', count: 3 }]);
+    expect(await sut.cancelWithAudits(campaignId, 'operator:op')).toEqual({ cancelled: false, inFlight: [] });
   });
 });

@@ -1,4 +1,9 @@
-import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
+import {
+  campaignEvent,
+  finishedDiscriminator,
+  pauseDiscriminator,
+  targetEvent,
+} from './campaign-events.util';
 
 describe('campaign event ids', () => {
   const ref = {
@@ -29,5 +34,20 @@ describe('campaign event ids', () => {
     expect(finished(1)).not.toBe(finished(0));
     expect(finished(2)).not.toBe(finished(1));
     expect(finished(1)).toBe(finished(1));
+  });
+
+  it('gives an automatic pause after a retry a new id even at the same rejection count', () => {
+    const paused = (generation: number) =>
+      campaignEvent(
+        'release.campaign.paused',
+        ref.componentAppid,
+        'c-1',
+        {},
+        pauseDiscriminator('canary_rejections', 2, generation),
+      ).id;
+    expect(pauseDiscriminator('canary_rejections', 2, 0)).toBe('canary_rejections|2');
+    expect(paused(1)).not.toBe(paused(0));
+    expect(paused(2)).not.toBe(paused(1));
+    expect(paused(1)).toBe(paused(1));
   });
 });

@@ -54,3 +54,13 @@ export function campaignEvent<TData>(
 export function finishedDiscriminator(generation: number): string {
   return generation > 0 ? `generation|${generation}` : '';
 }
+
+/**
+ * The discriminator of a campaign's automatic `release.campaign.paused`: the reason and the
+ * rejections that tripped it, and after the N-th retry its generation, so a pause of a retried and
+ * resumed campaign at the same count is a new event rather than one the outbox drops as a repeat.
+ */
+export function pauseDiscriminator(reason: string, rejected: number, generation: number): string {
+  const discriminator = `${reason}|${rejected}`;
+  return generation > 0 ? `${discriminator}|${finishedDiscriminator(generation)}` : discriminator;
+}

@@ -3,7 +3,7 @@ import { inTransaction } from '@wxop/database';
 import { DataSource } from 'typeorm';
 
 import { TARGET_COLUMNS, toClaimed, type ClaimedTarget, type TargetRow } from './campaign.repository';
-import { AUDIT_STATES, type TargetState } from './target-state';
+import type { TargetState } from './target-state';
 
 const NOW = 'UTC_TIMESTAMP(3)';
 
@@ -69,6 +69,18 @@ export class CampaignOperationsRepository {
           if (state) result.busy.push({ authorizerAppid: appid, state });
           else result.notApplicable.push({ authorizerAppid: appid, state: 'not_in_campaign' });
         }
+      }
+      if (!authorizerAppids) {
+        // The campaign's targets in `states` that another transaction (a worker's claim) locks this
+        // instant were skipped above: a plain read sees them, and they are busy, not forgotten.
+        const all = (await manager.query(
+          `SELECT authorizer_appid, state FROM code_release_campaign_targets
+           WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal`,
+          [campaignId, states],
+        )) as { authorizer_appid: string; state: TargetState }[];
+        for (const row of all)
+          if (!seen.has(row.authorizer_appid))
+            result.busy.push({ authorizerAppid: row.authorizer_appid, state: row.state });
       }
       if (result.claimed.length > 0) {
         await manager.query(
@@ -148,6 +160,32 @@ export class CampaignOperationsRepository {
     );
   }
 
+  /**
+   * Extends `owner`'s leases on the given targets before the operation works on them; answers the
+   * appids it still holds (a lease that ran out and was taken by a worker is not renewed).
+   */
+  async renewLeases(
+    owner: string,
+    campaignId: string,
+    authorizerAppids: string[],
+    leaseSeconds: number,
+  ): Promise<Set<string>> {
+    if (authorizerAppids.length === 0) return new Set();
+    return inTransaction(this.dataSource, async (manager) => {
+      await manager.query(
+        `UPDATE code_release_campaign_targets SET lease_until = ${NOW} + INTERVAL ? SECOND
+         WHERE campaign_id = ? AND authorizer_appid IN (?) AND lease_owner = ?`,
+        [leaseSeconds, campaignId, authorizerAppids, owner],
+      );
+      const held = (await manager.query(
+        `SELECT authorizer_appid FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND authorizer_appid IN (?) AND lease_owner = ?`,
+        [campaignId, authorizerAppids, owner],
+      )) as { authorizer_appid: string }[];
+      return new Set(held.map((row) => row.authorizer_appid));
+    });
+  }
+
   /** Gives an operation's lease back and leaves the target's due time as it was (a gray step's wait goes on). */
   async releaseOnly(
     owner: string,
@@ -176,17 +214,16 @@ export class CampaignOperationsRepository {
     return outcome.affectedRows === 1;
   }
 
-  /** Targets of the campaign waiting for an audit result, with their audit ids (for cancel with undoAudits). */
-  async auditTargets(campaignId: string): Promise<{ authorizerAppid: string; auditId: number | null }[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT authorizer_appid, audit_id FROM code_release_campaign_targets
-       WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal`,
-      [campaignId, [...AUDIT_STATES]],
-    )) as { authorizer_appid: string; audit_id: string | number | null }[];
-    return rows.map((row) => ({
-      authorizerAppid: row.authorizer_appid,
-      auditId: row.audit_id === null ? null : Number(row.audit_id),
-    }));
+  /** Takes back `markSpeedup` when WeChat refused the speedup (fenced by the same lease). */
+  async unmarkSpeedup(
+    owner: string,
+    target: Pick<ClaimedTarget, 'campaignId' | 'authorizerAppid'>,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE code_release_campaign_targets SET speedup_at = NULL, updated_at = ${NOW}
+       WHERE campaign_id = ? AND authorizer_appid = ? AND lease_owner = ?`,
+      [target.campaignId, target.authorizerAppid, owner],
+    );
   }
 
   /** Notes why a cancelled target's audit was or was not withdrawn. */

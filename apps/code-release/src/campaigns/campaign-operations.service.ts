@@ -11,12 +11,18 @@ import { randomUUID } from 'node:crypto';
 
 import { CodeReleaseError } from '../shared/code-release.errors';
 import { CampaignOperationsRepository } from './campaign-operations.repository';
-import { CampaignRepository, type CampaignRecord, type ClaimedTarget } from './campaign.repository';
+import {
+  CampaignRepository,
+  OPERATION_OWNER_PREFIX,
+  type CampaignRecord,
+  type ClaimedTarget,
+} from './campaign.repository';
 import { CampaignsService } from './campaigns.service';
 import { nextGrayMove, type GrayPlan } from './gray-plan.util';
 import type { ReleaseInputs } from './release-inputs.util';
 import { operationStates, type CampaignOperation } from './release-operations.util';
 import { refusalErrcode, ReleaseSteps, type StepResult } from './release-steps';
+import { TargetStates } from './target-state';
 
 /** Long enough for one target's WeChat calls. */
 const LEASE_SECONDS = 30;
@@ -26,11 +32,20 @@ const PARALLEL = 10;
 type Run = (
   campaign: CampaignRecord,
   target: ClaimedTarget,
+  owner: string,
 ) => Promise<StepResult | { outcome: CampaignTargetOperationResult['outcome']; message?: string } | null>;
 
-async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size)
+/** Runs `each` on `size` items at a time; `before` sees the items still to do ahead of every batch after the first. */
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  each: (item: T) => Promise<void>,
+  before?: (remaining: T[]) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0 && before) await before(items.slice(start));
     await Promise.all(items.slice(start, start + size).map(each));
+  }
 }
 
 /**
@@ -41,8 +56,8 @@ async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise
  */
 @Injectable()
 export class CampaignOperationsService {
-  /** Per process, like the worker's: leases taken for operations. */
-  private readonly owner = `ops:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Per process; each operation adds its own id to it, so concurrent operations never share leases. */
+  private readonly ownerPrefix = `${OPERATION_OWNER_PREFIX}${hostname()}:${process.pid}`;
 
   constructor(
     private readonly campaigns: CampaignRepository,
@@ -140,13 +155,16 @@ export class CampaignOperationsService {
   ): Promise<CampaignOperationReply> {
     let rest: number | undefined;
     let reading: Promise<number> | undefined;
-    return this.onTargets(campaignId, 'speedup', authorizerAppids, async (campaign, target) => {
+    return this.onTargets(campaignId, 'speedup', authorizerAppids, async (campaign, target, owner) => {
       if (target.speedupAt !== null) return { outcome: 'already' };
       reading ??= this.steps.speedupRest(campaign, target);
-      rest ??= await reading;
+      // Await first, then take the reading once: the targets of a batch run in parallel, and
+      // `rest ??= await reading` would write the fresh reading back over the others' decrements.
+      const read = await reading;
+      rest ??= read;
       if (rest <= 0) return { outcome: 'limit', message: 'speedup_rest is 0 this month' };
       rest -= 1;
-      const sped = await this.steps.speedup(campaign, target, this.owner, by);
+      const sped = await this.steps.speedup(campaign, target, owner, by);
       return { outcome: sped ? 'done' : 'already' };
     });
   }
@@ -158,30 +176,32 @@ export class CampaignOperationsService {
    */
   async cancel(campaignId: string, by: string, undoAudits: boolean): Promise<CampaignSummary> {
     const campaign = await this.require(campaignId);
-    const inAudit = undoAudits ? await this.operations.auditTargets(campaignId) : [];
-    const cancelled = await this.campaigns.setStatus(
-      campaignId,
-      ['running', 'paused'],
-      'cancelled',
-      `operator:${by}`,
-    );
-    if (cancelled && inAudit.length > 0) {
-      await inBatches(inAudit, PARALLEL, async ({ authorizerAppid, auditId }) => {
-        const target = { campaignId, authorizerAppid, auditId } as ClaimedTarget;
-        try {
-          const undone = await this.steps.undo(campaign, target, by);
-          await this.operations.noteCancelled(
-            campaignId,
-            authorizerAppid,
-            undone.reason,
-            undone.errcode ?? null,
-          );
-        } catch (error) {
-          this.logger.pino.warn({ err: error, campaignId, authorizerAppid }, 'undo on cancel failed');
-          await this.operations.noteCancelled(campaignId, authorizerAppid, 'undo_failed', null);
-        }
-      });
+    if (!undoAudits) {
+      await this.campaigns.setStatus(campaignId, ['running', 'paused'], 'cancelled', `operator:${by}`);
+      return this.summaries.get(campaignId);
     }
+    // Read with the cancel, under its row locks: no target enters audit under the campaign after it.
+    const { inFlight } = await this.campaigns.cancelWithAudits(campaignId, `operator:${by}`);
+    await inBatches(inFlight, PARALLEL, async ({ authorizerAppid, auditId, state }) => {
+      const target = { campaignId, authorizerAppid, auditId } as ClaimedTarget;
+      try {
+        if (state === TargetStates.Submitting) {
+          // The submit may or may not have reached WeChat: ask before withdrawing anything.
+          target.auditId = await this.steps.auditInFlight(campaign, target);
+          if (target.auditId === null) return;
+        }
+        const undone = await this.steps.undo(campaign, target, by);
+        await this.operations.noteCancelled(
+          campaignId,
+          authorizerAppid,
+          undone.reason,
+          undone.errcode ?? null,
+        );
+      } catch (error) {
+        this.logger.pino.warn({ err: error, campaignId, authorizerAppid }, 'undo on cancel failed');
+        await this.operations.noteCancelled(campaignId, authorizerAppid, 'undo_failed', null);
+      }
+    });
     return this.summaries.get(campaignId);
   }
 
@@ -203,23 +223,35 @@ export class CampaignOperationsService {
     const campaign = await this.require(campaignId);
     const states = operationStates(operation, this.mode(campaign));
     if (operation !== 'revert') this.refuseIfCancelled(campaign, operation);
+    const owner = `${this.ownerPrefix}:${randomUUID()}`;
     const chosen = await this.operations.claimChosen(
       campaignId,
       states,
       authorizerAppids,
-      this.owner,
+      owner,
       LEASE_SECONDS,
     );
     const results: CampaignTargetOperationResult[] = [
       ...chosen.busy.map((target) => ({ ...target, outcome: 'busy' as const })),
       ...chosen.notApplicable.map((target) => ({ ...target, outcome: 'not_applicable' as const })),
     ];
-    await inBatches(chosen.claimed, PARALLEL, async (target) => {
+    // Targets whose lease ran out before their batch (a worker may hold them now): answered busy.
+    let lost = new Set<string>();
+    const renew = async (remaining: ClaimedTarget[]): Promise<void> => {
+      const appids = remaining.map((target) => target.authorizerAppid);
+      const held = await this.operations.renewLeases(owner, campaignId, appids, LEASE_SECONDS);
+      lost = new Set(appids.filter((appid) => !held.has(appid)));
+    };
+    const each = async (target: ClaimedTarget): Promise<void> => {
+      if (lost.has(target.authorizerAppid)) {
+        results.push({ authorizerAppid: target.authorizerAppid, outcome: 'busy', state: target.state });
+        return;
+      }
       try {
-        const done = await run(campaign, target);
+        const done = await run(campaign, target, owner);
         if (done && 'change' in done) {
           const written = await this.campaigns.transition(
-            this.owner,
+            owner,
             target,
             done.from,
             done.change,
@@ -253,8 +285,9 @@ export class CampaignOperationsService {
           message: (error as Error).message,
         });
       }
-      await this.operations.releaseOnly(this.owner, target);
-    });
+      await this.operations.releaseOnly(owner, target);
+    };
+    await inBatches(chosen.claimed, PARALLEL, each, renew);
     return this.reply(campaignId, results);
   }
 }

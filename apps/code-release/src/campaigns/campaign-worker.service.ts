@@ -25,7 +25,12 @@ import {
   type ClaimedTarget,
   type TargetChange,
 } from './campaign.repository';
-import { campaignEvent, finishedDiscriminator, targetEvent } from './campaign-events.util';
+import {
+  campaignEvent,
+  finishedDiscriminator,
+  pauseDiscriminator,
+  targetEvent,
+} from './campaign-events.util';
 import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
 import { PlatformQuotaRepository } from './platform-quota.repository';
@@ -243,21 +248,30 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
             counts,
             reason: pauseReason,
           },
-          `${pauseReason}|${tally.rejected}`,
+          pauseDiscriminator(pauseReason, tally.rejected, campaign.generation),
         ),
       ]);
       return;
     }
     if (isCampaignFinished(counts)) {
-      await this.campaigns.setStatus(campaign.campaignId, ['running'], 'finished', null, [
-        campaignEvent(
-          DomainEventTypes.ReleaseCampaignFinished,
-          campaign.componentAppid,
-          campaign.campaignId,
-          { campaignId: campaign.campaignId, counts: finalCounts(counts) },
-          finishedDiscriminator(campaign.generation),
-        ),
-      ]);
+      await this.campaigns.setStatus(
+        campaign.campaignId,
+        ['running'],
+        'finished',
+        null,
+        [
+          campaignEvent(
+            DomainEventTypes.ReleaseCampaignFinished,
+            campaign.componentAppid,
+            campaign.campaignId,
+            { campaignId: campaign.campaignId, counts: finalCounts(counts) },
+            finishedDiscriminator(campaign.generation),
+          ),
+          // Only at the generation the counts were read under: a retry committed since then left
+          // pending targets that must not end up in a finished campaign.
+        ],
+        campaign.generation,
+      );
     }
   }
 

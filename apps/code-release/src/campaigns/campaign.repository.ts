@@ -196,6 +196,13 @@ const json = <T>(value: string | T | null): T | null =>
 
 const FINAL_LIST = [...FINAL_TARGET_STATES];
 
+/**
+ * How the lease owner of an operator's operation begins: such leases are short-lived and are not
+ * counted against a campaign's concurrency by the worker (the worker would otherwise stall the
+ * campaign while an operation works on many targets).
+ */
+export const OPERATION_OWNER_PREFIX = 'ops:';
+
 function toCampaign(row: CampaignRow): CampaignRecord {
   return {
     campaignId: row.campaign_id,
@@ -417,8 +424,8 @@ export class CampaignRepository {
       if (!campaign || campaign.status !== 'running') return [];
       const [live] = (await manager.query(
         `SELECT COUNT(*) AS n FROM code_release_campaign_targets
-         WHERE campaign_id = ? AND lease_until >= ${NOW}`,
-        [campaignId],
+         WHERE campaign_id = ? AND lease_until >= ${NOW} AND lease_owner NOT LIKE ?`,
+        [campaignId, `${OPERATION_OWNER_PREFIX}%`],
       )) as { n: number | string }[];
       const room = campaign.concurrency - Number(live?.n ?? 0);
       if (room <= 0) return [];
@@ -569,19 +576,81 @@ export class CampaignRepository {
     return { campaignId: row.campaign_id };
   }
 
+  /**
+   * Moves the campaign from one of `from` to `to` with its events, in one transaction; false when it
+   * was in none of them. With `generation`, only while the campaign is still at that generation: a
+   * decision taken on counts read before a retry committed (which bumps it) changes nothing.
+   */
   async setStatus(
     campaignId: string,
     from: CampaignStatus[],
     to: CampaignStatus,
     reason: string | null,
     events: EventEnvelope<unknown>[] = [],
+    generation?: number,
   ): Promise<boolean> {
+    return inTransaction(this.dataSource, (manager) =>
+      this.statusIn(manager, campaignId, from, to, reason, events, generation),
+    );
+  }
+
+  /**
+   * Cancels a running or paused campaign like `setStatus`, and answers, read in the same transaction
+   * just before they were cancelled, its targets in audit or whose submit was in flight (for the
+   * undo of their audits): none can enter audit under the campaign after it.
+   */
+  async cancelWithAudits(
+    campaignId: string,
+    reason: string,
+  ): Promise<{
+    cancelled: boolean;
+    inFlight: { authorizerAppid: string; auditId: number | null; state: TargetState }[];
+  }> {
     return inTransaction(this.dataSource, async (manager) => {
+      await manager.query(`SELECT campaign_id FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`, [
+        campaignId,
+      ]);
+      const rows = (await manager.query(
+        `SELECT authorizer_appid, audit_id, state FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal FOR UPDATE`,
+        [campaignId, [...AUDIT_STATES, TargetStates.Submitting]],
+      )) as { authorizer_appid: string; audit_id: string | number | null; state: TargetState }[];
+      const cancelled = await this.statusIn(
+        manager,
+        campaignId,
+        ['running', 'paused'],
+        'cancelled',
+        reason,
+        [],
+      );
+      return {
+        cancelled,
+        inFlight: cancelled
+          ? rows.map((row) => ({
+              authorizerAppid: row.authorizer_appid,
+              auditId: row.audit_id === null ? null : Number(row.audit_id),
+              state: row.state,
+            }))
+          : [],
+      };
+    });
+  }
+
+  private async statusIn(
+    manager: EntityManager,
+    campaignId: string,
+    from: CampaignStatus[],
+    to: CampaignStatus,
+    reason: string | null,
+    events: EventEnvelope<unknown>[] = [],
+    generation?: number,
+  ): Promise<boolean> {
+    {
       const outcome = (await manager.query(
         `UPDATE code_release_campaigns SET status = ?, pause_reason = ?, updated_at = ${NOW},
            finished_at = IF(? IN ('finished', 'cancelled'), ${NOW}, finished_at)
-         WHERE campaign_id = ? AND status IN (?)`,
-        [to, reason, to, campaignId, from],
+         WHERE campaign_id = ? AND status IN (?) ${generation === undefined ? '' : 'AND generation = ?'}`,
+        [to, reason, to, campaignId, from, ...(generation === undefined ? [] : [generation])],
       )) as { affectedRows: number };
       if (outcome.affectedRows !== 1) return false;
       if (to === 'cancelled') {
@@ -594,7 +663,7 @@ export class CampaignRepository {
       }
       await this.outbox.addMany(manager, events);
       return true;
-    });
+    }
   }
 
   /** Counts per state of one campaign. */

@@ -21,10 +21,11 @@ describe(ReleaseSteps.name, () => {
     speedupAudit: jest.fn(),
     undoCodeAudit: jest.fn(),
     queryQuota: jest.fn(),
+    getLatestAuditStatus: jest.fn(),
   };
   const tokens = { get: jest.fn(), invalidate: jest.fn() };
   const history = { record: jest.fn() };
-  const operations = { markSpeedup: jest.fn(), undosUsed: jest.fn() };
+  const operations = { markSpeedup: jest.fn(), unmarkSpeedup: jest.fn(), undosUsed: jest.fn() };
   const logger = { pino: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } };
   let steps: ReleaseSteps;
 
@@ -173,6 +174,19 @@ describe(ReleaseSteps.name, () => {
     });
   });
 
+  describe('auditInFlight', () => {
+    it('answers the audit id only for an audit of the campaign’s version still in audit', async () => {
+      api.getLatestAuditStatus.mockResolvedValueOnce({ auditId: 9, status: 2, userVersion: '2.0.0' });
+      expect(await steps.auditInFlight(campaign, target)).toBe(9);
+      api.getLatestAuditStatus.mockResolvedValueOnce({ auditId: 9, status: 2, userVersion: '1.0.0' });
+      expect(await steps.auditInFlight(campaign, target)).toBeNull();
+      api.getLatestAuditStatus.mockResolvedValueOnce({ auditId: 9, status: 3, userVersion: '2.0.0' });
+      expect(await steps.auditInFlight(campaign, target)).toBeNull();
+      api.getLatestAuditStatus.mockRejectedValueOnce(refused(85058, 'wxa/get_latest_auditstatus'));
+      expect(await steps.auditInFlight(campaign, target)).toBeNull();
+    });
+  });
+
   describe('speedup', () => {
     it('marks before it calls, and calls only when the mark was not set before', async () => {
       operations.markSpeedup.mockResolvedValueOnce(true).mockResolvedValueOnce(false);
@@ -180,6 +194,17 @@ describe(ReleaseSteps.name, () => {
       expect(await steps.speedup(campaign, target, 'owner', 'op')).toBe(false);
       expect(api.speedupAudit).toHaveBeenCalledTimes(1);
       expect(api.speedupAudit).toHaveBeenCalledWith('token-1', { auditId: 42 });
+    });
+
+    it('takes the mark back when WeChat refuses, keeps it on a transient failure', async () => {
+      operations.markSpeedup.mockResolvedValue(true);
+      api.speedupAudit.mockRejectedValueOnce(refused(85012, 'speedupaudit'));
+      await expect(steps.speedup(campaign, target, 'owner', 'op')).rejects.toThrow();
+      expect(operations.unmarkSpeedup).toHaveBeenCalledWith('owner', target);
+      operations.unmarkSpeedup.mockClear();
+      api.speedupAudit.mockRejectedValueOnce(new Error('socket hang up'));
+      await expect(steps.speedup(campaign, target, 'owner', 'op')).rejects.toThrow();
+      expect(operations.unmarkSpeedup).not.toHaveBeenCalled();
     });
 
     it('never speeds up a target already sped up in this attempt', async () => {

@@ -10,6 +10,7 @@ import { WechatCalls } from '../shared/wechat-calls.service';
 import { CampaignOperationsRepository } from './campaign-operations.repository';
 import type { CampaignRecord, ClaimedTarget, TargetChange } from './campaign.repository';
 import { targetEvent } from './campaign-events.util';
+import { AuditStatusValues } from './reconcile.util';
 import {
   grayCall,
   grayStepAlreadyMade,
@@ -41,6 +42,8 @@ const GRAY_NO_ONLINE_VERSION = 85079;
 const GRAY_NOT_HIGHER = 85082;
 const ALREADY_RELEASED = 85052;
 const UNDO_LIMIT = 87013;
+/** get_latest_auditstatus: no audit known for the mini program. */
+const NO_AUDIT = 85058;
 
 /** When a target just submitted is first looked at again: the poll, or the speedup policy if sooner. */
 export function auditDueSeconds(
@@ -314,7 +317,7 @@ export class ReleaseSteps {
   /**
    * speedupaudit for the target's audit, at most once per attempt: the mark is written first
    * (fenced by `owner`'s lease), so a crash loses a speedup rather than making a second one.
-   * Answers false when the target was sped up before.
+   * A refusal by WeChat takes the mark back. Answers false when the target was sped up before.
    */
   async speedup(
     campaign: CampaignRecord,
@@ -325,9 +328,16 @@ export class ReleaseSteps {
     if (target.auditId === null || target.speedupAt !== null) return false;
     if (!(await this.operations.markSpeedup(owner, target))) return false;
     const auditId = target.auditId;
-    await this.recorded(campaign, target, 'speedup', actor, { auditId }, 'speedupaudit', (token) =>
-      this.code.speedupAudit(token, { auditId }),
-    );
+    try {
+      await this.recorded(campaign, target, 'speedup', actor, { auditId }, 'speedupaudit', (token) =>
+        this.code.speedupAudit(token, { auditId }),
+      );
+    } catch (error) {
+      // WeChat refused (no speedup was made): the target may be sped up later. A transient failure
+      // keeps the mark, as the call may have reached WeChat.
+      if (refusalErrcode(error) !== undefined) await this.operations.unmarkSpeedup(owner, target);
+      throw error;
+    }
     return true;
   }
 
@@ -361,6 +371,26 @@ export class ReleaseSteps {
     const sped = target.speedupAt !== null || !inputs.speedup || speedupDue(inputs.speedup, target, now);
     const speedup = sped ? undefined : secondsUntilSpeedup(inputs.speedup, target.submittedAt, now);
     return Math.min(poll, speedup ?? poll);
+  }
+
+  /**
+   * The audit of ours WeChat holds in flight for the target (get_latest_auditstatus: auditing or
+   * delayed, of the campaign's version), or null: how a cancel learns whether a submit that was in
+   * flight reached WeChat before it withdraws the audit.
+   */
+  async auditInFlight(campaign: CampaignRecord, target: ClaimedTarget): Promise<number | null> {
+    try {
+      const latest = await this.call(campaign, target, 'get_latest_auditstatus', (token) =>
+        this.code.getLatestAuditStatus(token),
+      );
+      const auditing =
+        latest.status === AuditStatusValues.Auditing || latest.status === AuditStatusValues.Delayed;
+      const ours = (latest.userVersion ?? campaign.userVersion) === campaign.userVersion;
+      return auditing && ours ? latest.auditId : null;
+    } catch (error) {
+      if (refusalErrcode(error) === NO_AUDIT) return null;
+      throw error;
+    }
   }
 
   /**

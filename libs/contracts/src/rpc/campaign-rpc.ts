@@ -16,7 +16,7 @@ export const CampaignRpcPatterns = {
   Pause: 'code-release.campaigns.pause',
   Resume: 'code-release.campaigns.resume',
   Cancel: 'code-release.campaigns.cancel',
-  /** Failed targets (all, or `authorizerAppids`) start again from pending (RetryCampaignTargetsRequest). Answers RetryCampaignTargetsReply. */
+  /** Failed and rejected targets (all, or `authorizerAppids`) start again from pending, as a new attempt (RetryCampaignTargetsRequest). Answers RetryCampaignTargetsReply. */
   Retry: 'code-release.campaigns.retry',
   /**
    * Releases approved targets of a campaign in `manual` release mode, or restarts the gray plan of
