@@ -428,7 +428,9 @@ describe('wechat-sim code management (wechat-protocol.md §5)', () => {
             const key = push.path;
             events.set(key, [...(events.get(key) ?? []), String(push.inner['Event'])]);
           }
-          return { statuses, sequences: [...events.values()].map((list) => list.join(',')) };
+          // Sorted: accounts' pushes interleave in arrival order, which timing decides; the
+          // outcome of each submit (statuses, in submit order) is what the seed fixes.
+          return { statuses, sequences: [...events.values()].map((list) => list.join(',')).sort() };
         } finally {
           await sim2.close();
           await receiver2.close();
