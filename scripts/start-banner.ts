@@ -26,7 +26,7 @@ const APPS: Record<string, { port: string; role: string }> = {
   },
   'code-release': {
     port: env['CODE_RELEASE_HTTP_PORT'] || '3400',
-    role: 'RPC code-release.* (templates, versions by hand); HTTP health and metrics only',
+    role: 'RPC code-release.* (templates, versions by hand, campaigns); HTTP health and metrics only',
   },
   'admin-api': {
     port: env['ADMIN_API_HTTP_PORT'] || '3500',
