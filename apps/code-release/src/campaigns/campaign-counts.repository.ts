@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { CampaignCount, CampaignStatus } from '@wxop/contracts';
 import { DataSource } from 'typeorm';
 
+import { campaignFilterSql } from './campaign.repository';
+
 /**
  * Campaigns per component and status, for admin-api's dashboard and list totals. Apart from
  * CampaignRepository (which the worker and the operations own) so the read stays one small query
@@ -12,19 +14,9 @@ export class CampaignCountsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async counts(filter: { componentAppid?: string; status?: CampaignStatus }): Promise<CampaignCount[]> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    if (filter.componentAppid) {
-      where.push('component_appid = ?');
-      values.push(filter.componentAppid);
-    }
-    if (filter.status) {
-      where.push('status = ?');
-      values.push(filter.status);
-    }
+    const { where, values } = campaignFilterSql(filter);
     const rows = (await this.dataSource.query(
-      `SELECT component_appid, status, COUNT(*) AS count FROM code_release_campaigns
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT component_appid, status, COUNT(*) AS count FROM code_release_campaigns ${where}
        GROUP BY component_appid, status ORDER BY component_appid, status`,
       values,
     )) as { component_appid: string; status: CampaignStatus; count: string | number }[];

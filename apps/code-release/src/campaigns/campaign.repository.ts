@@ -313,19 +313,9 @@ export class CampaignRepository {
     sort?: CampaignListSort;
     order?: 'asc' | 'desc';
   }): Promise<CampaignRecord[]> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    if (filter.componentAppid) {
-      where.push('component_appid = ?');
-      values.push(filter.componentAppid);
-    }
-    if (filter.status) {
-      where.push('status = ?');
-      values.push(filter.status);
-    }
+    const { where, values } = campaignFilterSql(filter);
     const rows = (await this.dataSource.query(
-      `SELECT ${CAMPAIGN_COLUMNS} FROM code_release_campaigns
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${CAMPAIGN_COLUMNS} FROM code_release_campaigns ${where}
        ORDER BY ${campaignOrder(filter.sort ?? 'createdAt', filter.order ?? 'desc')} LIMIT ? OFFSET ?`,
       [...values, filter.limit, filter.offset],
     )) as CampaignRow[];
@@ -674,4 +664,22 @@ export class CampaignRepository {
     )) as { state: TargetState; n: number | string }[];
     return rows.map((row) => ({ state: row.state, count: Number(row.n) }));
   }
+}
+
+/** The WHERE clause (with its values) of a campaign list or count: optionally one component and status. */
+export function campaignFilterSql(filter: { componentAppid?: string; status?: CampaignStatus }): {
+  where: string;
+  values: unknown[];
+} {
+  const clauses: string[] = [];
+  const values: unknown[] = [];
+  if (filter.componentAppid) {
+    clauses.push('component_appid = ?');
+    values.push(filter.componentAppid);
+  }
+  if (filter.status) {
+    clauses.push('status = ?');
+    values.push(filter.status);
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', values };
 }
