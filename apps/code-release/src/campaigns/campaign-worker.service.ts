@@ -72,6 +72,18 @@ const QUOTA_RETRY_SECONDS = 5;
 /** A target held for the operator's approval is looked at again this often (an approval makes it due at once). */
 const APPROVAL_RECHECK_SECONDS = 600;
 
+/**
+ * What a drive learned from WeChat for its later steps, in memory only: the category read at the
+ * preflight and the page read after the commit make the default audit item of the submit. A later
+ * drive (after a wait or a crash) reads them again.
+ */
+interface Carried {
+  category?: Awaited<ReturnType<WechatCodeApi['getCategory']>>;
+  page?: Awaited<ReturnType<WechatCodeApi['getPage']>>;
+}
+
+type Step = { from: TargetState; change: TargetChange; events?: ReturnType<typeof targetEvent>[] };
+
 interface Wave {
   /** The wave's one quota read, in progress or done. */
   reading?: Promise<void>;
@@ -98,6 +110,12 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /**
+   * The drives in flight per campaign. A wave of a campaign without a canary leaves its drives
+   * running for the next wave (no barrier between waves: the slots never idle while the slowest
+   * drive ends); with a canary each wave drains, so the next one's allowance sees every submit.
+   */
+  private readonly drives = new Map<string, Set<Promise<void>>>();
 
   constructor(
     private readonly campaigns: CampaignRepository,
@@ -149,6 +167,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
+    await Promise.all([...this.drives.values()].flatMap((drives) => [...drives]));
   }
 
   /**
@@ -178,7 +197,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         if (!campaign || campaign.status !== 'running') return false;
         const claimed = await this.wave(campaign);
         await this.checkCampaign(campaign);
-        return claimed > 0;
+        return claimed > 0 || (this.drives.get(campaignId)?.size ?? 0) > 0;
       }),
     );
     await this.outbox.relay();
@@ -193,11 +212,17 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
    */
   private async wave(campaign: CampaignRecord): Promise<number> {
     const wave: Wave = {};
-    const drives = new Set<Promise<void>>();
+    let drives = this.drives.get(campaign.campaignId);
+    if (!drives) this.drives.set(campaign.campaignId, (drives = new Set()));
+    const barrier = (campaign.inputs as unknown as CampaignInputs).canary?.size > 0;
     const endsAt = Date.now() + WAVE_MS;
     let claimedTotal = 0;
     for (;;) {
-      const claimed = await this.campaigns.claimDue(campaign.campaignId, this.owner, LEASE_SECONDS);
+      // As many drives as the concurrency hold as many live leases: a claim could take none.
+      const claimed =
+        drives.size >= campaign.concurrency
+          ? []
+          : await this.campaigns.claimDue(campaign.campaignId, this.owner, LEASE_SECONDS);
       claimedTotal += claimed.length;
       for (const target of claimed) {
         const drive: Promise<void> = this.drive(campaign, target, wave)
@@ -213,7 +238,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       if (drives.size === 0 || this.stopped || Date.now() >= endsAt) break;
       await Promise.race([...drives, new Promise((resolve) => setTimeout(resolve, CLAIM_RECHECK_MS))]);
     }
-    await Promise.all(drives);
+    if (barrier || this.stopped) await Promise.all(drives);
     return claimedTotal;
   }
 
@@ -278,10 +303,11 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
   /** Runs one target's steps while it holds the lease, until it must wait for something. */
   private async drive(campaign: CampaignRecord, claimed: ClaimedTarget, wave: Wave): Promise<void> {
     let target = claimed;
+    const carried: Carried = {};
     for (let steps = 0; steps < 12 && !this.stopped; steps++) {
-      let next: { from: TargetState; change: TargetChange; events?: ReturnType<typeof targetEvent>[] } | null;
+      let next: Step | null;
       try {
-        next = await this.step(campaign, target, wave);
+        next = await this.step(campaign, target, wave, carried);
       } catch (error) {
         const errcode = errcodeOf(error);
         const transient = !(error instanceof CodeReleaseError) || error.transient;
@@ -406,7 +432,8 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     campaign: CampaignRecord,
     target: ClaimedTarget,
     wave: Wave,
-  ): Promise<{ from: TargetState; change: TargetChange; events?: ReturnType<typeof targetEvent>[] } | null> {
+    carried: Carried,
+  ): Promise<Step | null> {
     const inputs = campaign.inputs as unknown as CampaignInputs;
     const ids = this.ids(campaign, target);
     const ref = this.ref(campaign, target);
@@ -446,9 +473,16 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     };
     switch (from) {
       case S.Pending:
-        return { from, change: { state: S.Preflight, keepLease: true } };
       case S.Preflight: {
-        const view = await this.view(campaign, target);
+        // Run from pending, `preflight` never written: the step reads, and sets only what is
+        // missing, so after a crash it is repeated from pending as it would be from preflight.
+        // get_category is a read the submit's default item needs too: asked once, beside the view.
+        const [view, category] = await Promise.all([
+          this.view(campaign, target),
+          this.wechat.asAuthorizer(ids, (token) =>
+            this.counted('get_category', this.code.getCategory(token)),
+          ),
+        ]);
         if (view.onlineVersion === campaign.userVersion)
           return { from, change: { state: S.Skipped, reason: 'already_at_version' } };
         const refused = await this.preflight.run(
@@ -460,26 +494,24 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
             from,
             change: {
               state: S.Failed,
-              step: from,
+              step: S.Preflight,
               errcode: refused.errcode ?? null,
               reason: refused.reason,
               message: refused.message,
             },
           };
-        const { categories } = await this.wechat.asAuthorizer(ids, (token) =>
-          this.counted('get_category', this.code.getCategory(token)),
-        );
-        if (categories.length === 0)
+        if (category.categories.length === 0)
           return {
             from,
             change: {
               state: S.Failed,
-              step: from,
+              step: S.Preflight,
               errcode: 85008,
               reason: 'no_category',
               message: 'no category is configured on the mini program',
             },
           };
+        carried.category = category;
         return { from, change: { state: S.Committing, keepLease: true } };
       }
       case S.Committing: {
@@ -516,67 +548,39 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
             ),
           ),
         );
-        return (
-          outcome(
-            commitOutcome(errcode.code),
-            (to) => ({
-              change: { state: to, keepLease: true },
-              events: [
-                targetEvent(DomainEventTypes.ReleaseCommitted, ref, {
-                  campaignId: campaign.campaignId,
-                  templateId: campaign.templateId,
-                  userVersion: campaign.userVersion,
-                }),
-              ],
+        const decided = commitOutcome(errcode.code);
+        if (decided.kind !== 'advance')
+          return (
+            outcome(decided, (to) => ({ change: { state: to } }), errcode.code, errcode.message) ??
+            (await this.reconciled(campaign, { ...target, mustReconcile: true }))
+          );
+        // The privacy scan is asked in the same step, `waiting_privacy_scan` written only when it
+        // must wait: committing → submitting is one write. A crash before it finds the trial
+        // version ours and resumes at the scan (reconcile.util), so no commit is lost or repeated.
+        let scanned: TargetChange;
+        try {
+          scanned = await this.privacyScan(campaign, target, carried);
+        } catch (error) {
+          this.logger.pino.warn(
+            { campaignId: campaign.campaignId, authorizerAppid: target.authorizerAppid, err: error },
+            'privacy scan read failed after the commit',
+          );
+          scanned = { state: S.WaitingPrivacyScan, reason: null, dueInSeconds: RETRY_SECONDS };
+        }
+        return {
+          from,
+          change: scanned,
+          events: [
+            targetEvent(DomainEventTypes.ReleaseCommitted, ref, {
+              campaignId: campaign.campaignId,
+              templateId: campaign.templateId,
+              userVersion: campaign.userVersion,
             }),
-            errcode.code,
-            errcode.message,
-          ) ?? (await this.reconciled(campaign, { ...target, mustReconcile: true }))
-        );
+          ],
+        };
       }
-      case S.WaitingPrivacyScan: {
-        let undeclared: string[] = [];
-        const errcode = await this.errcodeOf(async () => {
-          undeclared = (
-            await this.wechat.asAuthorizer(ids, (token) =>
-              this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
-            )
-          ).withoutConfList;
-        });
-        if (errcode.code === 61039)
-          return {
-            from,
-            change: {
-              state: S.WaitingPrivacyScan,
-              reason: 'privacy_scan_running',
-              dueInSeconds: PRIVACY_SCAN_RETRY_SECONDS,
-            },
-          };
-        if (errcode.code !== 0)
-          return {
-            from,
-            change: {
-              state: S.Failed,
-              step: from,
-              errcode: errcode.code,
-              message: errcode.message,
-              reason: 'privacy_scan_failed',
-            },
-          };
-        // The scan found geo APIs the privacy settings do not declare: submit would answer 61040.
-        if (undeclared.length > 0)
-          return {
-            from,
-            change: {
-              state: S.Failed,
-              step: from,
-              errcode: 61040,
-              reason: 'privacy_api_undeclared',
-              message: `privacy settings do not declare ${undeclared.join(', ')} (set them in preflight.privacy)`,
-            },
-          };
-        return { from, change: { state: S.Submitting, keepLease: true } };
-      }
+      case S.WaitingPrivacyScan:
+        return { from, change: await this.privacyScan(campaign, target, carried) };
       case S.Submitting:
       case S.WaitingQuota: {
         // The canary's say once per wave; the quota per submit, from the platform-wide row (ADR 0023).
@@ -617,8 +621,15 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
                     await submitInput(inputs.submit, () =>
                       defaultAuditItems(
                         {
-                          getCategory: (t) => this.counted('get_category', this.code.getCategory(t)),
-                          getPage: (t) => this.counted('get_page', this.code.getPage(t)),
+                          // What this drive read at the preflight and after the commit, else asked now.
+                          getCategory: (t) =>
+                            carried.category
+                              ? Promise.resolve(carried.category)
+                              : this.counted('get_category', this.code.getCategory(t)),
+                          getPage: (t) =>
+                            carried.page
+                              ? Promise.resolve(carried.page)
+                              : this.counted('get_page', this.code.getPage(t)),
                         },
                         token,
                       ),
@@ -718,6 +729,61 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         await this.campaigns.releaseLease(this.owner, target, 3600);
         return null;
     }
+  }
+
+  /**
+   * The privacy scan after a commit (get_code_privacy_info): the change it makes from committing
+   * or waiting_privacy_scan. When the submit will build its default item, the page is read beside
+   * it and carried to the submit (both read the committed code).
+   */
+  private async privacyScan(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    carried: Carried,
+  ): Promise<TargetChange> {
+    const inputs = campaign.inputs as unknown as CampaignInputs;
+    const ids = this.ids(campaign, target);
+    let undeclared: string[] = [];
+    const [errcode] = await Promise.all([
+      this.errcodeOf(async () => {
+        undeclared = (
+          await this.wechat.asAuthorizer(ids, (token) =>
+            this.counted('get_code_privacy_info', this.code.getCodePrivacyInfo(token)),
+          )
+        ).withoutConfList;
+      }),
+      inputs.submit.itemList || carried.page
+        ? undefined
+        : this.wechat
+            .asAuthorizer(ids, (token) => this.counted('get_page', this.code.getPage(token)))
+            .then((page) => void (carried.page = page))
+            // The submit reads it again: a failed read here changes nothing.
+            .catch(() => undefined),
+    ]);
+    if (errcode.code === 61039)
+      return {
+        state: S.WaitingPrivacyScan,
+        reason: 'privacy_scan_running',
+        dueInSeconds: PRIVACY_SCAN_RETRY_SECONDS,
+      };
+    if (errcode.code !== 0)
+      return {
+        state: S.Failed,
+        step: S.WaitingPrivacyScan,
+        errcode: errcode.code,
+        message: errcode.message,
+        reason: 'privacy_scan_failed',
+      };
+    // The scan found geo APIs the privacy settings do not declare: submit would answer 61040.
+    if (undeclared.length > 0)
+      return {
+        state: S.Failed,
+        step: S.WaitingPrivacyScan,
+        errcode: 61040,
+        reason: 'privacy_api_undeclared',
+        message: `privacy settings do not declare ${undeclared.join(', ')} (set them in preflight.privacy)`,
+      };
+    return { state: S.Submitting, keepLease: true };
   }
 
   /** The canary's say for this wave (the quota is claimed per submit from the platform-wide row). */

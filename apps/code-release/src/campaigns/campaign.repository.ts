@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CampaignListSort, EventEnvelope } from '@wxop/contracts';
-import { inTransaction } from '@wxop/database';
+import { inTransaction, isLockConflict } from '@wxop/database';
 import { TransactionalOutbox } from '@wxop/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -397,6 +397,9 @@ export class CampaignRepository {
    * Claims due targets of a running campaign for `owner`, never more than the campaign's
    * concurrency under live leases across all replicas: the campaign row is locked while counting,
    * the targets are taken with SKIP LOCKED and leased in the same transaction (ADR 0008's model).
+   * The targets are read through idx_code_release_targets_claim in its own order, so the claim
+   * reads (and locks) LIMIT rows, not every due target (ADR 0024); a leased target is due again
+   * when its lease ends, so the leases in flight are not in that range either.
    * `states` narrows the claim (the quota wave claims waiting targets only when quota is known).
    */
   async claimDue(
@@ -412,6 +415,8 @@ export class CampaignRepository {
       )) as Pick<CampaignRow, 'status' | 'concurrency'>[];
       const campaign = campaigns[0];
       if (!campaign || campaign.status !== 'running') return [];
+      // Read after the lock is held (a statement of its own: a subquery of the locking read would
+      // read from before the wait, missing the leases of the claim that held the lock).
       const [live] = (await manager.query(
         `SELECT COUNT(*) AS n FROM code_release_campaign_targets
          WHERE campaign_id = ? AND lease_until >= ${NOW} AND lease_owner NOT LIKE ?`,
@@ -422,16 +427,18 @@ export class CampaignRepository {
       const stateFilter = states && states.length > 0 ? `AND state IN (?)` : `AND state NOT IN (?)`;
       const rows = (await manager.query(
         `SELECT ${TARGET_COLUMNS} FROM code_release_campaign_targets
-         WHERE campaign_id = ? ${stateFilter} AND next_attempt_at <= ${NOW}
+           FORCE INDEX (idx_code_release_targets_claim)
+         WHERE campaign_id = ? AND claim_due_at <= ${NOW} ${stateFilter}
            AND (lease_until IS NULL OR lease_until < ${NOW})
-         ORDER BY next_attempt_at, ordinal LIMIT ? FOR UPDATE SKIP LOCKED`,
+         ORDER BY claim_due_at, ordinal LIMIT ? FOR UPDATE SKIP LOCKED`,
         [campaignId, states && states.length > 0 ? states : FINAL_LIST, room],
       )) as TargetRow[];
       if (rows.length === 0) return [];
       await manager.query(
-        `UPDATE code_release_campaign_targets SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND
+        `UPDATE code_release_campaign_targets
+         SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND, next_attempt_at = ${NOW} + INTERVAL ? SECOND
          WHERE campaign_id = ? AND authorizer_appid IN (?)`,
-        [owner, leaseSeconds, campaignId, rows.map((row) => row.authorizer_appid)],
+        [owner, leaseSeconds, leaseSeconds, campaignId, rows.map((row) => row.authorizer_appid)],
       );
       return rows.map((row) => toClaimed(row));
     });
@@ -455,7 +462,13 @@ export class CampaignRepository {
         'updated_at = ' + NOW,
         `next_attempt_at = ${NOW} + INTERVAL ? SECOND`,
       ];
-      const values: unknown[] = [change.state, change.dueInSeconds ?? 0];
+      // A holder going on with the next step keeps the target out of the claim's range until its
+      // renewed lease ends (a crash makes it due then, as the lease runs out).
+      const dueInSeconds =
+        change.keepLease && change.leaseSeconds
+          ? Math.max(change.leaseSeconds, change.dueInSeconds ?? 0)
+          : (change.dueInSeconds ?? 0);
+      const values: unknown[] = [change.state, dueInSeconds];
       const optional: [keyof TargetChange, string, (value: never) => unknown][] = [
         ['step', 'step', (v) => v],
         ['auditId', 'audit_id', (v) => v],
@@ -499,7 +512,24 @@ export class CampaignRepository {
       return true;
     };
     // Without events the fenced UPDATE is the whole change: one statement, no transaction around it.
-    return events.length === 0 ? write(this.dataSource.manager) : inTransaction(this.dataSource, write);
+    return events.length === 0 ? write(this.dataSource.manager) : this.writeTransaction(write);
+  }
+
+  /**
+   * A transaction at the connection's own isolation level: without the SET TRANSACTION that
+   * inTransaction sends first, one statement fewer for each event-bearing transition. Its writes
+   * are an UPDATE by primary key and outbox INSERTs, which take the same row locks at any level;
+   * lock conflicts are retried as inTransaction retries them.
+   */
+  private async writeTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        if (attempt >= 3 || !isLockConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /** Gives a lease back without a change (the worker stopped, or nothing was due). Fenced by owner. */

@@ -17,6 +17,13 @@ describe('target states', () => {
       for (let i = 1; i < path.length; i += 1) expect(canTransition(path[i - 1]!, path[i]!)).toBe(true);
     });
 
+    it('allows the worker’s shortened path: pending → committing → submitting, no state skipped past a WeChat write', () => {
+      expect(canTransition(S.Pending, S.Committing)).toBe(true);
+      expect(canTransition(S.Committing, S.Submitting)).toBe(true);
+      expect(canTransition(S.Pending, S.Submitting)).toBe(false);
+      expect(canTransition(S.Committing, S.InAudit)).toBe(false);
+    });
+
     it('never goes from in_audit back to submitting, so an audit is not submitted twice', () => {
       expect(canTransition(S.InAudit, S.Submitting)).toBe(false);
       expect(canTransition(S.Delayed, S.Submitting)).toBe(false);

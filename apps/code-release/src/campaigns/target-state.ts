@@ -53,7 +53,9 @@ export const SIDE_EFFECT_STATES: ReadonlySet<TargetState> = new Set([
 export const AUDIT_STATES: ReadonlySet<TargetState> = new Set([S.InAudit, S.Delayed]);
 
 const TRANSITIONS: Readonly<Record<TargetState, readonly TargetState[]>> = {
-  [S.Pending]: [S.Preflight, S.Skipped],
+  // The worker writes pending → committing (preflight only in memory) and committing → submitting
+  // (the scan asked in the commit's step, waiting_privacy_scan written only to wait): ADR 0024.
+  [S.Pending]: [S.Preflight, S.Committing, S.Skipped],
   [S.Preflight]: [S.Committing, S.Skipped],
   [S.Committing]: [S.WaitingPrivacyScan, S.Submitting],
   [S.WaitingPrivacyScan]: [S.Submitting, S.WaitingQuota],
