@@ -101,6 +101,55 @@ describe('CampaignRepository (real MariaDB)', () => {
     ).toBe(true);
   });
 
+  it('claims in due order through its index: reads the rows it leases, not every due target, and skips final and leased ones', async () => {
+    const campaignId = await createCampaign(2000, 5);
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET state = 'released' WHERE campaign_id = ? AND ordinal < 10`,
+      [campaignId],
+    );
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET next_attempt_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE
+       WHERE campaign_id = ? AND ordinal = 1500`,
+      [campaignId],
+    );
+    // The claim's SELECT as sent, run again under ANALYZE: the rows it really read.
+    const sent: { query: string; parameters: unknown[] }[] = [];
+    const logger = database.dataSource.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    logger.logQuery = (query, parameters, runner) => {
+      if (query.includes('SKIP LOCKED')) sent.push({ query, parameters: parameters ?? [] });
+      return logQuery(query, parameters, runner);
+    };
+    let first: Awaited<ReturnType<CampaignRepository['claimDue']>>;
+    try {
+      first = await sut.claimDue(campaignId, 'replica-a', 30);
+    } finally {
+      logger.logQuery = logQuery;
+    }
+    // Due first the one made due earlier, then by ordinal past the released ones.
+    expect(first.map((target) => target.ordinal)).toEqual([1500, 10, 11, 12, 13]);
+    const [analyzed] = (await database.dataSource.query(
+      `ANALYZE FORMAT=JSON ${sent[0]!.query}`,
+      sent[0]!.parameters,
+    )) as { ANALYZE: string }[];
+    const rowsRead = (node: unknown): number =>
+      typeof node !== 'object' || node === null
+        ? 0
+        : Object.entries(node).reduce(
+            (sum, [key, value]) => sum + (key === 'r_rows' ? Number(value) : rowsRead(value)),
+            0,
+          );
+    // 5 leased now (out of the claim's range), 5 more due: about LIMIT rows, not the 1,990 due.
+    expect(rowsRead(JSON.parse(analyzed!.ANALYZE))).toBeLessThanOrEqual(20);
+    // Leased targets are due again only when their lease ends: a second replica takes the next ones.
+    await database.dataSource.query(
+      `UPDATE code_release_campaigns SET concurrency = 10 WHERE campaign_id = ?`,
+      [campaignId],
+    );
+    const second = await sut.claimDue(campaignId, 'replica-b', 30);
+    expect(second.map((target) => target.ordinal)).toEqual([14, 15, 16, 17, 18]);
+  });
+
   it('refuses the write of a replica whose lease was taken over, and asks the new holder to reconcile', async () => {
     const campaignId = await createCampaign(1, 1);
     const [claimed] = await sut.claimDue(campaignId, 'replica-a', 30);

@@ -110,6 +110,9 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
     expect(done.counts['released']).toBe(50);
     const appids = targets.map((t) => t.authorizerAppid);
     expect(await submitsOf(appids)).toEqual(appids.map(() => 1));
+    // The preflight's category makes the submit's default item too: asked once per target.
+    const categories = await countersOf(sim, 'wxa/get_category');
+    expect(appids.map((appid) => categories.get(appid)?.calls ?? 0)).toEqual(appids.map(() => 1));
     await waitUntil(
       () =>
         probe.envelopes.some(

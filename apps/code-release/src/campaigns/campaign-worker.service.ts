@@ -35,7 +35,7 @@ import { ExtJsonTemplateError, renderExtJson } from './ext-json-template.util';
 import { finalCounts, isCampaignFinished, stateCounts, COUNTED_AS_SUBMITTED } from './progress.util';
 import { PlatformQuotaRepository } from './platform-quota.repository';
 import { PreflightSteps } from './preflight.steps';
-import { settlementOf } from './platform-quota.util';
+import { settlementOf, type QuotaClaim } from './platform-quota.util';
 import { submitInput, type CampaignSubmit } from './submit-input.util';
 import { reconcile, type WechatVersionView } from './reconcile.util';
 import { CampaignOperationsRepository } from './campaign-operations.repository';
@@ -80,7 +80,14 @@ const APPROVAL_RECHECK_SECONDS = 600;
 interface Carried {
   category?: Awaited<ReturnType<WechatCodeApi['getCategory']>>;
   page?: Awaited<ReturnType<WechatCodeApi['getPage']>>;
+  /** The submit's claim, asked while `submitting` is being written (refunded if it is not used). */
+  submitClaim?: Promise<SubmitClaim>;
+  /** The quota row's settlement of the submit, written beside the target's next state. */
+  settling?: Promise<void>;
 }
+
+/** The canary allowance and platform quota for one submit (`claim` null: the canary held it back). */
+type SubmitClaim = { claim: QuotaClaim | null; error?: undefined } | { claim?: undefined; error: unknown };
 
 type Step = { from: TargetState; change: TargetChange; events?: ReturnType<typeof targetEvent>[] };
 
@@ -302,8 +309,22 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** Runs one target's steps while it holds the lease, until it must wait for something. */
   private async drive(campaign: CampaignRecord, claimed: ClaimedTarget, wave: Wave): Promise<void> {
-    let target = claimed;
     const carried: Carried = {};
+    try {
+      await this.steps(campaign, claimed, wave, carried);
+    } finally {
+      await this.dropSubmitClaim(campaign, wave, carried);
+      await carried.settling;
+    }
+  }
+
+  private async steps(
+    campaign: CampaignRecord,
+    claimed: ClaimedTarget,
+    wave: Wave,
+    carried: Carried,
+  ): Promise<void> {
+    let target = claimed;
     for (let steps = 0; steps < 12 && !this.stopped; steps++) {
       let next: Step | null;
       try {
@@ -335,7 +356,16 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       if (!next) return;
       const change = next.change.keepLease ? { ...next.change, leaseSeconds: LEASE_SECONDS } : next.change;
-      const ok = await this.campaigns.transition(this.owner, target, next.from, change, next.events ?? []);
+      // The submit's claim runs beside the write of `submitting` (the submit waits for both), and a
+      // submit's settlement beside the write of its outcome: two round trips fewer under the lease.
+      if (change.state === S.Submitting && change.keepLease)
+        carried.submitClaim = this.claimSubmit(campaign, target, wave);
+      const settling = carried.settling;
+      carried.settling = undefined;
+      const [ok] = await Promise.all([
+        this.campaigns.transition(this.owner, target, next.from, change, next.events ?? []),
+        settling,
+      ]);
       if (!ok || !next.change.keepLease) return;
       target = {
         ...target,
@@ -362,31 +392,33 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** What WeChat holds for this mini program (getversioninfo + get_latest_auditstatus). */
   private async view(campaign: CampaignRecord, target: ClaimedTarget): Promise<WechatVersionView> {
-    return this.wechat.asAuthorizer(this.ids(campaign, target), async (token) => {
-      // Both are reads: asked side by side, one WeChat round trip instead of two.
-      const [info, latest] = await Promise.all([
-        this.counted('getversioninfo', this.code.getVersionInfo(token)),
-        this.counted('get_latest_auditstatus', this.code.getLatestAuditStatus(token)).catch(
-          (error: unknown) => {
-            if (errcodeOf(error) === 85058 || (error as { errcode?: number }).errcode === 85058) return null;
-            throw error;
-          },
-        ),
-      ]);
-      return {
-        trialVersion: info.expInfo?.expVersion ?? null,
-        onlineVersion: info.releaseInfo?.releaseVersion ?? null,
-        latestAudit: latest
-          ? {
-              auditId: latest.auditId,
-              status: latest.status,
-              userVersion: latest.userVersion ?? null,
-              reason: latest.reason,
-              screenshots: latest.screenshots,
-            }
-          : null,
-      };
-    });
+    return this.wechat.asAuthorizer(this.ids(campaign, target), (token) => this.viewWith(token));
+  }
+
+  private async viewWith(token: string): Promise<WechatVersionView> {
+    // Both are reads: asked side by side, one WeChat round trip instead of two.
+    const [info, latest] = await Promise.all([
+      this.counted('getversioninfo', this.code.getVersionInfo(token)),
+      this.counted('get_latest_auditstatus', this.code.getLatestAuditStatus(token)).catch(
+        (error: unknown) => {
+          if (errcodeOf(error) === 85058 || (error as { errcode?: number }).errcode === 85058) return null;
+          throw error;
+        },
+      ),
+    ]);
+    return {
+      trialVersion: info.expInfo?.expVersion ?? null,
+      onlineVersion: info.releaseInfo?.releaseVersion ?? null,
+      latestAudit: latest
+        ? {
+            auditId: latest.auditId,
+            status: latest.status,
+            userVersion: latest.userVersion ?? null,
+            reason: latest.reason,
+            screenshots: latest.screenshots,
+          }
+        : null,
+    };
   }
 
   private async reconciled(campaign: CampaignRecord, target: ClaimedTarget) {
@@ -477,12 +509,10 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         // Run from pending, `preflight` never written: the step reads, and sets only what is
         // missing, so after a crash it is repeated from pending as it would be from preflight.
         // get_category is a read the submit's default item needs too: asked once, beside the view.
-        const [view, category] = await Promise.all([
-          this.view(campaign, target),
-          this.wechat.asAuthorizer(ids, (token) =>
-            this.counted('get_category', this.code.getCategory(token)),
-          ),
-        ]);
+        // One token for the three reads: asked apart, a drive's first calls each asked the token service.
+        const [view, category] = await this.wechat.asAuthorizer(ids, (token) =>
+          Promise.all([this.viewWith(token), this.counted('get_category', this.code.getCategory(token))]),
+        );
         if (view.onlineVersion === campaign.userVersion)
           return { from, change: { state: S.Skipped, reason: 'already_at_version' } };
         const refused = await this.preflight.run(
@@ -583,26 +613,10 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
         return { from, change: await this.privacyScan(campaign, target, carried) };
       case S.Submitting:
       case S.WaitingQuota: {
-        // The canary's say once per wave; the quota per submit, from the platform-wide row (ADR 0023).
-        wave.reading ??= this.readWave(campaign, wave);
-        await wave.reading;
-        // The wave's allowance is taken before the quota claim's await, not after: targets of the wave
-        // submitting side by side would all pass the check first (the canary let 6 of 8 through).
-        const allowed = wave.allowance !== undefined && wave.allowance > 0;
-        if (allowed) wave.allowance! -= 1;
-        const claim = !allowed
-          ? null
-          : await this.quota
-              .claim(campaign.componentAppid, campaign.quotaReserve, () =>
-                this.wechat.asAuthorizer(ids, (token) =>
-                  this.counted('queryquota', this.code.queryQuota(token)),
-                ),
-              )
-              .catch((error: unknown) => {
-                wave.allowance! += 1;
-                throw error;
-              });
-        if (allowed && !claim?.granted) wave.allowance! += 1;
+        const taken = await (carried.submitClaim ?? this.claimSubmit(campaign, target, wave));
+        carried.submitClaim = undefined;
+        if (taken.error !== undefined) throw taken.error;
+        const claim = taken.claim;
         if (!claim?.granted) {
           const reason = claim?.granted === false ? claim.waitReason : (wave.waitReason ?? 'quota_reserve');
           return from === S.WaitingQuota && target.auditId === null
@@ -610,7 +624,7 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
             : { from, change: { state: S.WaitingQuota, reason, dueInSeconds: QUOTA_RETRY_SECONDS } };
         }
         let auditId = 0;
-        const errcode = await this.settled(campaign.componentAppid, () =>
+        const errcode = await this.settled(campaign.componentAppid, carried, () =>
           this.errcodeOf(async () => {
             auditId = (
               await this.wechat.asAuthorizer(ids, async (token) =>
@@ -805,9 +819,60 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
     wave.waitReason = wave.canary.kind !== 'open' ? 'canary' : undefined;
   }
 
-  /** Runs a claimed submit and gives the platform quota row its outcome (a refused submit refunds). */
+  /**
+   * The canary's allowance and the platform quota for one submit of the wave (ADR 0023); never
+   * rejects (a failure is answered, and thrown by the submit step that takes it).
+   */
+  private async claimSubmit(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    wave: Wave,
+  ): Promise<SubmitClaim> {
+    try {
+      // The canary's say once per wave; the quota per submit, from the platform-wide row.
+      wave.reading ??= this.readWave(campaign, wave);
+      await wave.reading;
+    } catch (error) {
+      return { error };
+    }
+    // The wave's allowance is taken before the quota claim's await, not after: targets of the wave
+    // submitting side by side would all pass the check first (the canary let 6 of 8 through).
+    if (wave.allowance === undefined || wave.allowance <= 0) return { claim: null };
+    wave.allowance -= 1;
+    try {
+      const claim = await this.quota.claim(campaign.componentAppid, campaign.quotaReserve, () =>
+        this.wechat.asAuthorizer(this.ids(campaign, target), (token) =>
+          this.counted('queryquota', this.code.queryQuota(token)),
+        ),
+      );
+      if (!claim.granted) wave.allowance += 1;
+      return { claim };
+    } catch (error) {
+      wave.allowance += 1;
+      return { error };
+    }
+  }
+
+  /** Gives back a claim the drive did not submit with (its `submitting` write was refused, or it stopped). */
+  private async dropSubmitClaim(campaign: CampaignRecord, wave: Wave, carried: Carried): Promise<void> {
+    const taken = carried.submitClaim;
+    carried.submitClaim = undefined;
+    if (!(await taken)?.claim?.granted) return;
+    wave.allowance! += 1;
+    await this.quota
+      .settle(campaign.componentAppid, 'refunded')
+      .catch((error: unknown) =>
+        this.logger.pino.error({ err: error, campaignId: campaign.campaignId }, 'quota refund not written'),
+      );
+  }
+
+  /**
+   * Runs a claimed submit; the platform quota row is given its outcome (a refused submit refunds)
+   * beside the target's next write, which the drive awaits with it.
+   */
   private async settled(
     componentAppid: string,
+    carried: Carried,
     submit: () => Promise<{ code: number; message: string }>,
   ): Promise<{ code: number; message: string }> {
     let answer: { code: number; message: string } | undefined;
@@ -815,7 +880,11 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
       answer = await submit();
       return answer;
     } finally {
-      await this.quota.settle(componentAppid, settlementOf(answer?.code));
+      carried.settling = this.quota
+        .settle(componentAppid, settlementOf(answer?.code))
+        .catch((error: unknown) =>
+          this.logger.pino.error({ err: error, componentAppid }, 'quota settlement not written'),
+        );
     }
   }
 
