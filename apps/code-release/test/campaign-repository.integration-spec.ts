@@ -245,6 +245,35 @@ describe('CampaignRepository (real MariaDB)', () => {
     expect(row).toEqual({ state: 'rejected', reason: '包含色情因素', screenshots: ['m1', 'm2'] });
   });
 
+  it('applies an audit result without waiting for a claim that holds the campaign row', async () => {
+    const campaignId = await createCampaign(1, 1);
+    const [claimed] = await sut.claimDue(campaignId, 'replica-a', 30);
+    await sut.transition('replica-a', claimed!, TargetStates.Pending, {
+      state: TargetStates.InAudit,
+      auditId: 78,
+      dueInSeconds: 600,
+    });
+    const claim = database.dataSource.createQueryRunner();
+    await claim.connect();
+    try {
+      await claim.startTransaction('READ COMMITTED');
+      await claim.query(`SELECT status FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`, [
+        campaignId,
+      ]);
+      const applied = database.dataSource.transaction((manager) =>
+        sut.applyAuditResult(manager, claimed!.authorizerAppid, { state: TargetStates.Approved }, () => []),
+      );
+      const outcome = await Promise.race([
+        applied,
+        new Promise((resolve) => setTimeout(() => resolve('waited for the campaign row'), 2000)),
+      ]);
+      expect(outcome).toEqual({ campaignId });
+    } finally {
+      await claim.commitTransaction();
+      await claim.release();
+    }
+  });
+
   it('cancels every unfinished target with the campaign, leaving finished ones alone', async () => {
     const campaignId = await createCampaign(3, 3);
     const [first] = await sut.claimDue(campaignId, 'replica-a', 30);

@@ -567,10 +567,14 @@ export class CampaignRepository {
       attempt: number;
     }) => EventEnvelope<unknown>[],
   ): Promise<{ campaignId: string } | undefined> {
+    // The campaign's status is read, not locked (a join would lock the campaign row with the
+    // target's, and every push then waits for, and holds up, the claims that lock it: ADR 0024).
+    // A cancel locks the row after this target, or sets it cancelled before: either way one wins.
     const rows = (await manager.query(
       `SELECT t.campaign_id, t.audit_id, t.attempt, t.state FROM code_release_campaign_targets t
-       JOIN code_release_campaigns c ON c.campaign_id = t.campaign_id
-       WHERE t.authorizer_appid = ? AND t.state IN (?) AND c.status IN ('running', 'paused')
+       WHERE t.authorizer_appid = ? AND t.state IN (?)
+         AND EXISTS (SELECT 1 FROM code_release_campaigns c
+                     WHERE c.campaign_id = t.campaign_id AND c.status IN ('running', 'paused'))
        ORDER BY t.submitted_at DESC LIMIT 1 FOR UPDATE`,
       [authorizerAppid, [...AUDIT_STATES]],
     )) as { campaign_id: string; audit_id: string | number | null; attempt: number; state: TargetState }[];
