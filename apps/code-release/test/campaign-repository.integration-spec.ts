@@ -113,7 +113,7 @@ describe('CampaignRepository (real MariaDB)', () => {
       [campaignId],
     );
     // The claim's SELECT as sent, run again under ANALYZE: the rows it really read.
-    const sent: { query: string; parameters: unknown[] }[] = [];
+    const sent: { query: string; parameters: unknown }[] = [];
     const logger = database.dataSource.logger;
     const logQuery = logger.logQuery.bind(logger);
     logger.logQuery = (query, parameters, runner) => {
@@ -130,7 +130,7 @@ describe('CampaignRepository (real MariaDB)', () => {
     expect(first.map((target) => target.ordinal)).toEqual([1500, 10, 11, 12, 13]);
     const [analyzed] = (await database.dataSource.query(
       `ANALYZE FORMAT=JSON ${sent[0]!.query}`,
-      sent[0]!.parameters,
+      sent[0]!.parameters as unknown[],
     )) as { ANALYZE: string }[];
     const rowsRead = (node: unknown): number =>
       typeof node !== 'object' || node === null
