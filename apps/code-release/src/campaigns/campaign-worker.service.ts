@@ -213,9 +213,9 @@ export class CampaignWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * One wave of a campaign: targets are claimed as leases free up (a finished drive, an approval
-   * that made one due) for up to WAVE_MS, all sharing the wave's quota read and canary allowance;
-   * then the wave waits for its drives, so the next wave's read sees every submit of this one.
-   * Answers how many targets it claimed.
+   * that made one due) for up to WAVE_MS, all sharing the wave's quota read and canary allowance.
+   * With a canary the wave then waits for its drives, so the next wave's read sees every submit of
+   * this one; without, they run on into the next wave. Answers how many targets it claimed.
    */
   private async wave(campaign: CampaignRecord): Promise<number> {
     const wave: Wave = {};
