@@ -5,6 +5,7 @@ import { CreateCampaignTables1765300000000 } from './migrations/1765300000000-cr
 import { CampaignReleaseOperations1765400000000 } from './migrations/1765400000000-campaign-release-operations';
 import { PlatformQuota1765500000000 } from './migrations/1765500000000-platform-quota';
 import { CampaignTargetLeaseIndex1765600000000 } from './migrations/1765600000000-campaign-target-lease-index';
+import { CampaignOperationsLog1765700000000 } from './migrations/1765700000000-campaign-operations-log';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -18,4 +19,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   CampaignReleaseOperations1765400000000,
   PlatformQuota1765500000000,
   CampaignTargetLeaseIndex1765600000000,
+  CampaignOperationsLog1765700000000,
 ];
