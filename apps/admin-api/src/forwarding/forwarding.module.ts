@@ -27,6 +27,8 @@ import { SsrfGuard } from './ssrf-guard';
         timeoutMs: config.ADMIN_API_FORWARDING_TIMEOUT_MS,
         prefetch: config.ADMIN_API_FORWARDING_PREFETCH,
         eventsPrefetch: config.ADMIN_API_FORWARDING_EVENTS_PREFETCH,
+        inlineWaitMs: config.ADMIN_API_FORWARDING_INLINE_WAIT_MS,
+        bindingsReconcileMs: config.ADMIN_API_FORWARDING_BINDINGS_RECONCILE_SECONDS * 1000,
       }),
     },
     {
