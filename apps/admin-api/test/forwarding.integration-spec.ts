@@ -1,9 +1,21 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
-import { createEnvelope, QueueNames } from '@wxop/contracts';
-import { deleteBrokerObjects, freePort, publishTestEvent, sleep, waitUntil } from '@wxop/testing';
+import { createEnvelope, EVENTS_EXCHANGE, QueueNames } from '@wxop/contracts';
+import {
+  createTestDatabase,
+  deleteBrokerObjects,
+  deleteNamespaceObjects,
+  freePort,
+  publishTestEvent,
+  sleep,
+  testEnv,
+  waitUntil,
+  type TestDatabase,
+} from '@wxop/testing';
+import { connect } from 'amqplib';
 
+import { ADMIN_API_MIGRATIONS } from '../src/database/migrations';
 import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
 
 /** One POST a receiver got, with what its signature header verified against. */
@@ -471,4 +483,121 @@ describe('Forwarding - a target that never answers', () => {
     expect(page.body.total).toBe(12);
     expect(page.body.items.every((delivery) => delivery.state === 'pending')).toBe(true);
   }, 60_000);
+});
+
+/**
+ * Whether the broker routes `routingKey` on the namespace's events exchange to any queue: a
+ * `mandatory` publish comes back (basic.return, before its confirm) when no binding matches. The
+ * keys asked about here (`test.bind.*`, `test.gone.*`) match no other queue admin-api declares.
+ */
+async function routed(namespace: string, routingKey: string): Promise<boolean> {
+  const connection = await connect(testEnv.rabbitUrl);
+  try {
+    const channel = await connection.createConfirmChannel();
+    let returned = false;
+    channel.on('return', () => (returned = true));
+    // Not an envelope: if it is routed (to the forwarding queue) it is dead-lettered there, harmless.
+    channel.publish(namespace + EVENTS_EXCHANGE, routingKey, Buffer.from('probe'), { mandatory: true });
+    await channel.waitForConfirms();
+    await channel.close();
+    return !returned;
+  } finally {
+    await connection.close();
+  }
+}
+
+describe("Forwarding - the queue's bindings are the enabled rules' patterns", () => {
+  let database: TestDatabase;
+  let api: AdminApiProcess | undefined;
+  let token: string;
+  let namespace: string;
+  const bindingEnv = {
+    ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
+    ADMIN_API_FORWARDING_TIMEOUT_MS: '2000',
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ prefix: 'admin_api_fwd_bind', migrations: ADMIN_API_MIGRATIONS });
+    api = await startAdminApi({ database, env: bindingEnv });
+    namespace = api.namespace;
+    token = await loginAs(api.url, 'operator');
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.stop()));
+    await api?.close();
+    await database?.drop();
+    if (namespace)
+      await deleteNamespaceObjects(namespace, { queues: [], exchanges: [] }).catch(() => undefined);
+  });
+
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    adminCall<T>(api!.url, method, `/admin/v1${path}`, { token, body });
+
+  function publishOne(type: string): Promise<string> {
+    const envelope = createEnvelope(type, { probe: true }, { componentAppid: COMPONENT, id: randomUUID() });
+    return publishTestEvent(envelope, { namespace }).then(() => envelope.id);
+  }
+
+  it('binds a created rule before answering, unbinds it when disabled, and reconciles after a restart', async () => {
+    // No rule: nothing is routed to the forwarding queue (a push costs the broker the push log only).
+    expect(await routed(namespace, 'test.bind.created')).toBe(false);
+    expect(await routed(namespace, 'test.other.created')).toBe(false);
+
+    const receiver = new Receiver(await freePort());
+    await receiver.start();
+    const created = await call<RuleAnswer>('POST', '/forwarding/rules', {
+      name: 'bound rule',
+      eventPattern: 'test.bind.#',
+      componentAppid: COMPONENT,
+      targetUrl: receiver.url,
+    });
+    expect(created.status).toBe(201);
+    receiver.secrets = [created.body.secret];
+    const ruleId = created.body.rule.id;
+    // Published right after the answer: routed, and forwarded.
+    const first = await publishOne('test.bind.created');
+    expect(await routed(namespace, 'test.bind.created')).toBe(true);
+    expect(await routed(namespace, 'test.other.created')).toBe(false);
+    await waitUntil(() => receiver.deliveredIds().has(first), 10_000, 'the event of the new rule forwarded');
+
+    const disabled = await call('PATCH', `/forwarding/rules/${ruleId}`, { enabled: false });
+    expect(disabled.status).toBe(200);
+    expect(await routed(namespace, 'test.bind.created')).toBe(false);
+    const unrouted = await publishOne('test.bind.created');
+    await sleep(1500);
+    expect(receiver.deliveredIds().has(unrouted)).toBe(false);
+    const page = await call<DeliveryPage>('GET', `/forwarding/rules/${ruleId}/deliveries?limit=200`);
+    expect(page.body.total).toBe(1);
+
+    // A second rule, so there is a binding to go stale while the app is down.
+    const other = await call<RuleAnswer>('POST', '/forwarding/rules', {
+      name: 'rule deleted while down',
+      eventPattern: 'test.gone.*',
+      componentAppid: COMPONENT,
+      targetUrl: receiver.url,
+    });
+    expect(other.status).toBe(201);
+    expect(await routed(namespace, 'test.gone.created')).toBe(true);
+
+    // While the app is down, the rules change behind its back (another replica that crashed
+    // before reconciling): the first rule is enabled again, the second deleted.
+    const secretsKeys = api!.env['SECRETS_KEYS']!;
+    await api!.stop();
+    await database.dataSource.query('UPDATE forwarding_rules SET enabled = 1 WHERE id = ?', [ruleId]);
+    await database.dataSource.query('DELETE FROM forwarding_rules WHERE id = ?', [other.body.rule.id]);
+    expect(await routed(namespace, 'test.bind.created')).toBe(false);
+    expect(await routed(namespace, 'test.gone.created')).toBe(true);
+
+    // The same keys: the rule's signing secret is sealed with them.
+    api = await startAdminApi({ database, namespace, env: { ...bindingEnv, SECRETS_KEYS: secretsKeys } });
+    expect(await routed(namespace, 'test.bind.created')).toBe(true);
+    expect(await routed(namespace, 'test.gone.created')).toBe(false);
+    const afterRestart = await publishOne('test.bind.created');
+    await waitUntil(
+      () => receiver.deliveredIds().has(afterRestart),
+      10_000,
+      'the event of the rule enabled while the app was down forwarded after the restart',
+    );
+  }, 90_000);
 });

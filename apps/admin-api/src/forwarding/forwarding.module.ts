@@ -7,6 +7,8 @@ import { DeliveryQueue } from './delivery-queue';
 import { ForwardingConsumer } from './forwarding.consumer';
 import { ForwardingController } from './forwarding.controller';
 import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.tokens';
+import { ForwardingBindingRepository } from './forwarding-binding.repository';
+import { ForwardingBindingsService } from './forwarding-bindings.service';
 import { ForwardingDeliveriesService } from './forwarding-deliveries.service';
 import { ForwardingDeliveryRepository } from './forwarding-delivery.repository';
 import { ForwardingRetentionService } from './forwarding-retention.service';
@@ -54,6 +56,8 @@ import { SsrfGuard } from './ssrf-guard';
     },
     ForwardingRuleRepository,
     ForwardingDeliveryRepository,
+    ForwardingBindingRepository,
+    ForwardingBindingsService,
     ForwardingRulesService,
     ForwardingDeliveriesService,
     DeliveryQueue,
