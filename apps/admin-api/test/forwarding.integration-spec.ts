@@ -4,16 +4,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createEnvelope, EVENTS_EXCHANGE, QueueNames } from '@wxop/contracts';
 import {
   createTestDatabase,
-  deleteBrokerObjects,
   deleteNamespaceObjects,
   freePort,
+  isRouted,
   publishTestEvent,
   sleep,
-  testEnv,
   waitUntil,
   type TestDatabase,
 } from '@wxop/testing';
-import { connect } from 'amqplib';
 
 import { ADMIN_API_MIGRATIONS } from '../src/database/migrations';
 import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
@@ -131,6 +129,16 @@ interface DeliveryDetail {
 
 const COMPONENT = 'wx_fwd_component';
 
+/** What admin-api declares by name (deleteNamespaceObjects finds the rest with rabbitmqctl). */
+const namespaceObjects = {
+  queues: [
+    QueueNames.AdminApiForwarding,
+    QueueNames.AdminApiForwardingDeliveries,
+    QueueNames.AdminApiPushLog,
+  ].flatMap((queue) => [queue, `${queue}.retry`, `${queue}.dlq`]),
+  exchanges: [EVENTS_EXCHANGE],
+};
+
 describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
   let api: AdminApiProcess;
   let token: string;
@@ -154,12 +162,8 @@ describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.stop()));
     await api?.close();
-    if (api) {
-      const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
-        (queue) => [api.namespace + queue, `${api.namespace}${queue}.retry`, `${api.namespace}${queue}.dlq`],
-      );
-      await deleteBrokerObjects({ queues }).catch(() => undefined);
-    }
+    // Every queue of the run's namespace: the push log's and the delay queues of retries too.
+    if (api) await deleteNamespaceObjects(api.namespace, namespaceObjects).catch(() => undefined);
   });
 
   const call = <T>(method: string, path: string, body?: unknown) =>
@@ -424,12 +428,8 @@ describe('Forwarding - a target that never answers', () => {
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.stop()));
     await api?.close();
-    if (api) {
-      const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
-        (queue) => [api.namespace + queue, `${api.namespace}${queue}.retry`, `${api.namespace}${queue}.dlq`],
-      );
-      await deleteBrokerObjects({ queues }).catch(() => undefined);
-    }
+    // Every queue of the run's namespace: the push log's and the delay queues of retries too.
+    if (api) await deleteNamespaceObjects(api.namespace, namespaceObjects).catch(() => undefined);
   });
 
   const call = <T>(method: string, path: string, body?: unknown) =>
@@ -485,26 +485,8 @@ describe('Forwarding - a target that never answers', () => {
   }, 60_000);
 });
 
-/**
- * Whether the broker routes `routingKey` on the namespace's events exchange to any queue: a
- * `mandatory` publish comes back (basic.return, before its confirm) when no binding matches. The
- * keys asked about here (`test.bind.*`, `test.gone.*`) match no other queue admin-api declares.
- */
-async function routed(namespace: string, routingKey: string): Promise<boolean> {
-  const connection = await connect(testEnv.rabbitUrl);
-  try {
-    const channel = await connection.createConfirmChannel();
-    let returned = false;
-    channel.on('return', () => (returned = true));
-    // Not an envelope: if it is routed (to the forwarding queue) it is dead-lettered there, harmless.
-    channel.publish(namespace + EVENTS_EXCHANGE, routingKey, Buffer.from('probe'), { mandatory: true });
-    await channel.waitForConfirms();
-    await channel.close();
-    return !returned;
-  } finally {
-    await connection.close();
-  }
-}
+/** The keys asked about here (`test.bind.*`, `test.gone.*`) match no other queue admin-api declares. */
+const routed = (namespace: string, routingKey: string) => isRouted(routingKey, { namespace });
 
 describe("Forwarding - the queue's bindings are the enabled rules' patterns", () => {
   let database: TestDatabase;

@@ -70,7 +70,9 @@ export class ForwardingBindingsService implements OnApplicationBootstrap, OnAppl
 
   async onApplicationShutdown(): Promise<void> {
     if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
-    await Promise.all([this.current, this.queued].map((run) => run?.catch(() => undefined)));
+    await Promise.all(
+      [this.current, this.queued].flatMap((run) => (run ? [run.catch(() => undefined)] : [])),
+    );
   }
 
   /**
