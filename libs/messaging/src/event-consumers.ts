@@ -180,11 +180,28 @@ export class EventConsumers implements OnApplicationBootstrap {
     await channel.unbindQueue(name, this.names.eventsExchange, pattern);
   }
 
-  /** The channel that declared the queue, once connected; throws if the queue is not consumed or the broker is away. */
+  /**
+   * The channel that declared the queue; throws if the queue is not consumed, or if the broker is
+   * away for longer than the confirm timeout (a caller holding a lock or a request must not wait
+   * for a reconnect that may take minutes).
+   */
   private async bindingChannel(queue: string): Promise<{ channel: ConfirmChannel; name: string }> {
     const runtime = this.queues.get(queue);
     if (!runtime?.channel) throw new Error(`queue ${queue} is not consumed (or not started yet)`);
-    await runtime.channel.waitForConnect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        runtime.channel.waitForConnect(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`queue ${queue}: broker not connected`)),
+            this.options.confirmTimeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (!runtime.rawChannel) throw new Error(`queue ${queue} has no open channel`);
     return { channel: runtime.rawChannel, name: runtime.queue };
   }
