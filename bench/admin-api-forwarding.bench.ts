@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { cpus } from 'node:os';
 
 import { createEnvelope, EVENTS_EXCHANGE, QueueNames, type EventEnvelope } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
@@ -17,7 +18,7 @@ import { Pool } from 'undici';
 
 import { join } from 'node:path';
 
-import { round, startServerProcess, stopProcess, type Bench } from './bench.util';
+import { cpuParts, cpuPerItem, round, startServerProcess, stopProcess, type Bench } from './bench.util';
 
 /**
  * (b) Forwarding (issue #14): EVENTS events published to `wxop.events`, forwarded by admin-api to a
@@ -239,19 +240,25 @@ const bench: Bench = async () => {
 
     // Baseline and ceiling before and after the forwarding run (the machine is shared): ratios are to their means.
     const ceilingBefore = await brokerCeilingRate(namespace, envelopes);
+    const baselineCpuBefore = cpuParts();
     const baselineBefore = await baselineRate(port, envelopes);
+    // What the bare loop spends per delivery (this process: undici and the receiver).
+    const baselineCpu = cpuPerItem(baselineCpuBefore, cpuParts(), EVENTS);
     receivedAt.clear();
     received = 0;
 
     // Forwarding: publish every event pipelined, as a service would, then wait for the receiver.
     const publishedAt = new Map<string, number>();
     if (CPU_PROFILE_DIR) app.send('cpu-profile:start');
+    const cpuBefore = cpuParts(app.pid);
     const start = performance.now();
     await publishAll(channel, exchange, envelopes, publishedAt);
     const deadline = Date.now() + 600_000;
     while (received < EVENTS && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const elapsedSec = (performance.now() - start) / 1000;
+    // CPU per delivery of each part: admin-api, the broker, the database, this process (publisher and receiver).
+    const cpuPerDelivery = cpuPerItem(cpuBefore, cpuParts(app.pid), EVENTS);
     if (CPU_PROFILE_DIR) {
       const written = new Promise((resolve) => app.once('message', resolve));
       app.send('cpu-profile:stop');
@@ -283,6 +290,9 @@ const bench: Bench = async () => {
       `forwarding (publish → signed POST received): ${round(forwardedPerSec, 0)}/s, ratio ${round(ratio)} to the baseline, ${round(ratioToCeiling)} to the broker ceiling`,
     );
     console.log(`delivery latency from publish: p50 ${round(p50, 0)} ms, p99 ${round(p99, 0)} ms`);
+    console.log(
+      `CPU per delivery (µs, ${cpus().length} cores shared): admin-api ${cpuPerDelivery.app}, broker ${cpuPerDelivery.broker}, database ${cpuPerDelivery.database}, publisher and receiver ${cpuPerDelivery.bench}; total ${cpuPerDelivery.total}, against the bare loop's ${baselineCpu.total}: the forwarding path costs ${round(cpuPerDelivery.total / baselineCpu.total, 2)}× the CPU of the baseline`,
+    );
     return {
       figures: {
         events: EVENTS,
@@ -298,6 +308,10 @@ const bench: Bench = async () => {
         ratioToBrokerCeiling: round(ratioToCeiling),
         p50LatencyMs: round(p50, 0),
         p99LatencyMs: round(p99, 0),
+        ...Object.fromEntries(
+          Object.entries(cpuPerDelivery).map(([part, us]) => [`cpuUsPerDelivery_${part}`, us]),
+        ),
+        cpuUsPerDeliveryBaseline: baselineCpu.total,
       },
       bar: 'forwarded per second ≥ 0.7 × bare undici, every event delivered',
       passed: forwarded === EVENTS && ratio >= 0.7,

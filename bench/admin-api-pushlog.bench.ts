@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { cpuMsNamed, cpuMsOf, round, startServerProcess, stopProcess, type Bench } from './bench.util';
+import { cpuParts, cpuPerItem, round, startServerProcess, stopProcess, type Bench } from './bench.util';
 
 /**
  * (a) Push log of admin-api (ADR 0017). Sizes can be lowered for development:
@@ -199,17 +199,6 @@ async function brokerCeiling(
   return rate;
 }
 
-/** CPU ms used so far by the parts of a burst: the app, the broker, the database and this process (the publisher). */
-function cpuSnapshot(appPid: number): Record<'app' | 'broker' | 'database' | 'publisher', number> {
-  const own = process.cpuUsage();
-  return {
-    app: cpuMsOf(appPid),
-    broker: cpuMsNamed('beam.smp'),
-    database: cpuMsNamed('mariadbd'),
-    publisher: (own.user + own.system) / 1000,
-  };
-}
-
 /** Pages (and time) until a text search for `term` shows a push, following nextCursor. */
 async function followRareTerm(
   baseUrl: string,
@@ -308,14 +297,17 @@ const bench: Bench = async () => {
     // --- 1. burst through the broker into the app ---
     // The baseline runs before and after the burst (the machine is shared): the ratio is to their mean.
     await db.query('CREATE TABLE bench_baseline LIKE admin_push_log');
+    const baselineCpuBefore = cpuParts();
     const baselineBefore = await baselineRate(db, database);
+    // What the baseline spends per row (database + this process building and sending the rows).
+    const baselineCpu = cpuPerItem(baselineCpuBefore, cpuParts(), PUSHES);
     // Bodies are built before the clock starts: the burst measures the broker and the app, not JSON.stringify.
     const pushes = Array.from({ length: PUSHES }, (_, i) => pushOf(i));
     const bodies = pushes.map((push) => Buffer.from(JSON.stringify(push)));
     const channel = await broker.createConfirmChannel();
     const exchange = namespace + EVENTS_EXCHANGE;
     if (CPU_PROFILE_DIR) app.send('cpu-profile:start');
-    const cpuBefore = cpuSnapshot(app.pid!);
+    const cpuBefore = cpuParts(app.pid);
     const started = performance.now();
     for (const [index, push] of pushes.entries()) {
       const body = bodies[index]!;
@@ -334,14 +326,8 @@ const bench: Bench = async () => {
     while ((await countOf(db, 'admin_push_log')) < PUSHES)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const stored = performance.now();
-    const cpuAfter = cpuSnapshot(app.pid!);
-    // CPU per stored push, in µs, of each part (the machine has os.cpus().length cores for all of them).
-    const cpuPerPush = Object.fromEntries(
-      Object.entries(cpuAfter).map(([part, ms]) => [
-        part,
-        round(((ms - cpuBefore[part as keyof typeof cpuBefore]) * 1000) / PUSHES, 0),
-      ]),
-    );
+    // CPU per stored push, in µs, of each part (the machine's cores are shared by all of them).
+    const cpuPerPush = cpuPerItem(cpuBefore, cpuParts(app.pid), PUSHES);
     if (CPU_PROFILE_DIR) {
       const written = new Promise((resolve) => app.once('message', resolve));
       app.send('cpu-profile:stop');
@@ -353,7 +339,7 @@ const bench: Bench = async () => {
       `push log: ${PUSHES} pushes published in ${round((published - started) / 1000, 2)} s, stored at ${round(appRate, 0)}/s, lag after the burst ${round(lagMs, 0)} ms`,
     );
     console.log(
-      `CPU per stored push (µs, ${cpus().length} cores shared): app ${cpuPerPush['app']}, broker ${cpuPerPush['broker']}, database ${cpuPerPush['database']}, publisher ${cpuPerPush['publisher']}`,
+      `CPU per stored push (µs, ${cpus().length} cores shared): app ${cpuPerPush.app}, broker ${cpuPerPush.broker}, database ${cpuPerPush.database}, publisher ${cpuPerPush.bench}; total ${cpuPerPush.total}, against the baseline's ${baselineCpu.total} per row (database ${baselineCpu.database}): on cores this busy the app's path costs ${round(cpuPerPush.total / baselineCpu.total, 2)}× the CPU of the baseline`,
     );
 
     // --- 1b. the broker's own ceiling: the same bodies into a bare durable queue, nobody consuming ---
@@ -460,6 +446,7 @@ const bench: Bench = async () => {
         broker_consumed_ceiling_per_s: round(consumedCeiling, 0),
         ratio_to_broker_consumed_ceiling: round(appRate / consumedCeiling, 3),
         consumed_ceiling_to_baseline: round(consumedCeiling / baselineRateMean, 3),
+        cpu_us_per_row_baseline: baselineCpu.total,
         ...Object.fromEntries(
           Object.entries(cpuPerPush).map(([part, us]) => [`cpu_us_per_push_${part}`, us]),
         ),

@@ -132,6 +132,27 @@ export function cpuMsNamed(name: string): number {
   return pidsNamed(name).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
 }
 
+/** The parts of a run whose CPU a benchmark counts: an app, the broker, the database, and this process. */
+export type CpuParts = Record<'app' | 'broker' | 'database' | 'bench', number>;
+
+/** CPU ms used so far by each part (`appPid` omitted: 0 for the app, e.g. during a baseline). */
+export function cpuParts(appPid?: number): CpuParts {
+  const own = process.cpuUsage();
+  return {
+    app: appPid ? cpuMsOf(appPid) : 0,
+    broker: cpuMsNamed('beam.smp'),
+    database: cpuMsNamed('mariadbd'),
+    bench: (own.user + own.system) / 1000,
+  };
+}
+
+/** CPU µs per item of each part between two snapshots, and their sum (`total`). */
+export function cpuPerItem(before: CpuParts, after: CpuParts, items: number): CpuParts & { total: number } {
+  const per = (part: keyof CpuParts) => round(((after[part] - before[part]) * 1000) / items, 0);
+  const parts = { app: per('app'), broker: per('broker'), database: per('database'), bench: per('bench') };
+  return { ...parts, total: parts.app + parts.broker + parts.database + parts.bench };
+}
+
 /** Busy and total CPU time of the whole machine, in ticks, from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
