@@ -1,31 +1,38 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { cpus } from 'node:os';
 
 import { createEnvelope, EVENTS_EXCHANGE, QueueNames, type EventEnvelope } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
 import {
   createTestDatabase,
   databaseEnv,
-  deleteBrokerObjects,
+  deleteNamespaceObjects,
   freePort,
   testEnv,
   uniqueRunId,
+  waitUntil,
 } from '@wxop/testing';
-import { connect } from 'amqplib';
+import { connect, type ConfirmChannel } from 'amqplib';
 import { Pool } from 'undici';
 
 import { join } from 'node:path';
 
-import { round, startServerProcess, stopProcess, type Bench } from './bench.util';
+import { cpuParts, cpuPerItem, round, startServerProcess, stopProcess, type Bench } from './bench.util';
 
 /**
  * (b) Forwarding (issue #14): EVENTS events published to `wxop.events`, forwarded by admin-api to a
  * local receiver, against a bare undici loop POSTing the same signed bodies to the same receiver
  * with the same concurrency, in the same run (before and after it: the machine is shared). Bar: forwarded per second ≥ 0.7 of the baseline.
- * `BENCH_FORWARDING_EVENTS` (default 10000) sizes it; develop with a few hundred.
+ * Printed beside it, a second ceiling: the broker alone carrying the same bodies, published the
+ * same way, through one durable queue to a consumer that does nothing (the app's prefetch, acks
+ * coalesced per turn as EventConsumers does), end to end: no consumer of this broker on this
+ * machine goes faster. `BENCH_FORWARDING_EVENTS` (default 10000) sizes it; develop with a few hundred.
  */
 const EVENTS = Number(process.env['BENCH_FORWARDING_EVENTS'] ?? 10_000);
 const CONCURRENCY = 64;
+/** admin-api's event prefetch (ADMIN_API_FORWARDING_EVENTS_PREFETCH, default), the ceiling consumer's too. */
+const EVENTS_PREFETCH = 512;
 /** BENCH_ADMIN_CPU_PROFILE=<dir>: admin-api's CPU profile over the forwarding run is written there. */
 const CPU_PROFILE_DIR = process.env['BENCH_ADMIN_CPU_PROFILE'];
 const COMPONENT = 'wx_bench_component';
@@ -71,6 +78,86 @@ async function baselineRate(port: number, envelopes: EventEnvelope[]): Promise<n
   return rate;
 }
 
+/** Publishes every envelope pipelined on a confirm channel, persistent, routing key = type; resolves on the confirms. */
+async function publishAll(
+  channel: ConfirmChannel,
+  exchange: string,
+  envelopes: EventEnvelope[],
+  publishedAt?: Map<string, number>,
+): Promise<void> {
+  for (const envelope of envelopes) {
+    publishedAt?.set(envelope.id, performance.now());
+    channel.publish(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: envelope.id,
+      type: envelope.type,
+    });
+  }
+  await channel.waitForConfirms();
+}
+
+/**
+ * The broker ceiling: the same bodies published the same way to a topic exchange of the
+ * namespace, through one durable queue, to a consumer that only acks (prefetch EVENTS_PREFETCH,
+ * one `multiple` ack per turn); per second from the first publish to the last delivery.
+ */
+async function brokerCeilingRate(namespace: string, envelopes: EventEnvelope[]): Promise<number> {
+  const connection = await connect(testEnv.rabbitUrl);
+  try {
+    const exchange = `${namespace}bench.ceiling`;
+    const queue = `${namespace}bench.ceiling`;
+    const publisher = await connection.createConfirmChannel();
+    await publisher.assertExchange(exchange, 'topic', { durable: true });
+    const consumer = await connection.createChannel();
+    await consumer.assertQueue(queue, { durable: true });
+    await consumer.purgeQueue(queue);
+    await consumer.bindQueue(queue, exchange, '#');
+    await consumer.prefetch(EVENTS_PREFETCH);
+    let received = 0;
+    let lastTag: number | undefined;
+    let done!: () => void;
+    const all = new Promise<void>((resolve) => (done = resolve));
+    const { consumerTag } = await consumer.consume(queue, (message) => {
+      if (!message) return;
+      if (lastTag === undefined)
+        setImmediate(() => {
+          consumer.ack({ fields: { deliveryTag: lastTag } } as never, true);
+          lastTag = undefined;
+        });
+      lastTag = message.fields.deliveryTag;
+      if (++received === envelopes.length) done();
+    });
+    const started = performance.now();
+    await publishAll(publisher, exchange, envelopes);
+    await all;
+    const rate = envelopes.length / ((performance.now() - started) / 1000);
+    await consumer.cancel(consumerTag);
+    await new Promise((resolve) => setImmediate(resolve));
+    await consumer.close();
+    await publisher.close();
+    return rate;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Whether the broker routes `routingKey` on `exchange` to some queue (a `mandatory` publish comes back otherwise). */
+async function routed(
+  channel: ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  body: Buffer,
+): Promise<boolean> {
+  let returned = false;
+  const onReturn = () => (returned = true);
+  channel.on('return', onReturn);
+  channel.publish(exchange, routingKey, body, { mandatory: true, contentType: 'application/json' });
+  await channel.waitForConfirms();
+  channel.off('return', onReturn);
+  return !returned;
+}
+
 const bench: Bench = async () => {
   const database = await createTestDatabase({ prefix: 'bench_fwd', migrations: [] });
   const namespace = `${uniqueRunId()}.`;
@@ -110,6 +197,9 @@ const bench: Bench = async () => {
       SECRETS_CURRENT_KEY_ID: 'k1',
       ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
       ADMIN_API_FORWARDING_PREFETCH: String(CONCURRENCY * 2),
+      ADMIN_API_FORWARDING_EVENTS_PREFETCH: String(EVENTS_PREFETCH),
+      // The rule is written to the database below, as another replica would: bound by the next reconcile.
+      ADMIN_API_FORWARDING_BINDINGS_RECONCILE_SECONDS: '1',
     },
     `http://127.0.0.1:${appPort}/health/ready`,
   ).catch(async (error: unknown) => {
@@ -128,6 +218,18 @@ const bench: Bench = async () => {
        VALUES (?, 'bench', 'bench.#', ?, ?, 1, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
       [ruleId, COMPONENT, target, CONCURRENCY, box.encrypt(SECRET, `forwarding-rule:${ruleId}:secret`)],
     );
+    const connection = await connect(testEnv.rabbitUrl);
+    const channel = await connection.createConfirmChannel();
+    const exchange = namespace + EVENTS_EXCHANGE;
+    // Routed to the forwarding queue once bound; another component's event, so the rule skips it.
+    const probe = Buffer.from(
+      JSON.stringify(createEnvelope('bench.forwarding.probe', {}, { componentAppid: 'wx_bench_probe' })),
+    );
+    await waitUntil(
+      () => routed(channel, exchange, 'bench.forwarding.probe', probe),
+      30_000,
+      "the forwarding queue bound with the rule's pattern",
+    );
     const envelopes = Array.from({ length: EVENTS }, (_, seq) =>
       createEnvelope(
         'bench.forwarding.event',
@@ -136,32 +238,27 @@ const bench: Bench = async () => {
       ),
     );
 
-    // Baseline before and after the forwarding run (the machine is shared): the ratio is to their mean.
+    // Baseline and ceiling before and after the forwarding run (the machine is shared): ratios are to their means.
+    const ceilingBefore = await brokerCeilingRate(namespace, envelopes);
+    const baselineCpuBefore = cpuParts();
     const baselineBefore = await baselineRate(port, envelopes);
+    // What the bare loop spends per delivery (this process: undici and the receiver).
+    const baselineCpu = cpuPerItem(baselineCpuBefore, cpuParts(), EVENTS);
     receivedAt.clear();
     received = 0;
 
     // Forwarding: publish every event pipelined, as a service would, then wait for the receiver.
-    const connection = await connect(testEnv.rabbitUrl);
-    const channel = await connection.createConfirmChannel();
-    const exchange = namespace + EVENTS_EXCHANGE;
     const publishedAt = new Map<string, number>();
     if (CPU_PROFILE_DIR) app.send('cpu-profile:start');
+    const cpuBefore = cpuParts(app.pid);
     const start = performance.now();
-    for (const envelope of envelopes) {
-      publishedAt.set(envelope.id, performance.now());
-      channel.publish(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: envelope.id,
-        type: envelope.type,
-      });
-    }
-    await channel.waitForConfirms();
+    await publishAll(channel, exchange, envelopes, publishedAt);
     const deadline = Date.now() + 600_000;
     while (received < EVENTS && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const elapsedSec = (performance.now() - start) / 1000;
+    // CPU per delivery of each part: admin-api, the broker, the database, this process (publisher and receiver).
+    const cpuPerDelivery = cpuPerItem(cpuBefore, cpuParts(app.pid), EVENTS);
     if (CPU_PROFILE_DIR) {
       const written = new Promise((resolve) => app.once('message', resolve));
       app.send('cpu-profile:stop');
@@ -177,16 +274,25 @@ const bench: Bench = async () => {
     const forwarded = received;
     // After the latencies are read: the baseline's POSTs carry the same event ids.
     const baselineAfter = await baselineRate(port, envelopes);
+    const ceilingAfter = await brokerCeilingRate(namespace, envelopes);
     const baselinePerSec = (baselineBefore + baselineAfter) / 2;
+    const ceilingPerSec = (ceilingBefore + ceilingAfter) / 2;
     const ratio = forwardedPerSec / baselinePerSec;
+    const ratioToCeiling = forwardedPerSec / ceilingPerSec;
     console.log(`events: ${EVENTS}, delivered: ${forwarded}`);
     console.log(
       `baseline (bare undici, ${CONCURRENCY} in flight): ${round(baselineBefore, 0)}/s before, ${round(baselineAfter, 0)}/s after`,
     );
     console.log(
-      `forwarding (publish → signed POST received): ${round(forwardedPerSec, 0)}/s, ratio ${round(ratio)}`,
+      `broker ceiling (same bodies, one queue, no-op consumer, prefetch ${EVENTS_PREFETCH}): ${round(ceilingBefore, 0)}/s before, ${round(ceilingAfter, 0)}/s after`,
+    );
+    console.log(
+      `forwarding (publish → signed POST received): ${round(forwardedPerSec, 0)}/s, ratio ${round(ratio)} to the baseline, ${round(ratioToCeiling)} to the broker ceiling`,
     );
     console.log(`delivery latency from publish: p50 ${round(p50, 0)} ms, p99 ${round(p99, 0)} ms`);
+    console.log(
+      `CPU per delivery (µs, ${cpus().length} cores shared): admin-api ${cpuPerDelivery.app}, broker ${cpuPerDelivery.broker}, database ${cpuPerDelivery.database}, publisher and receiver ${cpuPerDelivery.bench}; total ${cpuPerDelivery.total}, against the bare loop's ${baselineCpu.total}: the forwarding path costs ${round(cpuPerDelivery.total / baselineCpu.total, 2)}× the CPU of the baseline`,
+    );
     return {
       figures: {
         events: EVENTS,
@@ -194,10 +300,18 @@ const bench: Bench = async () => {
         baselinePerSec: round(baselinePerSec, 0),
         baselineBeforePerSec: round(baselineBefore, 0),
         baselineAfterPerSec: round(baselineAfter, 0),
+        brokerCeilingPerSec: round(ceilingPerSec, 0),
+        brokerCeilingBeforePerSec: round(ceilingBefore, 0),
+        brokerCeilingAfterPerSec: round(ceilingAfter, 0),
         forwardedPerSec: round(forwardedPerSec, 0),
         ratio: round(ratio),
+        ratioToBrokerCeiling: round(ratioToCeiling),
         p50LatencyMs: round(p50, 0),
         p99LatencyMs: round(p99, 0),
+        ...Object.fromEntries(
+          Object.entries(cpuPerDelivery).map(([part, us]) => [`cpuUsPerDelivery_${part}`, us]),
+        ),
+        cpuUsPerDeliveryBaseline: baselineCpu.total,
       },
       bar: 'forwarded per second ≥ 0.7 × bare undici, every event delivered',
       passed: forwarded === EVENTS && ratio >= 0.7,
@@ -207,15 +321,18 @@ const bench: Bench = async () => {
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
     await database.drop();
-    const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
-      (queue) => [namespace + queue, `${namespace}${queue}.retry`, `${namespace}${queue}.dlq`],
-    );
-    await deleteBrokerObjects({ queues, exchanges: [exchange(namespace)] }).catch(() => undefined);
+    // Every queue and exchange of this run's namespace (admin-api declares more than forwarding's:
+    // the push log's, the retry exchange, delay queues), and nothing of any other namespace.
+    const queues = [
+      QueueNames.AdminApiForwarding,
+      QueueNames.AdminApiForwardingDeliveries,
+      QueueNames.AdminApiPushLog,
+    ].flatMap((queue) => [queue, `${queue}.retry`, `${queue}.dlq`]);
+    await deleteNamespaceObjects(namespace, {
+      queues: [...queues, 'bench.ceiling'],
+      exchanges: [EVENTS_EXCHANGE, 'bench.ceiling'],
+    }).catch((error: unknown) => console.error('could not delete the namespace objects', error));
   }
 };
-
-function exchange(namespace: string): string {
-  return namespace + EVENTS_EXCHANGE;
-}
 
 export default bench;

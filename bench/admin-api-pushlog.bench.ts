@@ -1,18 +1,22 @@
 import { createEnvelope, EVENTS_EXCHANGE, QueueNames, type EventEnvelope } from '@wxop/contracts';
 import { SecretBox } from '@wxop/secrets';
-import { databaseEnv, deleteBrokerObjects, freePort, testEnv, uniqueRunId } from '@wxop/testing';
+import { databaseEnv, deleteNamespaceObjects, freePort, testEnv, uniqueRunId } from '@wxop/testing';
 import { connect } from 'amqplib';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { cpus } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { round, startServerProcess, stopProcess, type Bench } from './bench.util';
+import { cpuParts, cpuPerItem, round, startServerProcess, stopProcess, type Bench } from './bench.util';
 
 /**
  * (a) Push log of admin-api (ADR 0017). Sizes can be lowered for development:
  * BENCH_ADMIN_PUSHES (default 20,000) and BENCH_ADMIN_SEARCH_ROWS (default 1,000,000).
  */
+const run = promisify(execFile);
 const PUSHES = Number(process.env['BENCH_ADMIN_PUSHES'] ?? 20_000);
 const SEARCH_ROWS = Number(process.env['BENCH_ADMIN_SEARCH_ROWS'] ?? 1_000_000);
 const SEARCH_ROUNDS = Number(process.env['BENCH_ADMIN_SEARCH_ROUNDS'] ?? 200);
@@ -32,6 +36,12 @@ const BAR_RATIO = 0.7;
 const BAR_P99_MS = 200;
 /** BENCH_ADMIN_CPU_PROFILE=<dir>: admin-api's CPU profile over the burst is written there (the profiler costs CPU). */
 const CPU_PROFILE_DIR = process.env['BENCH_ADMIN_CPU_PROFILE'];
+/**
+ * BENCH_ADMIN_QUEUE_VERSION=2: this run's queues (and the ceilings' queues) use RabbitMQ's classic
+ * queue storage v2, through a policy on the run's namespace only, removed at the end: what an
+ * operator's `queue-version` policy would give (docs/adr/0017). Unset: the broker's default.
+ */
+const QUEUE_VERSION = process.env['BENCH_ADMIN_QUEUE_VERSION'];
 const USERNAME = 'bench-admin';
 const PASSWORD = `Bench-${randomUUID()}`;
 
@@ -138,15 +148,42 @@ async function baselineRate(db: Connection, database: string): Promise<number> {
   return rate;
 }
 
+/** The app's push-log prefetch (ADMIN_API_PUSH_LOG_PREFETCH's default): the no-op consumer uses the same window. */
+const APP_PREFETCH = 2000;
+/** The no-op consumer acks every ACK_EVERY deliveries with one multiple-ack, as the app's coalesced acks do. */
+const ACK_EVERY = 100;
+
 /**
- * What the broker takes with nobody consuming: the bodies of the burst, published the same way
- * (persistent, one confirm channel) into a durable queue of their own. No consumer can store
- * pushes faster than the broker accepts them, so this bounds stored/s from above.
+ * What the broker carries on this machine with the bodies of the burst, published the same way
+ * (persistent, one confirm channel) into a durable queue of their own. `consume: false`: nobody
+ * consumes (the publish rate alone). `consume: true`: a consumer that stores nothing takes them with
+ * the app's prefetch and multiple-acks, and the rate is end to end (last ack): no consumer that
+ * stores pushes can go faster through this broker, so it bounds stored/s from above.
  */
-async function brokerCeiling(broker: Awaited<ReturnType<typeof connect>>, bodies: Buffer[]): Promise<number> {
+async function brokerCeiling(
+  broker: Awaited<ReturnType<typeof connect>>,
+  bodies: Buffer[],
+  consume: boolean,
+): Promise<number> {
   const channel = await broker.createConfirmChannel();
   const queue = `bench.ceiling.${uniqueRunId()}`;
-  await channel.assertQueue(queue, { durable: true });
+  await channel.assertQueue(queue, {
+    durable: true,
+    ...(QUEUE_VERSION ? { arguments: { 'x-queue-version': Number(QUEUE_VERSION) } } : {}),
+  });
+  const consumer = await broker.createChannel();
+  let consumed = 0;
+  let allConsumed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allConsumed = resolve));
+  if (consume) {
+    await consumer.prefetch(APP_PREFETCH);
+    await consumer.consume(queue, (message) => {
+      if (!message) return;
+      consumed++;
+      if (consumed % ACK_EVERY === 0 || consumed === bodies.length) consumer.ack(message, true);
+      if (consumed === bodies.length) allConsumed();
+    });
+  }
   const started = performance.now();
   for (const body of bodies) {
     if (!channel.sendToQueue(queue, body, { persistent: true, contentType: 'application/json' })) {
@@ -154,7 +191,9 @@ async function brokerCeiling(broker: Awaited<ReturnType<typeof connect>>, bodies
     }
   }
   await channel.waitForConfirms();
+  if (consume) await done;
   const rate = bodies.length / ((performance.now() - started) / 1000);
+  await consumer.close();
   await channel.deleteQueue(queue);
   await channel.close();
   return rate;
@@ -201,6 +240,18 @@ const bench: Bench = async () => {
     password: testEnv.dbPassword,
   });
   await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const policy = `bench-queue-version-${namespace.slice(0, -1)}`;
+  if (QUEUE_VERSION) {
+    // Before the app declares its queues; `^<namespace>` keeps every other run's queues out of it.
+    await run('rabbitmqctl', [
+      'set_policy',
+      policy,
+      `^${namespace.replace(/\./g, '\\.')}`,
+      JSON.stringify({ 'queue-version': Number(QUEUE_VERSION) }),
+      '--apply-to',
+      'queues',
+    ]);
+  }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dropDatabase = () => root.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
@@ -228,6 +279,7 @@ const bench: Bench = async () => {
     },
     `${baseUrl}/health/ready`,
   ).catch(async (error: unknown) => {
+    if (QUEUE_VERSION) await run('rabbitmqctl', ['clear_policy', policy]).catch(() => undefined);
     await dropDatabase();
     await root.end();
     throw error;
@@ -245,13 +297,17 @@ const bench: Bench = async () => {
     // --- 1. burst through the broker into the app ---
     // The baseline runs before and after the burst (the machine is shared): the ratio is to their mean.
     await db.query('CREATE TABLE bench_baseline LIKE admin_push_log');
+    const baselineCpuBefore = cpuParts();
     const baselineBefore = await baselineRate(db, database);
+    // What the baseline spends per row (database + this process building and sending the rows).
+    const baselineCpu = cpuPerItem(baselineCpuBefore, cpuParts(), PUSHES);
     // Bodies are built before the clock starts: the burst measures the broker and the app, not JSON.stringify.
     const pushes = Array.from({ length: PUSHES }, (_, i) => pushOf(i));
     const bodies = pushes.map((push) => Buffer.from(JSON.stringify(push)));
     const channel = await broker.createConfirmChannel();
     const exchange = namespace + EVENTS_EXCHANGE;
     if (CPU_PROFILE_DIR) app.send('cpu-profile:start');
+    const cpuBefore = cpuParts(app.pid);
     const started = performance.now();
     for (const [index, push] of pushes.entries()) {
       const body = bodies[index]!;
@@ -270,6 +326,8 @@ const bench: Bench = async () => {
     while ((await countOf(db, 'admin_push_log')) < PUSHES)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const stored = performance.now();
+    // CPU per stored push, in µs, of each part (the machine's cores are shared by all of them).
+    const cpuPerPush = cpuPerItem(cpuBefore, cpuParts(app.pid), PUSHES);
     if (CPU_PROFILE_DIR) {
       const written = new Promise((resolve) => app.once('message', resolve));
       app.send('cpu-profile:stop');
@@ -280,11 +338,15 @@ const bench: Bench = async () => {
     console.log(
       `push log: ${PUSHES} pushes published in ${round((published - started) / 1000, 2)} s, stored at ${round(appRate, 0)}/s, lag after the burst ${round(lagMs, 0)} ms`,
     );
+    console.log(
+      `CPU per stored push (µs, ${cpus().length} cores shared): app ${cpuPerPush.app}, broker ${cpuPerPush.broker}, database ${cpuPerPush.database}, publisher ${cpuPerPush.bench}; total ${cpuPerPush.total}, against the baseline's ${baselineCpu.total} per row (database ${baselineCpu.database}): on cores this busy the app's path costs ${round(cpuPerPush.total / baselineCpu.total, 2)}× the CPU of the baseline`,
+    );
 
     // --- 1b. the broker's own ceiling: the same bodies into a bare durable queue, nobody consuming ---
-    const ceiling = await brokerCeiling(broker, bodies);
+    const ceiling = await brokerCeiling(broker, bodies, false);
+    const consumedCeiling = await brokerCeiling(broker, bodies, true);
     console.log(
-      `broker ceiling (same bodies, persistent, confirmed, no consumer): ${round(ceiling, 0)}/s; the app stored ${round(appRate / ceiling, 3)} of it`,
+      `broker ceiling (same bodies, persistent, confirmed): ${round(ceiling, 0)}/s with no consumer, ${round(consumedCeiling, 0)}/s end to end with a consumer that stores nothing (prefetch ${APP_PREFETCH}, an ack per ${ACK_EVERY}); the app stored ${round(appRate / consumedCeiling, 3)} of the latter`,
     );
 
     // --- 2. baseline: the same multi-row INSERTs with mysql2 directly ---
@@ -292,7 +354,7 @@ const bench: Bench = async () => {
     const baselineRateMean = (baselineBefore + baselineAfter) / 2;
     const ratio = appRate / baselineRateMean;
     console.log(
-      `baseline (mysql2 multi-row INSERT of ${INSERT_BATCH}): ${round(baselineBefore, 0)}/s before, ${round(baselineAfter, 0)}/s after → ratio ${round(ratio, 3)}`,
+      `baseline (mysql2 multi-row INSERT of ${INSERT_BATCH}): ${round(baselineBefore, 0)}/s before, ${round(baselineAfter, 0)}/s after → ratio ${round(ratio, 3)}; the consumed broker ceiling is ${round(consumedCeiling / baselineRateMean, 3)} of the baseline`,
     );
     await db.query('DROP TABLE bench_baseline');
 
@@ -373,6 +435,7 @@ const bench: Bench = async () => {
     return {
       figures: {
         pushes: PUSHES,
+        queue_version: QUEUE_VERSION ? Number(QUEUE_VERSION) : 'default',
         stored_per_s: round(appRate, 0),
         baseline_per_s: round(baselineRateMean, 0),
         baseline_before_per_s: round(baselineBefore, 0),
@@ -380,7 +443,13 @@ const bench: Bench = async () => {
         ratio: round(ratio, 3),
         lag_after_burst_ms: round(lagMs, 0),
         broker_ceiling_per_s: round(ceiling, 0),
-        ratio_to_broker_ceiling: round(appRate / ceiling, 3),
+        broker_consumed_ceiling_per_s: round(consumedCeiling, 0),
+        ratio_to_broker_consumed_ceiling: round(appRate / consumedCeiling, 3),
+        consumed_ceiling_to_baseline: round(consumedCeiling / baselineRateMean, 3),
+        cpu_us_per_row_baseline: baselineCpu.total,
+        ...Object.fromEntries(
+          Object.entries(cpuPerPush).map(([part, us]) => [`cpu_us_per_push_${part}`, us]),
+        ),
         search_rows: SEARCH_ROWS,
         ...figures,
       },
@@ -389,12 +458,20 @@ const bench: Bench = async () => {
     };
   } finally {
     await stopProcess(app);
+    if (QUEUE_VERSION) await run('rabbitmqctl', ['clear_policy', policy]).catch(() => undefined);
     await broker.close().catch(() => undefined);
     await db.end().catch(() => undefined);
     await dropDatabase();
     await root.end().catch(() => undefined);
-    const queue = namespace + QueueNames.AdminApiPushLog;
-    await deleteBrokerObjects({ queues: [queue, `${queue}.retry`, `${queue}.dlq`] }).catch(() => undefined);
+    // Everything of this run's namespace: push log and forwarding queues, their retry and dead-letter queues, the exchanges.
+    await deleteNamespaceObjects(namespace, {
+      queues: [
+        QueueNames.AdminApiPushLog,
+        QueueNames.AdminApiForwarding,
+        QueueNames.AdminApiForwardingDeliveries,
+      ],
+      exchanges: [EVENTS_EXCHANGE],
+    }).catch(() => undefined);
   }
 };
 

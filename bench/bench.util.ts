@@ -2,7 +2,7 @@ import { createEnvelope, rawPushId } from '@wxop/contracts';
 import { databaseEnv, publishTestEvent, testEnv, type SimProcess } from '@wxop/testing';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 
@@ -111,6 +111,46 @@ export function runLoad(options: autocannon.Options): Promise<LoadResult> {
 export function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Pids of the processes whose command name (`/proc/<pid>/comm`) is `name`, e.g. `beam.smp`, `mariadbd`. */
+export function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false; // gone since the listing
+      }
+    })
+    .map(Number);
+}
+
+/** CPU ms used so far by every process named `name` (0 when there is none, e.g. a remote broker). */
+export function cpuMsNamed(name: string): number {
+  return pidsNamed(name).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+}
+
+/** The parts of a run whose CPU a benchmark counts: an app, the broker, the database, and this process. */
+export type CpuParts = Record<'app' | 'broker' | 'database' | 'bench', number>;
+
+/** CPU ms used so far by each part (`appPid` omitted: 0 for the app, e.g. during a baseline). */
+export function cpuParts(appPid?: number): CpuParts {
+  const own = process.cpuUsage();
+  return {
+    app: appPid ? cpuMsOf(appPid) : 0,
+    broker: cpuMsNamed('beam.smp'),
+    database: cpuMsNamed('mariadbd'),
+    bench: (own.user + own.system) / 1000,
+  };
+}
+
+/** CPU µs per item of each part between two snapshots, and their sum (`total`). */
+export function cpuPerItem(before: CpuParts, after: CpuParts, items: number): CpuParts & { total: number } {
+  const per = (part: keyof CpuParts) => round(((after[part] - before[part]) * 1000) / items, 0);
+  const parts = { app: per('app'), broker: per('broker'), database: per('database'), bench: per('bench') };
+  return { ...parts, total: parts.app + parts.broker + parts.database + parts.bench };
 }
 
 /** Busy and total CPU time of the whole machine, in ticks, from /proc/stat. */

@@ -1,9 +1,19 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
-import { createEnvelope, QueueNames } from '@wxop/contracts';
-import { deleteBrokerObjects, freePort, publishTestEvent, sleep, waitUntil } from '@wxop/testing';
+import { createEnvelope, EVENTS_EXCHANGE, QueueNames } from '@wxop/contracts';
+import {
+  createTestDatabase,
+  deleteNamespaceObjects,
+  freePort,
+  isRouted,
+  publishTestEvent,
+  sleep,
+  waitUntil,
+  type TestDatabase,
+} from '@wxop/testing';
 
+import { ADMIN_API_MIGRATIONS } from '../src/database/migrations';
 import { adminCall, loginAs, startAdminApi, type AdminApiProcess } from './admin-test.util';
 
 /** One POST a receiver got, with what its signature header verified against. */
@@ -119,6 +129,16 @@ interface DeliveryDetail {
 
 const COMPONENT = 'wx_fwd_component';
 
+/** What admin-api declares by name (deleteNamespaceObjects finds the rest with rabbitmqctl). */
+const namespaceObjects = {
+  queues: [
+    QueueNames.AdminApiForwarding,
+    QueueNames.AdminApiForwardingDeliveries,
+    QueueNames.AdminApiPushLog,
+  ].flatMap((queue) => [queue, `${queue}.retry`, `${queue}.dlq`]),
+  exchanges: [EVENTS_EXCHANGE],
+};
+
 describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
   let api: AdminApiProcess;
   let token: string;
@@ -142,12 +162,8 @@ describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.stop()));
     await api?.close();
-    if (api) {
-      const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
-        (queue) => [api.namespace + queue, `${api.namespace}${queue}.retry`, `${api.namespace}${queue}.dlq`],
-      );
-      await deleteBrokerObjects({ queues }).catch(() => undefined);
-    }
+    // Every queue of the run's namespace: the push log's and the delay queues of retries too.
+    if (api) await deleteNamespaceObjects(api.namespace, namespaceObjects).catch(() => undefined);
   });
 
   const call = <T>(method: string, path: string, body?: unknown) =>
@@ -412,12 +428,8 @@ describe('Forwarding - a target that never answers', () => {
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.stop()));
     await api?.close();
-    if (api) {
-      const queues = [QueueNames.AdminApiForwarding, QueueNames.AdminApiForwardingDeliveries].flatMap(
-        (queue) => [api.namespace + queue, `${api.namespace}${queue}.retry`, `${api.namespace}${queue}.dlq`],
-      );
-      await deleteBrokerObjects({ queues }).catch(() => undefined);
-    }
+    // Every queue of the run's namespace: the push log's and the delay queues of retries too.
+    if (api) await deleteNamespaceObjects(api.namespace, namespaceObjects).catch(() => undefined);
   });
 
   const call = <T>(method: string, path: string, body?: unknown) =>
@@ -471,4 +483,103 @@ describe('Forwarding - a target that never answers', () => {
     expect(page.body.total).toBe(12);
     expect(page.body.items.every((delivery) => delivery.state === 'pending')).toBe(true);
   }, 60_000);
+});
+
+/** The keys asked about here (`test.bind.*`, `test.gone.*`) match no other queue admin-api declares. */
+const routed = (namespace: string, routingKey: string) => isRouted(routingKey, { namespace });
+
+describe("Forwarding - the queue's bindings are the enabled rules' patterns", () => {
+  let database: TestDatabase;
+  let api: AdminApiProcess | undefined;
+  let token: string;
+  let namespace: string;
+  const bindingEnv = {
+    ADMIN_API_FORWARDING_ALLOWED_CIDRS: '127.0.0.1/32',
+    ADMIN_API_FORWARDING_TIMEOUT_MS: '2000',
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ prefix: 'admin_api_fwd_bind', migrations: ADMIN_API_MIGRATIONS });
+    api = await startAdminApi({ database, env: bindingEnv });
+    namespace = api.namespace;
+    token = await loginAs(api.url, 'operator');
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.stop()));
+    await api?.close();
+    await database?.drop();
+    if (namespace)
+      await deleteNamespaceObjects(namespace, { queues: [], exchanges: [] }).catch(() => undefined);
+  });
+
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    adminCall<T>(api!.url, method, `/admin/v1${path}`, { token, body });
+
+  function publishOne(type: string): Promise<string> {
+    const envelope = createEnvelope(type, { probe: true }, { componentAppid: COMPONENT, id: randomUUID() });
+    return publishTestEvent(envelope, { namespace }).then(() => envelope.id);
+  }
+
+  it('binds a created rule before answering, unbinds it when disabled, and reconciles after a restart', async () => {
+    // No rule: nothing is routed to the forwarding queue (a push costs the broker the push log only).
+    expect(await routed(namespace, 'test.bind.created')).toBe(false);
+    expect(await routed(namespace, 'test.other.created')).toBe(false);
+
+    const receiver = new Receiver(await freePort());
+    await receiver.start();
+    const created = await call<RuleAnswer>('POST', '/forwarding/rules', {
+      name: 'bound rule',
+      eventPattern: 'test.bind.#',
+      componentAppid: COMPONENT,
+      targetUrl: receiver.url,
+    });
+    expect(created.status).toBe(201);
+    receiver.secrets = [created.body.secret];
+    const ruleId = created.body.rule.id;
+    // Published right after the answer: routed, and forwarded.
+    const first = await publishOne('test.bind.created');
+    expect(await routed(namespace, 'test.bind.created')).toBe(true);
+    expect(await routed(namespace, 'test.other.created')).toBe(false);
+    await waitUntil(() => receiver.deliveredIds().has(first), 10_000, 'the event of the new rule forwarded');
+
+    const disabled = await call('PATCH', `/forwarding/rules/${ruleId}`, { enabled: false });
+    expect(disabled.status).toBe(200);
+    expect(await routed(namespace, 'test.bind.created')).toBe(false);
+    const unrouted = await publishOne('test.bind.created');
+    await sleep(1500);
+    expect(receiver.deliveredIds().has(unrouted)).toBe(false);
+    const page = await call<DeliveryPage>('GET', `/forwarding/rules/${ruleId}/deliveries?limit=200`);
+    expect(page.body.total).toBe(1);
+
+    // A second rule, so there is a binding to go stale while the app is down.
+    const other = await call<RuleAnswer>('POST', '/forwarding/rules', {
+      name: 'rule deleted while down',
+      eventPattern: 'test.gone.*',
+      componentAppid: COMPONENT,
+      targetUrl: receiver.url,
+    });
+    expect(other.status).toBe(201);
+    expect(await routed(namespace, 'test.gone.created')).toBe(true);
+
+    // While the app is down, the rules change behind its back (another replica that crashed
+    // before reconciling): the first rule is enabled again, the second deleted.
+    const secretsKeys = api!.env['SECRETS_KEYS']!;
+    await api!.stop();
+    await database.dataSource.query('UPDATE forwarding_rules SET enabled = 1 WHERE id = ?', [ruleId]);
+    await database.dataSource.query('DELETE FROM forwarding_rules WHERE id = ?', [other.body.rule.id]);
+    expect(await routed(namespace, 'test.bind.created')).toBe(false);
+    expect(await routed(namespace, 'test.gone.created')).toBe(true);
+
+    // The same keys: the rule's signing secret is sealed with them.
+    api = await startAdminApi({ database, namespace, env: { ...bindingEnv, SECRETS_KEYS: secretsKeys } });
+    expect(await routed(namespace, 'test.bind.created')).toBe(true);
+    expect(await routed(namespace, 'test.gone.created')).toBe(false);
+    const afterRestart = await publishOne('test.bind.created');
+    await waitUntil(
+      () => receiver.deliveredIds().has(afterRestart),
+      10_000,
+      'the event of the rule enabled while the app was down forwarded after the restart',
+    );
+  }, 90_000);
 });

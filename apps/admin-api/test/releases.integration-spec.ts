@@ -610,6 +610,9 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
       done: number;
       results: { authorizerAppid: string; outcome: string; state: string; errcode?: number }[];
       campaign: { campaignId: string; status: string };
+      accepted?: number;
+      running?: boolean;
+      operationId?: string;
     }
     const created = await campaigns<{ campaignId: string }>('POST', '', operator, {
       componentAppid: COMPONENT,
@@ -640,6 +643,9 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     expect(sped.status).toBe(200);
     expect(sped.body.done).toBe(2);
     expect(sped.body.results.map((r) => r.outcome)).toEqual(['done', 'done']);
+    // One batch: answered when done (more would answer `running: true` with an operationId).
+    expect(sped.body).toMatchObject({ accepted: 2, running: false });
+    expect(sped.body.operationId).toBeUndefined();
 
     for (const appid of appids)
       await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });

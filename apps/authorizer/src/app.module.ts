@@ -11,10 +11,9 @@ import {
   loadConfig,
 } from '@wxop/config';
 import { DatabaseModule } from '@wxop/database';
-import { EventPublisher, Inbox, MessagingModule, TransactionalOutbox } from '@wxop/messaging';
+import { Inbox, MessagingModule, TransactionalOutbox } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
 import { WechatApiClient } from '@wxop/wechat-api';
-import { DataSource } from 'typeorm';
 
 import { AuthorizerRpcController } from './api/authorizer-rpc.controller';
 import { AuthorizationPushesConsumer } from './authorizers/authorization-pushes.consumer';
@@ -87,17 +86,8 @@ export class AuthorizerModule {
               maxSockets: config.AUTHORIZER_SYNC_CONCURRENCY * 2 + 16,
             }),
         },
-        {
-          provide: TransactionalOutbox,
-          inject: [DataSource, EventPublisher],
-          useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
-            new TransactionalOutbox(dataSource, publisher),
-        },
-        {
-          provide: Inbox,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new Inbox(dataSource),
-        },
+        TransactionalOutbox,
+        Inbox,
         TokenClient,
         LinkRepository,
         LinksService,

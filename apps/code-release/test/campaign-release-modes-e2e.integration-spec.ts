@@ -205,6 +205,29 @@ describe('campaign release modes and operations (end to end with wechat-sim)', (
     await finished(created.campaignId, 30_000);
     expect((await campaign(created.campaignId)).counts['released']).toBe(2);
 
+    // release.gray.stepped per step, in order; the plan started again after the revert has events of its own.
+    await waitUntil(
+      async () => envelopesOf(created.campaignId).filter((e) => e.type === 'release.released').length === 2,
+      10_000,
+      'release.released of both',
+    );
+    const stepsOf = (appid: string) =>
+      (envelopesOf(created.campaignId, appid) as EventEnvelope<{ step: number; percentage: number }>[])
+        .filter((e) => e.type === 'release.gray.stepped')
+        .map((e) => ({ id: e.id, step: e.data.step, percentage: e.data.percentage }));
+    expect(stepsOf(stepper!).map(({ step, percentage }) => [step, percentage])).toEqual([
+      [0, 10],
+      [1, 40],
+    ]);
+    const restarted = stepsOf(reverter!);
+    expect(restarted.map(({ step, percentage }) => [step, percentage])).toEqual([
+      [0, 10],
+      [1, 40],
+      [0, 10],
+      [1, 40],
+    ]);
+    expect(new Set(restarted.map(({ id }) => id)).size).toBe(4);
+
     // Each step recorded in the mini program's history with who made it.
     const history = await rpc<ReleaseHistoryPage>(CodeReleaseRpcPatterns.ListHistory, {
       componentAppid: COMPONENT,

@@ -356,4 +356,81 @@ describe('CampaignRepository (real MariaDB)', () => {
     expect(await sut.countsByState(campaignId)).toEqual([{ state: 'cancelled', count: 3 }]);
     expect(await sut.cancelWithAudits(campaignId, 'operator:op')).toEqual({ cancelled: false, inFlight: [] });
   });
+
+  it('takes a background operation over once its lease runs out: the targets still to do move to the new owner, not one a worker took meanwhile', async () => {
+    const campaignId = await createCampaign(5, 5);
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET state = 'released' WHERE campaign_id = ?`,
+      [campaignId],
+    );
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = (
+      (await database.dataSource.query(
+        `SELECT authorizer_appid FROM code_release_campaign_targets WHERE campaign_id = ? ORDER BY ordinal`,
+        [campaignId],
+      )) as { authorizer_appid: string }[]
+    ).map((row) => row.authorizer_appid);
+    const first = {
+      operationId: `op-${campaignId.slice(-12)}`.padEnd(36, '0'),
+      campaignId,
+      operation: 'revert',
+      requestedBy: 'op',
+      owner: 'ops:a:1',
+    };
+    const chosen = await operations.claimChosen(campaignId, ['released'], undefined, first.owner, 1);
+    expect(chosen.claimed).toHaveLength(5);
+    await operations.recordOperation(
+      first,
+      chosen.claimed.map((target) => ({ authorizerAppid: target.authorizerAppid, state: target.state })),
+      1,
+    );
+    await operations.noteOutcomes(first.operationId, [
+      { authorizerAppid: appids[0]!, outcome: 'done', state: 'reverted' },
+    ]);
+    await operations.releaseOnly(first.owner, { campaignId, authorizerAppid: appids[0]! });
+    // The lease on the second ran out and a worker took it.
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET lease_owner = 'worker-x', lease_until = UTC_TIMESTAMP(3) + INTERVAL 30 SECOND
+       WHERE campaign_id = ? AND authorizer_appid = ?`,
+      [campaignId, appids[1]],
+    );
+    // Still leased: nobody takes it over.
+    expect(await operations.takeOverStale((id) => `ops:b:${id}`, 30)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const second = await operations.takeOverStale((id) => `ops:b:${id}`, 30);
+    expect(second).toEqual({ ...first, owner: `ops:b:${first.operationId}` });
+    expect(await operations.takeOverStale((id) => `ops:c:${id}`, 30)).toBeNull();
+    const owners = await operations.targetsOf(campaignId, appids);
+    const ownerOf = new Map(owners.map((target) => [target.authorizerAppid, target.leaseOwner]));
+    expect(appids.map((appid) => ownerOf.get(appid))).toEqual([
+      null,
+      'worker-x',
+      second!.owner,
+      second!.owner,
+      second!.owner,
+    ]);
+    expect(
+      (await operations.pendingTargets(first.operationId, 10)).due.map((t) => t.authorizerAppid),
+    ).toEqual(appids.slice(1));
+    // The old owner is fenced off; the new one renews, holds a target back, and finishes.
+    expect(await operations.renewOperation(first, 30)).toBe(false);
+    expect(await operations.renewOperation(second!, 30)).toBe(true);
+    await operations.noteOutcomes(
+      first.operationId,
+      appids.slice(1, 4).map((appid) => ({ authorizerAppid: appid, outcome: 'done', state: 'reverted' })),
+    );
+    await operations.deferTarget(first.operationId, appids[4]!, 60, 'late_submit');
+    const held = await operations.pendingTargets(first.operationId, 10);
+    expect(held.due).toEqual([]);
+    expect(held.nextInSeconds).toBeGreaterThan(55);
+    expect(await operations.finishOperation(first)).toBe(false);
+    expect(await operations.finishOperation(second!)).toBe(true);
+    const [row] = (await database.dataSource.query(
+      `SELECT status, lease_owner FROM code_release_operations WHERE operation_id = ?`,
+      [first.operationId],
+    )) as { status: string; lease_owner: string | null }[];
+    expect(row).toEqual({ status: 'finished', lease_owner: null });
+    const after = await operations.targetsOf(campaignId, appids);
+    expect(after.filter((target) => target.leaseOwner === second!.owner)).toEqual([]);
+  });
 });

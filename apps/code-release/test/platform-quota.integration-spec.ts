@@ -1,8 +1,16 @@
+import { MetricsService } from '@wxop/observability';
 import { createTestDatabase, type TestDatabase } from '@wxop/testing';
+import { WechatApiError, type WechatCodeApi } from '@wxop/wechat-api';
 
+import { CampaignOperationsRepository } from '../src/campaigns/campaign-operations.repository';
 import { PlatformQuotaRepository } from '../src/campaigns/platform-quota.repository';
 import type { QuotaClaim } from '../src/campaigns/platform-quota.util';
+import type { CodeReleaseConfig } from '../src/config/code-release.config';
 import { CODE_RELEASE_MIGRATIONS } from '../src/database/migrations';
+import { ReleaseHistoryRepository } from '../src/history/release-history.repository';
+import type { TokenClient } from '../src/shared/token.client';
+import { WechatCalls } from '../src/shared/wechat-calls.service';
+import { VersionsService } from '../src/versions/versions.service';
 
 let componentSequence = 0;
 const nextComponent = () => `wx5555${String(++componentSequence).padStart(12, '0')}`;
@@ -124,6 +132,98 @@ describe('PlatformQuotaRepository (real MariaDB, two replicas)', () => {
         inFlightSeconds: 30,
       };
     }
+  });
+
+  /** code-release.versions.* by hand over the same database, WeChat played by `wechat`. */
+  const byHand = (wechat: PlatformQuotaOnWechat, undos = { count: 0 }) => {
+    const api = {
+      queryQuota: () => wechat.read(),
+      submitAudit: async () => {
+        const errcode = await wechat.submit();
+        if (errcode !== 0) throw new WechatApiError(errcode, 'quota', 'wxa/submit_audit');
+        return { auditId: 1000 + wechat.submits };
+      },
+      undoCodeAudit: async () => {
+        undos.count += 1;
+      },
+    };
+    return new VersionsService(
+      new WechatCalls({ get: async () => 'token-1' } as unknown as TokenClient),
+      api as unknown as WechatCodeApi,
+      new ReleaseHistoryRepository(database.dataSource),
+      { CODE_RELEASE_QRCODE_MAX_BYTES: 1024 } as CodeReleaseConfig,
+      new MetricsService('code-release-quota-test'),
+      replicaA,
+      new CampaignOperationsRepository(database.dataSource),
+    );
+  };
+  const item = {
+    address: 'pages/index/index',
+    firstClass: '工具',
+    secondClass: '备忘录',
+    firstId: 1,
+    secondId: 2,
+  };
+
+  it('counts by-hand submits in the row: campaigns beside them never go past rest − reserve, nothing reaches 85085', async () => {
+    const component = nextComponent();
+    const wechat = new PlatformQuotaOnWechat(10);
+    const versions = byHand(wechat);
+    const manual = Array.from({ length: 3 }, (_, index) =>
+      versions.submit(
+        {
+          componentAppid: component,
+          authorizerAppid: `wxhand${String(index).padStart(12, '0')}`,
+          actor: 'op:alice',
+        },
+        { itemList: [item] },
+      ),
+    );
+    await Promise.all(manual);
+    const claims = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        submitOne(index % 2 === 0 ? replicaA : replicaB, component, wechat, 2),
+      ),
+    );
+    // 10 − 2 kept back: 3 by hand and 5 by campaigns; before, the campaigns took 8 and the last submit met 85085.
+    expect(claims.filter((claim) => claim.granted)).toHaveLength(5);
+    expect(wechat.submits).toBe(8);
+    expect(wechat.rest).toBe(2);
+    expect(await replicaA.left(component)).toEqual({ rest: 10, usedSinceRead: 8 });
+  });
+
+  it('refuses a by-hand submit the row has no unit for, without calling WeChat (85085)', async () => {
+    const component = nextComponent();
+    const wechat = new PlatformQuotaOnWechat(1);
+    const versions = byHand(wechat);
+    const ctx = { componentAppid: component, authorizerAppid: 'wxhand000000000001', actor: 'op:alice' };
+    await expect(versions.submit(ctx, { itemList: [item] })).resolves.toMatchObject({ outcome: 'succeeded' });
+    // The by-hand submit may use the campaigns' reserve, never more than rest.
+    await expect(versions.submit(ctx, { itemList: [item] })).rejects.toMatchObject({
+      details: { errcode: 85085 },
+    });
+    expect(wechat.submits).toBe(1);
+  });
+
+  it("counts by-hand undos with the campaigns' in release_history: the sixth of a Beijing day is not called", async () => {
+    const component = nextComponent();
+    const undos = { count: 0 };
+    const versions = byHand(new PlatformQuotaOnWechat(10), undos);
+    const ctx = { componentAppid: component, authorizerAppid: 'wxhand000000000002', actor: 'op:alice' };
+    // Two by a campaign (release_history is every undo's record), three by hand.
+    const history = new ReleaseHistoryRepository(database.dataSource);
+    for (let i = 0; i < 2; i++)
+      await history.record({
+        ...ctx,
+        action: 'undo',
+        actor: 'operator:bob',
+        campaignId: 'c-1',
+        input: {},
+        outcome: 'succeeded',
+      });
+    for (let i = 0; i < 3; i++) await versions.undo(ctx);
+    await expect(versions.undo(ctx)).rejects.toMatchObject({ details: { errcode: 87013 } });
+    expect(undos.count).toBe(3);
   });
 
   it('empties the quota on 85085 whatever the reading said', async () => {

@@ -12,11 +12,10 @@ import {
   loadConfig,
 } from '@wxop/config';
 import { DatabaseModule } from '@wxop/database';
-import { EventPublisher, MessagingModule, TransactionalOutbox } from '@wxop/messaging';
+import { MessagingModule, TransactionalOutbox } from '@wxop/messaging';
 import { ObservabilityModule } from '@wxop/observability';
 import { SecretBox } from '@wxop/secrets';
 import { WechatApiClient } from '@wxop/wechat-api';
-import { DataSource } from 'typeorm';
 
 import { ApiKeyGuard } from './api/api-key.guard';
 import { ProxyService } from './api/proxy.service';
@@ -96,12 +95,7 @@ export class TokenModule {
               maxSockets: Math.max(64, token.TOKEN_REFRESH_CONCURRENCY * 2),
             }),
         },
-        {
-          provide: TransactionalOutbox,
-          inject: [DataSource, EventPublisher],
-          useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
-            new TransactionalOutbox(dataSource, publisher),
-        },
+        TransactionalOutbox,
         TokenMetrics,
         ComponentRepository,
         ComponentsService,

@@ -17,6 +17,7 @@ import {
   ReleaseCampaignPausedData,
   ReleaseCampaignStartedData,
   ReleaseCommittedData,
+  ReleaseGraySteppedData,
   ReleaseReleasedData,
   ReleaseRevertedData,
 } from './events/release.events';
@@ -57,6 +58,7 @@ export const DOMAIN_EVENT_SPECS: Readonly<Record<DomainEventType, EventSpec>> = 
   [DomainEventTypes.ReleaseAuditDelayed]: { dataClass: ReleaseAuditDelayedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseReleased]: { dataClass: ReleaseReleasedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseReverted]: { dataClass: ReleaseRevertedData, authorizer: 'required' },
+  [DomainEventTypes.ReleaseGrayStepped]: { dataClass: ReleaseGraySteppedData, authorizer: 'required' },
   [DomainEventTypes.ReleaseCampaignStarted]: { dataClass: ReleaseCampaignStartedData, authorizer: 'absent' },
   [DomainEventTypes.ReleaseCampaignPaused]: { dataClass: ReleaseCampaignPausedData, authorizer: 'absent' },
   [DomainEventTypes.ReleaseCampaignFinished]: {

@@ -11,7 +11,7 @@ export const QueueNames = {
   AuthorizerReleaseCheck: 'authorizer.release-check',
   CodeReleaseAuditResults: 'code-release.audit-results',
   AdminApiPushLog: 'admin-api.push-log',
-  /** Every event (`#`), matched against the forwarding rules of admin-api (ADR 0018). */
+  /** Bound with the enabled forwarding rules' event patterns (none without rules), admin-api (ADR 0018). */
   AdminApiForwarding: 'admin-api.forwarding',
   /** One message per (rule, event) delivery to an HTTP subscriber; fed by admin-api only, never by the events exchange. */
   AdminApiForwardingDeliveries: 'admin-api.forwarding-deliveries',

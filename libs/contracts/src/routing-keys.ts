@@ -22,6 +22,7 @@ export const DomainEventTypes = {
   ReleaseAuditDelayed: 'release.audit.delayed',
   ReleaseReleased: 'release.released',
   ReleaseReverted: 'release.reverted',
+  ReleaseGrayStepped: 'release.gray.stepped',
   ReleaseCampaignStarted: 'release.campaign.started',
   ReleaseCampaignPaused: 'release.campaign.paused',
   ReleaseCampaignFinished: 'release.campaign.finished',

@@ -16,6 +16,11 @@ export interface ConsumeEventOptions {
   retry?: Partial<RetryPolicy>;
   /** Unacknowledged deliveries of this queue at once. Default from MessagingModule. */
   prefetch?: number;
+  /**
+   * `false`: `patterns` only choose this handler; the queue is not bound with them at start, and
+   * the app binds it at runtime (`EventConsumers.bindQueue` / `unbindQueue`). Default `true`.
+   */
+  bind?: boolean;
 }
 
 /**

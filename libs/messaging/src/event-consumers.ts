@@ -54,6 +54,8 @@ interface QueueRuntime {
   name: string;
   queue: string;
   patterns: Set<string>;
+  /** The patterns the queue is bound with at start (those of handlers registered with `bind` unset or true). */
+  boundPatterns: Set<string>;
   handlers: { pattern: string; handler: EventHandler<never>; label: string }[];
   retry: RetryPolicy;
   prefetch: number;
@@ -114,6 +116,7 @@ export class EventConsumers implements OnApplicationBootstrap {
         name: options.queue,
         queue: this.names.queue(options.queue),
         patterns: new Set(),
+        boundPatterns: new Set(),
         handlers: [],
         retry: this.policyOf(options),
         prefetch: options.prefetch ?? this.options.prefetch,
@@ -125,6 +128,7 @@ export class EventConsumers implements OnApplicationBootstrap {
     }
     for (const pattern of options.patterns) {
       runtime.patterns.add(pattern);
+      if (options.bind !== false) runtime.boundPatterns.add(pattern);
       runtime.handlers.push({ pattern, handler: handler as EventHandler<never>, label });
     }
   }
@@ -158,6 +162,48 @@ export class EventConsumers implements OnApplicationBootstrap {
     await Promise.all(
       [...this.queues.values()].flatMap((runtime) => (runtime.channel ? [runtime.channel.close()] : [])),
     );
+  }
+
+  /**
+   * Binds a consumed queue (logical name) to the events exchange with `pattern`, now; resolves
+   * once the broker answered. For queues whose bindings the app manages (`bind: false`). Bindings
+   * are durable: they survive reconnects and broker restarts, and are the app's to remove.
+   */
+  async bindQueue(queue: string, pattern: string): Promise<void> {
+    const { channel, name } = await this.bindingChannel(queue);
+    await channel.bindQueue(name, this.names.eventsExchange, pattern);
+  }
+
+  /** Removes a binding bindQueue made (a no-op for one that does not exist). */
+  async unbindQueue(queue: string, pattern: string): Promise<void> {
+    const { channel, name } = await this.bindingChannel(queue);
+    await channel.unbindQueue(name, this.names.eventsExchange, pattern);
+  }
+
+  /**
+   * The channel that declared the queue; throws if the queue is not consumed, or if the broker is
+   * away for longer than the confirm timeout (a caller holding a lock or a request must not wait
+   * for a reconnect that may take minutes).
+   */
+  private async bindingChannel(queue: string): Promise<{ channel: ConfirmChannel; name: string }> {
+    const runtime = this.queues.get(queue);
+    if (!runtime?.channel) throw new Error(`queue ${queue} is not consumed (or not started yet)`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        runtime.channel.waitForConnect(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`queue ${queue}: broker not connected`)),
+            this.options.confirmTimeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!runtime.rawChannel) throw new Error(`queue ${queue} has no open channel`);
+    return { channel: runtime.rawChannel, name: runtime.queue };
   }
 
   /** Names of every queue this instance may declare, for tests that clean up after themselves. */
@@ -233,7 +279,7 @@ export class EventConsumers implements OnApplicationBootstrap {
         });
         await channel.bindQueue(retryQueue, retryExchange, runtime.queue);
         await channel.assertQueue(deadLetterQueueOf(runtime.queue), { durable: true });
-        for (const pattern of runtime.patterns) {
+        for (const pattern of runtime.boundPatterns) {
           await channel.bindQueue(runtime.queue, events, pattern);
         }
         if (this.stopping) return;

@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /** Table every consuming service's database has (add InboxMigration to its migrations). */
 export const INBOX_TABLE = 'messaging_inbox';
@@ -14,7 +15,10 @@ export interface InboxResult<T> {
  * the effect in the same database transaction. A redelivery, a WeChat retry with the same
  * deterministic id, or a concurrent duplicate finds the row and skips the effect; if the
  * effect throws, the row is rolled back with it and the retry runs it again.
+ *
+ * An app lists it as a provider (it needs the app's DataSource).
  */
+@Injectable()
 export class Inbox {
   constructor(private readonly dataSource: DataSource) {}
 

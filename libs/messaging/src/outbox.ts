@@ -1,7 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@wxop/contracts';
-import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-import type { EventPublisher } from './event-publisher';
+import { EventPublisher } from './event-publisher';
 
 /** Table a service's database has when it publishes through the outbox (add OutboxMigration). */
 export const OUTBOX_TABLE = 'messaging_outbox';
@@ -17,7 +18,10 @@ const BATCH = 200;
  * order of different events); several replicas share the work (rows claimed with SKIP LOCKED). A
  * publish that reached the broker just before a crash goes out again with the same id, which
  * consumers' inboxes drop.
+ *
+ * An app lists it as a provider (it needs the app's DataSource and MessagingModule's EventPublisher).
  */
+@Injectable()
 export class TransactionalOutbox {
   private running?: Promise<number>;
   private again = false;

@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   deleteBrokerObjects,
   drainQueue,
+  isRouted,
   sleep,
   testEnv,
   uniqueRunId,
@@ -505,5 +506,57 @@ describe('messaging on the real broker', () => {
     expect(calls('b').some((c) => c.envelope.id === event.id)).toBe(false);
     const waiting = await drainQueue(`${namespace}svc-b.authorizations`);
     expect(waiting.map((m) => JSON.parse(m.content.toString()).id as string)).toContain(event.id);
+  });
+});
+
+/** A queue whose bindings the app manages (`bind: false`), as admin-api's forwarding queue. */
+@Injectable()
+class ManagedBindingsConsumer {
+  readonly seen: string[] = [];
+  constructor(private readonly consumers: EventConsumers) {}
+
+  onModuleInit(): void {
+    this.consumers.register(
+      { queue: 'svc-e.managed', patterns: ['#'], bind: false },
+      (envelope) => void this.seen.push(envelope.id),
+      'managed',
+    );
+  }
+}
+
+describe('EventConsumers - bindings managed at runtime (bind: false)', () => {
+  const ns = `${uniqueRunId()}.`;
+  let service: INestApplication;
+
+  beforeAll(async () => {
+    service = await startService(
+      { serviceName: 'svc-e', namespace: ns },
+      { providers: [ManagedBindingsConsumer] },
+    );
+  });
+
+  afterAll(async () => {
+    const queues = namesOf(service);
+    await service?.close();
+    await deleteBrokerObjects({ queues, exchanges: [`${ns}wxop.events`, `${ns}wxop.retry`] });
+  });
+
+  it('binds nothing at start; bindQueue routes a pattern to the queue and unbindQueue stops it', async () => {
+    const consumers = service.get(EventConsumers);
+    const seen = service.get(ManagedBindingsConsumer).seen;
+    const publisher = service.get(EventPublisher);
+    expect(await isRouted('managed.created', { namespace: ns })).toBe(false);
+
+    await consumers.bindQueue('svc-e.managed', 'managed.*');
+    expect(await isRouted('managed.created', { namespace: ns })).toBe(true);
+    expect(await isRouted('other.created', { namespace: ns })).toBe(false);
+    const event = eventOfType('managed.created', {});
+    await publisher.publish(event);
+    await waitUntil(() => seen.includes(event.id), 5000, 'the event routed by the runtime binding');
+
+    await consumers.unbindQueue('svc-e.managed', 'managed.*');
+    expect(await isRouted('managed.created', { namespace: ns })).toBe(false);
+    await consumers.unbindQueue('svc-e.managed', 'managed.*'); // a binding that is gone: a no-op
+    await expect(consumers.bindQueue('svc-e.unknown', 'x')).rejects.toThrow('not consumed');
   });
 });

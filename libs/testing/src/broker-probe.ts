@@ -154,6 +154,31 @@ export async function publishTestEvent(
   }
 }
 
+/**
+ * Whether the events exchange routes `routingKey` to any queue now: a `mandatory` publish of a
+ * body that is no envelope comes back (basic.return, before its confirm) when no binding matches.
+ * A queue it is routed to gets that body (a consumer dead-letters it as unparseable).
+ */
+export async function isRouted(
+  routingKey: string,
+  options: { namespace?: string; url?: string } = {},
+): Promise<boolean> {
+  const connection = await connect(options.url ?? testEnv.rabbitUrl);
+  try {
+    const channel = await connection.createConfirmChannel();
+    let returned = false;
+    channel.on('return', () => (returned = true));
+    channel.publish((options.namespace ?? '') + EVENTS_EXCHANGE, routingKey, Buffer.from('routing probe'), {
+      mandatory: true,
+    });
+    await channel.waitForConfirms();
+    await channel.close();
+    return !returned;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Publishes an arbitrary body (e.g. a poison message that is not JSON) to the events exchange, confirmed. */
 export async function publishRawTestMessage(
   routingKey: string,

@@ -10,6 +10,7 @@ export {
   BrokerProbe,
   deleteBrokerObjects,
   drainQueue,
+  isRouted,
   parkEvents,
   publishTestEvent,
   publishRawTestMessage,

@@ -261,4 +261,26 @@ export class AdminApiConfig {
   @Min(1)
   @Max(10_000)
   ADMIN_API_FORWARDING_EVENTS_PREFETCH = 512;
+
+  /**
+   * Forwarding: how long an event's first attempt waits for a free slot of its rule (its
+   * `concurrency`) before the delivery goes to the delivery queue instead. Long enough for a
+   * healthy target to work through a burst of events in flight, short enough that a target that
+   * hangs holds an event for no longer (ADR 0018).
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  ADMIN_API_FORWARDING_INLINE_WAIT_MS = 250;
+
+  /**
+   * Forwarding: how often the event queue's bindings are reconciled with the enabled rules'
+   * patterns (changes through this replica bind at once; this catches other replicas' and crashes).
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ADMIN_API_FORWARDING_BINDINGS_RECONCILE_SECONDS = 30;
 }

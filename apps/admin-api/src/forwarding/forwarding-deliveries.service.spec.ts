@@ -58,6 +58,7 @@ function setup(outcome: AttemptOutcome, ruleOverrides: Partial<RuleRecord> = {})
     deliveries as unknown as ForwardingDeliveryRepository,
     queue as unknown as DeliveryQueue,
     deliverer as unknown as HttpDeliverer,
+    { inlineWaitMs: 50 },
   );
   return { sut, rules, deliveries, deliverer, queue };
 }
@@ -142,6 +143,35 @@ describe(ForwardingDeliveriesService.name, () => {
           expect.anything(),
         );
       }
+    });
+
+    it("waits for a busy rule's slot (in line, bounded) and attempts inline instead of queueing", async () => {
+      const { sut, rules, deliveries, deliverer, queue } = setup({
+        statusCode: 200,
+        latencyMs: 1,
+        delivered: true,
+      });
+      rules.matching.mockResolvedValue([{ ...rule, concurrency: 1 }]);
+      deliveries.createForEvent.mockImplementation(async (_ruleIds: string[], envelope: { id: string }) => ({
+        pending: [{ id: `${envelope.id}:d`, ruleId: rule.id }],
+        body: JSON.stringify(envelope),
+      }));
+      let inFlight = 0;
+      let peak = 0;
+      deliverer.post.mockImplementation(async () => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return { statusCode: 200, latencyMs: 5, delivered: true };
+      });
+      // Three events behind one slot: 5 ms each, well within the 50 ms wait.
+      await Promise.all(['e-1', 'e-2', 'e-3'].map((id) => sut.onEvent({ ...delivery.envelope, id })));
+      expect(peak).toBe(1);
+      expect(deliverer.post).toHaveBeenCalledTimes(3);
+      for (const id of ['e-1', 'e-2', 'e-3']) {
+        expect(deliveries.recordAttempt).toHaveBeenCalledWith(`${id}:d`, expect.anything(), 'delivered');
+      }
+      expect(queue.enqueue).not.toHaveBeenCalled();
     });
   });
 

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createEnvelope, type EventEnvelope } from '@wxop/contracts';
 import type { DeliveryContext } from '@wxop/messaging';
 
 import { DeliveryQueue, type DeliveryMessageData } from './delivery-queue';
 import { ForwardingError } from './forwarding.errors';
+import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.tokens';
 import {
   ForwardingDeliveryRepository,
   type AttemptRecord,
@@ -39,17 +40,20 @@ export class ForwardingDeliveriesService {
     private readonly deliveries: ForwardingDeliveryRepository,
     private readonly queue: DeliveryQueue,
     private readonly deliverer: HttpDeliverer,
+    @Inject(FORWARDING_SETTINGS) private readonly settings: Pick<ForwardingSettings, 'inlineWaitMs'>,
   ) {}
 
   /**
-   * An event from `wxop.events`: a delivery per matching rule. A rule with a free slot right now
-   * gets its first attempt at once from here (no broker round trip for the common case, issue #14),
-   * logged; a rule whose slots are all busy (a slow or unreachable target) is not waited for: its
-   * delivery goes straight to the delivery queue, as does one that did not succeed, whose
-   * RetryPolicy retries it for 24 h. So one slow target never holds events (prefetch slots) and
-   * thereby other rules' first attempts. The event is acknowledged only after the attempts were
-   * logged and the rest queued (a crash in between redelivers it, and the deliveries still pending
-   * are attempted again).
+   * An event of `admin-api.forwarding` (routed there by the enabled rules' patterns, ADR 0018): a
+   * delivery per matching rule, each attempted at once from here (no broker round trip for the
+   * common case, issue #14) as soon as its rule has a free `concurrency` slot, waiting in line for
+   * one `inlineWaitMs` at most, and logged. A delivery whose rule stayed busy that long (a slow or
+   * unreachable target) is not attempted here, and it and the ones that did not succeed go to the
+   * delivery queue, whose RetryPolicy retries them for 24 h. So one slow target holds an event
+   * (a prefetch slot) for `inlineWaitMs` beyond its own `concurrency` first attempts, and never
+   * other rules' first attempts. The event is acknowledged only after the attempts were logged and
+   * the rest queued (a crash in between redelivers it, and the deliveries still pending are
+   * attempted again).
    */
   async onEvent(envelope: EventEnvelope<unknown>): Promise<void> {
     const rules = await this.rulesService.matching(envelope);
@@ -63,18 +67,22 @@ export class ForwardingDeliveriesService {
     await Promise.all(
       pending.map(async (delivery) => {
         const rule = byId.get(delivery.ruleId)!;
-        const attempt = this.concurrency.tryRun(rule.id, rule.concurrency, () =>
-          this.post(
-            rule,
-            { id: delivery.id, eventId: envelope.id, eventType: envelope.type, isTest: false },
-            body,
-          ),
+        const attempt = await this.concurrency.runWithin(
+          rule.id,
+          rule.concurrency,
+          this.settings.inlineWaitMs,
+          () =>
+            this.post(
+              rule,
+              { id: delivery.id, eventId: envelope.id, eventType: envelope.type, isTest: false },
+              body,
+            ),
         );
         if (!attempt) {
           undelivered.push({ deliveryId: delivery.id, ruleId: rule.id });
           return;
         }
-        const outcome = await attempt;
+        const outcome = attempt.result;
         await this.deliveries.recordAttempt(
           delivery.id,
           outcome,

@@ -5,6 +5,7 @@ import { topicMatches, type EventEnvelope } from '@wxop/contracts';
 
 import { ForwardingError, ForwardingErrorCodes } from './forwarding.errors';
 import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.tokens';
+import { ForwardingBindingsService, isBindingKey } from './forwarding-bindings.service';
 import { ForwardingDeliveryRepository, type FailingRuleRecord } from './forwarding-delivery.repository';
 import { ForwardingRuleRepository, type RuleChanges, type RuleRecord } from './forwarding-rule.repository';
 import { HttpDeliverer } from './http-deliverer';
@@ -20,17 +21,25 @@ export interface RuleInput {
   concurrency?: number;
 }
 
-/** How long the `#` consumer reuses the enabled rules it read (a change made here applies at once on this replica). */
+/** How long the event consumer reuses the enabled rules it read (a change made here applies at once on this replica). */
 const RULE_CACHE_MS = 2000;
-const TOPIC_WORD = /^([a-z0-9_]+|\*|#)$/;
+/**
+ * An event no cached rule's pattern matches was routed here by a binding another replica made
+ * for a rule this one has not read yet: the rules are read again, at most this often.
+ */
+const RULE_REREAD_ON_MISS_MS = 200;
 
 /** Forwarding rules: CRUD, signing secrets (shown once, rotated with overlap), and matching. */
 @Injectable()
 export class ForwardingRulesService {
   private cache?: { rules: RuleRecord[]; readAt: number };
+  private reading?: Promise<RuleRecord[]>;
+  /** Bumped by each change: a read begun before it must not become the cached copy. */
+  private generation = 0;
 
   constructor(
     private readonly rules: ForwardingRuleRepository,
+    private readonly bindings: ForwardingBindingsService,
     private readonly deliveries: ForwardingDeliveryRepository,
     private readonly deliverer: HttpDeliverer,
     @Inject(FORWARDING_SETTINGS) private readonly settings: ForwardingSettings,
@@ -58,7 +67,9 @@ export class ForwardingRulesService {
       if ((error as { code?: string }).code === 'ER_DUP_ENTRY') throw ForwardingError.nameTaken(input.name);
       throw error;
     }
-    this.cache = undefined;
+    this.invalidate();
+    // Bound before the answer: an event published once the rule exists is routed to it.
+    await this.bindings.reconcile();
     return { rule: await this.get(id), secret };
   }
 
@@ -82,13 +93,15 @@ export class ForwardingRulesService {
         throw ForwardingError.nameTaken(changes.name ?? '');
       throw error;
     }
-    this.cache = undefined;
+    this.invalidate();
+    if (changes.enabled !== undefined || changes.eventPattern !== undefined) await this.bindings.reconcile();
     return this.get(id);
   }
 
   async delete(id: string): Promise<void> {
     if (!(await this.rules.delete(id))) throw ForwardingError.ruleNotFound(id);
-    this.cache = undefined;
+    this.invalidate();
+    await this.bindings.reconcile();
   }
 
   /**
@@ -100,18 +113,44 @@ export class ForwardingRulesService {
     if (!(await this.rules.rotateSecret(id, secret, this.settings.rotationOverlapSeconds))) {
       throw ForwardingError.ruleNotFound(id);
     }
-    this.cache = undefined;
+    this.invalidate();
     const rule = await this.get(id);
     return { secret, previousSecretExpiresAt: rule.previousSecretExpiresAt };
   }
 
   /** The enabled rules an event goes to. */
   async matching(envelope: EventEnvelope<unknown>): Promise<RuleRecord[]> {
-    const now = Date.now();
-    if (!this.cache || now - this.cache.readAt > RULE_CACHE_MS) {
-      this.cache = { rules: await this.rules.listEnabled(), readAt: now };
+    let rules = await this.enabledRules(RULE_CACHE_MS);
+    if (!rules.some((rule) => topicMatches(rule.eventPattern, envelope.type))) {
+      rules = await this.enabledRules(RULE_REREAD_ON_MISS_MS);
     }
-    return this.cache.rules.filter((rule) => ruleMatches(rule, envelope));
+    return rules.filter((rule) => ruleMatches(rule, envelope));
+  }
+
+  /** The enabled rules, read again when the copy is older than `maxAgeMs` (one read for concurrent callers). */
+  private async enabledRules(maxAgeMs: number): Promise<RuleRecord[]> {
+    if (this.cache && Date.now() - this.cache.readAt <= maxAgeMs) return this.cache.rules;
+    if (!this.reading) {
+      const readAt = Date.now();
+      const generation = this.generation;
+      const reading = this.rules
+        .listEnabled()
+        .then((rules) => {
+          if (generation === this.generation) this.cache = { rules, readAt };
+          return rules;
+        })
+        .finally(() => {
+          if (this.reading === reading) this.reading = undefined;
+        });
+      this.reading = reading;
+    }
+    return this.reading;
+  }
+
+  private invalidate(): void {
+    this.generation++;
+    this.cache = undefined;
+    this.reading = undefined;
   }
 
   /** A rule for a delivery: from the enabled rules read for matching when fresh, else from the database. */
@@ -144,12 +183,9 @@ export function ruleMatches(
   return topicMatches(rule.eventPattern, envelope.type);
 }
 
+/** The pattern is the queue's binding key too (ADR 0018): AMQP topic syntax, checked here. */
 function assertPattern(pattern: string): void {
-  if (
-    pattern.length === 0 ||
-    pattern.length > 255 ||
-    !pattern.split('.').every((word) => TOPIC_WORD.test(word))
-  ) {
+  if (!isBindingKey(pattern)) {
     throw new ForwardingError(
       ForwardingErrorCodes.InvalidPattern,
       'eventPattern must be dot-separated lower-case words, `*` (one word) or `#` (any words)',

@@ -7,9 +7,10 @@ import { ForwardingDeliveriesService } from './forwarding-deliveries.service';
 import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.tokens';
 
 /**
- * Every event of `wxop.events` (`#`, ADR 0018) becomes deliveries of the rules it matches; each
- * delivery is then a message of its own queue, attempted and retried there (RetryPolicy, 24 h by
- * default; `RABBITMQ_RETRY_*` and the per-queue override configure it).
+ * Every event the enabled rules' patterns route to `admin-api.forwarding` (its bindings are kept
+ * by ForwardingBindingsService, ADR 0018) becomes deliveries of the rules it matches, attempted
+ * at once; a delivery not delivered so is a message of its own queue, retried there (RetryPolicy,
+ * 24 h by default; `RABBITMQ_RETRY_*` and the per-queue override configure it).
  */
 @Injectable()
 export class ForwardingConsumer implements OnModuleInit {
@@ -27,7 +28,13 @@ export class ForwardingConsumer implements OnModuleInit {
     // Registered by hand: their prefetch comes from configuration (a decorator cannot read it).
     // The event queue's prefetch bounds the events in flight (first attempts), the delivery queue's retries.
     this.consumers.register(
-      { queue: QueueNames.AdminApiForwarding, patterns: ['#'], prefetch: this.settings.eventsPrefetch },
+      // `#` picks this handler for whatever is routed here; the bindings are the rules' patterns.
+      {
+        queue: QueueNames.AdminApiForwarding,
+        patterns: ['#'],
+        bind: false,
+        prefetch: this.settings.eventsPrefetch,
+      },
       (envelope: EventEnvelope<unknown>) => this.onEvent(envelope),
       `${ForwardingConsumer.name}.onEvent`,
     );

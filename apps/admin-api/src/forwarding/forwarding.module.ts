@@ -7,6 +7,8 @@ import { DeliveryQueue } from './delivery-queue';
 import { ForwardingConsumer } from './forwarding.consumer';
 import { ForwardingController } from './forwarding.controller';
 import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.tokens';
+import { ForwardingBindingRepository } from './forwarding-binding.repository';
+import { ForwardingBindingsService } from './forwarding-bindings.service';
 import { ForwardingDeliveriesService } from './forwarding-deliveries.service';
 import { ForwardingDeliveryRepository } from './forwarding-delivery.repository';
 import { ForwardingRetentionService } from './forwarding-retention.service';
@@ -27,6 +29,8 @@ import { SsrfGuard } from './ssrf-guard';
         timeoutMs: config.ADMIN_API_FORWARDING_TIMEOUT_MS,
         prefetch: config.ADMIN_API_FORWARDING_PREFETCH,
         eventsPrefetch: config.ADMIN_API_FORWARDING_EVENTS_PREFETCH,
+        inlineWaitMs: config.ADMIN_API_FORWARDING_INLINE_WAIT_MS,
+        bindingsReconcileMs: config.ADMIN_API_FORWARDING_BINDINGS_RECONCILE_SECONDS * 1000,
       }),
     },
     {
@@ -52,6 +56,8 @@ import { SsrfGuard } from './ssrf-guard';
     },
     ForwardingRuleRepository,
     ForwardingDeliveryRepository,
+    ForwardingBindingRepository,
+    ForwardingBindingsService,
     ForwardingRulesService,
     ForwardingDeliveriesService,
     DeliveryQueue,

@@ -27,6 +27,8 @@ export const RESPONSE_HEAD_BYTES = 1024;
  */
 export class HttpDeliverer {
   private readonly agent: Agent;
+  /** `refusal(url, false)` per target URL: it depends on the URL alone, and every POST asks it. */
+  private readonly staticRefusals = new Map<string, string | undefined>();
 
   constructor(
     private readonly guard: SsrfGuard,
@@ -71,7 +73,7 @@ export class HttpDeliverer {
   async post(url: string, body: string, headers: Record<string, string>): Promise<AttemptOutcome> {
     const started = performance.now();
     const latency = (): number => Math.round(performance.now() - started);
-    const refused = await this.refusal(url, false);
+    const refused = await this.staticRefusal(url);
     if (refused) return { latencyMs: latency(), error: `target refused: ${refused}`, delivered: false };
     try {
       const response = await request(url, {
@@ -95,6 +97,14 @@ export class HttpDeliverer {
     await this.agent.close();
   }
 
+  private async staticRefusal(url: string): Promise<string | undefined> {
+    if (this.staticRefusals.has(url)) return this.staticRefusals.get(url);
+    const refusal = await this.refusal(url, false);
+    if (this.staticRefusals.size >= STATIC_REFUSALS_KEPT) this.staticRefusals.clear();
+    this.staticRefusals.set(url, refusal);
+    return refusal;
+  }
+
   private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
@@ -113,6 +123,9 @@ export class HttpDeliverer {
     });
   };
 }
+
+/** Target URLs whose static check is remembered (the rules' targets: a handful). */
+const STATIC_REFUSALS_KEPT = 1000;
 
 function hostOf(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;

@@ -49,4 +49,38 @@ describe(KeyedConcurrency.name, () => {
       await expect(sut.tryRun('a', 1, task)).resolves.toBe('ran');
     });
   });
+
+  describe('runWithin', () => {
+    it('waits in line for a slot that frees within the wait, and runs the task then', async () => {
+      const sut = new KeyedConcurrency();
+      let release!: () => void;
+      const held = sut.run('a', 1, () => new Promise<void>((resolve) => (release = resolve)));
+      const waiting = sut.runWithin('a', 1, 1000, async () => 'ran');
+      setTimeout(() => release(), 20);
+      await expect(waiting).resolves.toEqual({ result: 'ran' });
+      await held;
+    });
+
+    it('gives up after the wait without running the task, and leaves its place in line to the next', async () => {
+      jest.useFakeTimers();
+      try {
+        const sut = new KeyedConcurrency();
+        let release!: () => void;
+        const held = sut.run('a', 1, () => new Promise<void>((resolve) => (release = resolve)));
+        const task = jest.fn(async () => 'ran');
+        const gaveUp = sut.runWithin('a', 1, 100, task);
+        const patient = sut.runWithin('a', 1, 10_000, async () => 'patient');
+        await jest.advanceTimersByTimeAsync(150);
+        await expect(gaveUp).resolves.toBeUndefined();
+        expect(task).not.toHaveBeenCalled();
+        release();
+        await held;
+        await expect(patient).resolves.toEqual({ result: 'patient' });
+        // Every slot is free again: a task runs at once.
+        await expect(sut.tryRun('a', 1, task)).resolves.toBe('ran');
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+  });
 });

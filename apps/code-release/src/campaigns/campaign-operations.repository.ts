@@ -7,6 +7,42 @@ import type { TargetState } from './target-state';
 
 const NOW = 'UTC_TIMESTAMP(3)';
 
+/** What is kept of one chosen target of an operation that runs in the background. */
+export interface OperationTargetInput {
+  authorizerAppid: string;
+  /** The target's state when the operation took it. */
+  state: string;
+  auditId?: number | null;
+  /** Not to be worked on before this many seconds from now (0: at once). */
+  dueInSeconds?: number;
+}
+
+/** An operation that runs in the background (`code_release_operations`). */
+export interface OperationRecord {
+  operationId: string;
+  campaignId: string;
+  operation: string;
+  requestedBy: string;
+  /** Owner of the operation's lease and of its targets' leases. */
+  owner: string;
+}
+
+/** A target of a background operation still to do. */
+export interface PendingOperationTarget {
+  authorizerAppid: string;
+  initialState: string;
+  auditId: number | null;
+}
+
+/** How one target of a background operation ended. */
+export interface OperationTargetOutcome {
+  authorizerAppid: string;
+  outcome: string;
+  state: string;
+  errcode?: number;
+  message?: string;
+}
+
 /** The chosen targets of an operation, sorted by what can be done with them now. */
 export interface ChosenTargets {
   /** In a state the operation applies to, now leased by the operation's owner. */
@@ -160,32 +196,6 @@ export class CampaignOperationsRepository {
     );
   }
 
-  /**
-   * Extends `owner`'s leases on the given targets before the operation works on them; answers the
-   * appids it still holds (a lease that ran out and was taken by a worker is not renewed).
-   */
-  async renewLeases(
-    owner: string,
-    campaignId: string,
-    authorizerAppids: string[],
-    leaseSeconds: number,
-  ): Promise<Set<string>> {
-    if (authorizerAppids.length === 0) return new Set();
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager.query(
-        `UPDATE code_release_campaign_targets SET lease_until = ${NOW} + INTERVAL ? SECOND
-         WHERE campaign_id = ? AND authorizer_appid IN (?) AND lease_owner = ?`,
-        [leaseSeconds, campaignId, authorizerAppids, owner],
-      );
-      const held = (await manager.query(
-        `SELECT authorizer_appid FROM code_release_campaign_targets
-         WHERE campaign_id = ? AND authorizer_appid IN (?) AND lease_owner = ?`,
-        [campaignId, authorizerAppids, owner],
-      )) as { authorizer_appid: string }[];
-      return new Set(held.map((row) => row.authorizer_appid));
-    });
-  }
-
   /** Gives an operation's lease back and leaves the target's due time as it was (a gray step's wait goes on). */
   async releaseOnly(
     owner: string,
@@ -257,5 +267,235 @@ export class CampaignOperationsRepository {
       [dayStart, componentAppid, authorizerAppid, monthStart],
     )) as { today: number | string; month: number | string }[];
     return { today: Number(row?.today ?? 0), thisMonth: Number(row?.month ?? 0) };
+  }
+
+  /**
+   * Records an operation that goes on after its RPC answers: the operation leased by `owner` (the
+   * owner of its targets' leases too) and each target to do, in the given order.
+   */
+  async recordOperation(
+    operation: OperationRecord,
+    targets: OperationTargetInput[],
+    leaseSeconds: number,
+  ): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.query(
+        `INSERT INTO code_release_operations
+           (operation_id, campaign_id, operation, requested_by, status, lease_owner, lease_until, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'running', ?, ${NOW} + INTERVAL ? SECOND, ${NOW}, ${NOW})`,
+        [
+          operation.operationId,
+          operation.campaignId,
+          operation.operation,
+          operation.requestedBy,
+          operation.owner,
+          leaseSeconds,
+        ],
+      );
+      for (let start = 0; start < targets.length; start += 1000) {
+        const chunk = targets.slice(start, start + 1000);
+        await manager.query(
+          `INSERT INTO code_release_operation_targets
+             (operation_id, authorizer_appid, ordinal, initial_state, audit_id, due_at)
+           VALUES ${chunk.map(() => `(?, ?, ?, ?, ?, ${NOW} + INTERVAL ? SECOND)`).join(', ')}`,
+          chunk.flatMap((target, index) => [
+            operation.operationId,
+            target.authorizerAppid,
+            start + index,
+            target.state,
+            target.auditId ?? null,
+            target.dueInSeconds ?? 0,
+          ]),
+        );
+      }
+    });
+  }
+
+  /**
+   * The next targets of the operation still to do and due now, in order; and, when none is due,
+   * in how many seconds the next one is (null: nothing left).
+   */
+  async pendingTargets(
+    operationId: string,
+    limit: number,
+  ): Promise<{ due: PendingOperationTarget[]; nextInSeconds: number | null }> {
+    const rows = (await this.dataSource.query(
+      `SELECT authorizer_appid, initial_state, audit_id, due_at <= ${NOW} AS due,
+              TIMESTAMPDIFF(MICROSECOND, ${NOW}, due_at) DIV 1000 AS wait_ms
+       FROM code_release_operation_targets
+       WHERE operation_id = ? AND outcome IS NULL ORDER BY ordinal LIMIT ?`,
+      [operationId, limit],
+    )) as {
+      authorizer_appid: string;
+      initial_state: string;
+      audit_id: string | number | null;
+      due: number | string;
+      wait_ms: number | string;
+    }[];
+    const due = rows
+      .filter((row) => Number(row.due) === 1)
+      .map((row) => ({
+        authorizerAppid: row.authorizer_appid,
+        initialState: row.initial_state,
+        auditId: row.audit_id === null ? null : Number(row.audit_id),
+      }));
+    if (due.length > 0 || rows.length === 0) return { due, nextInSeconds: due.length > 0 ? 0 : null };
+    const [next] = (await this.dataSource.query(
+      `SELECT TIMESTAMPDIFF(MICROSECOND, ${NOW}, MIN(due_at)) DIV 1000 AS wait_ms
+       FROM code_release_operation_targets WHERE operation_id = ? AND outcome IS NULL`,
+      [operationId],
+    )) as { wait_ms: number | string | null }[];
+    return { due, nextInSeconds: Math.max(0, Number(next?.wait_ms ?? 0) / 1000) };
+  }
+
+  /** Holds a target of the operation back for `seconds`, to be looked at again then as `initialState`. */
+  async deferTarget(
+    operationId: string,
+    authorizerAppid: string,
+    seconds: number,
+    initialState: string,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE code_release_operation_targets SET due_at = ${NOW} + INTERVAL ? SECOND, initial_state = ?
+       WHERE operation_id = ? AND authorizer_appid = ?`,
+      [seconds, initialState, operationId, authorizerAppid],
+    );
+  }
+
+  /** Writes how targets of the operation ended (a target with an outcome is never worked on again). */
+  async noteOutcomes(operationId: string, outcomes: OperationTargetOutcome[]): Promise<void> {
+    for (const outcome of outcomes) {
+      await this.dataSource.query(
+        `UPDATE code_release_operation_targets SET outcome = ?, state = ?, errcode = ?, message = ?
+         WHERE operation_id = ? AND authorizer_appid = ?`,
+        [
+          outcome.outcome,
+          outcome.state,
+          outcome.errcode ?? null,
+          outcome.message?.slice(0, 1024) ?? null,
+          operationId,
+          outcome.authorizerAppid,
+        ],
+      );
+    }
+  }
+
+  /**
+   * Renews the operation's lease and its targets' (those `owner` still holds); false when the
+   * operation is no longer `owner`'s (its lease ran out and another replica took it over).
+   */
+  async renewOperation(operation: OperationRecord, leaseSeconds: number): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const outcome = (await manager.query(
+        `UPDATE code_release_operations SET lease_until = ${NOW} + INTERVAL ? SECOND, updated_at = ${NOW}
+         WHERE operation_id = ? AND lease_owner = ? AND status = 'running'`,
+        [leaseSeconds, operation.operationId, operation.owner],
+      )) as { affectedRows: number };
+      if (outcome.affectedRows !== 1) return false;
+      await manager.query(
+        `UPDATE code_release_campaign_targets SET lease_until = ${NOW} + INTERVAL ? SECOND
+         WHERE campaign_id = ? AND lease_owner = ?`,
+        [leaseSeconds, operation.campaignId, operation.owner],
+      );
+      return true;
+    });
+  }
+
+  /** Ends the operation (fenced by its owner) and gives back any target lease it still holds. */
+  async finishOperation(operation: OperationRecord): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const outcome = (await manager.query(
+        `UPDATE code_release_operations SET status = 'finished', lease_owner = NULL, lease_until = NULL,
+           finished_at = ${NOW}, updated_at = ${NOW}
+         WHERE operation_id = ? AND lease_owner = ? AND status = 'running'`,
+        [operation.operationId, operation.owner],
+      )) as { affectedRows: number };
+      await manager.query(
+        `UPDATE code_release_campaign_targets SET lease_owner = NULL, lease_until = NULL
+         WHERE campaign_id = ? AND lease_owner = ?`,
+        [operation.campaignId, operation.owner],
+      );
+      return outcome.affectedRows === 1;
+    });
+  }
+
+  /**
+   * Lets the operation's leases run out now (this replica stops): another replica takes it over
+   * at its next look instead of after the lease's full time.
+   */
+  async handOver(operation: OperationRecord): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE code_release_operations SET lease_until = ${NOW} - INTERVAL 1 SECOND, updated_at = ${NOW}
+       WHERE operation_id = ? AND lease_owner = ? AND status = 'running'`,
+      [operation.operationId, operation.owner],
+    );
+    await this.dataSource.query(
+      `UPDATE code_release_campaign_targets SET lease_until = ${NOW} - INTERVAL 1 SECOND
+       WHERE campaign_id = ? AND lease_owner = ?`,
+      [operation.campaignId, operation.owner],
+    );
+  }
+
+  /**
+   * Takes over one running operation whose lease ran out (its replica died or stopped) under
+   * `ownerFor(operationId)`; the targets still to do whose lease the old owner left untouched move
+   * to the new owner, so no worker can take them between the two. A target someone else took in
+   * between is not the operation's any more: the caller answers it `busy`.
+   */
+  async takeOverStale(
+    ownerFor: (operationId: string) => string,
+    leaseSeconds: number,
+  ): Promise<OperationRecord | null> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const [row] = (await manager.query(
+        `SELECT operation_id, campaign_id, operation, requested_by, lease_owner FROM code_release_operations
+         WHERE status = 'running' AND (lease_until IS NULL OR lease_until < ${NOW})
+         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      )) as {
+        operation_id: string;
+        campaign_id: string;
+        operation: string;
+        requested_by: string;
+        lease_owner: string | null;
+      }[];
+      if (!row) return null;
+      const owner = ownerFor(row.operation_id);
+      await manager.query(
+        `UPDATE code_release_operations SET lease_owner = ?, lease_until = ${NOW} + INTERVAL ? SECOND,
+           updated_at = ${NOW} WHERE operation_id = ?`,
+        [owner, leaseSeconds, row.operation_id],
+      );
+      if (row.lease_owner !== null) {
+        await manager.query(
+          `UPDATE code_release_campaign_targets t
+             JOIN code_release_operation_targets o
+               ON o.operation_id = ? AND o.authorizer_appid = t.authorizer_appid AND o.outcome IS NULL
+           SET t.lease_owner = ?, t.lease_until = ${NOW} + INTERVAL ? SECOND
+           WHERE t.campaign_id = ? AND t.lease_owner = ?`,
+          [row.operation_id, owner, leaseSeconds, row.campaign_id, row.lease_owner],
+        );
+      }
+      return {
+        operationId: row.operation_id,
+        campaignId: row.campaign_id,
+        operation: row.operation,
+        requestedBy: row.requested_by,
+        owner,
+      };
+    });
+  }
+
+  /** The chosen targets' rows as an operation works on them, with who holds each lease now. */
+  async targetsOf(
+    campaignId: string,
+    authorizerAppids: string[],
+  ): Promise<(ClaimedTarget & { leaseOwner: string | null })[]> {
+    if (authorizerAppids.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT ${TARGET_COLUMNS}, lease_owner AS current_lease_owner FROM code_release_campaign_targets
+       WHERE campaign_id = ? AND authorizer_appid IN (?)`,
+      [campaignId, authorizerAppids],
+    )) as (TargetRow & { current_lease_owner: string | null })[];
+    return rows.map((row) => ({ ...toClaimed(row), leaseOwner: row.current_lease_owner }));
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import {
   CodeReleaseRpcErrorCodes,
   type CampaignOperationReply,
@@ -9,8 +9,14 @@ import { AppLogger } from '@wxop/observability';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
+import { CodeReleaseConfig } from '../config/code-release.config';
 import { CodeReleaseError } from '../shared/code-release.errors';
-import { CampaignOperationsRepository } from './campaign-operations.repository';
+import {
+  CampaignOperationsRepository,
+  type OperationRecord,
+  type OperationTargetOutcome,
+  type PendingOperationTarget,
+} from './campaign-operations.repository';
 import {
   CampaignRepository,
   OPERATION_OWNER_PREFIX,
@@ -24,10 +30,22 @@ import { operationStates, type CampaignOperation } from './release-operations.ut
 import { refusalErrcode, ReleaseSteps, type StepResult } from './release-steps';
 import { TargetStates } from './target-state';
 
-/** Long enough for one target's WeChat calls. */
+/** Long enough for one target's WeChat calls; renewed every RENEW_EVERY_MS while an operation runs. */
 const LEASE_SECONDS = 30;
+const RENEW_EVERY_MS = 10_000;
 /** Targets an operation works on at once (each holds its lease meanwhile). */
 const PARALLEL = 10;
+/** How often a replica looks for background operations whose replica stopped. */
+const TAKE_OVER_EVERY_MS = 5_000;
+/** Longest a background operation sleeps for a held-back target before it looks again. */
+const MAX_IDLE_MS = 2_000;
+/** Cancel answers after this long at most (well inside the callers' RPC timeout, 5 s by default). */
+const CANCEL_ANSWER_WITHIN_MS = 2_000;
+/** A cancelled target that was submitting, held back until its submit can no longer be in flight. */
+const LATE_SUBMIT = 'late_submit';
+
+/** The operations that can run in the background: those on chosen targets, and cancel's undos. */
+type BackgroundOperation = Exclude<CampaignOperation, 'approve'> | 'cancel.undo';
 
 type Run = (
   campaign: CampaignRecord,
@@ -35,29 +53,26 @@ type Run = (
   owner: string,
 ) => Promise<StepResult | { outcome: CampaignTargetOperationResult['outcome']; message?: string } | null>;
 
-/** Runs `each` on `size` items at a time; `before` sees the items still to do ahead of every batch after the first. */
-async function inBatches<T>(
-  items: T[],
-  size: number,
-  each: (item: T) => Promise<void>,
-  before?: (remaining: T[]) => Promise<void>,
-): Promise<void> {
-  for (let start = 0; start < items.length; start += size) {
-    if (start > 0 && before) await before(items.slice(start));
-    await Promise.all(items.slice(start, start + size).map(each));
-  }
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * The operator's release operations on a campaign's targets (approve, gray.advance, gray.revert,
  * revert, speedup) and cancel with undoAudits. Each target is claimed under the worker's lease
  * model, acted on, and written back fenced by that lease; a target a worker holds this instant
- * answers `busy` and nothing is done to it.
+ * answers `busy` and nothing is done to it. An operation that takes more targets than one batch
+ * answers at once with what it accepted and goes on in the background (ADR 0022, amended): it is
+ * recorded with its targets, its leases are renewed as it goes, and a replica that finds its lease
+ * run out (the driving replica died or stopped) takes it over where it stopped.
  */
 @Injectable()
-export class CampaignOperationsService {
+export class CampaignOperationsService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Per process; each operation adds its own id to it, so concurrent operations never share leases. */
   private readonly ownerPrefix = `${OPERATION_OWNER_PREFIX}${hostname()}:${process.pid}`;
+
+  private readonly running = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private takingOver = false;
 
   constructor(
     private readonly campaigns: CampaignRepository,
@@ -65,7 +80,25 @@ export class CampaignOperationsService {
     private readonly steps: ReleaseSteps,
     private readonly summaries: CampaignsService,
     private readonly logger: AppLogger,
+    private readonly config: CodeReleaseConfig,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.takeOver(), TAKE_OVER_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** Stops this replica's background operations after their current batch and hands them over. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.race([Promise.all([...this.running]), sleep(10_000)]);
+  }
+
+  /** A fresh lease owner for one operation on this replica (a take-over never reuses the old one). */
+  private ownerOf(operationId: string): string {
+    return `${this.ownerPrefix}:${operationId}:${randomUUID().slice(0, 8)}`;
+  }
 
   private async require(campaignId: string): Promise<CampaignRecord> {
     const campaign = await this.campaigns.find(campaignId);
@@ -113,10 +146,7 @@ export class CampaignOperationsService {
     authorizerAppids: string[] | undefined,
     by: string,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'gray.advance', authorizerAppids, (campaign, target) => {
-      const plan = (campaign.inputs as unknown as ReleaseInputs).gray as GrayPlan;
-      return this.steps.grayMove(campaign, target, nextGrayMove(plan, target.grayStep), by);
-    });
+    return this.onTargets(campaignId, 'gray.advance', authorizerAppids, by);
   }
 
   /** revertgrayrelease; the target waits in `approved` for `approve`. */
@@ -125,9 +155,7 @@ export class CampaignOperationsService {
     authorizerAppids: string[] | undefined,
     by: string,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'gray.revert', authorizerAppids, (campaign, target) =>
-      this.steps.revertGray(campaign, target, by),
-    );
+    return this.onTargets(campaignId, 'gray.revert', authorizerAppids, by);
   }
 
   /** revertcoderelease of released targets whose online version is still the campaign's. */
@@ -136,72 +164,93 @@ export class CampaignOperationsService {
     authorizerAppids: string[] | undefined,
     by: string,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'revert', authorizerAppids, async (campaign, target) => {
-      const result = await this.steps.revert(campaign, target, by);
-      return (
-        result ?? {
-          outcome: 'not_applicable',
-          message: `the online version is no longer ${campaign.userVersion}`,
-        }
-      );
-    });
+    return this.onTargets(campaignId, 'revert', authorizerAppids, by);
   }
 
   /** speedupaudit, once per target and attempt, within the platform's speedup_rest (read once). */
-  async speedup(
+  speedup(
     campaignId: string,
     authorizerAppids: string[] | undefined,
     by: string,
   ): Promise<CampaignOperationReply> {
-    let rest: number | undefined;
-    let reading: Promise<number> | undefined;
-    return this.onTargets(campaignId, 'speedup', authorizerAppids, async (campaign, target, owner) => {
-      if (target.speedupAt !== null) return { outcome: 'already' };
-      reading ??= this.steps.speedupRest(campaign, target);
-      // Await first, then take the reading once: the targets of a batch run in parallel, and
-      // `rest ??= await reading` would write the fresh reading back over the others' decrements.
-      const read = await reading;
-      rest ??= read;
-      if (rest <= 0) return { outcome: 'limit', message: 'speedup_rest is 0 this month' };
-      rest -= 1;
-      const sped = await this.steps.speedup(campaign, target, owner, by);
-      return { outcome: sped ? 'done' : 'already' };
-    });
+    return this.onTargets(campaignId, 'speedup', authorizerAppids, by);
+  }
+
+  /**
+   * What one operation does to one target. Made once per run of the operation: speedup reads
+   * speedup_rest once and counts it down across the targets of that run.
+   */
+  private runnerFor(operation: Exclude<BackgroundOperation, 'cancel.undo'>, by: string): Run {
+    switch (operation) {
+      case 'gray.advance':
+        return (campaign, target) => {
+          const plan = (campaign.inputs as unknown as ReleaseInputs).gray as GrayPlan;
+          return this.steps.grayMove(campaign, target, nextGrayMove(plan, target.grayStep), by);
+        };
+      case 'gray.revert':
+        return (campaign, target) => this.steps.revertGray(campaign, target, by);
+      case 'revert':
+        return async (campaign, target) => {
+          const result = await this.steps.revert(campaign, target, by);
+          return (
+            result ?? {
+              outcome: 'not_applicable',
+              message: `the online version is no longer ${campaign.userVersion}`,
+            }
+          );
+        };
+      case 'speedup': {
+        let rest: number | undefined;
+        let reading: Promise<number> | undefined;
+        return async (campaign, target, owner) => {
+          if (target.speedupAt !== null) return { outcome: 'already' };
+          reading ??= this.steps.speedupRest(campaign, target);
+          // Await first, then take the reading once: the targets of a batch run in parallel, and
+          // `rest ??= await reading` would write the fresh reading back over the others' decrements.
+          const read = await reading;
+          rest ??= read;
+          if (rest <= 0) return { outcome: 'limit', message: 'speedup_rest is 0 this month' };
+          rest -= 1;
+          const sped = await this.steps.speedup(campaign, target, owner, by);
+          return { outcome: sped ? 'done' : 'already' };
+        };
+      }
+    }
   }
 
   /**
    * Cancels the campaign; with `undoAudits`, then withdraws the audit of each target that was in
    * audit (undocodeaudit within 5 a day / 10 a month), noting on the cancelled target whether it was
-   * (`audit_undone`) or why not (`undo_daily_limit`, `undo_monthly_limit`, `undo_failed`).
+   * (`audit_undone`) or why not (`undo_daily_limit`, `undo_monthly_limit`, `undo_failed`). The
+   * undos run as a background operation: the answer comes once they are made or after
+   * CANCEL_ANSWER_WITHIN_MS, whichever is first. A target that was submitting and shows no audit
+   * yet is looked at again CODE_RELEASE_CANCEL_SETTLE_SECONDS later: its submit may still have
+   * been on its way to WeChat, answered after the cancel, and that audit is withdrawn too.
    */
   async cancel(campaignId: string, by: string, undoAudits: boolean): Promise<CampaignSummary> {
-    const campaign = await this.require(campaignId);
+    await this.require(campaignId);
     if (!undoAudits) {
       await this.campaigns.setStatus(campaignId, ['running', 'paused'], 'cancelled', `operator:${by}`);
       return this.summaries.get(campaignId);
     }
     // Read with the cancel, under its row locks: no target enters audit under the campaign after it.
     const { inFlight } = await this.campaigns.cancelWithAudits(campaignId, `operator:${by}`);
-    await inBatches(inFlight, PARALLEL, async ({ authorizerAppid, auditId, state }) => {
-      const target = { campaignId, authorizerAppid, auditId } as ClaimedTarget;
-      try {
-        if (state === TargetStates.Submitting) {
-          // The submit may or may not have reached WeChat: ask before withdrawing anything.
-          target.auditId = await this.steps.auditInFlight(campaign, target);
-          if (target.auditId === null) return;
-        }
-        const undone = await this.steps.undo(campaign, target, by);
-        await this.operations.noteCancelled(
-          campaignId,
-          authorizerAppid,
-          undone.reason,
-          undone.errcode ?? null,
-        );
-      } catch (error) {
-        this.logger.pino.warn({ err: error, campaignId, authorizerAppid }, 'undo on cancel failed');
-        await this.operations.noteCancelled(campaignId, authorizerAppid, 'undo_failed', null);
-      }
-    });
+    if (inFlight.length > 0) {
+      const operationId = randomUUID();
+      const record: OperationRecord = {
+        operationId,
+        campaignId,
+        operation: 'cancel.undo',
+        requestedBy: by,
+        owner: this.ownerOf(operationId),
+      };
+      await this.operations.recordOperation(
+        record,
+        inFlight.map(({ authorizerAppid, auditId, state }) => ({ authorizerAppid, auditId, state })),
+        LEASE_SECONDS,
+      );
+      await Promise.race([this.start(record), sleep(CANCEL_ANSWER_WITHIN_MS)]);
+    }
     return this.summaries.get(campaignId);
   }
 
@@ -213,17 +262,22 @@ export class CampaignOperationsService {
       );
   }
 
-  /** Claims the chosen targets the operation applies to, runs it on each, writes each back under its lease. */
+  /**
+   * Claims the chosen targets the operation applies to. One batch or less: runs it on each and
+   * answers every outcome. More: records the operation and answers at once with what it accepted
+   * (`running`), the rest going on in the background.
+   */
   private async onTargets(
     campaignId: string,
-    operation: CampaignOperation,
+    operation: Exclude<BackgroundOperation, 'cancel.undo'>,
     authorizerAppids: string[] | undefined,
-    run: Run,
+    by: string,
   ): Promise<CampaignOperationReply> {
     const campaign = await this.require(campaignId);
     const states = operationStates(operation, this.mode(campaign));
     if (operation !== 'revert') this.refuseIfCancelled(campaign, operation);
-    const owner = `${this.ownerPrefix}:${randomUUID()}`;
+    const operationId = randomUUID();
+    const owner = this.ownerOf(operationId);
     const chosen = await this.operations.claimChosen(
       campaignId,
       states,
@@ -235,59 +289,237 @@ export class CampaignOperationsService {
       ...chosen.busy.map((target) => ({ ...target, outcome: 'busy' as const })),
       ...chosen.notApplicable.map((target) => ({ ...target, outcome: 'not_applicable' as const })),
     ];
-    // Targets whose lease ran out before their batch (a worker may hold them now): answered busy.
-    let lost = new Set<string>();
-    const renew = async (remaining: ClaimedTarget[]): Promise<void> => {
-      const appids = remaining.map((target) => target.authorizerAppid);
-      const held = await this.operations.renewLeases(owner, campaignId, appids, LEASE_SECONDS);
-      lost = new Set(appids.filter((appid) => !held.has(appid)));
-    };
-    const each = async (target: ClaimedTarget): Promise<void> => {
-      if (lost.has(target.authorizerAppid)) {
-        results.push({ authorizerAppid: target.authorizerAppid, outcome: 'busy', state: target.state });
-        return;
-      }
-      try {
-        const done = await run(campaign, target, owner);
-        if (done && 'change' in done) {
-          const written = await this.campaigns.transition(
-            owner,
-            target,
-            done.from,
-            done.change,
-            done.events ?? [],
-          );
-          results.push({
-            authorizerAppid: target.authorizerAppid,
-            outcome: written ? 'done' : 'busy',
-            state: written ? done.change.state : target.state,
-          });
-          if (written) return;
-        } else {
-          results.push({
-            authorizerAppid: target.authorizerAppid,
-            outcome: done?.outcome ?? 'not_applicable',
-            state: target.state,
-            ...(done?.message ? { message: done.message } : {}),
-          });
-        }
-      } catch (error) {
-        this.logger.pino.warn(
-          { err: error, campaignId, operation, authorizerAppid: target.authorizerAppid },
-          'campaign operation failed',
+    const accepted = chosen.claimed.length;
+    if (accepted <= PARALLEL) {
+      const run = this.runnerFor(operation, by);
+      results.push(
+        ...(await Promise.all(
+          chosen.claimed.map((target) => this.one(campaign, target, owner, run, operation)),
+        )),
+      );
+      return { ...(await this.reply(campaignId, results)), accepted, running: false };
+    }
+    const record: OperationRecord = { operationId, campaignId, operation, requestedBy: by, owner };
+    await this.operations.recordOperation(
+      record,
+      chosen.claimed.map((target) => ({ authorizerAppid: target.authorizerAppid, state: target.state })),
+      LEASE_SECONDS,
+    );
+    void this.start(record);
+    this.logger.pino.info(
+      { campaignId, operation, operationId, accepted, by },
+      'campaign operation accepted',
+    );
+    return { ...(await this.reply(campaignId, results)), accepted, running: true, operationId };
+  }
+
+  /** Runs the operation on one target it holds and writes the result back under that lease. */
+  private async one(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    owner: string,
+    run: Run,
+    operation: string,
+  ): Promise<CampaignTargetOperationResult> {
+    let result: CampaignTargetOperationResult;
+    try {
+      const done = await run(campaign, target, owner);
+      if (done && 'change' in done) {
+        const written = await this.campaigns.transition(
+          owner,
+          target,
+          done.from,
+          done.change,
+          done.events ?? [],
         );
-        const errcode = refusalErrcode(error);
-        results.push({
+        result = {
           authorizerAppid: target.authorizerAppid,
-          outcome: 'failed',
+          outcome: written ? 'done' : 'busy',
+          state: written ? done.change.state : target.state,
+        };
+        if (written) return result;
+      } else {
+        result = {
+          authorizerAppid: target.authorizerAppid,
+          outcome: done?.outcome ?? 'not_applicable',
           state: target.state,
-          ...(errcode !== undefined ? { errcode } : {}),
-          message: (error as Error).message,
-        });
+          ...(done?.message ? { message: done.message } : {}),
+        };
       }
-      await this.operations.releaseOnly(owner, target);
-    };
-    await inBatches(chosen.claimed, PARALLEL, each, renew);
-    return this.reply(campaignId, results);
+    } catch (error) {
+      this.logger.pino.warn(
+        { err: error, campaignId: campaign.campaignId, operation, authorizerAppid: target.authorizerAppid },
+        'campaign operation failed',
+      );
+      const errcode = refusalErrcode(error);
+      result = {
+        authorizerAppid: target.authorizerAppid,
+        outcome: 'failed',
+        state: target.state,
+        ...(errcode !== undefined ? { errcode } : {}),
+        message: (error as Error).message,
+      };
+    }
+    await this.operations.releaseOnly(owner, target);
+    return result;
+  }
+
+  /** Drives a background operation on this replica; settles when it is done, lost or handed over. */
+  private start(record: OperationRecord): Promise<void> {
+    const driving: Promise<void> = this.drive(record)
+      .catch((error: unknown) =>
+        // Its lease runs out and a replica (this one too) takes it over where it stopped.
+        this.logger.pino.error(
+          { err: error, campaignId: record.campaignId, operationId: record.operationId },
+          'campaign operation stopped',
+        ),
+      )
+      .finally(() => this.running.delete(driving));
+    this.running.add(driving);
+    return driving;
+  }
+
+  /** Takes over, one at a time, the background operations whose replica stopped. */
+  async takeOver(): Promise<void> {
+    if (this.takingOver || this.stopped) return;
+    this.takingOver = true;
+    try {
+      for (;;) {
+        const record = await this.operations.takeOverStale((id) => this.ownerOf(id), LEASE_SECONDS);
+        if (!record) return;
+        this.logger.pino.info(
+          { campaignId: record.campaignId, operation: record.operation, operationId: record.operationId },
+          'campaign operation taken over',
+        );
+        void this.start(record);
+      }
+    } catch (error) {
+      this.logger.pino.warn({ err: error }, 'campaign operations not taken over');
+    } finally {
+      this.takingOver = false;
+    }
+  }
+
+  private async drive(record: OperationRecord): Promise<void> {
+    const campaign = await this.campaigns.find(record.campaignId);
+    const operation = record.operation as BackgroundOperation;
+    const run =
+      operation === 'cancel.undo' || !campaign ? null : this.runnerFor(operation, record.requestedBy);
+    let renewedAt = Date.now();
+    while (campaign && !this.stopped) {
+      if (Date.now() - renewedAt >= RENEW_EVERY_MS) {
+        if (!(await this.operations.renewOperation(record, LEASE_SECONDS))) {
+          this.logger.pino.warn(
+            { campaignId: record.campaignId, operationId: record.operationId },
+            'campaign operation lease lost: another replica goes on with it',
+          );
+          return;
+        }
+        renewedAt = Date.now();
+      }
+      const { due, nextInSeconds } = await this.operations.pendingTargets(record.operationId, PARALLEL);
+      if (nextInSeconds === null) break;
+      if (due.length === 0) {
+        await sleep(Math.min(nextInSeconds * 1000, MAX_IDLE_MS));
+        continue;
+      }
+      const outcomes = run
+        ? await this.targetsBatch(campaign, record, due, run)
+        : await this.undoBatch(campaign, record, due);
+      await this.operations.noteOutcomes(record.operationId, outcomes);
+    }
+    if (this.stopped) {
+      await this.operations.handOver(record);
+      return;
+    }
+    if (await this.operations.finishOperation(record))
+      this.logger.pino.info(
+        { campaignId: record.campaignId, operation, operationId: record.operationId },
+        'campaign operation finished',
+      );
+  }
+
+  /** One batch of an operation on chosen targets: those whose lease it lost are answered busy. */
+  private async targetsBatch(
+    campaign: CampaignRecord,
+    record: OperationRecord,
+    due: PendingOperationTarget[],
+    run: Run,
+  ): Promise<OperationTargetOutcome[]> {
+    const rows = await this.operations.targetsOf(
+      campaign.campaignId,
+      due.map((target) => target.authorizerAppid),
+    );
+    const byAppid = new Map(rows.map((row) => [row.authorizerAppid, row]));
+    return Promise.all(
+      due.map(async (pending) => {
+        const target = byAppid.get(pending.authorizerAppid);
+        if (!target || target.leaseOwner !== record.owner)
+          return {
+            authorizerAppid: pending.authorizerAppid,
+            outcome: 'busy',
+            state: target?.state ?? pending.initialState,
+          };
+        return this.one(campaign, target, record.owner, run, record.operation);
+      }),
+    );
+  }
+
+  /** One batch of cancel's undos; a submitting target without an audit yet is held back once. */
+  private async undoBatch(
+    campaign: CampaignRecord,
+    record: OperationRecord,
+    due: PendingOperationTarget[],
+  ): Promise<OperationTargetOutcome[]> {
+    const outcomes = await Promise.all(
+      due.map(async ({ authorizerAppid, auditId, initialState }): Promise<OperationTargetOutcome | null> => {
+        const target = { campaignId: campaign.campaignId, authorizerAppid, auditId } as ClaimedTarget;
+        const cancelled = TargetStates.Cancelled;
+        try {
+          if (initialState === TargetStates.Submitting || initialState === LATE_SUBMIT) {
+            // The submit may or may not have reached WeChat: ask before withdrawing anything.
+            target.auditId = await this.steps.auditInFlight(campaign, target);
+            if (target.auditId === null) {
+              if (initialState === LATE_SUBMIT)
+                return {
+                  authorizerAppid,
+                  outcome: 'not_applicable',
+                  state: cancelled,
+                  message: 'no audit in flight',
+                };
+              await this.operations.deferTarget(
+                record.operationId,
+                authorizerAppid,
+                this.config.CODE_RELEASE_CANCEL_SETTLE_SECONDS,
+                LATE_SUBMIT,
+              );
+              return null;
+            }
+          }
+          const undone = await this.steps.undo(campaign, target, record.requestedBy);
+          await this.operations.noteCancelled(
+            campaign.campaignId,
+            authorizerAppid,
+            undone.reason,
+            undone.errcode ?? null,
+          );
+          return {
+            authorizerAppid,
+            outcome: undone.outcome,
+            state: cancelled,
+            ...(undone.errcode !== undefined ? { errcode: undone.errcode } : {}),
+            message: undone.reason,
+          };
+        } catch (error) {
+          this.logger.pino.warn(
+            { err: error, campaignId: campaign.campaignId, authorizerAppid },
+            'undo on cancel failed',
+          );
+          await this.operations.noteCancelled(campaign.campaignId, authorizerAppid, 'undo_failed', null);
+          return { authorizerAppid, outcome: 'failed', state: cancelled, message: (error as Error).message };
+        }
+      }),
+    );
+    return outcomes.filter((outcome): outcome is OperationTargetOutcome => outcome !== null);
   }
 }

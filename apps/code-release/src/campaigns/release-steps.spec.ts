@@ -52,6 +52,7 @@ describe(ReleaseSteps.name, () => {
     attempt: 0,
     auditId: 42,
     grayStep: null,
+    grayStepAt: null,
     speedupAt: null,
   } as unknown as ClaimedTarget;
 
@@ -104,7 +105,39 @@ describe(ReleaseSteps.name, () => {
         'w',
       );
       expect(result.change.state).toBe('released');
-      expect(result.events?.map((event) => event.type)).toEqual(['release.released']);
+      expect(result.events?.map((event) => event.type)).toEqual(['release.gray.stepped', 'release.released']);
+      expect(result.events?.[0]?.data).toEqual({
+        campaignId: 'c-1',
+        step: 1,
+        percentage: 100,
+        userVersion: '2.0.0',
+      });
+    });
+
+    it('writes release.gray.stepped with the step and percentage, its id the same when the step is repeated', async () => {
+      api.grayRelease.mockResolvedValue(undefined);
+      const first = await steps.grayMove(campaign, target, { kind: 'step', index: 0 }, 'w');
+      const repeated = await steps.grayMove(campaign, target, { kind: 'step', index: 0 }, 'w');
+      expect(first.events).toHaveLength(1);
+      expect(first.events?.[0]).toMatchObject({
+        type: 'release.gray.stepped',
+        authorizerAppid: 'wxa0000000000000001',
+        componentAppid: 'wxc0000000000000001',
+        data: { campaignId: 'c-1', step: 0, percentage: 10, userVersion: '2.0.0' },
+      });
+      expect(repeated.events?.[0]?.id).toBe(first.events?.[0]?.id);
+    });
+
+    it('gives step 0 a new event id when the plan starts again after a gray revert', async () => {
+      api.grayRelease.mockResolvedValue(undefined);
+      const first = await steps.grayMove(campaign, target, { kind: 'step', index: 0 }, 'w');
+      const again = await steps.grayMove(
+        campaign,
+        { ...target, state: 'approved', grayStepAt: new Date('2026-12-01T00:00:00Z') },
+        { kind: 'step', index: 0 },
+        'w',
+      );
+      expect(again.events?.[0]?.id).not.toBe(first.events?.[0]?.id);
     });
 
     it('adopts a step WeChat already holds (85082 with the plan at its percentage), e.g. after a crash', async () => {

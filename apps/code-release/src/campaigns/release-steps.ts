@@ -247,7 +247,23 @@ export class ReleaseSteps {
         throw error;
       }
     }
-    if (input.grayPercentage === 100) return this.released(campaign, target, { grayStep: move.index });
+    // The step's id also carries the previous step's time: after a gray revert and approval the
+    // plan starts again at step 0, a new event; a step repeated after a crash sees the same time.
+    const stepped = targetEvent(
+      DomainEventTypes.ReleaseGrayStepped,
+      this.ref(campaign, target),
+      {
+        campaignId: campaign.campaignId,
+        step: move.index,
+        percentage: input.grayPercentage,
+        userVersion: campaign.userVersion,
+      },
+      `${move.index}|${target.grayStepAt?.toISOString() ?? ''}`,
+    );
+    if (input.grayPercentage === 100) {
+      const released = this.released(campaign, target, { grayStep: move.index });
+      return { ...released, events: [stepped, ...(released.events ?? [])] };
+    }
     return {
       from: target.state,
       change: {
@@ -257,6 +273,7 @@ export class ReleaseSteps {
         reason: null,
         dueInSeconds: stepDueSeconds(plan, move.index),
       },
+      events: [stepped],
     };
   }
 

@@ -32,4 +32,15 @@ export class CodeReleaseConfig {
   @Min(1024)
   @Max(4 * 1024 * 1024)
   CODE_RELEASE_QRCODE_MAX_BYTES = 1024 * 1024;
+
+  /**
+   * Cancel with undoAudits looks again this long after the cancel at a target that was submitting
+   * and showed no audit yet: longer than a worker's submit can still be in flight (its 20 s lease
+   * plus a WeChat call's timeout), so an audit whose submit answered after the cancel is withdrawn.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CODE_RELEASE_CANCEL_SETTLE_SECONDS = 60;
 }

@@ -5,6 +5,7 @@ import { CreateCampaignTables1765300000000 } from './migrations/1765300000000-cr
 import { CampaignReleaseOperations1765400000000 } from './migrations/1765400000000-campaign-release-operations';
 import { PlatformQuota1765500000000 } from './migrations/1765500000000-platform-quota';
 import { CampaignTargetLeaseIndex1765600000000 } from './migrations/1765600000000-campaign-target-lease-index';
+import { CampaignOperationsLog1765700000000 } from './migrations/1765700000000-campaign-operations-log';
 import { CampaignTargetClaimIndex1765710000000 } from './migrations/1765710000000-campaign-target-claim-index';
 
 /**
@@ -19,5 +20,6 @@ export const CODE_RELEASE_MIGRATIONS = [
   CampaignReleaseOperations1765400000000,
   PlatformQuota1765500000000,
   CampaignTargetLeaseIndex1765600000000,
+  CampaignOperationsLog1765700000000,
   CampaignTargetClaimIndex1765710000000,
 ];

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { WechatEndpointsConfig } from '@wxop/config';
-import { EventPublisher, Inbox, TransactionalOutbox } from '@wxop/messaging';
+import { Inbox, TransactionalOutbox } from '@wxop/messaging';
 import { WechatApiClient, WechatCodeApi } from '@wxop/wechat-api';
-import { DataSource } from 'typeorm';
 
 import { CodeReleaseConfig } from '../config/code-release.config';
 import { TokenClient } from './token.client';
@@ -31,17 +30,8 @@ import { WechatCalls } from './wechat-calls.service';
       inject: [WechatApiClient],
       useFactory: (client: WechatApiClient) => new WechatCodeApi(client),
     },
-    {
-      provide: TransactionalOutbox,
-      inject: [DataSource, EventPublisher],
-      useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
-        new TransactionalOutbox(dataSource, publisher),
-    },
-    {
-      provide: Inbox,
-      inject: [DataSource],
-      useFactory: (dataSource: DataSource) => new Inbox(dataSource),
-    },
+    TransactionalOutbox,
+    Inbox,
     TokenClient,
     WechatCalls,
   ],

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 
+import { CampaignOperationsRepository } from '../campaigns/campaign-operations.repository';
+import { PlatformQuotaRepository } from '../campaigns/platform-quota.repository';
 import { HistoryModule } from '../history/history.module';
 import { VersionsRpcController } from './versions-rpc.controller';
 import { VersionsService } from './versions.service';
@@ -8,7 +10,8 @@ import { VersionsService } from './versions.service';
 @Module({
   imports: [HistoryModule],
   controllers: [VersionsRpcController],
-  providers: [VersionsService],
+  // The quota row and the undo counts are the campaigns' own tables: by-hand work counts in them too.
+  providers: [VersionsService, PlatformQuotaRepository, CampaignOperationsRepository],
   exports: [VersionsService],
 })
 export class VersionsModule {}

@@ -3,6 +3,8 @@ import { MetricsService } from '@wxop/observability';
 import { AuditStatus, WechatApiError, type WechatCodeApi } from '@wxop/wechat-api';
 
 import type { CodeReleaseConfig } from '../config/code-release.config';
+import type { CampaignOperationsRepository } from '../campaigns/campaign-operations.repository';
+import type { PlatformQuotaRepository } from '../campaigns/platform-quota.repository';
 import type { ReleaseHistoryRepository } from '../history/release-history.repository';
 import { CodeReleaseError } from '../shared/code-release.errors';
 import type { TokenClient } from '../shared/token.client';
@@ -30,7 +32,11 @@ describe(VersionsService.name, () => {
     getGrayReleasePlan: jest.fn(),
     getQrcode: jest.fn(),
     speedupAudit: jest.fn(),
+    undoCodeAudit: jest.fn(),
+    queryQuota: jest.fn(),
   };
+  const quotaRow = { claim: jest.fn(), settle: jest.fn() };
+  const undoCounts = { undosUsed: jest.fn() };
   const tokens = { get: jest.fn(), invalidate: jest.fn() };
   const history = { record: jest.fn() };
   let sut: VersionsService;
@@ -44,12 +50,17 @@ describe(VersionsService.name, () => {
       categories: [{ firstClass: '工具', secondClass: '备忘录', firstId: 1, secondId: 2 }],
     });
     api.getPage.mockResolvedValue({ pages: ['pages/index/index', 'pages/list/list'] });
+    quotaRow.claim.mockResolvedValue({ granted: true, left: 5 });
+    quotaRow.settle.mockResolvedValue(undefined);
+    undoCounts.undosUsed.mockResolvedValue({ today: 0, thisMonth: 0 });
     sut = new VersionsService(
       new WechatCalls(tokens as unknown as TokenClient),
       api as unknown as WechatCodeApi,
       history as unknown as ReleaseHistoryRepository,
       { CODE_RELEASE_QRCODE_MAX_BYTES: 1024 } as CodeReleaseConfig,
       new MetricsService('code-release-test'),
+      quotaRow as unknown as PlatformQuotaRepository,
+      undoCounts as unknown as CampaignOperationsRepository,
     );
   });
 
@@ -105,6 +116,83 @@ describe(VersionsService.name, () => {
       api.submitAudit.mockRejectedValue(rejected(85009));
       history.record.mockRejectedValue(new Error('database down'));
       await expect(sut.submit(ctx, {})).rejects.toMatchObject({ details: { errcode: 85009 } });
+    });
+  });
+
+  describe('submit and the platform quota row', () => {
+    it('claims one unit from the row campaigns share (no reserve kept back) and settles it as spent', async () => {
+      api.submitAudit.mockResolvedValue({ auditId: 99 });
+      await sut.submit(ctx, {});
+      expect(quotaRow.claim).toHaveBeenCalledWith(ctx.componentAppid, 0, expect.any(Function));
+      expect(quotaRow.settle).toHaveBeenCalledWith(ctx.componentAppid, 'spent');
+      // The claim's reading, when one is due, is queryquota with this mini program's token.
+      api.queryQuota.mockResolvedValue({ rest: 7, limit: 20, speedupRest: 1, speedupLimit: 2 });
+      await expect(quotaRow.claim.mock.calls[0][2]()).resolves.toMatchObject({ rest: 7 });
+    });
+
+    it('refuses without calling WeChat when the row has nothing left, as WeChat would (85085), and records it', async () => {
+      quotaRow.claim.mockResolvedValue({ granted: false, waitReason: 'quota_exhausted' });
+      await expect(sut.submit(ctx, {})).rejects.toMatchObject({
+        code: CodeReleaseRpcErrorCodes.WechatRejected,
+        details: { errcode: 85085 },
+      });
+      expect(api.submitAudit).not.toHaveBeenCalled();
+      expect(quotaRow.settle).not.toHaveBeenCalled();
+      expect(history.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: 'submit', outcome: 'failed', errcode: 85085, actor: 'op:alice' }),
+      );
+    });
+
+    it('gives the unit back when WeChat refuses without spending, empties the row on 85085, keeps it on no answer', async () => {
+      api.submitAudit.mockRejectedValueOnce(rejected(85009));
+      await expect(sut.submit(ctx, {})).rejects.toBeDefined();
+      expect(quotaRow.settle).toHaveBeenLastCalledWith(ctx.componentAppid, 'refunded');
+      api.submitAudit.mockRejectedValueOnce(rejected(85085));
+      await expect(sut.submit(ctx, {})).rejects.toBeDefined();
+      expect(quotaRow.settle).toHaveBeenLastCalledWith(ctx.componentAppid, 'exhausted');
+      api.submitAudit.mockRejectedValueOnce(new Error('socket hang up'));
+      await expect(sut.submit(ctx, {})).rejects.toBeDefined();
+      expect(quotaRow.settle).toHaveBeenLastCalledWith(ctx.componentAppid, 'unknown');
+    });
+
+    it('gives the unit back when the submit never left (get_category failed)', async () => {
+      api.getCategory.mockRejectedValue(rejected(-1, 'wxa/get_category'));
+      await expect(sut.submit(ctx, {})).rejects.toBeDefined();
+      expect(api.submitAudit).not.toHaveBeenCalled();
+      expect(quotaRow.settle).toHaveBeenCalledWith(ctx.componentAppid, 'refunded');
+    });
+  });
+
+  describe('undo', () => {
+    it('withdraws the audit within the limits, counted on Beijing days from release_history', async () => {
+      api.undoCodeAudit.mockResolvedValue(undefined);
+      // 2026-12-01 17:00 UTC is 2026-12-02 01:00 in Beijing: the day began at 2026-12-01 16:00 UTC.
+      sut.now = () => new Date('2026-12-01T17:00:00Z');
+      undoCounts.undosUsed.mockResolvedValue({ today: 4, thisMonth: 9 });
+      await expect(sut.undo(ctx)).resolves.toMatchObject({ action: 'undo', outcome: 'succeeded' });
+      expect(undoCounts.undosUsed).toHaveBeenCalledWith(
+        ctx.componentAppid,
+        ctx.authorizerAppid,
+        new Date('2026-12-01T16:00:00Z'),
+        new Date('2026-11-30T16:00:00Z'),
+      );
+    });
+
+    it.each([
+      [{ today: 5, thisMonth: 5 }, 'undo_daily_limit'],
+      [{ today: 0, thisMonth: 10 }, 'undo_monthly_limit'],
+    ])('never calls undocodeaudit beyond the limits (%j): 87013, recorded', async (used, reason) => {
+      undoCounts.undosUsed.mockResolvedValue(used);
+      const error = await sut.undo(ctx).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: CodeReleaseRpcErrorCodes.WechatRejected,
+        details: { errcode: 87013 },
+      });
+      expect((error as Error).message).toContain(reason);
+      expect(api.undoCodeAudit).not.toHaveBeenCalled();
+      expect(history.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: 'undo', outcome: 'failed', errcode: 87013 }),
+      );
     });
   });
 

@@ -20,6 +20,10 @@ import {
 } from '@wxop/wechat-api';
 import type { Counter } from 'prom-client';
 
+import { CampaignOperationsRepository } from '../campaigns/campaign-operations.repository';
+import { PlatformQuotaRepository } from '../campaigns/platform-quota.repository';
+import { settlementOf } from '../campaigns/platform-quota.util';
+import { undoDecision, undoPeriods } from '../campaigns/release-operations.util';
 import { CodeReleaseConfig } from '../config/code-release.config';
 import { ReleaseHistoryRepository } from '../history/release-history.repository';
 import { CodeReleaseError } from '../shared/code-release.errors';
@@ -60,6 +64,9 @@ const STATUS_NAMES: Record<AuditStatus, NonNullable<MiniProgramVersions['audit']
 
 /** get_latest_auditstatus when nothing was ever submitted. */
 const NO_VALID_AUDIT_ID = 85058;
+/** WeChat's answers for what our own counts refuse before calling it: no quota left, undo limit. */
+const QUOTA_EXHAUSTED = 85085;
+const UNDO_LIMIT = 87013;
 
 const isoOf = (unixSeconds: number | undefined): string | null =>
   unixSeconds === undefined || unixSeconds <= 0 ? null : new Date(unixSeconds * 1000).toISOString();
@@ -77,6 +84,8 @@ const errcodeOf = (error: unknown): number | undefined =>
 export class VersionsService {
   private readonly logger = new Logger(VersionsService.name);
   private readonly actions: Counter<'action' | 'outcome'>;
+  /** The clock of the undo limits' days and months (tests set it). */
+  now: () => Date = () => new Date();
 
   constructor(
     private readonly wechat: WechatCalls,
@@ -84,6 +93,8 @@ export class VersionsService {
     private readonly history: ReleaseHistoryRepository,
     private readonly config: CodeReleaseConfig,
     metrics: MetricsService,
+    private readonly quotaRow: PlatformQuotaRepository,
+    private readonly undoCounts: CampaignOperationsRepository,
   ) {
     this.actions = metrics.counter(
       'wxop_code_release_version_actions_total',
@@ -206,26 +217,90 @@ export class VersionsService {
       ...(order.ugcDeclare === undefined ? {} : { ugcDeclare: order.ugcDeclare }),
       ...(order.orderPath === undefined ? {} : { orderPath: order.orderPath }),
     };
-    const { value, reply } = await this.act(
-      ctx,
-      'submit',
-      input,
-      async (token) => {
-        const itemList = order.itemList ?? (await defaultAuditItems(this.api, token));
-        const { auditId } = await this.api.submitAudit(token, {
-          ...order,
-          ...(itemList.length > 0 ? { itemList } : { itemList: undefined }),
-        });
-        return { auditId, itemList };
-      },
-      { result: ({ auditId, itemList }) => ({ auditId, itemList }) },
-    );
-    return { ...reply, auditId: value!.auditId };
+    // One unit of the platform-wide row campaigns claim from (ADR 0023), without their reserve:
+    // the reserve is kept back for work like this. The claim is outside `act`'s token retry, so a
+    // submit resent after a rejected token is not claimed twice.
+    const claim = await this.quotaRow.claim(ctx.componentAppid, 0, () => this.quota(ctx));
+    if (!claim.granted) {
+      return this.refuse(
+        ctx,
+        'submit',
+        input,
+        QUOTA_EXHAUSTED,
+        'no audit quota left this month (platform quota row)',
+      );
+    }
+    // Settled by WeChat's answer; a submit that never left (get_category failed …) gives its unit back.
+    let sent = false;
+    let errcode: number | undefined;
+    try {
+      const { value, reply } = await this.act(
+        ctx,
+        'submit',
+        input,
+        async (token) => {
+          const itemList = order.itemList ?? (await defaultAuditItems(this.api, token));
+          sent = true;
+          const { auditId } = await this.api.submitAudit(token, {
+            ...order,
+            ...(itemList.length > 0 ? { itemList } : { itemList: undefined }),
+          });
+          return { auditId, itemList };
+        },
+        { result: ({ auditId, itemList }) => ({ auditId, itemList }) },
+      );
+      errcode = 0;
+      return { ...reply, auditId: value!.auditId };
+    } catch (error) {
+      errcode = errcodeOf(error);
+      throw error;
+    } finally {
+      await this.quotaRow.settle(ctx.componentAppid, sent ? settlementOf(errcode) : 'refunded');
+    }
   }
 
-  /** Withdraws the audit in flight (5 a day, 10 a month: 87013). */
+  /**
+   * Withdraws the audit in flight, within the limits campaigns keep (5 a day, 10 a month per mini
+   * program on Beijing days, counted from release_history): beyond them WeChat is not called and
+   * the refusal is the 87013 it would answer.
+   */
   async undo(ctx: ActionContext): Promise<ReleaseActionReply> {
+    const periods = undoPeriods(this.now());
+    const used = await this.undoCounts.undosUsed(
+      ctx.componentAppid,
+      ctx.authorizerAppid,
+      periods.dayStart,
+      periods.monthStart,
+    );
+    const decision = undoDecision(used);
+    if (!decision.allowed) return this.refuse(ctx, 'undo', {}, UNDO_LIMIT, decision.reason);
     return (await this.act(ctx, 'undo', {}, (token) => this.api.undoCodeAudit(token))).reply;
+  }
+
+  /** Records and throws a refusal made from our own counts, shaped as WeChat's (WECHAT_REJECTED with its errcode). */
+  private async refuse(
+    ctx: ActionContext,
+    action: ReleaseAction,
+    input: Record<string, unknown>,
+    errcode: number,
+    message: string,
+  ): Promise<never> {
+    this.actions.inc({ action, outcome: 'failed' });
+    await this.history.record({
+      componentAppid: ctx.componentAppid,
+      authorizerAppid: ctx.authorizerAppid,
+      action,
+      actor: ctx.actor,
+      input,
+      ...(ctx.campaignId === undefined ? {} : { campaignId: ctx.campaignId }),
+      outcome: 'failed',
+      errcode,
+      message: `not called: ${message}`,
+    });
+    throw new CodeReleaseError(CodeReleaseRpcErrorCodes.WechatRejected, `${action}: ${message}`, {
+      errcode,
+      errmsg: message,
+    });
   }
 
   /** Speeds up the audit in flight (`auditId`, or the latest one), within the platform's speedup_rest. */

@@ -1,4 +1,14 @@
-import { IsArray, IsInt, IsISO8601, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import {
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 /** Fields every `release.*` event carries. */
 export class ReleaseCampaignRef {
@@ -67,6 +77,25 @@ export class ReleaseRevertedData extends ReleaseCampaignRef {
   @IsString()
   @MaxLength(128)
   requestedBy?: string;
+}
+
+/**
+ * `release.gray.stepped`: grayrelease set one step of the campaign's gray plan for one mini program
+ * (`step` counts from 0; a step at 100 % is followed by `release.released`).
+ */
+export class ReleaseGraySteppedData extends ReleaseCampaignRef {
+  @IsInt()
+  @Min(0)
+  step!: number;
+
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  percentage!: number;
+
+  @IsString()
+  @MaxLength(64)
+  userVersion!: string;
 }
 
 /** `release.campaign.finished`: counts per final state, e.g. `{ "released": 98, "audit_failed": 2 }`. */

@@ -275,8 +275,22 @@ export interface CampaignTargetOperationResult {
 }
 
 export interface CampaignOperationReply {
-  /** How many targets the operation was `done` for. */
+  /** How many targets the operation was `done` for (so far, when `running`). */
   done: number;
+  /**
+   * Each chosen target's outcome. While `running`, only the targets answered at once (`busy`,
+   * `not_applicable`); the accepted ones show their progress in `targets.list` and the counts.
+   */
   results: CampaignTargetOperationResult[];
   campaign: CampaignSummary;
+  /** Targets the operation took under its leases (done now, or still to do when `running`). Absent from older servers. */
+  accepted?: number;
+  /**
+   * true: more targets than one batch were accepted and the operation goes on after this answer,
+   * in the background under the operation's leases (another replica resumes it if this one stops).
+   * Absent from older servers, which answered only when done.
+   */
+  running?: boolean;
+  /** The background operation's id (logs, `code_release_operations`), when `running`. */
+  operationId?: string;
 }

@@ -27,9 +27,25 @@ export class CampaignTargetOperationResultDto {
   @ApiPropertyOptional() message?: string;
 }
 
-/** What approve, gray advance/revert, revert and speedup did, target by target. */
+/**
+ * What approve, gray advance/revert, revert and speedup did, target by target; or, for more
+ * targets than one batch, what they accepted (`running`: the rest goes on after the answer).
+ */
 export class CampaignOperationReplyDto {
-  @ApiProperty({ description: 'targets the operation was done for' }) done!: number;
-  @ApiProperty({ type: [CampaignTargetOperationResultDto] }) results!: CampaignTargetOperationResultDto[];
+  @ApiProperty({ description: 'targets the operation was done for (so far, when running)' }) done!: number;
+  @ApiProperty({
+    type: [CampaignTargetOperationResultDto],
+    description: 'each target answered now; while running, only those not accepted (busy, not_applicable)',
+  })
+  results!: CampaignTargetOperationResultDto[];
   @ApiProperty({ type: CampaignDto }) campaign!: CampaignDto;
+  @ApiPropertyOptional({ description: 'targets the operation took (done now, or still to do when running)' })
+  accepted?: number;
+  @ApiPropertyOptional({
+    description:
+      'true: the operation goes on after this answer; follow it in the targets list and the counts',
+  })
+  running?: boolean;
+  @ApiPropertyOptional({ description: 'id of the operation going on in the background, when running' })
+  operationId?: string;
 }

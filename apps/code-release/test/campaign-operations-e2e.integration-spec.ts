@@ -1,0 +1,197 @@
+import {
+  CampaignRpcPatterns,
+  CodeReleaseRpcPatterns,
+  type CampaignOperationReply,
+  type CampaignSummary,
+  type CampaignTargetPage,
+  type MiniProgramVersions,
+} from '@wxop/contracts';
+import {
+  countersOf,
+  sleep,
+  startReleaseStack,
+  waitUntil,
+  type ReleaseStack,
+  type SimProcess,
+} from '@wxop/testing';
+
+const COMPONENT = 'wx7777777777777779';
+const SETTLE_SECONDS = 4;
+
+/**
+ * Campaign operations over many targets and cancel's late submits (ADR 0022, amended), end to
+ * end: wechat-sim, ingress, token and code-release as processes (startReleaseStack); an operator
+ * drives code-release over RPC as admin-api would, with admin-api's RPC timeout in mind.
+ */
+describe('campaign operations in the background (end to end with wechat-sim)', () => {
+  let stack: ReleaseStack;
+  let sim: SimProcess;
+
+  const rpc = <T>(pattern: string, data: unknown, timeoutMs?: number) =>
+    stack.rpc<T>(pattern, data, timeoutMs);
+
+  beforeAll(async () => {
+    stack = await startReleaseStack({
+      componentAppid: COMPONENT,
+      prefix: 'cro',
+      simEnv: { SIM_AUDIT_POLICY: 'approve', SIM_AUDIT_DELAY_SECONDS: '1', SIM_AUDIT_QUOTA: '1000' },
+      env: { 'code-release': { CODE_RELEASE_CANCEL_SETTLE_SECONDS: String(SETTLE_SECONDS) } },
+    });
+    sim = stack.sim;
+  }, 180_000);
+
+  afterAll(async () => {
+    await sim?.control('DELETE', '/faults').catch(() => undefined);
+    await stack?.stop();
+  }, 60_000);
+
+  const create = (
+    templateId: number,
+    userVersion: string,
+    appids: string[],
+    extra: Record<string, unknown> = {},
+  ) =>
+    rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
+      componentAppid: COMPONENT,
+      templateId,
+      userVersion,
+      userDesc: `campaign ${userVersion}`,
+      targets: appids.map((authorizerAppid) => ({ authorizerAppid })),
+      extJson: { ext: { shop: '{{authorizerAppid}}' } },
+      concurrency: 30,
+      pollAfterSeconds: 60,
+      requestedBy: 'operator-1',
+      ...extra,
+    });
+  const campaign = (campaignId: string) => rpc<CampaignSummary>(CampaignRpcPatterns.Get, { campaignId });
+  const targets = async (campaignId: string) =>
+    (await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, { campaignId, limit: 500 })).targets;
+  const finished = (campaignId: string, timeoutMs: number) =>
+    waitUntil(
+      async () => (await campaign(campaignId)).status === 'finished',
+      timeoutMs,
+      'the campaign to finish',
+    );
+  const versions = (appid: string) =>
+    rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, {
+      componentAppid: COMPONENT,
+      authorizerAppid: appid,
+    });
+
+  it('a revert of 30 targets answers at once (accepted, running); after a crash another start of the service finishes it', async () => {
+    const appids = await stack.newMiniPrograms(30, { concurrency: 10 });
+    const first = await create(await stack.addTemplate('1.0.0'), '1.0.0', appids);
+    await finished(first.campaignId, 120_000);
+    const second = await create(await stack.addTemplate('1.1.0'), '1.1.0', appids);
+    await finished(second.campaignId, 120_000);
+    expect((await campaign(second.campaignId)).counts['released']).toBe(30);
+
+    // Each revert takes 700 ms at WeChat: 30 of them, 10 at a time, would take more than 2 s.
+    await sim.control('POST', '/faults', { endpoint: 'wxa/revertcoderelease', latencyMs: 700 });
+    try {
+      const startedAt = Date.now();
+      const reply = await rpc<CampaignOperationReply>(
+        CampaignRpcPatterns.Revert,
+        { campaignId: second.campaignId, requestedBy: 'operator-2' },
+        1_500,
+      );
+      expect(Date.now() - startedAt).toBeLessThan(1_500);
+      expect(reply).toMatchObject({ accepted: 30, running: true, results: [] });
+      expect(reply.operationId).toEqual(expect.any(String));
+      // The work shows in targets.list and the counts while it goes on.
+      await waitUntil(
+        async () => (await targets(second.campaignId)).some((t) => t.state === 'reverted'),
+        10_000,
+        'a first target reverted',
+      );
+      // A crash mid-operation: the next start takes it over once its lease runs out.
+      const revertedBefore = (await targets(second.campaignId)).filter((t) => t.state === 'reverted').length;
+      await stack.restart('code-release', { signal: 'SIGKILL' });
+      expect(revertedBefore).toBeLessThan(30);
+    } finally {
+      await sim.control('DELETE', '/faults');
+    }
+    await waitUntil(
+      async () => {
+        const all = await Promise.all(appids.map((appid) => versions(appid)));
+        return all.every((v) => v.online?.userVersion === '1.0.0');
+      },
+      90_000,
+      'every mini program back on 1.0.0',
+    );
+    const database = stack.databases['code-release']!.dataSource;
+    const operationOf = async () =>
+      (
+        (await database.query(
+          `SELECT status, lease_owner FROM code_release_operations WHERE campaign_id = ?`,
+          [second.campaignId],
+        )) as { status: string; lease_owner: string | null }[]
+      )[0];
+    await waitUntil(
+      async () => (await operationOf())?.status === 'finished',
+      60_000,
+      'the operation finished by the restarted service',
+    );
+    // Never a second revert of one mini program (WeChat allows one): each is in the history once.
+    const reverts = (await database.query(
+      `SELECT authorizer_appid, COUNT(*) AS n FROM release_history
+       WHERE campaign_id = ? AND action = 'revert' GROUP BY authorizer_appid`,
+      [second.campaignId],
+    )) as { authorizer_appid: string; n: number | string }[];
+    expect(reverts.every((row) => Number(row.n) === 1)).toBe(true);
+    // Those whose revert was in flight at the crash reached WeChat, but no write recorded it: the
+    // next owner finds their online version is not the campaign's any more and leaves them.
+    const reverted = (await targets(second.campaignId)).filter((t) => t.state === 'reverted');
+    expect(reverted.length).toBeGreaterThanOrEqual(20);
+    expect(await operationOf()).toEqual({ status: 'finished', lease_owner: null });
+    const [left] = (await database.query(
+      `SELECT COUNT(*) AS n FROM code_release_campaign_targets WHERE campaign_id = ? AND lease_owner IS NOT NULL`,
+      [second.campaignId],
+    )) as { n: number | string }[];
+    expect(Number(left!.n)).toBe(0);
+  }, 400_000);
+
+  it('cancel with undoAudits withdraws an audit whose submit answered after the cancel', async () => {
+    // Audits stay pending long enough to be withdrawn.
+    await sim.control('PUT', '/settings', { auditDelaySeconds: 300 });
+    const appid = await stack.newMiniProgram();
+    // submit_audit waits 3 s before WeChat takes it: the cancel lands while it is on its way.
+    await sim.control('POST', '/faults', { endpoint: 'wxa/submit_audit', latencyMs: 3_000 });
+    try {
+      const created = await create(await stack.addTemplate('2.0.0'), '2.0.0', [appid]);
+      await waitUntil(
+        async () => (await targets(created.campaignId))[0]?.state === 'submitting',
+        30_000,
+        'the target submitting',
+      );
+      await sleep(1_000);
+      const cancelled = await rpc<CampaignSummary>(
+        CampaignRpcPatterns.Cancel,
+        { campaignId: created.campaignId, requestedBy: 'operator-3', undoAudits: true },
+        5_000,
+      );
+      expect(cancelled.status).toBe('cancelled');
+      // Then the submit reaches WeChat and is answered; the cancel's second look withdraws it.
+      await waitUntil(
+        async () => (await versions(appid)).audit?.statusName === 'auditing',
+        10_000,
+        'the late audit at WeChat',
+      );
+      await waitUntil(
+        async () => (await targets(created.campaignId))[0]?.reason === 'audit_undone',
+        (SETTLE_SECONDS + 10) * 1000,
+        'the late audit undone',
+      );
+      expect((await versions(appid)).audit?.statusName).toBe('withdrawn');
+      expect((await targets(created.campaignId))[0]).toMatchObject({
+        state: 'cancelled',
+        reason: 'audit_undone',
+      });
+      const undos = await countersOf(sim, 'wxa/undocodeaudit');
+      expect(undos.get(appid)?.calls).toBe(1);
+    } finally {
+      await sim.control('DELETE', '/faults');
+      await sim.control('PUT', '/settings', { auditDelaySeconds: 1 });
+    }
+  }, 120_000);
+});
