@@ -306,7 +306,7 @@ describe('CampaignRepository (real MariaDB)', () => {
       chosen.claimed.map((target) => ({ authorizerAppid: target.authorizerAppid, state: target.state })),
       1,
     );
-    await operations.noteOutcomes(first.operationId, [
+    await operations.noteOutcomes(first, [
       { authorizerAppid: appids[0]!, outcome: 'done', state: 'reverted' },
     ]);
     await operations.releaseOnly(first.owner, { campaignId, authorizerAppid: appids[0]! });
@@ -337,11 +337,27 @@ describe('CampaignRepository (real MariaDB)', () => {
     // The old owner is fenced off; the new one renews, holds a target back, and finishes.
     expect(await operations.renewOperation(first, 30)).toBe(false);
     expect(await operations.renewOperation(second!, 30)).toBe(true);
-    await operations.noteOutcomes(
-      first.operationId,
-      appids.slice(1, 4).map((appid) => ({ authorizerAppid: appid, outcome: 'done', state: 'reverted' })),
-    );
-    await operations.deferTarget(first.operationId, appids[4]!, 60, 'late_submit');
+    // The old owner's late writes change nothing: its outcomes, hold-backs and starts are fenced off.
+    expect(
+      await operations.noteOutcomes(first, [
+        { authorizerAppid: appids[2]!, outcome: 'busy', state: 'released' },
+      ]),
+    ).toBe(0);
+    expect(await operations.deferTarget(first, appids[2]!, 60, 'late_submit')).toBe(false);
+    expect(await operations.markStarted(first, appids[2]!)).toBe(false);
+    expect(await operations.markStarted(second!, appids[2]!)).toBe(true);
+    expect(
+      await operations.noteOutcomes(
+        second!,
+        appids.slice(1, 4).map((appid) => ({ authorizerAppid: appid, outcome: 'done', state: 'reverted' })),
+      ),
+    ).toBe(3);
+    const [kept] = (await database.dataSource.query(
+      `SELECT outcome, state FROM code_release_operation_targets WHERE operation_id = ? AND authorizer_appid = ?`,
+      [first.operationId, appids[2]],
+    )) as { outcome: string; state: string }[];
+    expect(kept).toEqual({ outcome: 'done', state: 'reverted' });
+    await operations.deferTarget(second!, appids[4]!, 60, 'late_submit');
     const held = await operations.pendingTargets(first.operationId, 10);
     expect(held.due).toEqual([]);
     expect(held.nextInSeconds).toBeGreaterThan(55);

@@ -6,6 +6,7 @@ import { CampaignReleaseOperations1765400000000 } from './migrations/17654000000
 import { PlatformQuota1765500000000 } from './migrations/1765500000000-platform-quota';
 import { CampaignTargetLeaseIndex1765600000000 } from './migrations/1765600000000-campaign-target-lease-index';
 import { CampaignOperationsLog1765700000000 } from './migrations/1765700000000-campaign-operations-log';
+import { OperationTargetsStarted1765800000000 } from './migrations/1765800000000-operation-targets-started';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -20,4 +21,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   PlatformQuota1765500000000,
   CampaignTargetLeaseIndex1765600000000,
   CampaignOperationsLog1765700000000,
+  OperationTargetsStarted1765800000000,
 ];
