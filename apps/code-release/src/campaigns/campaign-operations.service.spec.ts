@@ -6,7 +6,7 @@ import type {
   OperationTargetInput,
   OperationTargetOutcome,
 } from './campaign-operations.repository';
-import { CampaignOperationsService } from './campaign-operations.service';
+import { CampaignOperationsService, operationLeaseSeconds } from './campaign-operations.service';
 import type { CampaignRecord, CampaignRepository, ClaimedTarget } from './campaign.repository';
 import type { CampaignsService } from './campaigns.service';
 import type { ReleaseSteps } from './release-steps';
@@ -133,6 +133,12 @@ describe(CampaignOperationsService.name, () => {
       logger as unknown as AppLogger,
       { CODE_RELEASE_CANCEL_SETTLE_SECONDS: 0, CODE_RELEASE_WECHAT_TIMEOUT_MS: 10_000 } as CodeReleaseConfig,
     );
+  });
+
+  it('leases an operation for longer than one target’s worst case (two calls of three attempts at the timeout)', () => {
+    for (const timeoutMs of [100, 3_000, 10_000, 60_000])
+      expect(operationLeaseSeconds(timeoutMs) * 1000).toBeGreaterThan(2 * 3 * timeoutMs);
+    expect(operationLeaseSeconds(100)).toBe(30);
   });
 
   it('speedup spends no more than speedup_rest, even within one parallel batch', async () => {
