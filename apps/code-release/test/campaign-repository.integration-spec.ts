@@ -514,4 +514,22 @@ describe('CampaignRepository (real MariaDB)', () => {
     ]);
     expect(other.slice(0, 2).sort()).toEqual(['bb:start', 'cc:start']);
   });
+
+  it('keeps undos of many mini programs at once from taking every pooled connection (each lock holds one)', async () => {
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = Array.from(
+      { length: 12 },
+      (_, index) => `wx0000000000000d${String(index).padStart(2, '0')}`,
+    );
+    // Inside the lock, the count and the history row use other connections of the same pool.
+    const done = await Promise.all(
+      appids.map((appid) =>
+        operations.withUndoLock(COMPONENT, appid, async () => {
+          await database.dataSource.query(`SELECT SLEEP(0.05)`);
+          return appid;
+        }),
+      ),
+    );
+    expect(done).toEqual(appids);
+  }, 15_000);
 });

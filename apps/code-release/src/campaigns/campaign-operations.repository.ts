@@ -66,6 +66,11 @@ export interface ChosenTargets {
  */
 @Injectable()
 export class CampaignOperationsRepository {
+  /** Undo locks held at once by this process: each holds a pool connection (DB_POOL_SIZE, 10 by default). */
+  private static readonly UNDO_LOCKS_AT_ONCE = 3;
+  private undoLocksHeld = 0;
+  private readonly undoLockWaiters: (() => void)[] = [];
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -273,6 +278,26 @@ export class CampaignOperationsRepository {
     authorizerAppid: string,
     run: () => Promise<T>,
     waitSeconds = 30,
+  ): Promise<T> {
+    // The lock's connection is held for the WeChat call, while the count and the history row need
+    // others from the same pool: a cap keeps a batch of undos from taking every connection and
+    // then waiting for one forever.
+    while (this.undoLocksHeld >= CampaignOperationsRepository.UNDO_LOCKS_AT_ONCE)
+      await new Promise<void>((resolve) => this.undoLockWaiters.push(resolve));
+    this.undoLocksHeld += 1;
+    try {
+      return await this.underUndoLock(componentAppid, authorizerAppid, run, waitSeconds);
+    } finally {
+      this.undoLocksHeld -= 1;
+      this.undoLockWaiters.shift()?.();
+    }
+  }
+
+  private async underUndoLock<T>(
+    componentAppid: string,
+    authorizerAppid: string,
+    run: () => Promise<T>,
+    waitSeconds: number,
   ): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
