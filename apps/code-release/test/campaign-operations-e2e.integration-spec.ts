@@ -4,9 +4,11 @@ import {
   type CampaignOperationReply,
   type CampaignSummary,
   type CampaignTargetPage,
+  type EventEnvelope,
   type MiniProgramVersions,
 } from '@wxop/contracts';
 import {
+  BrokerProbe,
   countersOf,
   sleep,
   startReleaseStack,
@@ -26,6 +28,7 @@ const SETTLE_SECONDS = 4;
 describe('campaign operations in the background (end to end with wechat-sim)', () => {
   let stack: ReleaseStack;
   let sim: SimProcess;
+  let probe: BrokerProbe;
 
   const rpc = <T>(pattern: string, data: unknown, timeoutMs?: number) =>
     stack.rpc<T>(pattern, data, timeoutMs);
@@ -35,13 +38,21 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
       componentAppid: COMPONENT,
       prefix: 'cro',
       simEnv: { SIM_AUDIT_POLICY: 'approve', SIM_AUDIT_DELAY_SECONDS: '1', SIM_AUDIT_QUOTA: '1000' },
-      env: { 'code-release': { CODE_RELEASE_CANCEL_SETTLE_SECONDS: String(SETTLE_SECONDS) } },
+      env: {
+        'code-release': {
+          CODE_RELEASE_CANCEL_SETTLE_SECONDS: String(SETTLE_SECONDS),
+          // The operations' lease follows one target's worst case at this timeout (33 s).
+          CODE_RELEASE_WECHAT_TIMEOUT_MS: '3000',
+        },
+      },
     });
     sim = stack.sim;
+    probe = await BrokerProbe.bind(['release.#'], { namespace: stack.namespace });
   }, 180_000);
 
   afterAll(async () => {
     await sim?.control('DELETE', '/faults').catch(() => undefined);
+    await probe?.close();
     await stack?.stop();
   }, 60_000);
 
@@ -72,6 +83,14 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
       timeoutMs,
       'the campaign to finish',
     );
+  /** The distinct release.reverted event ids per mini program of the campaign. */
+  const revertedEvents = (campaignId: string) => {
+    const byAppid = new Map<string, Set<string>>();
+    for (const e of probe.envelopes as EventEnvelope<{ campaignId?: string }>[])
+      if (e.type === 'release.reverted' && e.data.campaignId === campaignId)
+        byAppid.set(e.authorizerAppid!, (byAppid.get(e.authorizerAppid!) ?? new Set()).add(e.id));
+    return byAppid;
+  };
   const versions = (appid: string) =>
     rpc<MiniProgramVersions>(CodeReleaseRpcPatterns.GetVersions, {
       componentAppid: COMPONENT,
@@ -88,6 +107,9 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
 
     // Each revert takes 700 ms at WeChat: 30 of them, 10 at a time, would take more than 2 s.
     await sim.control('POST', '/faults', { endpoint: 'wxa/revertcoderelease', latencyMs: 700 });
+    // Counted from here: the reverts only (GetVersions reads revertcoderelease?action=get_history_version,
+    // so the versions are looked at once the counts were taken).
+    await sim.control('DELETE', '/counters');
     try {
       const startedAt = Date.now();
       const reply = await rpc<CampaignOperationReply>(
@@ -111,14 +133,6 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
     } finally {
       await sim.control('DELETE', '/faults');
     }
-    await waitUntil(
-      async () => {
-        const all = await Promise.all(appids.map((appid) => versions(appid)));
-        return all.every((v) => v.online?.userVersion === '1.0.0');
-      },
-      90_000,
-      'every mini program back on 1.0.0',
-    );
     const database = stack.databases['code-release']!.dataSource;
     const operationOf = async () =>
       (
@@ -129,7 +143,7 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
       )[0];
     await waitUntil(
       async () => (await operationOf())?.status === 'finished',
-      60_000,
+      90_000,
       'the operation finished by the restarted service',
     );
     // Never a second revert of one mini program (WeChat allows one): each is in the history once.
@@ -139,10 +153,21 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
       [second.campaignId],
     )) as { authorizer_appid: string; n: number | string }[];
     expect(reverts.every((row) => Number(row.n) === 1)).toBe(true);
-    // Those whose revert was in flight at the crash reached WeChat, but no write recorded it: the
-    // next owner finds their online version is not the campaign's any more and leaves them.
-    const reverted = (await targets(second.campaignId)).filter((t) => t.state === 'reverted');
-    expect(reverted.length).toBeGreaterThanOrEqual(20);
+    expect(reverts.map((row) => row.authorizer_appid).sort()).toEqual([...appids].sort());
+    // Reverted exactly once at WeChat, each: those in flight at the crash too (marked started, the
+    // next owner reconciles with getversioninfo instead of calling again or leaving them released).
+    const calls = await countersOf(sim, 'wxa/revertcoderelease');
+    expect(appids.map((appid) => calls.get(appid)?.calls ?? 0)).toEqual(appids.map(() => 1));
+    const online = await Promise.all(appids.map((appid) => versions(appid)));
+    expect(online.map((v) => v.online?.userVersion)).toEqual(appids.map(() => '1.0.0'));
+    expect((await targets(second.campaignId)).map((t) => t.state)).toEqual(appids.map(() => 'reverted'));
+    // One release.reverted per target (a republish after the crash carries the same id).
+    await waitUntil(
+      () => revertedEvents(second.campaignId).size === 30,
+      20_000,
+      'a release.reverted for every target',
+    );
+    expect([...revertedEvents(second.campaignId).values()].every((ids) => ids.size === 1)).toBe(true);
     expect(await operationOf()).toEqual({ status: 'finished', lease_owner: null });
     const [left] = (await database.query(
       `SELECT COUNT(*) AS n FROM code_release_campaign_targets WHERE campaign_id = ? AND lease_owner IS NOT NULL`,

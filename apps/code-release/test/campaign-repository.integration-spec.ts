@@ -384,7 +384,7 @@ describe('CampaignRepository (real MariaDB)', () => {
       chosen.claimed.map((target) => ({ authorizerAppid: target.authorizerAppid, state: target.state })),
       1,
     );
-    await operations.noteOutcomes(first.operationId, [
+    await operations.noteOutcomes(first, [
       { authorizerAppid: appids[0]!, outcome: 'done', state: 'reverted' },
     ]);
     await operations.releaseOnly(first.owner, { campaignId, authorizerAppid: appids[0]! });
@@ -415,11 +415,27 @@ describe('CampaignRepository (real MariaDB)', () => {
     // The old owner is fenced off; the new one renews, holds a target back, and finishes.
     expect(await operations.renewOperation(first, 30)).toBe(false);
     expect(await operations.renewOperation(second!, 30)).toBe(true);
-    await operations.noteOutcomes(
-      first.operationId,
-      appids.slice(1, 4).map((appid) => ({ authorizerAppid: appid, outcome: 'done', state: 'reverted' })),
-    );
-    await operations.deferTarget(first.operationId, appids[4]!, 60, 'late_submit');
+    // The old owner's late writes change nothing: its outcomes, hold-backs and starts are fenced off.
+    expect(
+      await operations.noteOutcomes(first, [
+        { authorizerAppid: appids[2]!, outcome: 'busy', state: 'released' },
+      ]),
+    ).toBe(0);
+    expect(await operations.deferTarget(first, appids[2]!, 60, 'late_submit')).toBe(false);
+    expect(await operations.markStarted(first, appids[2]!)).toBe(false);
+    expect(await operations.markStarted(second!, appids[2]!)).toBe(true);
+    expect(
+      await operations.noteOutcomes(
+        second!,
+        appids.slice(1, 4).map((appid) => ({ authorizerAppid: appid, outcome: 'done', state: 'reverted' })),
+      ),
+    ).toBe(3);
+    const [kept] = (await database.dataSource.query(
+      `SELECT outcome, state FROM code_release_operation_targets WHERE operation_id = ? AND authorizer_appid = ?`,
+      [first.operationId, appids[2]],
+    )) as { outcome: string; state: string }[];
+    expect(kept).toEqual({ outcome: 'done', state: 'reverted' });
+    await operations.deferTarget(second!, appids[4]!, 60, 'late_submit');
     const held = await operations.pendingTargets(first.operationId, 10);
     expect(held.due).toEqual([]);
     expect(held.nextInSeconds).toBeGreaterThan(55);
@@ -433,4 +449,165 @@ describe('CampaignRepository (real MariaDB)', () => {
     const after = await operations.targetsOf(campaignId, appids);
     expect(after.filter((target) => target.leaseOwner === second!.owner)).toEqual([]);
   });
+
+  const operationOn = (campaignId: string, owner: string, operation = 'cancel.undo') => ({
+    operationId: `op-${campaignId.slice(-12)}-${owner.slice(-1)}`.padEnd(36, '0'),
+    campaignId,
+    operation,
+    requestedBy: 'op',
+    owner,
+  });
+  const appidsOf = async (campaignId: string): Promise<string[]> =>
+    (
+      (await database.dataSource.query(
+        `SELECT authorizer_appid FROM code_release_campaign_targets WHERE campaign_id = ? ORDER BY ordinal`,
+        [campaignId],
+      )) as { authorizer_appid: string }[]
+    ).map((row) => row.authorizer_appid);
+
+  it('answers the due targets of an operation even behind ten held back earlier in its order', async () => {
+    const campaignId = await createCampaign(14, 14);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = await appidsOf(campaignId);
+    const record = operationOn(campaignId, 'ops:a:1');
+    await operations.recordOperation(
+      record,
+      appids.map((authorizerAppid, index) => ({
+        authorizerAppid,
+        state: 'cancelled',
+        dueInSeconds: index < 10 ? 60 : 0,
+      })),
+      30,
+    );
+    const { due, nextInSeconds } = await operations.pendingTargets(record.operationId, 10);
+    expect(due.map((target) => target.authorizerAppid)).toEqual(appids.slice(10));
+    expect(nextInSeconds).toBe(0);
+    expect(due.every((target) => target.started === false)).toBe(true);
+  });
+
+  it('cancels and records cancel’s undo operation in one transaction: one fails, neither is done', async () => {
+    const campaignId = await createCampaign(3, 3);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = await appidsOf(campaignId);
+    await database.dataSource.query(
+      `UPDATE code_release_campaign_targets SET state = 'in_audit', audit_id = 70 WHERE campaign_id = ? AND authorizer_appid = ?`,
+      [campaignId, appids[0]],
+    );
+    const record = operationOn(campaignId, 'ops:a:1');
+    // An operation with the same id already there: the insert fails, and the cancel with it.
+    await operations.recordOperation({ ...record, campaignId: 'another' }, [], 30);
+    await expect(operations.cancelWithUndos(campaignId, 'operator:op', record, 30)).rejects.toThrow();
+    expect((await sut.find(campaignId))?.status).toBe('running');
+    const fresh = { ...record, operationId: record.operationId.replace(/^op-/, 'oq-') };
+    const outcome = await operations.cancelWithUndos(campaignId, 'operator:op', fresh, 30);
+    expect(outcome).toEqual({
+      cancelled: true,
+      inFlight: [{ authorizerAppid: appids[0], auditId: 70, state: 'in_audit' }],
+    });
+    expect((await sut.find(campaignId))?.status).toBe('cancelled');
+    expect(
+      (await operations.pendingTargets(fresh.operationId, 10)).due.map((target) => target.authorizerAppid),
+    ).toEqual([appids[0]]);
+    // A second cancel changes nothing and records nothing.
+    const again = { ...fresh, operationId: fresh.operationId.replace(/^oq-/, 'or-') };
+    expect(await operations.cancelWithUndos(campaignId, 'operator:op', again, 30)).toEqual({
+      cancelled: false,
+      inFlight: [],
+    });
+    expect((await operations.pendingTargets(again.operationId, 10)).nextInSeconds).toBeNull();
+  });
+
+  it('notes a cancelled target’s undo only for the operation’s owner, and never over audit_undone', async () => {
+    const campaignId = await createCampaign(2, 2);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = await appidsOf(campaignId);
+    await sut.setStatus(campaignId, ['running'], 'cancelled', 'operator:op');
+    const record = operationOn(campaignId, 'ops:a:1');
+    await operations.recordOperation(
+      record,
+      appids.map((authorizerAppid) => ({ authorizerAppid, state: 'in_audit' })),
+      30,
+    );
+    const reasonOf = async (appid: string) =>
+      (
+        (await database.dataSource.query(
+          `SELECT reason FROM code_release_campaign_targets WHERE campaign_id = ? AND authorizer_appid = ?`,
+          [campaignId, appid],
+        )) as { reason: string | null }[]
+      )[0]?.reason;
+    expect(
+      await operations.noteCancelled({ ...record, owner: 'ops:b:2' }, appids[0]!, 'undo_failed', null),
+    ).toBe(false);
+    expect(await reasonOf(appids[0]!)).toBeNull();
+    expect(await operations.noteCancelled(record, appids[0]!, 'audit_undone', null)).toBe(true);
+    expect(await operations.noteCancelled(record, appids[0]!, 'undo_failed', null)).toBe(false);
+    expect(await reasonOf(appids[0]!)).toBe('audit_undone');
+  });
+
+  it('never takes over an operation the caller drives itself', async () => {
+    const campaignId = await createCampaign(1, 1);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = await appidsOf(campaignId);
+    const record = operationOn(campaignId, 'ops:a:1', 'revert');
+    await operations.recordOperation(record, [{ authorizerAppid: appids[0]!, state: 'released' }], 30);
+    await operations.handOver(record);
+    // Other stale operations of earlier tests may be there: look only for this one.
+    const taken: string[] = [];
+    for (;;) {
+      const next = await operations.takeOverStale((id) => `ops:z:${id}`, 30, [record.operationId, ...taken]);
+      if (!next) break;
+      taken.push(next.operationId);
+    }
+    expect(taken).not.toContain(record.operationId);
+    const mine = await operations.takeOverStale((id) => `ops:z:${id}`, 30, taken);
+    expect(mine?.operationId).toBe(record.operationId);
+  });
+
+  it('holds undos of one mini program to one at a time (the count and the call under a named lock)', async () => {
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const order: string[] = [];
+    const undo = (name: string) =>
+      operations.withUndoLock(COMPONENT, 'wx00000000000000aa', async () => {
+        order.push(`${name}:start`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        order.push(`${name}:end`);
+      });
+    await Promise.all([undo('a'), undo('b')]);
+    expect(
+      [order.slice(0, 2), order.slice(2)].map((pair) => pair[0]!.split(':')[0] === pair[1]!.split(':')[0]),
+    ).toEqual([true, true]);
+    // Another mini program does not wait.
+    const other: string[] = [];
+    await Promise.all([
+      operations.withUndoLock(COMPONENT, 'wx00000000000000bb', async () => {
+        other.push('bb:start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        other.push('bb:end');
+      }),
+      operations.withUndoLock(COMPONENT, 'wx00000000000000cc', async () => {
+        other.push('cc:start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        other.push('cc:end');
+      }),
+    ]);
+    expect(other.slice(0, 2).sort()).toEqual(['bb:start', 'cc:start']);
+  });
+
+  it('keeps undos of many mini programs at once from taking every pooled connection (each lock holds one)', async () => {
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = Array.from(
+      { length: 12 },
+      (_, index) => `wx0000000000000d${String(index).padStart(2, '0')}`,
+    );
+    // Inside the lock, the count and the history row use other connections of the same pool.
+    const done = await Promise.all(
+      appids.map((appid) =>
+        operations.withUndoLock(COMPONENT, appid, async () => {
+          await database.dataSource.query(`SELECT SLEEP(0.05)`);
+          return appid;
+        }),
+      ),
+    );
+    expect(done).toEqual(appids);
+  }, 15_000);
 });

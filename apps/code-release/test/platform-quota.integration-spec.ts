@@ -151,7 +151,11 @@ describe('PlatformQuotaRepository (real MariaDB, two replicas)', () => {
       new WechatCalls({ get: async () => 'token-1' } as unknown as TokenClient),
       api as unknown as WechatCodeApi,
       new ReleaseHistoryRepository(database.dataSource),
-      { CODE_RELEASE_QRCODE_MAX_BYTES: 1024 } as CodeReleaseConfig,
+      {
+        CODE_RELEASE_QRCODE_MAX_BYTES: 1024,
+        CODE_RELEASE_UNDO_PER_DAY: 5,
+        CODE_RELEASE_UNDO_PER_MONTH: 10,
+      } as CodeReleaseConfig,
       new MetricsService('code-release-quota-test'),
       replicaA,
       new CampaignOperationsRepository(database.dataSource),
@@ -224,6 +228,19 @@ describe('PlatformQuotaRepository (real MariaDB, two replicas)', () => {
     for (let i = 0; i < 3; i++) await versions.undo(ctx);
     await expect(versions.undo(ctx)).rejects.toMatchObject({ details: { errcode: 87013 } });
     expect(undos.count).toBe(3);
+  });
+
+  it('lets one of many undos at once through when one is left today (counted and called under a lock)', async () => {
+    const component = nextComponent();
+    const undos = { count: 0 };
+    const versions = byHand(new PlatformQuotaOnWechat(10), undos);
+    const ctx = { componentAppid: component, authorizerAppid: 'wxhand000000000003', actor: 'op:alice' };
+    const history = new ReleaseHistoryRepository(database.dataSource);
+    for (let i = 0; i < 4; i++)
+      await history.record({ ...ctx, action: 'undo', input: {}, outcome: 'succeeded' });
+    const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => versions.undo(ctx)));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(undos.count).toBe(1);
   });
 
   it('empties the quota on 85085 whatever the reading said', async () => {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { inTransaction } from '@wxop/database';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { TARGET_COLUMNS, toClaimed, type ClaimedTarget, type TargetRow } from './campaign.repository';
-import type { TargetState } from './target-state';
+import { AUDIT_STATES, FINAL_TARGET_STATES, TargetStates, type TargetState } from './target-state';
 
 const NOW = 'UTC_TIMESTAMP(3)';
 
@@ -32,7 +33,12 @@ export interface PendingOperationTarget {
   authorizerAppid: string;
   initialState: string;
   auditId: number | null;
+  /** Its WeChat call was started by an owner before (who stopped or crashed): it may have reached WeChat. */
+  started: boolean;
 }
+
+/** Fences a write to an operation's rows by the operation's current owner (joined as `op`). */
+const OWNED = `JOIN code_release_operations op ON op.operation_id = ? AND op.lease_owner = ? AND op.status = 'running'`;
 
 /** How one target of a background operation ended. */
 export interface OperationTargetOutcome {
@@ -60,6 +66,11 @@ export interface ChosenTargets {
  */
 @Injectable()
 export class CampaignOperationsRepository {
+  /** Undo locks held at once by this process: each holds a pool connection (DB_POOL_SIZE, 10 by default). */
+  private static readonly UNDO_LOCKS_AT_ONCE = 3;
+  private undoLocksHeld = 0;
+  private readonly undoLockWaiters: (() => void)[] = [];
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -236,18 +247,91 @@ export class CampaignOperationsRepository {
     );
   }
 
-  /** Notes why a cancelled target's audit was or was not withdrawn. */
+  /**
+   * Notes why a cancelled target's audit was or was not withdrawn, while `operation` is still its
+   * owner's (a replica that lost it writes nothing); an `audit_undone` already noted stays (a re-run
+   * after a crash finds the audit gone and must not report the withdrawal failed).
+   */
   async noteCancelled(
-    campaignId: string,
+    operation: OperationRecord,
     authorizerAppid: string,
     reason: string,
     errcode: number | null,
-  ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE code_release_campaign_targets SET reason = ?, errcode = ?, updated_at = ${NOW}
-       WHERE campaign_id = ? AND authorizer_appid = ? AND state = 'cancelled'`,
-      [reason, errcode, campaignId, authorizerAppid],
-    );
+  ): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE code_release_campaign_targets t ${OWNED}
+       SET t.reason = ?, t.errcode = ?, t.updated_at = ${NOW}
+       WHERE t.campaign_id = ? AND t.authorizer_appid = ? AND t.state = 'cancelled'
+         AND (t.reason IS NULL OR t.reason <> 'audit_undone')`,
+      [operation.operationId, operation.owner, reason, errcode, operation.campaignId, authorizerAppid],
+    )) as { affectedRows: number };
+    return outcome.affectedRows === 1;
+  }
+
+  /**
+   * Holds undocodeaudit's count and call for one mini program to one caller at a time (a named
+   * lock on the server, across replicas): two undos at once both read the count below the limit.
+   * Waits up to `waitSeconds` for the lock; throws if it does not get it.
+   */
+  async withUndoLock<T>(
+    componentAppid: string,
+    authorizerAppid: string,
+    run: () => Promise<T>,
+    waitSeconds = 30,
+  ): Promise<T> {
+    // The lock's connection is held for the WeChat call, while the count and the history row need
+    // others from the same pool: a cap keeps a batch of undos from taking every connection and
+    // then waiting for one forever.
+    while (this.undoLocksHeld >= CampaignOperationsRepository.UNDO_LOCKS_AT_ONCE)
+      await new Promise<void>((resolve) => this.undoLockWaiters.push(resolve));
+    this.undoLocksHeld += 1;
+    try {
+      return await this.underUndoLock(componentAppid, authorizerAppid, run, waitSeconds);
+    } finally {
+      this.undoLocksHeld -= 1;
+      this.undoLockWaiters.shift()?.();
+    }
+  }
+
+  private async underUndoLock<T>(
+    componentAppid: string,
+    authorizerAppid: string,
+    run: () => Promise<T>,
+    waitSeconds: number,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    // A lock name is at most 64 characters: the pair is hashed.
+    const name = `wxop:undo:${createHash('sha1').update(`${componentAppid}|${authorizerAppid}`).digest('hex')}`;
+    try {
+      const [row] = (await runner.query(`SELECT GET_LOCK(?, ?) AS got`, [name, waitSeconds])) as {
+        got: number | string | null;
+      }[];
+      if (Number(row?.got) !== 1) throw new Error(`undo of ${authorizerAppid}: another undo holds it`);
+      try {
+        return await run();
+      } finally {
+        await runner.query(`SELECT RELEASE_LOCK(?)`, [name]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Whether release_history holds a successful `action` of the campaign on this mini program. */
+  async historyRecorded(
+    componentAppid: string,
+    authorizerAppid: string,
+    campaignId: string,
+    action: string,
+  ): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 AS found FROM release_history
+       WHERE component_appid = ? AND authorizer_appid = ? AND campaign_id = ? AND action = ?
+         AND outcome = 'succeeded' LIMIT 1`,
+      [componentAppid, authorizerAppid, campaignId, action],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   /**
@@ -278,7 +362,18 @@ export class CampaignOperationsRepository {
     targets: OperationTargetInput[],
     leaseSeconds: number,
   ): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
+    await inTransaction(this.dataSource, (manager) =>
+      this.insertOperation(manager, operation, targets, leaseSeconds),
+    );
+  }
+
+  private async insertOperation(
+    manager: EntityManager,
+    operation: OperationRecord,
+    targets: OperationTargetInput[],
+    leaseSeconds: number,
+  ): Promise<void> {
+    {
       await manager.query(
         `INSERT INTO code_release_operations
            (operation_id, campaign_id, operation, requested_by, status, lease_owner, lease_until, created_at, updated_at)
@@ -308,6 +403,59 @@ export class CampaignOperationsRepository {
           ]),
         );
       }
+    }
+  }
+
+  /**
+   * Cancels a running or paused campaign (as CampaignRepository.cancelWithAudits does) and, in the
+   * same transaction, records cancel's undo operation with the targets that were in audit or
+   * submitting: a crash right after the cancel cannot leave audits nobody withdraws. Answers
+   * whether it cancelled and those targets (none recorded when there are none).
+   */
+  async cancelWithUndos(
+    campaignId: string,
+    reason: string,
+    operation: OperationRecord,
+    leaseSeconds: number,
+  ): Promise<{
+    cancelled: boolean;
+    inFlight: { authorizerAppid: string; auditId: number | null; state: TargetState }[];
+  }> {
+    return inTransaction(this.dataSource, async (manager) => {
+      await manager.query(`SELECT campaign_id FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`, [
+        campaignId,
+      ]);
+      const rows = (await manager.query(
+        `SELECT authorizer_appid, audit_id, state FROM code_release_campaign_targets
+         WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal FOR UPDATE`,
+        [campaignId, [...AUDIT_STATES, TargetStates.Submitting]],
+      )) as { authorizer_appid: string; audit_id: string | number | null; state: TargetState }[];
+      const outcome = (await manager.query(
+        `UPDATE code_release_campaigns SET status = 'cancelled', pause_reason = ?, updated_at = ${NOW},
+           finished_at = ${NOW}
+         WHERE campaign_id = ? AND status IN ('running', 'paused')`,
+        [reason, campaignId],
+      )) as { affectedRows: number };
+      if (outcome.affectedRows !== 1) return { cancelled: false, inFlight: [] };
+      await manager.query(
+        `UPDATE code_release_campaign_targets SET state = 'cancelled', lease_owner = NULL, lease_until = NULL,
+           updated_at = ${NOW}
+         WHERE campaign_id = ? AND state NOT IN (?)`,
+        [campaignId, [...FINAL_TARGET_STATES]],
+      );
+      const inFlight = rows.map((row) => ({
+        authorizerAppid: row.authorizer_appid,
+        auditId: row.audit_id === null ? null : Number(row.audit_id),
+        state: row.state,
+      }));
+      if (inFlight.length > 0)
+        await this.insertOperation(
+          manager,
+          operation,
+          inFlight.map(({ authorizerAppid, auditId, state }) => ({ authorizerAppid, auditId, state })),
+          leaseSeconds,
+        );
+      return { cancelled: true, inFlight };
     });
   }
 
@@ -320,64 +468,93 @@ export class CampaignOperationsRepository {
     limit: number,
   ): Promise<{ due: PendingOperationTarget[]; nextInSeconds: number | null }> {
     const rows = (await this.dataSource.query(
-      `SELECT authorizer_appid, initial_state, audit_id, due_at <= ${NOW} AS due,
-              TIMESTAMPDIFF(MICROSECOND, ${NOW}, due_at) DIV 1000 AS wait_ms
+      // Due ones only, before the LIMIT: held-back targets early in the order must not crowd out
+      // those due now (idx_code_release_operation_targets_due).
+      `SELECT authorizer_appid, initial_state, audit_id, started_at IS NOT NULL AS started
        FROM code_release_operation_targets
-       WHERE operation_id = ? AND outcome IS NULL ORDER BY ordinal LIMIT ?`,
+       WHERE operation_id = ? AND outcome IS NULL AND due_at <= ${NOW} ORDER BY ordinal LIMIT ?`,
       [operationId, limit],
     )) as {
       authorizer_appid: string;
       initial_state: string;
       audit_id: string | number | null;
-      due: number | string;
-      wait_ms: number | string;
+      started: number | string;
     }[];
-    const due = rows
-      .filter((row) => Number(row.due) === 1)
-      .map((row) => ({
-        authorizerAppid: row.authorizer_appid,
-        initialState: row.initial_state,
-        auditId: row.audit_id === null ? null : Number(row.audit_id),
-      }));
-    if (due.length > 0 || rows.length === 0) return { due, nextInSeconds: due.length > 0 ? 0 : null };
+    const due = rows.map((row) => ({
+      authorizerAppid: row.authorizer_appid,
+      initialState: row.initial_state,
+      auditId: row.audit_id === null ? null : Number(row.audit_id),
+      started: Number(row.started) === 1,
+    }));
+    if (due.length > 0) return { due, nextInSeconds: 0 };
     const [next] = (await this.dataSource.query(
       `SELECT TIMESTAMPDIFF(MICROSECOND, ${NOW}, MIN(due_at)) DIV 1000 AS wait_ms
        FROM code_release_operation_targets WHERE operation_id = ? AND outcome IS NULL`,
       [operationId],
     )) as { wait_ms: number | string | null }[];
-    return { due, nextInSeconds: Math.max(0, Number(next?.wait_ms ?? 0) / 1000) };
+    if (next?.wait_ms === null || next?.wait_ms === undefined) return { due, nextInSeconds: null };
+    return { due, nextInSeconds: Math.max(0, Number(next.wait_ms) / 1000) };
   }
 
-  /** Holds a target of the operation back for `seconds`, to be looked at again then as `initialState`. */
+  /**
+   * Holds a target of the operation back for `seconds`, to be looked at again then as `initialState`
+   * (fenced by the operation's owner).
+   */
   async deferTarget(
-    operationId: string,
+    operation: OperationRecord,
     authorizerAppid: string,
     seconds: number,
     initialState: string,
-  ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE code_release_operation_targets SET due_at = ${NOW} + INTERVAL ? SECOND, initial_state = ?
-       WHERE operation_id = ? AND authorizer_appid = ?`,
-      [seconds, initialState, operationId, authorizerAppid],
-    );
+  ): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE code_release_operation_targets o ${OWNED}
+       SET o.due_at = ${NOW} + INTERVAL ? SECOND, o.initial_state = ?
+       WHERE o.operation_id = ? AND o.authorizer_appid = ? AND o.outcome IS NULL`,
+      [operation.operationId, operation.owner, seconds, initialState, operation.operationId, authorizerAppid],
+    )) as { affectedRows: number };
+    return outcome.affectedRows === 1;
   }
 
-  /** Writes how targets of the operation ended (a target with an outcome is never worked on again). */
-  async noteOutcomes(operationId: string, outcomes: OperationTargetOutcome[]): Promise<void> {
+  /**
+   * Notes, before a target's WeChat call, that the call may reach WeChat (fenced by the operation's
+   * owner): false when the operation is no longer this owner's, and then nothing is to be called.
+   */
+  async markStarted(operation: OperationRecord, authorizerAppid: string): Promise<boolean> {
+    const outcome = (await this.dataSource.query(
+      `UPDATE code_release_operation_targets o ${OWNED}
+       SET o.started_at = COALESCE(o.started_at, ${NOW})
+       WHERE o.operation_id = ? AND o.authorizer_appid = ? AND o.outcome IS NULL`,
+      [operation.operationId, operation.owner, operation.operationId, authorizerAppid],
+    )) as { affectedRows: number };
+    return outcome.affectedRows === 1;
+  }
+
+  /**
+   * Writes how targets of the operation ended (a target with an outcome is never worked on again),
+   * only while the operation is still `operation.owner`'s: a replica that lost it writes nothing
+   * over its successor's outcomes.
+   */
+  async noteOutcomes(operation: OperationRecord, outcomes: OperationTargetOutcome[]): Promise<number> {
+    let written = 0;
     for (const outcome of outcomes) {
-      await this.dataSource.query(
-        `UPDATE code_release_operation_targets SET outcome = ?, state = ?, errcode = ?, message = ?
-         WHERE operation_id = ? AND authorizer_appid = ?`,
+      const result = (await this.dataSource.query(
+        `UPDATE code_release_operation_targets o ${OWNED}
+         SET o.outcome = ?, o.state = ?, o.errcode = ?, o.message = ?
+         WHERE o.operation_id = ? AND o.authorizer_appid = ? AND o.outcome IS NULL`,
         [
+          operation.operationId,
+          operation.owner,
           outcome.outcome,
           outcome.state,
           outcome.errcode ?? null,
           outcome.message?.slice(0, 1024) ?? null,
-          operationId,
+          operation.operationId,
           outcome.authorizerAppid,
         ],
-      );
+      )) as { affectedRows: number };
+      written += result.affectedRows;
     }
+    return written;
   }
 
   /**
@@ -445,12 +622,16 @@ export class CampaignOperationsRepository {
   async takeOverStale(
     ownerFor: (operationId: string) => string,
     leaseSeconds: number,
+    skip: readonly string[] = [],
   ): Promise<OperationRecord | null> {
     return inTransaction(this.dataSource, async (manager) => {
+      // `skip`: the operations this process drives (a late renewal must not make it race itself).
       const [row] = (await manager.query(
         `SELECT operation_id, campaign_id, operation, requested_by, lease_owner FROM code_release_operations
          WHERE status = 'running' AND (lease_until IS NULL OR lease_until < ${NOW})
+           ${skip.length > 0 ? 'AND operation_id NOT IN (?)' : ''}
          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        skip.length > 0 ? [skip] : [],
       )) as {
         operation_id: string;
         campaign_id: string;

@@ -6,7 +6,7 @@ import type {
   OperationTargetInput,
   OperationTargetOutcome,
 } from './campaign-operations.repository';
-import { CampaignOperationsService } from './campaign-operations.service';
+import { CampaignOperationsService, operationLeaseSeconds } from './campaign-operations.service';
 import type { CampaignRecord, CampaignRepository, ClaimedTarget } from './campaign.repository';
 import type { CampaignsService } from './campaigns.service';
 import type { ReleaseSteps } from './release-steps';
@@ -41,6 +41,9 @@ describe(CampaignOperationsService.name, () => {
     releaseOnly: jest.fn(),
     noteCancelled: jest.fn(),
     recordOperation: jest.fn(),
+    cancelWithUndos: jest.fn(),
+    markStarted: jest.fn(),
+    takeOverStale: jest.fn(),
     pendingTargets: jest.fn(),
     deferTarget: jest.fn(),
     noteOutcomes: jest.fn(),
@@ -48,7 +51,13 @@ describe(CampaignOperationsService.name, () => {
     finishOperation: jest.fn(),
     targetsOf: jest.fn(),
   };
-  const steps = { speedupRest: jest.fn(), speedup: jest.fn(), auditInFlight: jest.fn(), undo: jest.fn() };
+  const steps = {
+    speedupRest: jest.fn(),
+    speedup: jest.fn(),
+    auditInFlight: jest.fn(),
+    undo: jest.fn(),
+    revert: jest.fn(),
+  };
   const summaries = { get: jest.fn() };
   const logger = { pino: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } };
   let service: CampaignOperationsService;
@@ -59,6 +68,13 @@ describe(CampaignOperationsService.name, () => {
     { initialState: string; auditId: number | null; dueAt: number; outcome?: OperationTargetOutcome }
   >;
   let owner: string | undefined;
+
+  /** The targets cancel reads in its transaction, recorded there as its undo operation's. */
+  const cancelReads = (inFlight: { authorizerAppid: string; auditId: number | null; state: string }[]) =>
+    operations.cancelWithUndos.mockImplementation(async (_id: string, _reason: string, record: unknown) => {
+      await operations.recordOperation(record, inFlight);
+      return { cancelled: true, inFlight };
+    });
 
   beforeEach(() => {
     jest.resetAllMocks();
@@ -78,6 +94,7 @@ describe(CampaignOperationsService.name, () => {
           });
       },
     );
+    operations.markStarted.mockResolvedValue(true);
     operations.pendingTargets.mockImplementation(async (_id: string, limit: number) => {
       const left = [...recorded.entries()].filter(([, target]) => !target.outcome);
       if (left.length === 0) return { due: [], nextInSeconds: null };
@@ -88,13 +105,15 @@ describe(CampaignOperationsService.name, () => {
       return { due, nextInSeconds: due.length > 0 ? 0 : 0.01 };
     });
     operations.deferTarget.mockImplementation(
-      async (_id: string, appid: string, seconds: number, initialState: string) => {
+      async (_record: unknown, appid: string, seconds: number, initialState: string) => {
         Object.assign(recorded.get(appid)!, { dueAt: Date.now() + seconds * 1000, initialState });
       },
     );
-    operations.noteOutcomes.mockImplementation(async (_id: string, outcomes: OperationTargetOutcome[]) => {
-      for (const outcome of outcomes) recorded.get(outcome.authorizerAppid)!.outcome = outcome;
-    });
+    operations.noteOutcomes.mockImplementation(
+      async (_record: unknown, outcomes: OperationTargetOutcome[]) => {
+        for (const outcome of outcomes) recorded.get(outcome.authorizerAppid)!.outcome = outcome;
+      },
+    );
     operations.targetsOf.mockImplementation(async (_campaignId: string, appids: string[]) =>
       appids.map((appid) => ({
         ...targets[0]!,
@@ -112,8 +131,14 @@ describe(CampaignOperationsService.name, () => {
       steps as unknown as ReleaseSteps,
       summaries as unknown as CampaignsService,
       logger as unknown as AppLogger,
-      { CODE_RELEASE_CANCEL_SETTLE_SECONDS: 0 } as CodeReleaseConfig,
+      { CODE_RELEASE_CANCEL_SETTLE_SECONDS: 0, CODE_RELEASE_WECHAT_TIMEOUT_MS: 10_000 } as CodeReleaseConfig,
     );
+  });
+
+  it('leases an operation for longer than one target’s worst case (two calls of three attempts at the timeout)', () => {
+    for (const timeoutMs of [100, 3_000, 10_000, 60_000])
+      expect(operationLeaseSeconds(timeoutMs) * 1000).toBeGreaterThan(2 * 3 * timeoutMs);
+    expect(operationLeaseSeconds(100)).toBe(30);
   });
 
   it('speedup spends no more than speedup_rest, even within one parallel batch', async () => {
@@ -185,44 +210,133 @@ describe(CampaignOperationsService.name, () => {
     expect(operations.claimChosen.mock.calls[1][3]).not.toBe(record.owner);
   });
 
-  it('stops a background operation whose lease another replica took over', async () => {
-    const twenty = Array.from({ length: 20 }, (_, index) => ({
+  const twenty = () =>
+    Array.from({ length: 20 }, (_, index) => ({
       ...targets[0]!,
       authorizerAppid: `wxb${String(index).padStart(16, '0')}`,
     }));
-    operations.claimChosen.mockResolvedValue({ claimed: twenty, busy: [], notApplicable: [] });
+
+  it('stops a background operation whose lease another replica took over, after the batch in flight', async () => {
+    operations.claimChosen.mockResolvedValue({ claimed: twenty(), busy: [], notApplicable: [] });
     operations.renewOperation.mockResolvedValue(false);
+    service.renewEveryMs = 5;
     steps.speedupRest.mockResolvedValue(20);
-    steps.speedup.mockResolvedValue(true);
-    const now = jest.spyOn(Date, 'now');
-    try {
-      // Every batch finds its renewal due (10 s apart).
-      let clock = 0;
-      now.mockImplementation(() => (clock += 10_000));
-      await service.speedup('c-1', undefined, 'op:alice');
-      await waitFor(() => logger.pino.warn.mock.calls.length > 0);
-    } finally {
-      now.mockRestore();
-    }
-    expect(steps.speedup).not.toHaveBeenCalled();
+    steps.speedup.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return true;
+    });
+    await service.speedup('c-1', undefined, 'op:alice');
+    await waitFor(() => logger.pino.warn.mock.calls.length > 0);
+    expect(steps.speedup).toHaveBeenCalledTimes(10);
     expect(operations.finishOperation).not.toHaveBeenCalled();
   });
 
-  it('cancel with undoAudits undoes the audits read with the cancel, and asks WeChat about a submit in flight', async () => {
-    campaigns.cancelWithAudits.mockResolvedValue({
-      cancelled: true,
-      inFlight: [
-        { authorizerAppid: 'wxa-in-audit', auditId: 5, state: 'in_audit' },
-        { authorizerAppid: 'wxa-submitted', auditId: null, state: 'submitting' },
-        { authorizerAppid: 'wxa-not-submitted', auditId: null, state: 'submitting' },
-      ],
+  it('renews its lease on its own timer while a batch is in flight (a batch can outlast the lease)', async () => {
+    operations.claimChosen.mockResolvedValue({ claimed: twenty(), busy: [], notApplicable: [] });
+    service.renewEveryMs = 5;
+    steps.speedupRest.mockResolvedValue(20);
+    // WeChat answers only once the lease was renewed twice meanwhile.
+    steps.speedup.mockImplementation(async () => {
+      await waitFor(() => operations.renewOperation.mock.calls.length >= 2);
+      return true;
     });
+    await service.speedup('c-1', undefined, 'op:alice');
+    await waitFor(() => operations.finishOperation.mock.calls.length === 1);
+    expect(steps.speedup).toHaveBeenCalledTimes(20);
+    const renewals = operations.renewOperation.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The timer stops with the operation.
+    expect(operations.renewOperation.mock.calls.length).toBe(renewals);
+  });
+
+  it('never takes over an operation this process drives itself', async () => {
+    operations.claimChosen.mockResolvedValue({ claimed: twenty(), busy: [], notApplicable: [] });
+    steps.speedupRest.mockResolvedValue(20);
+    let release!: () => void;
+    const wechat = new Promise<void>((resolve) => (release = resolve));
+    steps.speedup.mockImplementation(async () => {
+      await wechat;
+      return true;
+    });
+    const reply = await service.speedup('c-1', undefined, 'op:alice');
+    operations.takeOverStale.mockResolvedValue(null);
+    await service.takeOver();
+    expect(operations.takeOverStale).toHaveBeenCalledWith(expect.any(Function), expect.any(Number), [
+      reply.operationId,
+    ]);
+    release();
+    await waitFor(() => operations.finishOperation.mock.calls.length === 1);
+    await service.takeOver();
+    expect(operations.takeOverStale).toHaveBeenLastCalledWith(expect.any(Function), expect.any(Number), []);
+  });
+
+  it('a target resumed after a crash is run as resumed, and its start is noted fenced by the operation', async () => {
+    const list = twenty();
+    operations.claimChosen.mockResolvedValue({ claimed: list, busy: [], notApplicable: [] });
+    operations.pendingTargets.mockImplementationOnce(async () => ({
+      due: [
+        { authorizerAppid: list[0]!.authorizerAppid, initialState: 'released', auditId: null, started: true },
+      ],
+      nextInSeconds: 0,
+    }));
+    const revert = steps.revert.mockResolvedValue(null);
+    await service.revert('c-1', undefined, 'op:alice');
+    await waitFor(() => operations.finishOperation.mock.calls.length === 1);
+    const first = revert.mock.calls[0] as [
+      unknown,
+      ClaimedTarget,
+      string,
+      { resumed: boolean; started: () => Promise<boolean> },
+    ];
+    expect(first[1].authorizerAppid).toBe(list[0]!.authorizerAppid);
+    expect(first[3].resumed).toBe(true);
+    await first[3].started();
+    expect(operations.markStarted).toHaveBeenCalledWith(
+      expect.objectContaining({ owner }),
+      list[0]!.authorizerAppid,
+    );
+  });
+
+  it('cancel undoes an in-audit target only when the audit in flight is the target’s', async () => {
+    cancelReads([
+      { authorizerAppid: 'wxa-ours', auditId: 5, state: 'in_audit' },
+      { authorizerAppid: 'wxa-other', auditId: 6, state: 'in_audit' },
+      { authorizerAppid: 'wxa-gone', auditId: 7, state: 'in_audit' },
+    ]);
     steps.auditInFlight.mockImplementation(async (_campaign, target: ClaimedTarget) =>
-      target.authorizerAppid === 'wxa-submitted' ? 9 : null,
+      target.authorizerAppid === 'wxa-ours' ? 5 : target.authorizerAppid === 'wxa-other' ? 66 : null,
     );
     steps.undo.mockResolvedValue({ outcome: 'done', reason: 'audit_undone' });
     await service.cancel('c-1', 'op:alice', true);
-    expect(campaigns.cancelWithAudits).toHaveBeenCalledWith('c-1', 'operator:op:alice');
+    await waitFor(() => operations.finishOperation.mock.calls.length === 1);
+    expect(steps.undo.mock.calls.map(([, target]) => (target as ClaimedTarget).authorizerAppid)).toEqual([
+      'wxa-ours',
+    ]);
+    // A withdrawn audit (a re-run after a crash) or another audit: nothing noted over the target's reason.
+    expect(operations.noteCancelled).toHaveBeenCalledTimes(1);
+    expect(recorded.get('wxa-other')!.outcome).toMatchObject({ outcome: 'not_applicable' });
+    expect(recorded.get('wxa-gone')!.outcome).toMatchObject({ outcome: 'not_applicable' });
+  });
+
+  it('cancel with undoAudits undoes the audits read with the cancel, and asks WeChat about a submit in flight', async () => {
+    cancelReads([
+      { authorizerAppid: 'wxa-in-audit', auditId: 5, state: 'in_audit' },
+      { authorizerAppid: 'wxa-submitted', auditId: null, state: 'submitting' },
+      { authorizerAppid: 'wxa-not-submitted', auditId: null, state: 'submitting' },
+    ]);
+    steps.auditInFlight.mockImplementation(async (_campaign, target: ClaimedTarget) =>
+      target.authorizerAppid === 'wxa-submitted' ? 9 : target.authorizerAppid === 'wxa-in-audit' ? 5 : null,
+    );
+    steps.undo.mockResolvedValue({ outcome: 'done', reason: 'audit_undone' });
+    await service.cancel('c-1', 'op:alice', true);
+    // The undo operation is recorded in the cancel's own transaction, not after it.
+    expect(operations.cancelWithUndos).toHaveBeenCalledWith(
+      'c-1',
+      'operator:op:alice',
+      expect.objectContaining({ operation: 'cancel.undo', requestedBy: 'op:alice' }),
+      expect.any(Number),
+    );
+    expect(campaigns.cancelWithAudits).not.toHaveBeenCalled();
     const undone = steps.undo.mock.calls.map(([, target]) => [
       (target as ClaimedTarget).authorizerAppid,
       (target as ClaimedTarget).auditId,
@@ -235,13 +349,10 @@ describe(CampaignOperationsService.name, () => {
   });
 
   it('cancel with undoAudits looks again after the settle time at a submit that showed no audit, and undoes one that arrived late', async () => {
-    campaigns.cancelWithAudits.mockResolvedValue({
-      cancelled: true,
-      inFlight: [
-        { authorizerAppid: 'wxa-late', auditId: null, state: 'submitting' },
-        { authorizerAppid: 'wxa-never', auditId: null, state: 'submitting' },
-      ],
-    });
+    cancelReads([
+      { authorizerAppid: 'wxa-late', auditId: null, state: 'submitting' },
+      { authorizerAppid: 'wxa-never', auditId: null, state: 'submitting' },
+    ]);
     // The late one's submit answers after the cancel's first look.
     steps.auditInFlight
       .mockImplementationOnce(async () => null)
@@ -255,7 +366,12 @@ describe(CampaignOperationsService.name, () => {
     expect(operations.deferTarget).toHaveBeenCalledTimes(2);
     expect(steps.auditInFlight).toHaveBeenCalledTimes(4);
     expect(steps.undo.mock.calls.map(([, target]) => (target as ClaimedTarget).auditId)).toEqual([12]);
-    expect(operations.noteCancelled).toHaveBeenCalledWith('c-1', 'wxa-late', 'audit_undone', null);
+    expect(operations.noteCancelled).toHaveBeenCalledWith(
+      expect.objectContaining({ owner }),
+      'wxa-late',
+      'audit_undone',
+      null,
+    );
     expect(recorded.get('wxa-never')!.outcome).toMatchObject({ outcome: 'not_applicable' });
   });
 });

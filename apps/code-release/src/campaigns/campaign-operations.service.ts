@@ -27,11 +27,26 @@ import { CampaignsService } from './campaigns.service';
 import { nextGrayMove, type GrayPlan } from './gray-plan.util';
 import type { ReleaseInputs } from './release-inputs.util';
 import { operationStates, type CampaignOperation } from './release-operations.util';
-import { refusalErrcode, ReleaseSteps, type StepResult } from './release-steps';
-import { TargetStates } from './target-state';
+import {
+  OperationLostError,
+  refusalErrcode,
+  ReleaseSteps,
+  type StepResult,
+  type StepRun,
+} from './release-steps';
+import { AUDIT_STATES, TargetStates, type TargetState } from './target-state';
 
-/** Long enough for one target's WeChat calls; renewed every RENEW_EVERY_MS while an operation runs. */
-const LEASE_SECONDS = 30;
+/**
+ * An operation's lease (and its targets'): renewed on its own timer every RENEW_EVERY_MS while the
+ * operation runs, and longer than one target's worst case anyway — two WeChat calls (getversioninfo
+ * then revertcoderelease, say) of WECHAT_ATTEMPTS attempts each at the configured timeout — so a
+ * renewal that comes late never lets another replica run a target whose call is still in flight.
+ */
+export function operationLeaseSeconds(wechatTimeoutMs: number): number {
+  return Math.max(30, Math.ceil((2 * WECHAT_ATTEMPTS * wechatTimeoutMs) / 1000) + 15);
+}
+/** WechatApiClient's attempts per call (maxAttempts). */
+const WECHAT_ATTEMPTS = 3;
 const RENEW_EVERY_MS = 10_000;
 /** Targets an operation works on at once (each holds its lease meanwhile). */
 const PARALLEL = 10;
@@ -51,6 +66,7 @@ type Run = (
   campaign: CampaignRecord,
   target: ClaimedTarget,
   owner: string,
+  step: StepRun,
 ) => Promise<StepResult | { outcome: CampaignTargetOperationResult['outcome']; message?: string } | null>;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -70,6 +86,10 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
   private readonly ownerPrefix = `${OPERATION_OWNER_PREFIX}${hostname()}:${process.pid}`;
 
   private readonly running = new Set<Promise<void>>();
+  /** The operations this process drives now: never taken over by this process's own timer. */
+  private readonly driving = new Set<string>();
+  /** How often a running operation renews its lease (tests shorten it). */
+  renewEveryMs = RENEW_EVERY_MS;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private takingOver = false;
@@ -82,6 +102,10 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     private readonly logger: AppLogger,
     private readonly config: CodeReleaseConfig,
   ) {}
+
+  private get leaseSeconds(): number {
+    return operationLeaseSeconds(this.config.CODE_RELEASE_WECHAT_TIMEOUT_MS);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.takeOver(), TAKE_OVER_EVERY_MS);
@@ -188,10 +212,10 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
           return this.steps.grayMove(campaign, target, nextGrayMove(plan, target.grayStep), by);
         };
       case 'gray.revert':
-        return (campaign, target) => this.steps.revertGray(campaign, target, by);
+        return (campaign, target, _owner, step) => this.steps.revertGray(campaign, target, by, step);
       case 'revert':
-        return async (campaign, target) => {
-          const result = await this.steps.revert(campaign, target, by);
+        return async (campaign, target, _owner, step) => {
+          const result = await this.steps.revert(campaign, target, by, step);
           return (
             result ?? {
               outcome: 'not_applicable',
@@ -233,24 +257,23 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
       await this.campaigns.setStatus(campaignId, ['running', 'paused'], 'cancelled', `operator:${by}`);
       return this.summaries.get(campaignId);
     }
+    const operationId = randomUUID();
+    const record: OperationRecord = {
+      operationId,
+      campaignId,
+      operation: 'cancel.undo',
+      requestedBy: by,
+      owner: this.ownerOf(operationId),
+    };
     // Read with the cancel, under its row locks: no target enters audit under the campaign after it.
-    const { inFlight } = await this.campaigns.cancelWithAudits(campaignId, `operator:${by}`);
-    if (inFlight.length > 0) {
-      const operationId = randomUUID();
-      const record: OperationRecord = {
-        operationId,
-        campaignId,
-        operation: 'cancel.undo',
-        requestedBy: by,
-        owner: this.ownerOf(operationId),
-      };
-      await this.operations.recordOperation(
-        record,
-        inFlight.map(({ authorizerAppid, auditId, state }) => ({ authorizerAppid, auditId, state })),
-        LEASE_SECONDS,
-      );
-      await Promise.race([this.start(record), sleep(CANCEL_ANSWER_WITHIN_MS)]);
-    }
+    // The undos are recorded in the cancel's transaction: a crash after it leaves them to a takeover.
+    const { inFlight } = await this.operations.cancelWithUndos(
+      campaignId,
+      `operator:${by}`,
+      record,
+      this.leaseSeconds,
+    );
+    if (inFlight.length > 0) await Promise.race([this.start(record), sleep(CANCEL_ANSWER_WITHIN_MS)]);
     return this.summaries.get(campaignId);
   }
 
@@ -283,7 +306,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
       states,
       authorizerAppids,
       owner,
-      LEASE_SECONDS,
+      this.leaseSeconds,
     );
     const results: CampaignTargetOperationResult[] = [
       ...chosen.busy.map((target) => ({ ...target, outcome: 'busy' as const })),
@@ -294,7 +317,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
       const run = this.runnerFor(operation, by);
       results.push(
         ...(await Promise.all(
-          chosen.claimed.map((target) => this.one(campaign, target, owner, run, operation)),
+          chosen.claimed.map((target) => this.one(campaign, target, owner, run, operation, {})),
         )),
       );
       return { ...(await this.reply(campaignId, results)), accepted, running: false };
@@ -303,7 +326,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     await this.operations.recordOperation(
       record,
       chosen.claimed.map((target) => ({ authorizerAppid: target.authorizerAppid, state: target.state })),
-      LEASE_SECONDS,
+      this.leaseSeconds,
     );
     void this.start(record);
     this.logger.pino.info(
@@ -320,10 +343,11 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     owner: string,
     run: Run,
     operation: string,
+    step: StepRun,
   ): Promise<CampaignTargetOperationResult> {
     let result: CampaignTargetOperationResult;
     try {
-      const done = await run(campaign, target, owner);
+      const done = await run(campaign, target, owner, step);
       if (done && 'change' in done) {
         const written = await this.campaigns.transition(
           owner,
@@ -347,6 +371,8 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
         };
       }
     } catch (error) {
+      if (error instanceof OperationLostError)
+        return { authorizerAppid: target.authorizerAppid, outcome: 'busy', state: target.state };
       this.logger.pino.warn(
         { err: error, campaignId: campaign.campaignId, operation, authorizerAppid: target.authorizerAppid },
         'campaign operation failed',
@@ -366,6 +392,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
 
   /** Drives a background operation on this replica; settles when it is done, lost or handed over. */
   private start(record: OperationRecord): Promise<void> {
+    this.driving.add(record.operationId);
     const driving: Promise<void> = this.drive(record)
       .catch((error: unknown) =>
         // Its lease runs out and a replica (this one too) takes it over where it stopped.
@@ -374,7 +401,10 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
           'campaign operation stopped',
         ),
       )
-      .finally(() => this.running.delete(driving));
+      .finally(() => {
+        this.running.delete(driving);
+        this.driving.delete(record.operationId);
+      });
     this.running.add(driving);
     return driving;
   }
@@ -385,7 +415,9 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     this.takingOver = true;
     try {
       for (;;) {
-        const record = await this.operations.takeOverStale((id) => this.ownerOf(id), LEASE_SECONDS);
+        const record = await this.operations.takeOverStale((id) => this.ownerOf(id), this.leaseSeconds, [
+          ...this.driving,
+        ]);
         if (!record) return;
         this.logger.pino.info(
           { campaignId: record.campaignId, operation: record.operation, operationId: record.operationId },
@@ -405,28 +437,46 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     const operation = record.operation as BackgroundOperation;
     const run =
       operation === 'cancel.undo' || !campaign ? null : this.runnerFor(operation, record.requestedBy);
-    let renewedAt = Date.now();
-    while (campaign && !this.stopped) {
-      if (Date.now() - renewedAt >= RENEW_EVERY_MS) {
-        if (!(await this.operations.renewOperation(record, LEASE_SECONDS))) {
-          this.logger.pino.warn(
-            { campaignId: record.campaignId, operationId: record.operationId },
-            'campaign operation lease lost: another replica goes on with it',
-          );
-          return;
+    // Renewed on its own timer, not between batches: one batch can take longer than the lease.
+    let lost = false;
+    const renew = async () => {
+      try {
+        if (!lost && !(await this.operations.renewOperation(record, this.leaseSeconds))) lost = true;
+      } catch (error) {
+        this.logger.pino.warn(
+          { err: error, campaignId: record.campaignId, operationId: record.operationId },
+          'campaign operation lease not renewed',
+        );
+      }
+    };
+    let renewing = Promise.resolve();
+    const renewer = setInterval(() => {
+      renewing = renewing.then(renew);
+    }, this.renewEveryMs);
+    renewer.unref();
+    try {
+      while (campaign && !this.stopped && !lost) {
+        const { due, nextInSeconds } = await this.operations.pendingTargets(record.operationId, PARALLEL);
+        if (nextInSeconds === null) break;
+        if (due.length === 0) {
+          await sleep(Math.min(nextInSeconds * 1000, MAX_IDLE_MS));
+          continue;
         }
-        renewedAt = Date.now();
+        const outcomes = run
+          ? await this.targetsBatch(campaign, record, due, run)
+          : await this.undoBatch(campaign, record, due);
+        await this.operations.noteOutcomes(record, outcomes);
       }
-      const { due, nextInSeconds } = await this.operations.pendingTargets(record.operationId, PARALLEL);
-      if (nextInSeconds === null) break;
-      if (due.length === 0) {
-        await sleep(Math.min(nextInSeconds * 1000, MAX_IDLE_MS));
-        continue;
-      }
-      const outcomes = run
-        ? await this.targetsBatch(campaign, record, due, run)
-        : await this.undoBatch(campaign, record, due);
-      await this.operations.noteOutcomes(record.operationId, outcomes);
+    } finally {
+      clearInterval(renewer);
+      await renewing;
+    }
+    if (lost) {
+      this.logger.pino.warn(
+        { campaignId: record.campaignId, operationId: record.operationId },
+        'campaign operation lease lost: another replica goes on with it',
+      );
+      return;
     }
     if (this.stopped) {
       await this.operations.handOver(record);
@@ -460,12 +510,20 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
             outcome: 'busy',
             state: target?.state ?? pending.initialState,
           };
-        return this.one(campaign, target, record.owner, run, record.operation);
+        return this.one(campaign, target, record.owner, run, record.operation, {
+          resumed: pending.started,
+          started: () => this.operations.markStarted(record, pending.authorizerAppid),
+        });
       }),
     );
   }
 
-  /** One batch of cancel's undos; a submitting target without an audit yet is held back once. */
+  /**
+   * One batch of cancel's undos; a submitting target without an audit yet is held back once. Every
+   * target's audit in flight is read first (get_latest_auditstatus) and withdrawn only if it is the
+   * one the target knows of: a re-run after a crash finds a withdrawn audit gone and leaves the
+   * target's `audit_undone` alone, and an audit that is not ours is not withdrawn.
+   */
   private async undoBatch(
     campaign: CampaignRecord,
     record: OperationRecord,
@@ -475,34 +533,31 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
       due.map(async ({ authorizerAppid, auditId, initialState }): Promise<OperationTargetOutcome | null> => {
         const target = { campaignId: campaign.campaignId, authorizerAppid, auditId } as ClaimedTarget;
         const cancelled = TargetStates.Cancelled;
+        const none = (message: string): OperationTargetOutcome => ({
+          authorizerAppid,
+          outcome: 'not_applicable',
+          state: cancelled,
+          message,
+        });
         try {
-          if (initialState === TargetStates.Submitting || initialState === LATE_SUBMIT) {
-            // The submit may or may not have reached WeChat: ask before withdrawing anything.
-            target.auditId = await this.steps.auditInFlight(campaign, target);
-            if (target.auditId === null) {
-              if (initialState === LATE_SUBMIT)
-                return {
-                  authorizerAppid,
-                  outcome: 'not_applicable',
-                  state: cancelled,
-                  message: 'no audit in flight',
-                };
-              await this.operations.deferTarget(
-                record.operationId,
-                authorizerAppid,
-                this.config.CODE_RELEASE_CANCEL_SETTLE_SECONDS,
-                LATE_SUBMIT,
-              );
-              return null;
-            }
+          // The submit may or may not have reached WeChat, and an audit may have ended or been
+          // withdrawn already: ask before withdrawing anything.
+          const inFlight = await this.steps.auditInFlight(campaign, target);
+          if (inFlight === null) {
+            if (initialState !== TargetStates.Submitting) return none('no audit in flight');
+            await this.operations.deferTarget(
+              record,
+              authorizerAppid,
+              this.config.CODE_RELEASE_CANCEL_SETTLE_SECONDS,
+              LATE_SUBMIT,
+            );
+            return null;
           }
+          if (AUDIT_STATES.has(initialState as TargetState) && auditId !== null && inFlight !== auditId)
+            return none(`the audit in flight (${inFlight}) is not the target's (${auditId})`);
+          target.auditId = inFlight;
           const undone = await this.steps.undo(campaign, target, record.requestedBy);
-          await this.operations.noteCancelled(
-            campaign.campaignId,
-            authorizerAppid,
-            undone.reason,
-            undone.errcode ?? null,
-          );
+          await this.operations.noteCancelled(record, authorizerAppid, undone.reason, undone.errcode ?? null);
           return {
             authorizerAppid,
             outcome: undone.outcome,
@@ -515,7 +570,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
             { err: error, campaignId: campaign.campaignId, authorizerAppid },
             'undo on cancel failed',
           );
-          await this.operations.noteCancelled(campaign.campaignId, authorizerAppid, 'undo_failed', null);
+          await this.operations.noteCancelled(record, authorizerAppid, 'undo_failed', null);
           return { authorizerAppid, outcome: 'failed', state: cancelled, message: (error as Error).message };
         }
       }),

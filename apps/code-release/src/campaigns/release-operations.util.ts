@@ -96,6 +96,18 @@ export interface UndoLimits {
 
 export const UNDO_LIMITS: UndoLimits = { perDay: 5, perMonth: 10, utcOffsetMinutes: 480 };
 
+/** The limits as configured (CODE_RELEASE_UNDO_PER_DAY, CODE_RELEASE_UNDO_PER_MONTH). */
+export function undoLimitsOf(config: {
+  CODE_RELEASE_UNDO_PER_DAY: number;
+  CODE_RELEASE_UNDO_PER_MONTH: number;
+}): UndoLimits {
+  return {
+    ...UNDO_LIMITS,
+    perDay: config.CODE_RELEASE_UNDO_PER_DAY,
+    perMonth: config.CODE_RELEASE_UNDO_PER_MONTH,
+  };
+}
+
 /** Start of the day and of the month containing `now` in the limits' clock, as UTC instants. */
 export function undoPeriods(
   now: Date,

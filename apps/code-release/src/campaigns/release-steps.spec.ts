@@ -1,6 +1,7 @@
 import { AppLogger, MetricsService } from '@wxop/observability';
 import { WechatApiError, type WechatCodeApi } from '@wxop/wechat-api';
 
+import type { CodeReleaseConfig } from '../config/code-release.config';
 import type { ReleaseHistoryRepository } from '../history/release-history.repository';
 import type { TokenClient } from '../shared/token.client';
 import { WechatCalls } from '../shared/wechat-calls.service';
@@ -25,7 +26,14 @@ describe(ReleaseSteps.name, () => {
   };
   const tokens = { get: jest.fn(), invalidate: jest.fn() };
   const history = { record: jest.fn() };
-  const operations = { markSpeedup: jest.fn(), unmarkSpeedup: jest.fn(), undosUsed: jest.fn() };
+  const operations = {
+    markSpeedup: jest.fn(),
+    unmarkSpeedup: jest.fn(),
+    undosUsed: jest.fn(),
+    withUndoLock: jest.fn(),
+    historyRecorded: jest.fn(),
+  };
+  const config = { CODE_RELEASE_UNDO_PER_DAY: 5, CODE_RELEASE_UNDO_PER_MONTH: 10 } as CodeReleaseConfig;
   const logger = { pino: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } };
   let steps: ReleaseSteps;
 
@@ -60,6 +68,10 @@ describe(ReleaseSteps.name, () => {
     jest.resetAllMocks();
     tokens.get.mockResolvedValue('token-1');
     history.record.mockResolvedValue('1');
+    operations.withUndoLock.mockImplementation((_c: string, _a: string, run: () => Promise<unknown>) =>
+      run(),
+    );
+    operations.historyRecorded.mockResolvedValue(false);
     steps = new ReleaseSteps(
       new WechatCalls(tokens as unknown as TokenClient),
       api as unknown as WechatCodeApi,
@@ -67,6 +79,7 @@ describe(ReleaseSteps.name, () => {
       operations as unknown as CampaignOperationsRepository,
       logger as unknown as AppLogger,
       new MetricsService('code-release-test'),
+      config,
     );
   });
 
@@ -184,7 +197,68 @@ describe(ReleaseSteps.name, () => {
     });
   });
 
+  it('gray revert resumed after a crash: a phased release WeChat no longer runs was reverted, the target goes back to approved', async () => {
+    api.getGrayReleasePlan.mockResolvedValue({ status: 4, grayPercentage: 0 });
+    const started = jest.fn().mockResolvedValue(true);
+    const result = await steps.revertGray(campaign, { ...target, state: 'gray', grayStep: 1 }, 'op:bob', {
+      resumed: true,
+      started,
+    });
+    expect(api.revertGrayRelease).not.toHaveBeenCalled();
+    expect(started).not.toHaveBeenCalled();
+    expect(result.change).toMatchObject({ state: 'approved', reason: 'gray_reverted' });
+    expect(history.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'gray.revert', actor: 'op:bob', outcome: 'succeeded' }),
+    );
+    // Still running at WeChat (the call before the crash never reached it): reverted now.
+    api.getGrayReleasePlan.mockResolvedValue({ status: 1, grayPercentage: 10 });
+    await steps.revertGray(campaign, { ...target, state: 'gray', grayStep: 1 }, 'op:bob', {
+      resumed: true,
+      started,
+    });
+    expect(started).toHaveBeenCalledTimes(1);
+    expect(api.revertGrayRelease).toHaveBeenCalledTimes(1);
+  });
+
   describe('revert', () => {
+    it('notes the start before revertcoderelease, and calls nothing when the operation is no longer ours', async () => {
+      api.getVersionInfo.mockResolvedValue({ releaseInfo: { releaseVersion: '2.0.0' } });
+      const order: string[] = [];
+      const started = jest.fn(async () => {
+        order.push('started');
+        return true;
+      });
+      api.revertCodeRelease.mockImplementation(async () => void order.push('revertcoderelease'));
+      await steps.revert(campaign, { ...target, state: 'released' }, 'op:carol', { started });
+      expect(order).toEqual(['started', 'revertcoderelease']);
+      started.mockResolvedValue(false);
+      await expect(
+        steps.revert(campaign, { ...target, state: 'released' }, 'op:carol', { started }),
+      ).rejects.toThrow(/no longer this replica/);
+      expect(api.revertCodeRelease).toHaveBeenCalledTimes(1);
+    });
+
+    it('resumed after a crash in its call: the version online no longer the campaign’s is that revert, written reverted with the same event and one history row', async () => {
+      api.getVersionInfo.mockResolvedValue({ releaseInfo: { releaseVersion: '2.0.0' } });
+      const first = await steps.revert(campaign, { ...target, state: 'released' }, 'op:carol');
+      api.getVersionInfo.mockResolvedValue({ releaseInfo: { releaseVersion: '1.0.0' } });
+      history.record.mockClear();
+      const resumed = await steps.revert(campaign, { ...target, state: 'released' }, 'op:carol', {
+        resumed: true,
+      });
+      expect(api.revertCodeRelease).toHaveBeenCalledTimes(1);
+      expect(resumed?.change).toEqual(first?.change);
+      expect(resumed?.events?.[0]?.id).toBe(first?.events?.[0]?.id);
+      expect(history.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: 'revert', outcome: 'succeeded', campaignId: 'c-1' }),
+      );
+      // Recorded before the crash: not a second time.
+      history.record.mockClear();
+      operations.historyRecorded.mockResolvedValue(true);
+      await steps.revert(campaign, { ...target, state: 'released' }, 'op:carol', { resumed: true });
+      expect(history.record).not.toHaveBeenCalled();
+    });
+
     it('reverts while the campaign’s version is online, with release.reverted naming who asked', async () => {
       api.getVersionInfo.mockResolvedValue({ releaseInfo: { releaseVersion: '2.0.0' } });
       const result = await steps.revert(campaign, { ...target, state: 'released' }, 'op:carol');
@@ -274,6 +348,24 @@ describe(ReleaseSteps.name, () => {
   });
 
   describe('undo', () => {
+    it('counts and calls under the mini program’s undo lock, within the configured limits', async () => {
+      config.CODE_RELEASE_UNDO_PER_DAY = 1;
+      try {
+        operations.undosUsed.mockResolvedValue({ today: 1, thisMonth: 1 });
+        expect(await steps.undo(campaign, target, 'op')).toEqual({
+          outcome: 'limit',
+          reason: 'undo_daily_limit',
+        });
+        expect(operations.withUndoLock).toHaveBeenCalledWith(
+          campaign.componentAppid,
+          target.authorizerAppid,
+          expect.any(Function),
+        );
+      } finally {
+        config.CODE_RELEASE_UNDO_PER_DAY = 5;
+      }
+    });
+
     it('never calls undocodeaudit beyond 5 a day or 10 a month', async () => {
       operations.undosUsed.mockResolvedValue({ today: 5, thisMonth: 5 });
       expect(await steps.undo(campaign, target, 'op')).toEqual({

@@ -4,6 +4,7 @@ import { AppLogger, MetricsService } from '@wxop/observability';
 import { WechatApiError, WechatCodeApi } from '@wxop/wechat-api';
 import type { Counter } from 'prom-client';
 
+import { CodeReleaseConfig } from '../config/code-release.config';
 import { ReleaseHistoryRepository, type NewHistoryEntry } from '../history/release-history.repository';
 import { CodeReleaseError } from '../shared/code-release.errors';
 import { WechatCalls } from '../shared/wechat-calls.service';
@@ -24,6 +25,7 @@ import {
   secondsUntilSpeedup,
   speedupDue,
   undoDecision,
+  undoLimitsOf,
   undoPeriods,
 } from './release-operations.util';
 import { TargetStates as S, type TargetState } from './target-state';
@@ -34,6 +36,27 @@ export interface StepResult {
   change: TargetChange;
   events?: EventEnvelope<unknown>[];
 }
+
+/**
+ * How a background operation runs one target's step (ADR 0022, operations): `started` notes, before
+ * the WeChat call, that it may reach WeChat (false: the operation is no longer ours, call nothing);
+ * `resumed` says a previous owner did so and stopped before it wrote the result, so the step
+ * reconciles with WeChat instead of taking the call's effect for someone else's.
+ */
+export interface StepRun {
+  started?: () => Promise<boolean>;
+  resumed?: boolean;
+}
+
+/** A step whose operation was taken over by another owner between its claim and its call. */
+export class OperationLostError extends Error {
+  constructor(authorizerAppid: string) {
+    super(`the operation on ${authorizerAppid} is no longer this replica's`);
+  }
+}
+
+/** getgrayreleaseplan `status` of a phased release still going on (1 running, 2 paused). */
+const GRAY_IN_PROGRESS = new Set([1, 2]);
 
 /** Who the history names for what the worker does by itself (gray steps, speedup by policy). */
 export const WORKER_ACTOR = 'code-release:campaign-worker';
@@ -75,6 +98,7 @@ export class ReleaseSteps {
     private readonly operations: CampaignOperationsRepository,
     private readonly logger: AppLogger,
     metrics: MetricsService,
+    private readonly config: CodeReleaseConfig,
   ) {
     this.calls = metrics.counter(
       'wxop_code_release_campaign_wechat_calls_total',
@@ -277,17 +301,57 @@ export class ReleaseSteps {
     };
   }
 
-  /** revertgrayrelease: the target goes back to `approved`, held until the operator approves it again. */
-  async revertGray(campaign: CampaignRecord, target: ClaimedTarget, actor: string): Promise<StepResult> {
-    await this.recorded(
-      campaign,
-      target,
-      'gray.revert',
-      actor,
-      { step: target.grayStep },
-      'revertgrayrelease',
-      (token) => this.code.revertGrayRelease(token),
-    );
+  /** Notes the start of a step's WeChat call, or throws when the operation is no longer ours. */
+  private async start(target: ClaimedTarget, run: StepRun): Promise<void> {
+    if (run.started && !(await run.started())) throw new OperationLostError(target.authorizerAppid);
+  }
+
+  /**
+   * Writes the history row of a call that reached WeChat before a crash and was never recorded
+   * (release_history counts it once: none is added when the call was recorded before the crash).
+   */
+  private async recordReconciled(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    action: ReleaseAction,
+    actor: string,
+    input: Record<string, unknown>,
+  ): Promise<void> {
+    const recorded = await this.operations
+      .historyRecorded(campaign.componentAppid, target.authorizerAppid, campaign.campaignId, action)
+      .catch(() => false);
+    if (!recorded)
+      await this.record(campaign, target, action, actor, 'succeeded', {
+        input: { ...input, reconciled: true },
+      });
+  }
+
+  /**
+   * revertgrayrelease: the target goes back to `approved`, held until the operator approves it again.
+   * Resumed after a crash, it first asks getgrayreleaseplan: a phased release no longer in progress
+   * was reverted by the call before the crash (a second call would fail and leave the target in
+   * `gray`, where the worker would go on with the plan the operator reverted).
+   */
+  async revertGray(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    actor: string,
+    run: StepRun = {},
+  ): Promise<StepResult> {
+    const input = { step: target.grayStep };
+    const plan = run.resumed
+      ? await this.call(campaign, target, 'getgrayreleaseplan', (token) =>
+          this.code.getGrayReleasePlan(token),
+        )
+      : undefined;
+    if (plan && !GRAY_IN_PROGRESS.has(plan.status)) {
+      await this.recordReconciled(campaign, target, 'gray.revert', actor, input);
+    } else {
+      await this.start(target, run);
+      await this.recorded(campaign, target, 'gray.revert', actor, input, 'revertgrayrelease', (token) =>
+        this.code.revertGrayRelease(token),
+      );
+    }
     return {
       from: target.state,
       change: { state: S.Approved, grayStep: null, approvedForRelease: false, reason: GRAY_REVERTED },
@@ -297,21 +361,29 @@ export class ReleaseSteps {
   /**
    * revertcoderelease to the previous version, only while the campaign's version is the one online
    * (a later release by hand or by another campaign is not ours to take back): `null` otherwise.
+   * Resumed after a crash (our revert was started and its result never written), a version online
+   * that is no longer the campaign's is that revert's doing: the target is reverted, with its event
+   * (the same id) and, if it was not recorded before the crash, its history row.
    */
-  async revert(campaign: CampaignRecord, target: ClaimedTarget, actor: string): Promise<StepResult | null> {
+  async revert(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    actor: string,
+    run: StepRun = {},
+  ): Promise<StepResult | null> {
     const info = await this.call(campaign, target, 'getversioninfo', (token) =>
       this.code.getVersionInfo(token),
     );
-    if (info.releaseInfo?.releaseVersion !== campaign.userVersion) return null;
-    await this.recorded(
-      campaign,
-      target,
-      'revert',
-      actor,
-      { userVersion: campaign.userVersion },
-      'revertcoderelease',
-      (token) => this.code.revertCodeRelease(token),
-    );
+    const input = { userVersion: campaign.userVersion };
+    if (info.releaseInfo?.releaseVersion !== campaign.userVersion) {
+      if (!run.resumed) return null;
+      await this.recordReconciled(campaign, target, 'revert', actor, input);
+    } else {
+      await this.start(target, run);
+      await this.recorded(campaign, target, 'revert', actor, input, 'revertcoderelease', (token) =>
+        this.code.revertCodeRelease(token),
+      );
+    }
     return {
       from: target.state,
       change: { state: S.Reverted, reason: `reverted_by:${actor}`.slice(0, 255) },
@@ -411,8 +483,9 @@ export class ReleaseSteps {
   }
 
   /**
-   * undocodeaudit within its limits (5 a day, 10 a month per mini program, counted from every
-   * successful undo in release_history): never called beyond them; 87013 is read as the limit too.
+   * undocodeaudit within its limits (CODE_RELEASE_UNDO_PER_DAY, _PER_MONTH per mini program, counted
+   * from every successful undo in release_history): never called beyond them; 87013 is read as the
+   * limit too. Counted and called under the mini program's undo lock (by hand or a cancel's).
    */
   async undo(
     campaign: CampaignRecord,
@@ -420,14 +493,26 @@ export class ReleaseSteps {
     actor: string,
     now = new Date(),
   ): Promise<{ outcome: 'done' | 'limit' | 'failed'; reason: string; errcode?: number; message?: string }> {
-    const periods = undoPeriods(now);
+    return this.operations.withUndoLock(campaign.componentAppid, target.authorizerAppid, () =>
+      this.undoLocked(campaign, target, actor, now),
+    );
+  }
+
+  private async undoLocked(
+    campaign: CampaignRecord,
+    target: ClaimedTarget,
+    actor: string,
+    now: Date,
+  ): Promise<{ outcome: 'done' | 'limit' | 'failed'; reason: string; errcode?: number; message?: string }> {
+    const limits = undoLimitsOf(this.config);
+    const periods = undoPeriods(now, limits);
     const used = await this.operations.undosUsed(
       campaign.componentAppid,
       target.authorizerAppid,
       periods.dayStart,
       periods.monthStart,
     );
-    const decision = undoDecision(used);
+    const decision = undoDecision(used, limits);
     if (!decision.allowed) return { outcome: 'limit', reason: decision.reason };
     try {
       await this.recorded(

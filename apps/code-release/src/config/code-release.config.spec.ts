@@ -18,6 +18,18 @@ describe(CodeReleaseConfig.name, () => {
     expect(release.CODE_RELEASE_WECHAT_TIMEOUT_MS).toBe(10000);
   });
 
+  it('takes the undo limits from the environment, WeChat’s 5 a day and 10 a month by default', () => {
+    expect(loadConfig({ release: CodeReleaseConfig }, {}).release).toMatchObject({
+      CODE_RELEASE_UNDO_PER_DAY: 5,
+      CODE_RELEASE_UNDO_PER_MONTH: 10,
+    });
+    const { release } = loadConfig(
+      { release: CodeReleaseConfig },
+      { CODE_RELEASE_UNDO_PER_DAY: '1', CODE_RELEASE_UNDO_PER_MONTH: '3' },
+    );
+    expect(release).toMatchObject({ CODE_RELEASE_UNDO_PER_DAY: 1, CODE_RELEASE_UNDO_PER_MONTH: 3 });
+  });
+
   it('refuses to start naming every bad variable', () => {
     expect(() =>
       loadConfig(

@@ -43,4 +43,20 @@ export class CodeReleaseConfig {
   @Min(1)
   @Max(3600)
   CODE_RELEASE_CANCEL_SETTLE_SECONDS = 60;
+
+  /**
+   * undocodeaudit per mini program per Beijing day and per month, counted from release_history
+   * before WeChat is called (WeChat's documented 5 and 10; older texts said one a day, §5.3).
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  CODE_RELEASE_UNDO_PER_DAY = 5;
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  CODE_RELEASE_UNDO_PER_MONTH = 10;
 }

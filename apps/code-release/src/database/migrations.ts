@@ -7,6 +7,7 @@ import { PlatformQuota1765500000000 } from './migrations/1765500000000-platform-
 import { CampaignTargetLeaseIndex1765600000000 } from './migrations/1765600000000-campaign-target-lease-index';
 import { CampaignOperationsLog1765700000000 } from './migrations/1765700000000-campaign-operations-log';
 import { CampaignTargetClaimIndex1765710000000 } from './migrations/1765710000000-campaign-target-claim-index';
+import { OperationTargetsStarted1765800000000 } from './migrations/1765800000000-operation-targets-started';
 
 /**
  * Every migration of the code-release database, in order. Campaigns (apps/code-release/src/campaigns)
@@ -22,4 +23,5 @@ export const CODE_RELEASE_MIGRATIONS = [
   CampaignTargetLeaseIndex1765600000000,
   CampaignOperationsLog1765700000000,
   CampaignTargetClaimIndex1765710000000,
+  OperationTargetsStarted1765800000000,
 ];

@@ -36,7 +36,12 @@ describe(VersionsService.name, () => {
     queryQuota: jest.fn(),
   };
   const quotaRow = { claim: jest.fn(), settle: jest.fn() };
-  const undoCounts = { undosUsed: jest.fn() };
+  const undoCounts = { undosUsed: jest.fn(), withUndoLock: jest.fn() };
+  const config = {
+    CODE_RELEASE_QRCODE_MAX_BYTES: 1024,
+    CODE_RELEASE_UNDO_PER_DAY: 5,
+    CODE_RELEASE_UNDO_PER_MONTH: 10,
+  } as CodeReleaseConfig;
   const tokens = { get: jest.fn(), invalidate: jest.fn() };
   const history = { record: jest.fn() };
   let sut: VersionsService;
@@ -53,11 +58,14 @@ describe(VersionsService.name, () => {
     quotaRow.claim.mockResolvedValue({ granted: true, left: 5 });
     quotaRow.settle.mockResolvedValue(undefined);
     undoCounts.undosUsed.mockResolvedValue({ today: 0, thisMonth: 0 });
+    undoCounts.withUndoLock.mockImplementation((_c: string, _a: string, run: () => Promise<unknown>) =>
+      run(),
+    );
     sut = new VersionsService(
       new WechatCalls(tokens as unknown as TokenClient),
       api as unknown as WechatCodeApi,
       history as unknown as ReleaseHistoryRepository,
-      { CODE_RELEASE_QRCODE_MAX_BYTES: 1024 } as CodeReleaseConfig,
+      config,
       new MetricsService('code-release-test'),
       quotaRow as unknown as PlatformQuotaRepository,
       undoCounts as unknown as CampaignOperationsRepository,
@@ -176,6 +184,39 @@ describe(VersionsService.name, () => {
         new Date('2026-12-01T16:00:00Z'),
         new Date('2026-11-30T16:00:00Z'),
       );
+    });
+
+    it('counts and calls under the mini program’s undo lock, within the configured limits', async () => {
+      api.undoCodeAudit.mockResolvedValue(undefined);
+      let held = false;
+      undoCounts.withUndoLock.mockImplementation(
+        async (_c: string, _a: string, run: () => Promise<unknown>) => {
+          held = true;
+          try {
+            return await run();
+          } finally {
+            held = false;
+          }
+        },
+      );
+      undoCounts.undosUsed.mockImplementation(async () => {
+        expect(held).toBe(true);
+        return { today: 1, thisMonth: 1 };
+      });
+      api.undoCodeAudit.mockImplementation(async () => expect(held).toBe(true));
+      await expect(sut.undo(ctx)).resolves.toMatchObject({ outcome: 'succeeded' });
+      expect(undoCounts.withUndoLock).toHaveBeenCalledWith(
+        ctx.componentAppid,
+        ctx.authorizerAppid,
+        expect.any(Function),
+      );
+      config.CODE_RELEASE_UNDO_PER_DAY = 1;
+      try {
+        await expect(sut.undo(ctx)).rejects.toMatchObject({ details: { errcode: 87013 } });
+        expect(api.undoCodeAudit).toHaveBeenCalledTimes(1);
+      } finally {
+        config.CODE_RELEASE_UNDO_PER_DAY = 5;
+      }
     });
 
     it.each([

@@ -23,7 +23,7 @@ import type { Counter } from 'prom-client';
 import { CampaignOperationsRepository } from '../campaigns/campaign-operations.repository';
 import { PlatformQuotaRepository } from '../campaigns/platform-quota.repository';
 import { settlementOf } from '../campaigns/platform-quota.util';
-import { undoDecision, undoPeriods } from '../campaigns/release-operations.util';
+import { undoDecision, undoLimitsOf, undoPeriods } from '../campaigns/release-operations.util';
 import { CodeReleaseConfig } from '../config/code-release.config';
 import { ReleaseHistoryRepository } from '../history/release-history.repository';
 import { CodeReleaseError } from '../shared/code-release.errors';
@@ -260,21 +260,25 @@ export class VersionsService {
   }
 
   /**
-   * Withdraws the audit in flight, within the limits campaigns keep (5 a day, 10 a month per mini
-   * program on Beijing days, counted from release_history): beyond them WeChat is not called and
-   * the refusal is the 87013 it would answer.
+   * Withdraws the audit in flight, within the limits campaigns keep (CODE_RELEASE_UNDO_PER_DAY,
+   * _PER_MONTH per mini program on Beijing days, counted from release_history): beyond them WeChat
+   * is not called and the refusal is the 87013 it would answer. Counted and called under the mini
+   * program's undo lock, so two undos at once (by hand or a cancel's) cannot both pass the count.
    */
   async undo(ctx: ActionContext): Promise<ReleaseActionReply> {
-    const periods = undoPeriods(this.now());
-    const used = await this.undoCounts.undosUsed(
-      ctx.componentAppid,
-      ctx.authorizerAppid,
-      periods.dayStart,
-      periods.monthStart,
-    );
-    const decision = undoDecision(used);
-    if (!decision.allowed) return this.refuse(ctx, 'undo', {}, UNDO_LIMIT, decision.reason);
-    return (await this.act(ctx, 'undo', {}, (token) => this.api.undoCodeAudit(token))).reply;
+    return this.undoCounts.withUndoLock(ctx.componentAppid, ctx.authorizerAppid, async () => {
+      const limits = undoLimitsOf(this.config);
+      const periods = undoPeriods(this.now(), limits);
+      const used = await this.undoCounts.undosUsed(
+        ctx.componentAppid,
+        ctx.authorizerAppid,
+        periods.dayStart,
+        periods.monthStart,
+      );
+      const decision = undoDecision(used, limits);
+      if (!decision.allowed) return this.refuse(ctx, 'undo', {}, UNDO_LIMIT, decision.reason);
+      return (await this.act(ctx, 'undo', {}, (token) => this.api.undoCodeAudit(token))).reply;
+    });
   }
 
   /** Records and throws a refusal made from our own counts, shaped as WeChat's (WECHAT_REJECTED with its errcode). */
