@@ -108,7 +108,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 interface RuleAnswer {
-  rule: { id: string; name: string };
+  rule: { id: string; name: string; bindingsPending?: boolean };
   secret: string;
 }
 interface DeliveryPage {
@@ -516,8 +516,8 @@ describe("Forwarding - the queue's bindings are the enabled rules' patterns", ()
   const call = <T>(method: string, path: string, body?: unknown) =>
     adminCall<T>(api!.url, method, `/admin/v1${path}`, { token, body });
 
-  function publishOne(type: string): Promise<string> {
-    const envelope = createEnvelope(type, { probe: true }, { componentAppid: COMPONENT, id: randomUUID() });
+  function publishOne(type: string, componentAppid = COMPONENT): Promise<string> {
+    const envelope = createEnvelope(type, { probe: true }, { componentAppid, id: randomUUID() });
     return publishTestEvent(envelope, { namespace }).then(() => envelope.id);
   }
 
@@ -581,5 +581,89 @@ describe("Forwarding - the queue's bindings are the enabled rules' patterns", ()
       10_000,
       'the event of the rule enabled while the app was down forwarded after the restart',
     );
+  }, 90_000);
+
+  it('answers a rule saved while its binding cannot be made (the bindings lock held) with bindingsPending, and binds it soon after', async () => {
+    const receiver = new Receiver(await freePort());
+    await receiver.start();
+    // Another reconcile (of a stuck replica) holds the bindings lock past the 10 s a change waits.
+    const holder = database.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.query(`SELECT GET_LOCK(CONCAT('wxop-fwd-bindings:', SHA1(DATABASE())), 0)`);
+      const created = await call<RuleAnswer>('POST', '/forwarding/rules', {
+        name: 'rule bound late',
+        eventPattern: 'test.late.*',
+        componentAppid: COMPONENT,
+        targetUrl: receiver.url,
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.rule.bindingsPending).toBe(true);
+      expect(await routed(namespace, 'test.late.created')).toBe(false);
+      const listed = await call<{ items: { id: string }[] }>('GET', '/forwarding/rules?limit=100');
+      expect(listed.body.items.map((rule) => rule.id)).toContain(created.body.rule.id);
+      receiver.secrets = [created.body.secret];
+    } finally {
+      await holder.query(`SELECT RELEASE_LOCK(CONCAT('wxop-fwd-bindings:', SHA1(DATABASE())))`);
+      await holder.release();
+    }
+    // Retried after 1 s, then 2 s, … (not the 30 s of the periodic reconcile).
+    await waitUntil(() => routed(namespace, 'test.late.created'), 8000, 'the pending binding made');
+    const event = await publishOne('test.late.created');
+    await waitUntil(() => receiver.deliveredIds().has(event), 10_000, 'the event of the late-bound rule');
+  }, 60_000);
+
+  it("forwards to a rule created through another replica at once, though a rule this one cached matches the event's pattern", async () => {
+    const second = await startAdminApi({
+      database,
+      namespace,
+      env: { ...bindingEnv, SECRETS_KEYS: api!.env['SECRETS_KEYS']! },
+    });
+    try {
+      const filtered = new Receiver(await freePort());
+      const everyone = new Receiver(await freePort());
+      await Promise.all([filtered.start(), everyone.start()]);
+      // R1: test.multi.# for component X, created through the second replica.
+      const r1 = await adminCall<RuleAnswer>(second.url, 'POST', '/admin/v1/forwarding/rules', {
+        token: await loginAs(second.url, 'operator'),
+        body: {
+          name: 'multi for x',
+          eventPattern: 'test.multi.#',
+          componentAppid: 'wx_multi_x',
+          targetUrl: filtered.url,
+        },
+      });
+      expect(r1.status).toBe(201);
+      filtered.secrets = [r1.body.secret];
+      // Both replicas consume the queue (round robin): each now holds R1 in its cache.
+      const warmUp = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map(() => publishOne('test.multi.created', 'wx_multi_x')),
+      );
+      await waitUntil(
+        () => warmUp.every((id) => filtered.deliveredIds().has(id)),
+        10_000,
+        'the warm-up events',
+      );
+
+      // R2: test.multi.#, any component, created through the first replica.
+      const r2 = await call<RuleAnswer>('POST', '/forwarding/rules', {
+        name: 'multi for all',
+        eventPattern: 'test.multi.#',
+        targetUrl: everyone.url,
+      });
+      expect(r2.status).toBe(201);
+      everyone.secrets = [r2.body.secret];
+      const events = await Promise.all(
+        Array.from({ length: 12 }, () => publishOne('test.multi.created', 'wx_multi_y')),
+      );
+      await waitUntil(
+        () => events.every((id) => everyone.deliveredIds().has(id)),
+        10_000,
+        'every event published after R2 was created, forwarded to R2 by both replicas',
+      );
+      expect(events.some((id) => filtered.deliveredIds().has(id))).toBe(false);
+    } finally {
+      await second.close();
+    }
   }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Channel } from 'amqplib';
 import {
   connect,
   type AmqpConnectionManager,
@@ -40,6 +41,30 @@ export class AmqpConnection {
         this.logger.warn({ msg: 'channel setup failed', channel: name, reason: error.message });
     });
     return channel;
+  }
+
+  /**
+   * Runs `work` on a channel of its own on the current connection, closed afterwards: a channel
+   * error the work causes (404, 403) closes that channel only, never a consumer's (whose
+   * deliveries in flight would come again, and which would stay closed until the next reconnect).
+   * Throws when not connected now.
+   */
+  async withTemporaryChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+    const connection = this.manager.connection;
+    if (!connection) throw new Error('broker not connected');
+    const channel = await connection.createChannel();
+    // The failed operation rejects with the error; without a listener the 'error' event would throw.
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** Drops the connection and connects again; every channel re-runs its setup (recovery tests). */
+  reconnect(): void {
+    this.manager.reconnect();
   }
 
   isConnected(): boolean {

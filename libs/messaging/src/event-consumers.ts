@@ -56,6 +56,11 @@ interface QueueRuntime {
   patterns: Set<string>;
   /** The patterns the queue is bound with at start (those of handlers registered with `bind` unset or true). */
   boundPatterns: Set<string>;
+  /**
+   * The patterns bindQueue bound and unbindQueue has not unbound since: bound again by the setup
+   * of every channel, so a queue declared again (deleted, lost with its node) gets them at once.
+   */
+  runtimeBindings: Set<string>;
   handlers: { pattern: string; handler: EventHandler<never>; label: string }[];
   retry: RetryPolicy;
   prefetch: number;
@@ -117,6 +122,7 @@ export class EventConsumers implements OnApplicationBootstrap {
         queue: this.names.queue(options.queue),
         patterns: new Set(),
         boundPatterns: new Set(),
+        runtimeBindings: new Set(),
         handlers: [],
         retry: this.policyOf(options),
         prefetch: options.prefetch ?? this.options.prefetch,
@@ -167,25 +173,35 @@ export class EventConsumers implements OnApplicationBootstrap {
   /**
    * Binds a consumed queue (logical name) to the events exchange with `pattern`, now; resolves
    * once the broker answered. For queues whose bindings the app manages (`bind: false`). Bindings
-   * are durable: they survive reconnects and broker restarts, and are the app's to remove.
+   * are durable: they survive reconnects and broker restarts, and are the app's to remove; this
+   * instance also binds the queue with them again whenever it declares the queue (after a
+   * reconnect), in case the queue was lost. Runs on a channel of its own, so a refusal (the
+   * exchange or queue gone) does not close the consumer's channel.
    */
   async bindQueue(queue: string, pattern: string): Promise<void> {
-    const { channel, name } = await this.bindingChannel(queue);
-    await channel.bindQueue(name, this.names.eventsExchange, pattern);
+    const runtime = await this.connectedRuntime(queue);
+    runtime.runtimeBindings.add(pattern);
+    await this.connection.withTemporaryChannel((channel) =>
+      channel.bindQueue(runtime.queue, this.names.eventsExchange, pattern),
+    );
   }
 
   /** Removes a binding bindQueue made (a no-op for one that does not exist). */
   async unbindQueue(queue: string, pattern: string): Promise<void> {
-    const { channel, name } = await this.bindingChannel(queue);
-    await channel.unbindQueue(name, this.names.eventsExchange, pattern);
+    const runtime = await this.connectedRuntime(queue);
+    // Forgotten first: a reconnect while the unbind is under way must not bind it again.
+    runtime.runtimeBindings.delete(pattern);
+    await this.connection.withTemporaryChannel((channel) =>
+      channel.unbindQueue(runtime.queue, this.names.eventsExchange, pattern),
+    );
   }
 
   /**
-   * The channel that declared the queue; throws if the queue is not consumed, or if the broker is
-   * away for longer than the confirm timeout (a caller holding a lock or a request must not wait
-   * for a reconnect that may take minutes).
+   * The consumed queue, once its channel is connected; throws if the queue is not consumed, or if
+   * the broker is away for longer than the confirm timeout (a caller holding a lock or a request
+   * must not wait for a reconnect that may take minutes).
    */
-  private async bindingChannel(queue: string): Promise<{ channel: ConfirmChannel; name: string }> {
+  private async connectedRuntime(queue: string): Promise<QueueRuntime> {
     const runtime = this.queues.get(queue);
     if (!runtime?.channel) throw new Error(`queue ${queue} is not consumed (or not started yet)`);
     let timer: NodeJS.Timeout | undefined;
@@ -202,8 +218,7 @@ export class EventConsumers implements OnApplicationBootstrap {
     } finally {
       clearTimeout(timer);
     }
-    if (!runtime.rawChannel) throw new Error(`queue ${queue} has no open channel`);
-    return { channel: runtime.rawChannel, name: runtime.queue };
+    return runtime;
   }
 
   /** Names of every queue this instance may declare, for tests that clean up after themselves. */
@@ -279,7 +294,7 @@ export class EventConsumers implements OnApplicationBootstrap {
         });
         await channel.bindQueue(retryQueue, retryExchange, runtime.queue);
         await channel.assertQueue(deadLetterQueueOf(runtime.queue), { durable: true });
-        for (const pattern of runtime.boundPatterns) {
+        for (const pattern of new Set([...runtime.boundPatterns, ...runtime.runtimeBindings])) {
           await channel.bindQueue(runtime.queue, events, pattern);
         }
         if (this.stopping) return;

@@ -20,6 +20,7 @@ import { lastValueFrom } from 'rxjs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import {
+  AmqpConnection,
   AmqpRpcClient,
   AmqpRpcContext,
   ConsumeEvent,
@@ -513,12 +514,17 @@ describe('messaging on the real broker', () => {
 @Injectable()
 class ManagedBindingsConsumer {
   readonly seen: string[] = [];
+  /** Set by a test to hold deliveries in flight. */
+  gate?: Promise<void>;
   constructor(private readonly consumers: EventConsumers) {}
 
   onModuleInit(): void {
     this.consumers.register(
       { queue: 'svc-e.managed', patterns: ['#'], bind: false },
-      (envelope) => void this.seen.push(envelope.id),
+      async (envelope) => {
+        this.seen.push(envelope.id);
+        await this.gate;
+      },
       'managed',
     );
   }
@@ -557,6 +563,58 @@ describe('EventConsumers - bindings managed at runtime (bind: false)', () => {
     await consumers.unbindQueue('svc-e.managed', 'managed.*');
     expect(await isRouted('managed.created', { namespace: ns })).toBe(false);
     await consumers.unbindQueue('svc-e.managed', 'managed.*'); // a binding that is gone: a no-op
+    await consumers.unbindQueue('svc-e.managed', '#'); // one that never existed: a no-op too
     await expect(consumers.bindQueue('svc-e.unknown', 'x')).rejects.toThrow('not consumed');
+  });
+
+  it('binds the queue again with its runtime bindings when it declares it again (the queue was lost)', async () => {
+    const consumers = service.get(EventConsumers);
+    const seen = service.get(ManagedBindingsConsumer).seen;
+    await consumers.bindQueue('svc-e.managed', 'lost.*');
+    await consumers.bindQueue('svc-e.managed', 'dropped.*');
+    await consumers.unbindQueue('svc-e.managed', 'dropped.*');
+    await deleteBrokerObjects({ queues: [`${ns}svc-e.managed`] });
+    expect(await isRouted('lost.created', { namespace: ns })).toBe(false);
+
+    service.get(AmqpConnection).reconnect(); // the channel's setup declares the queue again
+    await waitUntil(
+      async () => await isRouted('lost.created', { namespace: ns }),
+      10_000,
+      'the runtime binding restored with the queue',
+    );
+    expect(await isRouted('dropped.created', { namespace: ns })).toBe(false);
+    const event = eventOfType('lost.created', {});
+    await service.get(EventPublisher).publish(event);
+    await waitUntil(() => seen.includes(event.id), 5000, 'the event routed by the restored binding');
+    await consumers.unbindQueue('svc-e.managed', 'lost.*');
+  });
+
+  it("a refused bind (the exchange is gone) leaves the consumer's channel and deliveries in flight alone", async () => {
+    const consumers = service.get(EventConsumers);
+    const managed = service.get(ManagedBindingsConsumer);
+    let release!: () => void;
+    managed.gate = new Promise<void>((resolve) => (release = resolve));
+    const connection = await connect(testEnv.rabbitUrl);
+    try {
+      const channel = await connection.createConfirmChannel();
+      // Straight to the queue, held in flight by the handler while the bind is refused.
+      const event = eventOfType('direct.created', {});
+      channel.sendToQueue(`${ns}svc-e.managed`, Buffer.from(JSON.stringify(event)), { persistent: true });
+      await channel.waitForConfirms();
+      await waitUntil(() => managed.seen.includes(event.id), 5000, 'the delivery in flight');
+      await channel.deleteExchange(`${ns}wxop.events`);
+      await expect(consumers.bindQueue('svc-e.managed', 'gone.*')).rejects.toThrow(/NOT_FOUND|404/);
+      await consumers.unbindQueue('svc-e.managed', 'gone.*').catch(() => undefined);
+      await channel.assertExchange(`${ns}wxop.events`, 'topic', { durable: true });
+      release();
+      // A closed channel (or connection) would bring the unacked delivery again after a reconnect.
+      await sleep(2000);
+      expect(managed.seen.filter((id) => id === event.id)).toHaveLength(1);
+      expect(await drainQueue(`${ns}svc-e.managed`)).toHaveLength(0);
+    } finally {
+      managed.gate = undefined;
+      release();
+      await connection.close();
+    }
   });
 });

@@ -70,6 +70,15 @@ describe(ForwardingBindingsService.name, () => {
       expect(state.recorded).toEqual([]);
     });
 
+    it('unbinds the legacy catch-all # though unrecorded (a previous version bound it again), unless a rule wants it', async () => {
+      const { sut, calls } = setup({ enabled: ['a.#'], recorded: ['a.#'] });
+      await sut.reconcile();
+      expect(calls).toEqual([`bind ${QUEUE} a.#`, `unbind ${QUEUE} #`]);
+      const wanted = setup({ enabled: ['#'], recorded: ['#'] });
+      await wanted.sut.reconcile();
+      expect(wanted.calls).toEqual([`bind ${QUEUE} #`]);
+    });
+
     it('does not bind a stored pattern that is no binding key', async () => {
       const { sut, consumers } = setup({ enabled: ['Bad Pattern', 'ok.#'], recorded: [] });
       await sut.reconcile();
@@ -90,7 +99,7 @@ describe(ForwardingBindingsService.name, () => {
       release();
       await Promise.all([first, second, third]);
       expect(locks()).toBe(2);
-      expect(consumers.unbindQueue).toHaveBeenLastCalledWith(QUEUE, 'a.#');
+      expect(consumers.unbindQueue).toHaveBeenCalledWith(QUEUE, 'a.#');
       expect(state.recorded).toEqual(['b.#']);
     });
   });
@@ -102,5 +111,28 @@ describe('isBindingKey', () => {
       expect(isBindingKey(good)).toBe(true);
     for (const bad of ['', 'a..b', '.a', 'a.', 'A.b', 'a-b', 'a.#b', 'a b', `${'a.'.repeat(128)}a`])
       expect(isBindingKey(bad)).toBe(false);
+  });
+});
+
+describe(`${ForwardingBindingsService.name} after a rule change`, () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers false when the reconcile failed, and retries soon (1 s, doubling) until one succeeds', async () => {
+    jest.useFakeTimers();
+    const { sut, consumers } = setup({ enabled: ['a.#'], recorded: [] });
+    consumers.bindQueue
+      .mockRejectedValueOnce(new Error('broker not connected'))
+      .mockRejectedValueOnce(new Error('broker not connected'));
+    expect(await sut.applyAfterChange()).toBe(false);
+    expect(sut.pending).toBe(true);
+    await jest.advanceTimersByTimeAsync(1000); // the first retry fails too
+    expect(consumers.bindQueue).toHaveBeenCalledTimes(2);
+    expect(sut.pending).toBe(true);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(consumers.bindQueue).toHaveBeenCalledTimes(2);
+    await jest.advanceTimersByTimeAsync(1); // 2 s later: succeeds
+    expect(consumers.bindQueue).toHaveBeenCalledTimes(3);
+    expect(sut.pending).toBe(false);
+    expect(await sut.applyAfterChange()).toBe(true);
   });
 });

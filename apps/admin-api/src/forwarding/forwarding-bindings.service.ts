@@ -13,6 +13,13 @@ import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.token
 import { ForwardingBindingRepository } from './forwarding-binding.repository';
 
 const INTERVAL_NAME = 'forwarding-bindings-reconcile';
+/** The first retry of a reconcile that failed after a rule change; doubled up to the periodic interval. */
+const PENDING_RETRY_FIRST_MS = 1000;
+/**
+ * The catch-all binding every version before ADR 0018's amendment made, and that a replica of
+ * such a version makes again when its channel reconnects during a rolling deploy.
+ */
+const LEGACY_CATCH_ALL = '#';
 const TOPIC_WORD = /^([a-z0-9_]+|\*|#)$/;
 
 /**
@@ -44,6 +51,8 @@ export class ForwardingBindingsService implements OnApplicationBootstrap, OnAppl
   private readonly logger = new Logger(ForwardingBindingsService.name);
   private current?: Promise<void>;
   private queued?: Promise<void>;
+  private pendingRetry?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly repository: ForwardingBindingRepository,
@@ -69,6 +78,9 @@ export class ForwardingBindingsService implements OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.pendingRetry);
+    this.pendingRetry = undefined;
     if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
     await Promise.all(
       [this.current, this.queued].flatMap((run) => (run ? [run.catch(() => undefined)] : [])),
@@ -98,6 +110,50 @@ export class ForwardingBindingsService implements OnApplicationBootstrap, OnAppl
     return this.queued;
   }
 
+  /** A rule change's bindings could not be applied yet; retried soon (see applyAfterChange). */
+  get pending(): boolean {
+    return this.pendingRetry !== undefined;
+  }
+
+  /**
+   * Reconciles after a rule change, before it is answered: true when applied. When the reconcile
+   * fails (the lock not obtained in time, the broker away) the change stays committed, this
+   * answers false (the answer says the bindings are pending) and logs it, and reconciles again
+   * after 1 s, doubling up to the periodic interval, until one succeeds.
+   */
+  async applyAfterChange(): Promise<boolean> {
+    try {
+      await this.reconcile();
+      return true;
+    } catch (error) {
+      this.logger.warn({
+        msg: 'forwarding bindings pending: not reconciled after a rule change, retrying',
+        error: errorText(error),
+      });
+      this.retryPending(PENDING_RETRY_FIRST_MS);
+      return false;
+    }
+  }
+
+  private retryPending(delayMs: number): void {
+    if (this.pendingRetry || this.stopped) return;
+    const timer = setTimeout(() => {
+      void this.reconcile().then(
+        () => {
+          if (this.pendingRetry === timer) this.pendingRetry = undefined;
+          this.logger.log({ msg: 'forwarding bindings pending no more: reconciled' });
+        },
+        (error: unknown) => {
+          if (this.pendingRetry === timer) this.pendingRetry = undefined;
+          this.logger.warn({ msg: 'forwarding bindings still pending', error: errorText(error) });
+          this.retryPending(Math.min(delayMs * 2, this.settings.bindingsReconcileMs));
+        },
+      );
+    }, delayMs);
+    timer.unref();
+    this.pendingRetry = timer;
+  }
+
   private async reconcileOnce(): Promise<void> {
     const queue = QueueNames.AdminApiForwarding;
     await this.repository.underLock(async (tx) => {
@@ -121,6 +177,12 @@ export class ForwardingBindingsService implements OnApplicationBootstrap, OnAppl
         await this.consumers.unbindQueue(queue, pattern);
         await tx.forget(pattern);
         removed.push(pattern);
+      }
+      // Unrecorded yet bound when a replica of the previous version bound it again (on a
+      // reconnect) after a reconcile forgot it; unbinding a binding that does not exist is a
+      // no-op for RabbitMQ (libs/messaging's integration spec checks it).
+      if (!wanted.has(LEGACY_CATCH_ALL) && !recorded.has(LEGACY_CATCH_ALL)) {
+        await this.consumers.unbindQueue(queue, LEGACY_CATCH_ALL);
       }
       if (added.length > 0 || removed.length > 0) {
         this.logger.log({ msg: 'forwarding bindings changed', added, removed, bound: [...wanted] });

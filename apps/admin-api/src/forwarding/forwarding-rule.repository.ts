@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretBox } from '@wxop/secrets';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** One forwarding rule, secrets decrypted. */
 export interface RuleRecord {
@@ -61,6 +61,9 @@ const COLUMNS = `id, name, event_pattern, component_appid, authorizer_appid, tar
   IF(previous_secret_expires_at > ${NOW}, previous_secret_expires_at, NULL) AS previous_secret_expires_at,
   created_at, updated_at`;
 
+/** In the transaction of each rule write: replicas compare it with the version of their cached rules. */
+const BUMP_VERSION = 'UPDATE forwarding_rules_version SET version = version + 1 WHERE id = 1';
+
 const CHANGE_COLUMNS: Record<keyof RuleChanges, string> = {
   name: 'name',
   eventPattern: 'event_pattern',
@@ -71,7 +74,10 @@ const CHANGE_COLUMNS: Record<keyof RuleChanges, string> = {
   concurrency: 'concurrency',
 };
 
-/** The only code touching `forwarding_rules`; signing secrets are sealed with SecretBox, bound to their rule. */
+/**
+ * The only code touching `forwarding_rules` and `forwarding_rules_version` (every write bumps the
+ * version in its transaction); signing secrets are sealed with SecretBox, bound to their rule.
+ */
 @Injectable()
 export class ForwardingRuleRepository {
   constructor(
@@ -79,23 +85,33 @@ export class ForwardingRuleRepository {
     private readonly box: SecretBox,
   ) {}
 
+  /** The rules' version: changes with every committed rule write (a string: BIGINT). */
+  async version(): Promise<string> {
+    const [row] = (await this.dataSource.query(
+      'SELECT version FROM forwarding_rules_version WHERE id = 1',
+    )) as { version: string | number }[];
+    return String(row?.version ?? 0);
+  }
+
   async insert(rule: NewRule): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO forwarding_rules
+    await this.write((manager) =>
+      manager.query(
+        `INSERT INTO forwarding_rules
          (id, name, event_pattern, component_appid, authorizer_appid, target_url, enabled, concurrency,
           secret_encrypted, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${NOW}, ${NOW})`,
-      [
-        rule.id,
-        rule.name,
-        rule.eventPattern,
-        rule.componentAppid ?? null,
-        rule.authorizerAppid ?? null,
-        rule.targetUrl,
-        rule.enabled ? 1 : 0,
-        rule.concurrency,
-        this.seal(rule.id, rule.secret),
-      ],
+        [
+          rule.id,
+          rule.name,
+          rule.eventPattern,
+          rule.componentAppid ?? null,
+          rule.authorizerAppid ?? null,
+          rule.targetUrl,
+          rule.enabled ? 1 : 0,
+          rule.concurrency,
+          this.seal(rule.id, rule.secret),
+        ],
+      ),
     );
   }
 
@@ -131,31 +147,41 @@ export class ForwardingRuleRepository {
       values.push(typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null));
     }
     sets.push(`updated_at = ${NOW}`);
-    const result = (await this.dataSource.query(
-      `UPDATE forwarding_rules SET ${sets.join(', ')} WHERE id = ?`,
-      [...values, id],
+    const result = (await this.write((manager) =>
+      manager.query(`UPDATE forwarding_rules SET ${sets.join(', ')} WHERE id = ?`, [...values, id]),
     )) as { affectedRows: number };
     return result.affectedRows > 0;
   }
 
   /** The current secret becomes the previous one for `overlapSeconds`; false when no such rule. */
   async rotateSecret(id: string, secret: string, overlapSeconds: number): Promise<boolean> {
-    const result = (await this.dataSource.query(
-      `UPDATE forwarding_rules
+    const result = (await this.write((manager) =>
+      manager.query(
+        `UPDATE forwarding_rules
           SET previous_secret_encrypted = secret_encrypted,
               previous_secret_expires_at = ${NOW} + INTERVAL ? SECOND,
               secret_encrypted = ?, updated_at = ${NOW}
         WHERE id = ?`,
-      [overlapSeconds, this.seal(id, secret), id],
+        [overlapSeconds, this.seal(id, secret), id],
+      ),
     )) as { affectedRows: number };
     return result.affectedRows > 0;
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = (await this.dataSource.query('DELETE FROM forwarding_rules WHERE id = ?', [id])) as {
-      affectedRows: number;
-    };
+    const result = (await this.write((manager) =>
+      manager.query('DELETE FROM forwarding_rules WHERE id = ?', [id]),
+    )) as { affectedRows: number };
     return result.affectedRows > 0;
+  }
+
+  /** A rule write and the version bump, committed together. */
+  private write<T>(statement: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await statement(manager);
+      await manager.query(BUMP_VERSION);
+      return result;
+    });
   }
 
   private seal(ruleId: string, secret: string): string {

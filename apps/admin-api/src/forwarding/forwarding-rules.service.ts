@@ -8,6 +8,7 @@ import { FORWARDING_SETTINGS, type ForwardingSettings } from './forwarding.token
 import { ForwardingBindingsService, isBindingKey } from './forwarding-bindings.service';
 import { ForwardingDeliveryRepository, type FailingRuleRecord } from './forwarding-delivery.repository';
 import { ForwardingRuleRepository, type RuleChanges, type RuleRecord } from './forwarding-rule.repository';
+import { FreshRead } from './fresh-read';
 import { HttpDeliverer } from './http-deliverer';
 import { newSigningSecret } from './signature.util';
 
@@ -21,20 +22,22 @@ export interface RuleInput {
   concurrency?: number;
 }
 
-/** How long the event consumer reuses the enabled rules it read (a change made here applies at once on this replica). */
-const RULE_CACHE_MS = 2000;
 /**
- * An event no cached rule's pattern matches was routed here by a binding another replica made
- * for a rule this one has not read yet: the rules are read again, at most this often.
+ * The longest the event consumer reuses the enabled rules it read while their version stays the
+ * same: bounds what the version cannot see (a rule edited in the database by hand, a previous
+ * secret's overlap ending).
  */
-const RULE_REREAD_ON_MISS_MS = 200;
+const RULE_CACHE_MS = 2000;
 
 /** Forwarding rules: CRUD, signing secrets (shown once, rotated with overlap), and matching. */
 @Injectable()
 export class ForwardingRulesService {
-  private cache?: { rules: RuleRecord[]; readAt: number };
-  private reading?: Promise<RuleRecord[]>;
-  /** Bumped by each change: a read begun before it must not become the cached copy. */
+  /** The enabled rules, with the rules' version read before them (so never newer than them). */
+  private cache?: { rules: RuleRecord[]; version: string; readAt: number };
+  private reading?: { promise: Promise<RuleRecord[]>; version: string };
+  /** The rules' version, as read after the caller arrived (ADR 0018): one read for concurrent events. */
+  private readonly version = new FreshRead(() => this.rules.version());
+  /** Bumped by each change made here: a read begun before it must not become the cached copy. */
   private generation = 0;
 
   constructor(
@@ -46,7 +49,7 @@ export class ForwardingRulesService {
   ) {}
 
   /** Creates a rule; the answer carries its signing secret, the only time it is shown. */
-  async create(input: RuleInput): Promise<{ rule: RuleRecord; secret: string }> {
+  async create(input: RuleInput): Promise<{ rule: RuleRecord; secret: string; bindingsPending: boolean }> {
     assertPattern(input.eventPattern);
     await this.assertTarget(input.targetUrl);
     const id = randomUUID();
@@ -68,9 +71,10 @@ export class ForwardingRulesService {
       throw error;
     }
     this.invalidate();
-    // Bound before the answer: an event published once the rule exists is routed to it.
-    await this.bindings.reconcile();
-    return { rule: await this.get(id), secret };
+    // Bound before the answer: an event published once the rule exists is routed to it (unless
+    // the answer says the binding is pending).
+    const bindingsPending = !(await this.bindings.applyAfterChange());
+    return { rule: await this.get(id), secret, bindingsPending };
   }
 
   async get(id: string): Promise<RuleRecord> {
@@ -83,7 +87,7 @@ export class ForwardingRulesService {
     return this.rules.list();
   }
 
-  async update(id: string, changes: RuleChanges): Promise<RuleRecord> {
+  async update(id: string, changes: RuleChanges): Promise<{ rule: RuleRecord; bindingsPending: boolean }> {
     if (changes.eventPattern !== undefined) assertPattern(changes.eventPattern);
     if (changes.targetUrl !== undefined) await this.assertTarget(changes.targetUrl);
     try {
@@ -94,14 +98,16 @@ export class ForwardingRulesService {
       throw error;
     }
     this.invalidate();
-    if (changes.enabled !== undefined || changes.eventPattern !== undefined) await this.bindings.reconcile();
-    return this.get(id);
+    const rebinds = changes.enabled !== undefined || changes.eventPattern !== undefined;
+    const bindingsPending = rebinds && !(await this.bindings.applyAfterChange());
+    return { rule: await this.get(id), bindingsPending };
   }
 
   async delete(id: string): Promise<void> {
     if (!(await this.rules.delete(id))) throw ForwardingError.ruleNotFound(id);
     this.invalidate();
-    await this.bindings.reconcile();
+    // A pending unbind costs throughput only (the consumer matches in process): no answer says it.
+    await this.bindings.applyAfterChange();
   }
 
   /**
@@ -118,35 +124,44 @@ export class ForwardingRulesService {
     return { secret, previousSecretExpiresAt: rule.previousSecretExpiresAt };
   }
 
-  /** The enabled rules an event goes to. */
+  /**
+   * The enabled rules an event goes to, as committed when the event got here: the rules' version
+   * is read after the event arrived (one read shared by the events arriving meanwhile), and the
+   * rules again when it changed. So a rule created through any replica (its create answered,
+   * then an event published) applies to that event, whatever the rules cached here match.
+   */
   async matching(envelope: EventEnvelope<unknown>): Promise<RuleRecord[]> {
-    let rules = await this.enabledRules(RULE_CACHE_MS);
-    if (!rules.some((rule) => topicMatches(rule.eventPattern, envelope.type))) {
-      rules = await this.enabledRules(RULE_REREAD_ON_MISS_MS);
-    }
+    const rules = await this.enabledRules();
     return rules.filter((rule) => ruleMatches(rule, envelope));
   }
 
-  /** The enabled rules, read again when the copy is older than `maxAgeMs` (one read for concurrent callers). */
-  private async enabledRules(maxAgeMs: number): Promise<RuleRecord[]> {
-    if (this.cache && Date.now() - this.cache.readAt <= maxAgeMs) return this.cache.rules;
-    if (!this.reading) {
-      const readAt = Date.now();
-      const generation = this.generation;
-      const reading = this.rules
-        .listEnabled()
-        .then((rules) => {
-          if (generation === this.generation) this.cache = { rules, readAt };
-          return rules;
-        })
-        .finally(() => {
-          if (this.reading === reading) this.reading = undefined;
-        });
-      this.reading = reading;
-    }
-    return this.reading;
+  private async enabledRules(): Promise<RuleRecord[]> {
+    const version = await this.version.get();
+    const cache = this.cache;
+    if (cache && cache.version === version && Date.now() - cache.readAt <= RULE_CACHE_MS) return cache.rules;
+    if (this.reading?.version === version) return this.reading.promise;
+    const readAt = Date.now();
+    const generation = this.generation;
+    const promise = this.rules
+      .listEnabled()
+      .then((rules) => {
+        // An older read finishing last must not replace a newer copy.
+        if (
+          generation === this.generation &&
+          (!this.cache || BigInt(this.cache.version) <= BigInt(version))
+        ) {
+          this.cache = { rules, version, readAt };
+        }
+        return rules;
+      })
+      .finally(() => {
+        if (this.reading?.promise === promise) this.reading = undefined;
+      });
+    this.reading = { promise, version };
+    return promise;
   }
 
+  /** A change made here: the copy goes at once (forDelivery reads it without the version). */
   private invalidate(): void {
     this.generation++;
     this.cache = undefined;

@@ -56,8 +56,8 @@ export class ForwardingController {
   @AuditAction('forwarding.rule.create')
   @ApiOkResponse({ type: CreatedForwardingRuleDto })
   async create(@Body() body: CreateForwardingRuleDto): Promise<CreatedForwardingRuleDto> {
-    const { rule, secret } = await this.rules.create(body);
-    return { rule: ForwardingRuleDto.of(rule), secret };
+    const { rule, secret, bindingsPending } = await this.rules.create(body);
+    return { rule: ForwardingRuleDto.of(rule, bindingsPending), secret };
   }
 
   @Get('rules')
@@ -65,7 +65,7 @@ export class ForwardingController {
   @ApiOkResponse({ type: ForwardingRulePageDto })
   async list(@Query() query: PageQueryDto): Promise<Page<ForwardingRuleDto>> {
     const sort = (RULE_SORTS as readonly string[]).includes(query.sort ?? '') ? query.sort : 'createdAt';
-    const all = (await this.rules.list()).map(ForwardingRuleDto.of);
+    const all = (await this.rules.list()).map((rule) => ForwardingRuleDto.of(rule));
     const key = sort as (typeof RULE_SORTS)[number];
     all.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) * (query.order === 'asc' ? 1 : -1));
     return pageOf(all.slice(query.offset, query.offset + query.limit), all.length, query);
@@ -94,7 +94,8 @@ export class ForwardingController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateForwardingRuleDto,
   ): Promise<ForwardingRuleDto> {
-    return ForwardingRuleDto.of(await this.rules.update(id, body));
+    const { rule, bindingsPending } = await this.rules.update(id, body);
+    return ForwardingRuleDto.of(rule, bindingsPending);
   }
 
   @Delete('rules/:id')

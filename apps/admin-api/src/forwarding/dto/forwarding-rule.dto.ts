@@ -78,8 +78,13 @@ export class ForwardingRuleDto {
   previousSecretExpiresAt?: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  @ApiPropertyOptional({
+    description:
+      'only in the answer of a create or update, true when the change is saved but the queue bindings it needs could not be applied yet (retried within seconds): events of the rule may be missed until then',
+  })
+  bindingsPending?: true;
 
-  static of(rule: RuleRecord): ForwardingRuleDto {
+  static of(rule: RuleRecord, bindingsPending = false): ForwardingRuleDto {
     return {
       id: rule.id,
       name: rule.name,
@@ -92,6 +97,7 @@ export class ForwardingRuleDto {
       previousSecretExpiresAt: rule.previousSecretExpiresAt?.toISOString(),
       createdAt: rule.createdAt.toISOString(),
       updatedAt: rule.updatedAt.toISOString(),
+      ...(bindingsPending ? { bindingsPending: true as const } : {}),
     };
   }
 }
