@@ -1,6 +1,13 @@
 import { EVENTS_EXCHANGE, QueueNames } from '@wxop/contracts';
-import { BrokerProbe, deleteBrokerObjects, sleep, testEnv, uniqueRunId, waitUntil } from '@wxop/testing';
-import { connect, type ChannelModel } from 'amqplib';
+import {
+  BrokerProbe,
+  deleteBrokerObjects,
+  drainQueue,
+  parkEvents,
+  sleep,
+  uniqueRunId,
+  waitUntil,
+} from '@wxop/testing';
 
 import { COMPONENT, push, startIngress, ticketXml, type StartedIngress } from './ingress-test.util';
 
@@ -13,7 +20,6 @@ const events = `/wechat/components/${COMPONENT}/events`;
 describe('ingress and the consumer queues that must receive its pushes', () => {
   const namespace = `${uniqueRunId()}.`;
   const tokenQueue = `${namespace}${QueueNames.TokenComponentPushes}`;
-  let broker: ChannelModel;
   const started: StartedIngress[] = [];
   const start = async (env: Record<string, string>) => {
     const ingress = await startIngress(namespace, env);
@@ -33,13 +39,8 @@ describe('ingress and the consumer queues that must receive its pushes', () => {
       )[0]!.n,
     );
 
-  beforeAll(async () => {
-    broker = await connect(testEnv.rabbitUrl);
-  });
-
   afterAll(async () => {
     await Promise.all(started.map((ingress) => ingress.close()));
-    await broker?.close();
     await deleteBrokerObjects({
       queues: [tokenQueue],
       exchanges: [`${namespace}${EVENTS_EXCHANGE}`, `${namespace}wxop.rpc`],
@@ -78,10 +79,7 @@ describe('ingress and the consumer queues that must receive its pushes', () => {
       expect(await outboxRows(ingress)).toBe(0);
 
       // The token service starts and declares its queue (as EventConsumers does).
-      const channel = await broker.createChannel();
-      await channel.assertExchange(`${namespace}${EVENTS_EXCHANGE}`, 'topic', { durable: true });
-      await channel.assertQueue(tokenQueue, { durable: true });
-      await channel.bindQueue(tokenQueue, `${namespace}${EVENTS_EXCHANGE}`, 'wechat.component.#');
+      await parkEvents(tokenQueue, ['wechat.component.#'], { namespace });
       await waitUntil(async () => (await readiness(ingress)).status === 200, 5000, 'ingress to be ready');
       expect((await readiness(ingress)).body).toMatchObject({
         info: { 'consumer-queues': { status: 'up', queues: [QueueNames.TokenComponentPushes] } },
@@ -90,18 +88,20 @@ describe('ingress and the consumer queues that must receive its pushes', () => {
       const accepted = await push(ingress.url, events, ticketXml('ticket@@@after-token'));
       expect(accepted.status).toBe(200);
       expect(await accepted.text()).toBe('success');
+      let delivered: Awaited<ReturnType<typeof drainQueue>> = [];
       await waitUntil(
-        async () => (await channel.checkQueue(tokenQueue)).messageCount === 1,
+        async () => (delivered = [...delivered, ...(await drainQueue(tokenQueue))]).length > 0,
         5000,
         'the queue',
       );
-      const message = await channel.get(tokenQueue, { noAck: true });
-      expect(message && JSON.parse(message.content.toString('utf8'))).toMatchObject({
-        type: 'wechat.component.component_verify_ticket',
-        data: { ComponentVerifyTicket: 'ticket@@@after-token' },
-      });
-      await channel.deleteQueue(tokenQueue);
-      await channel.close();
+      expect(delivered.map((message) => JSON.parse(message.content.toString('utf8')))).toMatchObject([
+        {
+          type: 'wechat.component.component_verify_ticket',
+          data: { ComponentVerifyTicket: 'ticket@@@after-token' },
+        },
+      ]);
+      // The next test needs a namespace where no queue receives component pushes.
+      await deleteBrokerObjects({ queues: [tokenQueue] });
     } finally {
       await probe.close();
     }
