@@ -107,6 +107,8 @@ const run: Bench = async () => {
       {
         INGRESS_HTTP_PORT: String(port),
         INGRESS_HTTP_HOST: '127.0.0.1',
+        // Its pushes are received by the bench's probe, not the token and authorizer consumers.
+        INGRESS_REQUIRED_QUEUES: 'none',
         ...databaseEnv({ name: databaseName }),
         RABBITMQ_NAMESPACE: namespace,
         WECHAT_COMPONENT_APPID: APPID,

@@ -2,7 +2,12 @@
 // /health/ready, then prints ONE banner with the URLs and three things to try. Prints nothing
 // else, and gives up quietly when npm start itself ends.
 //   node scripts/run-ts.cjs scripts/start-banner.ts <parent pid> <app>…
-import { AuthorizerRpcPatterns, EVENTS_EXCHANGE } from '@wxop/contracts';
+import {
+  AuthorizerRpcPatterns,
+  EVENTS_EXCHANGE,
+  TokenRpcPatterns,
+  type ComponentHealth,
+} from '@wxop/contracts';
 import { connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 
@@ -56,14 +61,14 @@ async function ready(app: string): Promise<boolean> {
   );
 }
 
-/** An authorization link from the authorizer (RPC authorizer.link.create), so a merchant page can be opened at once. */
-async function createLink(): Promise<{ startUrl: string; expiresAt: string } | undefined> {
+/** One RPC request over a plain amqplib connection (the dev launcher is no Nest app); undefined on an error or no answer. */
+async function rpc<T>(pattern: string, data: unknown): Promise<T | undefined> {
   const connection = await connect(rabbitUrl);
   try {
     const channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     const correlationId = randomUUID();
-    const reply = new Promise<{ ok: boolean; data?: { startUrl: string; expiresAt: string } }>((resolve) => {
+    const reply = new Promise<{ ok: boolean; data?: T }>((resolve) => {
       void channel.consume(
         queue,
         (message) => {
@@ -73,24 +78,45 @@ async function createLink(): Promise<{ startUrl: string; expiresAt: string } | u
         { noAck: true },
       );
     });
-    channel.publish(
-      `${namespace}wxop.rpc`,
-      AuthorizerRpcPatterns.CreateLink,
-      Buffer.from(JSON.stringify({ componentAppid, kind: 'pc' })),
-      {
-        replyTo: queue,
-        correlationId,
-        // The RPC server dispatches on `type` (libs/messaging amqp-rpc.server.ts).
-        type: AuthorizerRpcPatterns.CreateLink,
-        contentType: 'application/json',
-        expiration: '5000',
-      },
-    );
+    channel.publish(`${namespace}wxop.rpc`, pattern, Buffer.from(JSON.stringify(data)), {
+      replyTo: queue,
+      correlationId,
+      // The RPC server dispatches on `type` (libs/messaging amqp-rpc.server.ts).
+      type: pattern,
+      contentType: 'application/json',
+      expiration: '5000',
+    });
     const answer = await Promise.race([reply, sleep(5000).then(() => undefined)]);
     return answer?.ok ? answer.data : undefined;
   } finally {
     await connection.close();
   }
+}
+
+/** An authorization link from the authorizer, so a merchant page can be opened at once. */
+function createLink(): Promise<{ startUrl: string; expiresAt: string } | undefined> {
+  return rpc(AuthorizerRpcPatterns.CreateLink, { componentAppid, kind: 'pc' });
+}
+
+/**
+ * On a first run the simulator's first ticket can reach ingress before any consumer queue
+ * exists; ingress then answers 503 and the simulator gives up after WeChat's three attempts, so
+ * the token service waits for the next ticket, 10 minutes later. When it holds none, the
+ * simulator pushes one now (as WeChat would on its own schedule). Only here, never in the apps.
+ */
+async function ensureTicket(): Promise<string | undefined> {
+  const health = await rpc<ComponentHealth>(TokenRpcPatterns.GetComponentHealth, { componentAppid });
+  if (!health || health.ticket.receivedAt) return undefined;
+  const pushed = await fetch(`${urlOf('wechat-sim')}/sim/platforms/${componentAppid}/tickets`, {
+    method: 'POST',
+    signal: AbortSignal.timeout(5000),
+  }).then(
+    (response) => response.ok,
+    () => false,
+  );
+  return pushed
+    ? ` The token service had no component_verify_ticket yet: wechat-sim pushed one now (POST /sim/platforms/${componentAppid}/tickets).`
+    : ` The token service has no component_verify_ticket yet, and asking wechat-sim to push one failed: curl -XPOST ${urlOf('wechat-sim')}/sim/platforms/${componentAppid}/tickets`;
 }
 
 async function firstOfficialAccount(): Promise<string | undefined> {
@@ -120,11 +146,13 @@ async function main(): Promise<void> {
   const token = apps.includes('token') ? urlOf('token') : undefined;
   const account = sim ? await firstOfficialAccount() : undefined;
   const link = apps.includes('authorizer') ? await createLink().catch(() => undefined) : undefined;
+  const ticketLine = sim && token ? await ensureTicket().catch(() => undefined) : undefined;
 
   const rule = '─'.repeat(78);
   const lines = [
     rule,
     ` wxop is running: ${apps.join(', ')} ready (${seconds} s after npm start launched them)`,
+    ...(ticketLine ? [ticketLine] : []),
     '',
   ];
   for (const app of apps) lines.push(`  ${app.padEnd(12)} ${urlOf(app).padEnd(23)} ${APPS[app]!.role}`);

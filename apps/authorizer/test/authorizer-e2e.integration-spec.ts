@@ -198,6 +198,8 @@ describe('authorization links and authorizations (end to end)', () => {
           ...broker,
           INGRESS_HTTP_HOST: '127.0.0.1',
           INGRESS_HTTP_PORT: String(ingressPort),
+          // The authorizer runs in this process and starts after ingress is ready; its queue exists before any authorization push.
+          INGRESS_REQUIRED_QUEUES: QueueNames.TokenComponentPushes,
           // Ingress seals its outbox with these.
           SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
           SECRETS_CURRENT_KEY_ID: 'k1',

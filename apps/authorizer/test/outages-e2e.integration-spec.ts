@@ -149,6 +149,8 @@ describe('authorizations through WeChat outages (end to end)', () => {
           ...broker,
           INGRESS_HTTP_HOST: '127.0.0.1',
           INGRESS_HTTP_PORT: String(ingressPort),
+          // The authorizer runs in this process and starts after ingress is ready; its queue exists before any authorization push.
+          INGRESS_REQUIRED_QUEUES: QueueNames.TokenComponentPushes,
           SECRETS_KEYS: `k1:${SecretBox.generateKey()}`,
           SECRETS_CURRENT_KEY_ID: 'k1',
         },

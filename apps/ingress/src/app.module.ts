@@ -23,6 +23,7 @@ import { IngressErrorFilter } from './pushes/ingress-error.filter';
 import { PushController } from './pushes/push.controller';
 import { PushRequestHandler } from './pushes/push-request.handler';
 import { PushService } from './pushes/push.service';
+import { RequiredQueuesService } from './pushes/required-queues.service';
 
 export interface IngressModuleOptions {
   env?: Record<string, string | undefined>;
@@ -64,6 +65,7 @@ export class IngressModule {
         ComponentKeysService,
         OutboxRepository,
         OutboxRelayService,
+        RequiredQueuesService,
         PushService,
         PushRequestHandler,
         { provide: APP_FILTER, useClass: IngressErrorFilter },

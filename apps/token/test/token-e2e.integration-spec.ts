@@ -1,4 +1,4 @@
-import { DomainEventTypes } from '@wxop/contracts';
+import { DomainEventTypes, QueueNames } from '@wxop/contracts';
 import {
   BrokerProbe,
   createTestDatabase,
@@ -97,6 +97,8 @@ describe('wechat-sim → ingress → token (end to end)', () => {
         RABBITMQ_NAMESPACE: namespace,
         INGRESS_HTTP_HOST: '127.0.0.1',
         INGRESS_HTTP_PORT: String(ingressPort),
+        // The token service is the only consumer this test runs (no authorizer).
+        INGRESS_REQUIRED_QUEUES: QueueNames.TokenComponentPushes,
         // Ingress seals its outbox with these.
         SECRETS_KEYS,
         SECRETS_CURRENT_KEY_ID: 'k1',

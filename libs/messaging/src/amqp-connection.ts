@@ -67,6 +67,34 @@ export class AmqpConnection {
     this.manager.reconnect();
   }
 
+  /** Calls `listener` after every (re)connection to the broker, the first one included. */
+  onConnect(listener: () => void): void {
+    this.manager.on('connect', () => listener());
+  }
+
+  /**
+   * Whether a queue (full name) exists, by a passive declare on a throwaway channel: a missing
+   * queue closes the channel it was asked on (404), so none of the app's channels is used.
+   * Rejects when not connected or the broker fails otherwise.
+   */
+  async queueExists(queue: string): Promise<boolean> {
+    const connection = this.manager.connection;
+    if (!connection) throw new Error('not connected to RabbitMQ');
+    const channel = await connection.createChannel();
+    let closedByBroker = false;
+    // The 404 arrives as the channel's 'error' too; unheard, Node would crash on it.
+    channel.on('error', () => (closedByBroker = true));
+    try {
+      await channel.checkQueue(queue);
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return false;
+      throw error;
+    } finally {
+      if (!closedByBroker) await channel.close().catch(() => undefined);
+    }
+    return true;
+  }
+
   isConnected(): boolean {
     return this.manager.isConnected();
   }

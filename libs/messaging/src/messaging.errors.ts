@@ -1,7 +1,10 @@
-/** Publishing failed; the event may or may not have reached the broker, so callers keep it (outbox). */
+/**
+ * Publishing failed; the event may or may not have reached the broker, so callers keep it (outbox).
+ * `unroutable` (a mandatory publish no queue was bound for) reached the broker and was dropped there.
+ */
 export class PublishError extends Error {
   constructor(
-    readonly reason: 'timeout' | 'nacked' | 'closed',
+    readonly reason: 'timeout' | 'nacked' | 'closed' | 'unroutable',
     message: string,
     options?: { cause?: unknown },
   ) {

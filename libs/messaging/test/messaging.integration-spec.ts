@@ -29,6 +29,7 @@ import {
   Inbox,
   InboxMigration1763800000000,
   NonRetryableError,
+  PublishError,
   RpcError,
   RpcRemoteError,
   RpcTimeoutError,
@@ -220,6 +221,54 @@ describe('messaging on the real broker', () => {
       } finally {
         await probe.close();
       }
+    });
+
+    it('fails a mandatory publish no queue is bound for as unroutable, and confirms the routed one beside it', async () => {
+      const probe = await BrokerProbe.bind(['gate.routed'], { namespace });
+      try {
+        const unrouted = eventOfType('gate.unrouted', { n: 1 });
+        const routed = eventOfType('gate.routed', { n: 2 });
+        const outcomes = await Promise.allSettled([
+          publisher.publish(unrouted, { mandatory: true }),
+          publisher.publish(routed, { mandatory: true }),
+        ]);
+        expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { reason: 'unroutable' } });
+        expect(outcomes[0]).toMatchObject({ reason: expect.any(PublishError) });
+        expect(outcomes[1]).toEqual({ status: 'fulfilled', value: undefined });
+        await probe.waitFor(1);
+        expect(probe.messages.map((m) => m.envelope.id)).toEqual([routed.id]);
+        // Without the option an unroutable event is confirmed as before (and dropped by the broker).
+        await expect(publisher.publish(eventOfType('gate.unrouted', { n: 3 }))).resolves.toBeUndefined();
+        // A later publish of the returned id is judged on its own (the earlier return is not held against it).
+        const again = await BrokerProbe.bind(['gate.unrouted'], { namespace });
+        try {
+          await expect(publisher.publish(unrouted, { mandatory: true })).resolves.toBeUndefined();
+          await again.waitFor(1);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await probe.close();
+      }
+    });
+
+    it('names the consumer queues that do not exist, and publishes on afterwards', async () => {
+      const connection = await connect(testEnv.rabbitUrl);
+      try {
+        const channel = await connection.createChannel();
+        await channel.assertQueue(`${namespace}gate.present`, { durable: false, autoDelete: false });
+        await expect(
+          publisher.missingQueues(['gate.present', 'gate.absent', 'gate.absent-too']),
+        ).resolves.toEqual(['gate.absent', 'gate.absent-too']);
+        await expect(publisher.missingQueues([])).resolves.toEqual([]);
+        await channel.deleteQueue(`${namespace}gate.present`);
+        await expect(publisher.missingQueues(['gate.present'])).resolves.toEqual(['gate.present']);
+      } finally {
+        await connection.close();
+      }
+      const event = authorizedEvent();
+      await publisher.publish(event, { mandatory: true });
+      await waitUntil(() => calls('a').some((c) => c.envelope.id === event.id), 5000, 'service a');
     });
 
     it('routes by wildcard bindings: authorization.* and wechat.# but nothing else', async () => {

@@ -104,6 +104,14 @@ export interface ReleaseStack {
 
 const DEFAULT_COMPONENT = 'wx7777777777777777';
 
+/** Each app's queues of raw pushes (ingress's INGRESS_REQUIRED_QUEUES, ADR 0026). */
+const RAW_PUSH_QUEUES: Partial<Record<ReleaseStackApp, string[]>> = {
+  token: [QueueNames.TokenComponentPushes],
+  authorizer: [QueueNames.AuthorizerAuthorizationPushes, QueueNames.AuthorizerReleaseCheck],
+  'code-release': [QueueNames.CodeReleaseAuditResults],
+  'admin-api': [QueueNames.AdminApiPushLog],
+};
+
 /**
  * wechat-sim, ingress, token and code-release (optionally authorizer and admin-api) as processes
  * with their own test databases, keys and broker namespace; the component platform created in the
@@ -205,7 +213,12 @@ export async function startReleaseStack(options: ReleaseStackOptions = {}): Prom
               WECHAT_COMPONENT_ENCODING_AES_KEY: platform.encodingAESKey,
             }),
       },
-      ingress: { ...sealing },
+      ingress: {
+        ...sealing,
+        // The consumer queues of raw pushes among the apps started: ingress is ready (and accepts
+        // pushes) once they exist, so the first ticket below cannot be lost to start-up order.
+        INGRESS_REQUIRED_QUEUES: apps.flatMap((app) => RAW_PUSH_QUEUES[app] ?? []).join(','),
+      },
       'code-release': { ...wechat },
       authorizer: { ...wechat, AUTHORIZER_SYNC_START_DELAY_SECONDS: '3600' },
       'admin-api': {

@@ -4,6 +4,7 @@ import { MetricsService } from '@wxop/observability';
 import type { EntityManager } from 'typeorm';
 
 import { IngressConfig } from '../config/ingress.config';
+import { RequiredQueuesService } from '../pushes/required-queues.service';
 import { OutboxRepository, type OutboxRow } from './outbox.repository';
 
 const BATCH = 200;
@@ -29,6 +30,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     private readonly outbox: OutboxRepository,
     private readonly publisher: EventPublisher,
     private readonly config: IngressConfig,
+    private readonly requiredQueues: RequiredQueuesService,
     metrics: MetricsService,
   ) {
     this.depth = metrics.gauge('wxop_ingress_outbox_depth', 'Pushes waiting in the outbox');
@@ -61,13 +63,19 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     try {
       // The outbox is empty almost always: one cheap read, no locking transaction.
       if ((await this.updateMetrics()) === 0) return 0;
+      // Rows wait for the consumers' queues, like pushes do: relayed now they would be dropped.
+      if (!this.requiredQueues.open) return 0;
       for (;;) {
         const batch = await this.outbox.withOldest(BATCH, async (rows, manager) => {
           if (rows.length === 0) return { size: 0, ok: 0, plain: 0 };
           const readable = rows.filter((row): row is ReadableRow => row.ok);
           const outcomes = await Promise.allSettled(
             readable.map((row) =>
-              this.publisher.publish(row.envelope, { timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS }),
+              // Mandatory: a row routed to no queue stays in the outbox instead of being deleted.
+              this.publisher.publish(row.envelope, {
+                timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS,
+                mandatory: true,
+              }),
             ),
           );
           const ok = readable.filter((_, i) => outcomes[i]!.status === 'fulfilled');

@@ -41,7 +41,22 @@ export class IngressErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
+    if (exception instanceof HttpException && isHealthCheckResult(exception.getResponse())) {
+      // `/health/ready` down: terminus's result names what is down and why (the missing consumer queues).
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
     const { status, body } = refusalOf(exception, request.id);
     void reply.status(status).type('application/json; charset=utf-8').send(body);
   }
+}
+
+/** The body terminus throws with when a readiness check is down: `{ status: 'error', info, error, details }`. */
+function isHealthCheckResult(response: unknown): boolean {
+  return (
+    typeof response === 'object' &&
+    response !== null &&
+    (response as { status?: unknown }).status === 'error' &&
+    typeof (response as { details?: unknown }).details === 'object'
+  );
 }

@@ -15,6 +15,10 @@ export enum IngressErrorCode {
   UnknownPushKind = 'UNKNOWN_PUSH_KIND',
   KeysUnavailable = 'KEYS_UNAVAILABLE',
   NotStored = 'NOT_STORED',
+  /** A consumer queue that must receive pushes does not exist yet (INGRESS_REQUIRED_QUEUES). */
+  ConsumersMissing = 'CONSUMERS_MISSING',
+  /** The broker routed the push to no queue at all: nobody would have received it. */
+  Unroutable = 'UNROUTABLE',
 }
 
 /** HTTP status per code; exhaustive, so a new code that is not mapped fails the type check. */
@@ -32,6 +36,8 @@ export const INGRESS_ERROR_STATUS: Record<IngressErrorCode, number> = {
   [IngressErrorCode.UnknownPushKind]: 400,
   [IngressErrorCode.KeysUnavailable]: 503,
   [IngressErrorCode.NotStored]: 503,
+  [IngressErrorCode.ConsumersMissing]: 503,
+  [IngressErrorCode.Unroutable]: 503,
 };
 
 export class IngressError extends Error {

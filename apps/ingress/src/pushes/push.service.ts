@@ -10,6 +10,7 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { fromCryptoError, IngressError, IngressErrorCode } from './ingress.errors';
 import { envelopeOf, type PushKind } from './push-envelope.util';
 import { parsePushXml } from './push-xml.parser';
+import { RequiredQueuesService } from './required-queues.service';
 
 export interface IncomingPush {
   kind: PushKind;
@@ -42,6 +43,7 @@ export class PushService {
     private readonly publisher: EventPublisher,
     private readonly outbox: OutboxRepository,
     private readonly config: IngressConfig,
+    private readonly requiredQueues: RequiredQueuesService,
     metrics: MetricsService,
   ) {
     this.pushes = metrics.counter('wxop_ingress_pushes_total', 'Pushes received, by kind and result', [
@@ -70,6 +72,8 @@ export class PushService {
         },
         new Date(),
       );
+      // After the checks, so a push that would be refused anyway keeps its own answer.
+      this.requiredQueues.admit();
       const stored = await this.store(envelope);
       this.pushes.inc({ kind: push.kind, result: stored });
       return { reply: this.replyTo(push, crypto, fields), eventId: envelope.id, stored };
@@ -166,15 +170,33 @@ export class PushService {
     }
   }
 
-  /** Confirmed publish; on any publish failure the outbox; when that fails too, 503. */
+  /**
+   * Confirmed publish; on a publish failure the outbox; when that fails too, 503. A push the
+   * broker routed to no queue (mandatory, returned) answers 503 at once: the outbox would relay it
+   * into the same void, and WeChat's retry may find its consumers there.
+   */
   private async store(envelope: EventEnvelope): Promise<'published' | 'outbox'> {
     const end = this.publishSeconds.startTimer();
     try {
-      await this.publisher.publish(envelope, { timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS });
+      await this.publisher.publish(envelope, {
+        timeoutMs: this.config.INGRESS_PUBLISH_TIMEOUT_MS,
+        mandatory: true,
+      });
       end();
       return 'published';
     } catch (error) {
       if (!(error instanceof PublishError)) throw error;
+      if (error.reason === 'unroutable') {
+        this.logger.warn({
+          msg: 'push routed to no queue, refused',
+          eventId: envelope.id,
+          type: envelope.type,
+        });
+        throw new IngressError(
+          IngressErrorCode.Unroutable,
+          'no consumer queue receives this push yet; retry later',
+        );
+      }
       this.logger.warn({
         msg: 'broker did not confirm, storing in the outbox',
         eventId: envelope.id,
