@@ -10,6 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true
 export WXOP_TEST_SUMMARY=1
 PARALLEL="${WXOP_TEST_PARALLEL:-2}"
+# A tier that runs longer than this is stopped (its whole process group) and counted as failed, so a
+# test that leaves a process behind, and jest waiting on it, cannot hold CI until its own limit.
+STEP_LIMIT="${WXOP_TEST_STEP_LIMIT_SECONDS:-1500}"
 results_dir="tmp/test-results"
 rm -rf "$results_dir"
 mkdir -p "$results_dir"
@@ -27,8 +30,13 @@ step() {
   shift
   local started=$SECONDS
   echo "[test] ── $name"
-  if ! "$@"; then
+  local code=0
+  timeout --kill-after=30 "$STEP_LIMIT" "$@" || code=$?
+  if ((code != 0)); then
     status=1
+    if ((code == 124 || code == 137)); then
+      echo "[test] ── $name STOPPED: still running after the ${STEP_LIMIT} s limit (WXOP_TEST_STEP_LIMIT_SECONDS)"
+    fi
     echo "[test] ── $name FAILED after $((SECONDS - started)) s"
   else
     echo "[test] ── $name passed in $((SECONDS - started)) s"
