@@ -579,6 +579,23 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     expect(unknown).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
     const unknownTargets = await campaigns('GET', '/00000000-0000-4000-8000-000000000000/targets', viewer);
     expect(unknownTargets).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
+    // Retry answers at once: no background operation to follow (those are a revert of 30, …).
+    const operations = await campaigns('GET', `/${campaignId}/operations`, viewer);
+    expect(operations).toMatchObject({ status: 200, body: { items: [], total: 0, limit: 50, offset: 0 } });
+    const noOperation = await campaigns(
+      'GET',
+      `/${campaignId}/operations/00000000-0000-4000-8000-000000000000`,
+      viewer,
+    );
+    expect(noOperation).toMatchObject({ status: 404, body: { error: 'operation_not_found' } });
+    const noCampaignOperations = await campaigns(
+      'GET',
+      '/00000000-0000-4000-8000-000000000000/operations',
+      viewer,
+    );
+    expect(noCampaignOperations).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
+    const badStatus = await campaigns('GET', `/${campaignId}/operations?status=stuck`, viewer);
+    expect(badStatus).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
     const badState = await campaigns('GET', `/${campaignId}/targets?state=nowhere`, viewer);
     expect(badState).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
     expect(

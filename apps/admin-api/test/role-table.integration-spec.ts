@@ -91,6 +91,8 @@ describe('role table over every route (admin-api)', () => {
         'POST /admin/v1/campaigns',
         'GET /admin/v1/campaigns/{campaignId}',
         'GET /admin/v1/campaigns/{campaignId}/targets',
+        'GET /admin/v1/campaigns/{campaignId}/operations',
+        'GET /admin/v1/campaigns/{campaignId}/operations/{operationId}',
         'POST /admin/v1/campaigns/{campaignId}/pause',
         'POST /admin/v1/campaigns/{campaignId}/resume',
         'POST /admin/v1/campaigns/{campaignId}/cancel',

@@ -1,7 +1,9 @@
 import {
   CampaignRpcPatterns,
   CodeReleaseRpcPatterns,
+  type CampaignOperationPage,
   type CampaignOperationReply,
+  type CampaignOperationSummary,
   type CampaignSummary,
   type CampaignTargetPage,
   type EventEnvelope,
@@ -110,6 +112,7 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
     // Counted from here: the reverts only (GetVersions reads revertcoderelease?action=get_history_version,
     // so the versions are looked at once the counts were taken).
     await sim.control('DELETE', '/counters');
+    let operationId = '';
     try {
       const startedAt = Date.now();
       const reply = await rpc<CampaignOperationReply>(
@@ -120,6 +123,18 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
       expect(Date.now() - startedAt).toBeLessThan(1_500);
       expect(reply).toMatchObject({ accepted: 30, running: true, results: [] });
       expect(reply.operationId).toEqual(expect.any(String));
+      operationId = reply.operationId!;
+      // Its progress, by the id the reply gave (what a page reload in the console reads).
+      const running = await rpc<CampaignOperationSummary>(CampaignRpcPatterns.GetOperation, { operationId });
+      expect(running).toMatchObject({
+        operationId,
+        campaignId: second.campaignId,
+        operation: 'revert',
+        requestedBy: 'operator-2',
+        status: 'running',
+        total: 30,
+      });
+      expect(running.pending).toBeGreaterThan(0);
       // The work shows in targets.list and the counts while it goes on.
       await waitUntil(
         async () => (await targets(second.campaignId)).some((t) => t.state === 'reverted'),
@@ -169,6 +184,23 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
     );
     expect([...revertedEvents(second.campaignId).values()].every((ids) => ids.size === 1)).toBe(true);
     expect(await operationOf()).toEqual({ status: 'finished', lease_owner: null });
+    const finishedOperation = await rpc<CampaignOperationSummary>(CampaignRpcPatterns.GetOperation, {
+      operationId,
+    });
+    expect(finishedOperation).toMatchObject({ status: 'finished', total: 30, pending: 0 });
+    expect(finishedOperation.finishedAt).toEqual(expect.any(String));
+    // Every target ended done: those in flight at the crash too, reconciled by the next owner.
+    expect(finishedOperation.outcomes).toEqual({ done: 30 });
+    const listed = await rpc<CampaignOperationPage>(CampaignRpcPatterns.ListOperations, {
+      campaignId: second.campaignId,
+    });
+    expect(listed).toEqual({ operations: [finishedOperation], total: 1 });
+    await expect(
+      rpc(CampaignRpcPatterns.GetOperation, { operationId: '00000000-0000-4000-8000-000000000000' }),
+    ).rejects.toThrow('"code":"OPERATION_NOT_FOUND"');
+    await expect(
+      rpc(CampaignRpcPatterns.ListOperations, { campaignId: second.campaignId, limit: 0 }),
+    ).rejects.toThrow('"code":"INVALID_REQUEST"');
     const [left] = (await database.query(
       `SELECT COUNT(*) AS n FROM code_release_campaign_targets WHERE campaign_id = ? AND lease_owner IS NOT NULL`,
       [second.campaignId],

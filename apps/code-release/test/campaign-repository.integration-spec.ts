@@ -496,10 +496,14 @@ describe('CampaignRepository (real MariaDB)', () => {
     const record = operationOn(campaignId, 'ops:a:1');
     // An operation with the same id already there: the insert fails, and the cancel with it.
     await operations.recordOperation({ ...record, campaignId: 'another' }, [], 30);
-    await expect(operations.cancelWithUndos(campaignId, 'operator:op', record, 30)).rejects.toThrow();
+    const cancelRecording = (operation: typeof record) =>
+      sut.cancelWithAudits(campaignId, 'operator:op', (manager, inFlight) =>
+        operations.recordCancelUndos(manager, operation, inFlight, 30),
+      );
+    await expect(cancelRecording(record)).rejects.toThrow();
     expect((await sut.find(campaignId))?.status).toBe('running');
     const fresh = { ...record, operationId: record.operationId.replace(/^op-/, 'oq-') };
-    const outcome = await operations.cancelWithUndos(campaignId, 'operator:op', fresh, 30);
+    const outcome = await cancelRecording(fresh);
     expect(outcome).toEqual({
       cancelled: true,
       inFlight: [{ authorizerAppid: appids[0], auditId: 70, state: 'in_audit' }],
@@ -510,10 +514,7 @@ describe('CampaignRepository (real MariaDB)', () => {
     ).toEqual([appids[0]]);
     // A second cancel changes nothing and records nothing.
     const again = { ...fresh, operationId: fresh.operationId.replace(/^oq-/, 'or-') };
-    expect(await operations.cancelWithUndos(campaignId, 'operator:op', again, 30)).toEqual({
-      cancelled: false,
-      inFlight: [],
-    });
+    expect(await cancelRecording(again)).toEqual({ cancelled: false, inFlight: [] });
     expect((await operations.pendingTargets(again.operationId, 10)).nextInSeconds).toBeNull();
   });
 

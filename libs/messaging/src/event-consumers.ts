@@ -315,7 +315,13 @@ export class EventConsumers implements OnApplicationBootstrap {
       },
     );
     await runtime.channel.waitForConnect();
-    this.logger.log({ msg: 'consuming', queue: runtime.queue, patterns: [...runtime.patterns] });
+    // The patterns the queue is bound with, not those its handlers match: a queue whose bindings the
+    // app manages (`bind: false`, admin-api's forwarding) is bound with fewer, or none yet.
+    this.logger.log({
+      msg: 'consuming',
+      queue: runtime.queue,
+      boundPatterns: [...new Set([...runtime.boundPatterns, ...runtime.runtimeBindings])],
+    });
   }
 
   private async onMessage(

@@ -1,17 +1,30 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CampaignRpcPatterns,
+  CodeReleaseRpcErrorCodes,
+  type CampaignOperationPage,
   type CampaignOperationReply,
+  type CampaignOperationSummary,
   type CampaignTargetsOperationRequest,
+  type GetCampaignOperationRequest,
+  type ListCampaignOperationsRequest,
 } from '@wxop/contracts';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { pageOf, type Page } from '../shared/page-query.dto';
 import { CodeReleaseClient } from './code-release.client';
+import { ReleasesError } from './releases.errors';
 import { ChosenTargetsDto } from './dto/campaign-list.dto';
-import { CampaignOperationReplyDto } from './dto/campaign-operation.dto';
+import {
+  CampaignOperationPageDto,
+  CampaignOperationParams,
+  CampaignOperationReplyDto,
+  CampaignOperationsQueryDto,
+  CampaignOperationSummaryDto,
+} from './dto/campaign-operation.dto';
 import { CampaignParams } from './dto/campaign.dto';
 
 /**
@@ -96,6 +109,50 @@ export class CampaignOperationsController {
     @Body() body: ChosenTargetsDto,
   ): Promise<CampaignOperationReply> {
     return this.operate(CampaignRpcPatterns.Speedup, params, body, user);
+  }
+
+  @Get('operations')
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOperation({
+    summary:
+      "A campaign's background operations (those answered running, and cancel's undos), newest first, with their progress",
+  })
+  @ApiOkResponse({ type: CampaignOperationPageDto })
+  async operations(
+    @Param() params: CampaignParams,
+    @Query() query: CampaignOperationsQueryDto,
+  ): Promise<Page<CampaignOperationSummary>> {
+    const page = await this.codeRelease.call<CampaignOperationPage, ListCampaignOperationsRequest>(
+      CampaignRpcPatterns.ListOperations,
+      {
+        campaignId: params.campaignId,
+        ...(query.status ? { status: query.status } : {}),
+        order: query.order,
+        limit: query.limit,
+        offset: query.offset,
+      },
+    );
+    return pageOf(page.operations, page.total, query);
+  }
+
+  @Get('operations/:operationId')
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOperation({
+    summary: 'One background operation (the operationId of a running reply) and how far it got',
+  })
+  @ApiOkResponse({ type: CampaignOperationSummaryDto })
+  async operation(@Param() params: CampaignOperationParams): Promise<CampaignOperationSummary> {
+    const summary = await this.codeRelease.call<CampaignOperationSummary, GetCampaignOperationRequest>(
+      CampaignRpcPatterns.GetOperation,
+      { operationId: params.operationId },
+    );
+    // The id names one campaign's operation: under another campaign's path it does not exist.
+    if (summary.campaignId !== params.campaignId)
+      throw new ReleasesError(
+        CodeReleaseRpcErrorCodes.OperationNotFound,
+        `no operation ${params.operationId} on campaign ${params.campaignId}`,
+      );
+    return summary;
   }
 
   private operate(

@@ -3,10 +3,12 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 
 import type { AuthenticatedUser } from '../auth/current-user.decorator';
+import { CampaignOperationsController } from './campaign-operations.controller';
 import { CampaignTargetsController } from './campaign-targets.controller';
 import { CampaignsController } from './campaigns.controller';
 import type { CodeReleaseClient } from './code-release.client';
 import { CampaignListQueryDto } from './dto/campaign-list.dto';
+import { CampaignOperationsQueryDto } from './dto/campaign-operation.dto';
 import { CreateCampaignDto } from './dto/campaign.dto';
 
 const user: AuthenticatedUser = { id: 7, username: 'alice', role: 'operator', sessionId: 's1' };
@@ -165,6 +167,55 @@ describe(CampaignsController.name, () => {
         { campaignId, limit: 1, state: 'failed' },
         { campaignId, limit: 1, afterOrdinal: 4 },
       ]);
+    });
+  });
+});
+
+describe(CampaignOperationsController.name, () => {
+  const operationId = '5e0f7c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
+  const summary = {
+    operationId,
+    campaignId,
+    operation: 'revert',
+    requestedBy: 'alice',
+    status: 'running',
+    total: 30,
+    pending: 12,
+    outcomes: { done: 18 },
+    createdAt: '2026-12-02T10:00:00.000Z',
+    updatedAt: '2026-12-02T10:00:05.000Z',
+    finishedAt: null,
+  };
+
+  it('pages the operations with the query’s status, order, limit and offset', async () => {
+    const call = jest.fn().mockResolvedValue({ operations: [summary], total: 3 });
+    const controller = new CampaignOperationsController({ call } as unknown as CodeReleaseClient);
+    const query = plainToInstance(CampaignOperationsQueryDto, { status: 'running', limit: '1', offset: '2' });
+    expect(await validate(query)).toEqual([]);
+    expect(await controller.operations({ campaignId }, query)).toEqual({
+      items: [summary],
+      total: 3,
+      limit: 1,
+      offset: 2,
+    });
+    expect(call).toHaveBeenCalledWith(CampaignRpcPatterns.ListOperations, {
+      campaignId,
+      status: 'running',
+      order: 'desc',
+      limit: 1,
+      offset: 2,
+    });
+  });
+
+  it('answers an operation of the campaign in the path, and operation_not_found for another campaign’s', async () => {
+    const call = jest.fn().mockResolvedValue(summary);
+    const controller = new CampaignOperationsController({ call } as unknown as CodeReleaseClient);
+    expect(await controller.operation({ campaignId, operationId })).toEqual(summary);
+    expect(call).toHaveBeenCalledWith(CampaignRpcPatterns.GetOperation, { operationId });
+    const other = '9d7e1f00-0000-4000-8000-000000000001';
+    await expect(controller.operation({ campaignId: other, operationId })).rejects.toMatchObject({
+      status: 404,
+      code: 'operation_not_found',
     });
   });
 });

@@ -13,6 +13,7 @@ export const CODE_RELEASE_ERROR_STATUS: Record<CodeReleaseRpcErrorCode, number> 
   // The merchant revoked the authorization: the mini program is known but cannot be acted on.
   [CodeReleaseRpcErrorCodes.AuthorizerNotAuthorized]: 409,
   [CodeReleaseRpcErrorCodes.CampaignNotFound]: 404,
+  [CodeReleaseRpcErrorCodes.OperationNotFound]: 404,
   // The campaign's mode or status does not allow the operation (e.g. approve on an on_approval campaign).
   [CodeReleaseRpcErrorCodes.OperationNotAllowed]: 409,
   [CodeReleaseRpcErrorCodes.TemplateNotFound]: 404,

@@ -1,9 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CampaignRpcPatterns, type CampaignOperationReply } from '@wxop/contracts';
+import {
+  CampaignRpcPatterns,
+  type CampaignOperationPage,
+  type CampaignOperationReply,
+  type CampaignOperationSummary,
+} from '@wxop/contracts';
 
 import { rpc } from '../shared/rpc.util';
-import { parseRetry } from './campaign-request.util';
+import { parseGetOperation, parseListOperations, parseRetry } from './campaign-request.util';
 import { CampaignOperationsService } from './campaign-operations.service';
 
 /**
@@ -55,5 +60,15 @@ export class CampaignOperationsRpcController {
       const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
       return this.operations.speedup(campaignId, authorizerAppids, requestedBy);
     });
+  }
+
+  @MessagePattern(CampaignRpcPatterns.ListOperations)
+  listOperations(@Payload() request: unknown): Promise<CampaignOperationPage> {
+    return rpc(() => this.operations.listOperations(parseListOperations(request)));
+  }
+
+  @MessagePattern(CampaignRpcPatterns.GetOperation)
+  getOperation(@Payload() request: unknown): Promise<CampaignOperationSummary> {
+    return rpc(() => this.operations.getOperation(parseGetOperation(request)));
   }
 }

@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import type { CampaignOperationPage, CampaignOperationSummary } from '@wxop/contracts';
 import { inTransaction } from '@wxop/database';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { TARGET_COLUMNS, toClaimed, type ClaimedTarget, type TargetRow } from './campaign.repository';
-import { AUDIT_STATES, FINAL_TARGET_STATES, TargetStates, type TargetState } from './target-state';
+import {
+  TARGET_COLUMNS,
+  toClaimed,
+  type ClaimedTarget,
+  type InFlightAudit,
+  type TargetRow,
+} from './campaign.repository';
+import type { TargetState } from './target-state';
 
 const NOW = 'UTC_TIMESTAMP(3)';
 
@@ -47,6 +54,55 @@ export interface OperationTargetOutcome {
   state: string;
   errcode?: number;
   message?: string;
+}
+
+const SUMMARY_SELECT = `SELECT op.operation_id, op.campaign_id, op.operation, op.requested_by, op.status,
+    op.created_at, op.updated_at, op.finished_at FROM code_release_operations op`;
+
+interface OperationSummaryRow {
+  operation_id: string;
+  campaign_id: string;
+  operation: CampaignOperationSummary['operation'];
+  requested_by: string;
+  status: CampaignOperationSummary['status'];
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+function summaryOf(
+  row: OperationSummaryRow,
+  counts: Map<string, Map<string | null, number>>,
+): CampaignOperationSummary {
+  const byOutcome = counts.get(row.operation_id) ?? new Map<string | null, number>();
+  const outcomes: CampaignOperationSummary['outcomes'] = {};
+  let total = 0;
+  for (const [outcome, count] of byOutcome) {
+    total += count;
+    if (outcome !== null) outcomes[outcome as keyof CampaignOperationSummary['outcomes']] = count;
+  }
+  return {
+    operationId: row.operation_id,
+    campaignId: row.campaign_id,
+    operation: row.operation,
+    requestedBy: row.requested_by,
+    status: row.status,
+    total,
+    pending: byOutcome.get(null) ?? 0,
+    outcomes,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+  };
+}
+
+/** `code-release.campaigns.operations.list` as parsed. */
+export interface OperationListQuery {
+  campaignId: string;
+  status?: 'running' | 'finished';
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
 }
 
 /** The chosen targets of an operation, sorted by what can be done with them now. */
@@ -407,56 +463,66 @@ export class CampaignOperationsRepository {
   }
 
   /**
-   * Cancels a running or paused campaign (as CampaignRepository.cancelWithAudits does) and, in the
-   * same transaction, records cancel's undo operation with the targets that were in audit or
-   * submitting: a crash right after the cancel cannot leave audits nobody withdraws. Answers
-   * whether it cancelled and those targets (none recorded when there are none).
+   * Records cancel's undo operation over the targets that were in audit or submitting, inside the
+   * cancel's transaction (CampaignRepository.cancelWithAudits' `withinCancel`): a crash right after
+   * the cancel cannot leave audits nobody withdraws. Records nothing when there are none.
    */
-  async cancelWithUndos(
-    campaignId: string,
-    reason: string,
+  async recordCancelUndos(
+    manager: EntityManager,
     operation: OperationRecord,
+    inFlight: InFlightAudit[],
     leaseSeconds: number,
-  ): Promise<{
-    cancelled: boolean;
-    inFlight: { authorizerAppid: string; auditId: number | null; state: TargetState }[];
-  }> {
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager.query(`SELECT campaign_id FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`, [
-        campaignId,
-      ]);
-      const rows = (await manager.query(
-        `SELECT authorizer_appid, audit_id, state FROM code_release_campaign_targets
-         WHERE campaign_id = ? AND state IN (?) ORDER BY ordinal FOR UPDATE`,
-        [campaignId, [...AUDIT_STATES, TargetStates.Submitting]],
-      )) as { authorizer_appid: string; audit_id: string | number | null; state: TargetState }[];
-      const outcome = (await manager.query(
-        `UPDATE code_release_campaigns SET status = 'cancelled', pause_reason = ?, updated_at = ${NOW},
-           finished_at = ${NOW}
-         WHERE campaign_id = ? AND status IN ('running', 'paused')`,
-        [reason, campaignId],
-      )) as { affectedRows: number };
-      if (outcome.affectedRows !== 1) return { cancelled: false, inFlight: [] };
-      await manager.query(
-        `UPDATE code_release_campaign_targets SET state = 'cancelled', lease_owner = NULL, lease_until = NULL,
-           updated_at = ${NOW}
-         WHERE campaign_id = ? AND state NOT IN (?)`,
-        [campaignId, [...FINAL_TARGET_STATES]],
-      );
-      const inFlight = rows.map((row) => ({
-        authorizerAppid: row.authorizer_appid,
-        auditId: row.audit_id === null ? null : Number(row.audit_id),
-        state: row.state,
-      }));
-      if (inFlight.length > 0)
-        await this.insertOperation(
-          manager,
-          operation,
-          inFlight.map(({ authorizerAppid, auditId, state }) => ({ authorizerAppid, auditId, state })),
-          leaseSeconds,
-        );
-      return { cancelled: true, inFlight };
-    });
+  ): Promise<void> {
+    if (inFlight.length === 0) return;
+    await this.insertOperation(
+      manager,
+      operation,
+      inFlight.map(({ authorizerAppid, auditId, state }) => ({ authorizerAppid, auditId, state })),
+      leaseSeconds,
+    );
+  }
+
+  /** One background operation with its progress; null when there is none with this id. */
+  async summary(operationId: string): Promise<CampaignOperationSummary | null> {
+    const [row] = (await this.dataSource.query(`${SUMMARY_SELECT} WHERE op.operation_id = ?`, [
+      operationId,
+    ])) as OperationSummaryRow[];
+    if (!row) return null;
+    return summaryOf(row, await this.outcomeCounts([operationId]));
+  }
+
+  /** A page of a campaign's background operations by creation time (idx_code_release_operations_campaign). */
+  async summariesOf(query: OperationListQuery): Promise<CampaignOperationPage> {
+    const where = `WHERE op.campaign_id = ?${query.status ? ' AND op.status = ?' : ''}`;
+    const parameters = [query.campaignId, ...(query.status ? [query.status] : [])];
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const rows = (await this.dataSource.query(
+      `${SUMMARY_SELECT} ${where} ORDER BY op.created_at ${direction}, op.operation_id ${direction} LIMIT ? OFFSET ?`,
+      [...parameters, query.limit, query.offset],
+    )) as OperationSummaryRow[];
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM code_release_operations op ${where}`,
+      parameters,
+    )) as [{ n: number | string }];
+    if (rows.length === 0) return { operations: [], total: Number(n) };
+    const counts = await this.outcomeCounts(rows.map((row) => row.operation_id));
+    return { operations: rows.map((row) => summaryOf(row, counts)), total: Number(n) };
+  }
+
+  /** Targets per operation and outcome (NULL: still to do), one GROUP BY over the primary key. */
+  private async outcomeCounts(operationIds: string[]): Promise<Map<string, Map<string | null, number>>> {
+    const rows = (await this.dataSource.query(
+      `SELECT operation_id, outcome, COUNT(*) AS n FROM code_release_operation_targets
+       WHERE operation_id IN (?) GROUP BY operation_id, outcome`,
+      [operationIds],
+    )) as { operation_id: string; outcome: string | null; n: number | string }[];
+    const counts = new Map<string, Map<string | null, number>>();
+    for (const row of rows) {
+      const byOutcome = counts.get(row.operation_id) ?? new Map<string | null, number>();
+      byOutcome.set(row.outcome, Number(row.n));
+      counts.set(row.operation_id, byOutcome);
+    }
+    return counts;
   }
 
   /**

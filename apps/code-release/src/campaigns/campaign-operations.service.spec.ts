@@ -41,7 +41,7 @@ describe(CampaignOperationsService.name, () => {
     releaseOnly: jest.fn(),
     noteCancelled: jest.fn(),
     recordOperation: jest.fn(),
-    cancelWithUndos: jest.fn(),
+    recordCancelUndos: jest.fn(),
     markStarted: jest.fn(),
     takeOverStale: jest.fn(),
     pendingTargets: jest.fn(),
@@ -70,11 +70,22 @@ describe(CampaignOperationsService.name, () => {
   let owner: string | undefined;
 
   /** The targets cancel reads in its transaction, recorded there as its undo operation's. */
-  const cancelReads = (inFlight: { authorizerAppid: string; auditId: number | null; state: string }[]) =>
-    operations.cancelWithUndos.mockImplementation(async (_id: string, _reason: string, record: unknown) => {
-      await operations.recordOperation(record, inFlight);
-      return { cancelled: true, inFlight };
-    });
+  const cancelReads = (inFlight: { authorizerAppid: string; auditId: number | null; state: string }[]) => {
+    operations.recordCancelUndos.mockImplementation(
+      async (_manager: unknown, record: unknown, audits: unknown) =>
+        operations.recordOperation(record, audits),
+    );
+    campaigns.cancelWithAudits.mockImplementation(
+      async (
+        _id: string,
+        _reason: string,
+        withinCancel: (manager: unknown, audits: unknown) => Promise<void>,
+      ) => {
+        await withinCancel({ transaction: true }, inFlight);
+        return { cancelled: true, inFlight };
+      },
+    );
+  };
 
   beforeEach(() => {
     jest.resetAllMocks();
@@ -330,13 +341,13 @@ describe(CampaignOperationsService.name, () => {
     steps.undo.mockResolvedValue({ outcome: 'done', reason: 'audit_undone' });
     await service.cancel('c-1', 'op:alice', true);
     // The undo operation is recorded in the cancel's own transaction, not after it.
-    expect(operations.cancelWithUndos).toHaveBeenCalledWith(
-      'c-1',
-      'operator:op:alice',
+    expect(campaigns.cancelWithAudits).toHaveBeenCalledWith('c-1', 'operator:op:alice', expect.any(Function));
+    expect(operations.recordCancelUndos).toHaveBeenCalledWith(
+      { transaction: true },
       expect.objectContaining({ operation: 'cancel.undo', requestedBy: 'op:alice' }),
+      expect.arrayContaining([expect.objectContaining({ authorizerAppid: 'wxa-in-audit' })]),
       expect.any(Number),
     );
-    expect(campaigns.cancelWithAudits).not.toHaveBeenCalled();
     const undone = steps.undo.mock.calls.map(([, target]) => [
       (target as ClaimedTarget).authorizerAppid,
       (target as ClaimedTarget).auditId,

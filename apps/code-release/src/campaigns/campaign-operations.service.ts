@@ -1,7 +1,9 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import {
   CodeReleaseRpcErrorCodes,
+  type CampaignOperationPage,
   type CampaignOperationReply,
+  type CampaignOperationSummary,
   type CampaignSummary,
   type CampaignTargetOperationResult,
 } from '@wxop/contracts';
@@ -13,6 +15,7 @@ import { CodeReleaseConfig } from '../config/code-release.config';
 import { CodeReleaseError } from '../shared/code-release.errors';
 import {
   CampaignOperationsRepository,
+  type OperationListQuery,
   type OperationRecord,
   type OperationTargetOutcome,
   type PendingOperationTarget,
@@ -267,14 +270,27 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     };
     // Read with the cancel, under its row locks: no target enters audit under the campaign after it.
     // The undos are recorded in the cancel's transaction: a crash after it leaves them to a takeover.
-    const { inFlight } = await this.operations.cancelWithUndos(
+    const { inFlight } = await this.campaigns.cancelWithAudits(
       campaignId,
       `operator:${by}`,
-      record,
-      this.leaseSeconds,
+      (manager, audits) => this.operations.recordCancelUndos(manager, record, audits, this.leaseSeconds),
     );
     if (inFlight.length > 0) await Promise.race([this.start(record), sleep(CANCEL_ANSWER_WITHIN_MS)]);
     return this.summaries.get(campaignId);
+  }
+
+  /** A background operation and how far it got (OPERATION_NOT_FOUND when there is none). */
+  async getOperation(operationId: string): Promise<CampaignOperationSummary> {
+    const summary = await this.operations.summary(operationId);
+    if (!summary)
+      throw new CodeReleaseError(CodeReleaseRpcErrorCodes.OperationNotFound, `no operation ${operationId}`);
+    return summary;
+  }
+
+  /** A page of the campaign's background operations by creation time. */
+  async listOperations(query: OperationListQuery): Promise<CampaignOperationPage> {
+    await this.require(query.campaignId);
+    return this.operations.summariesOf(query);
   }
 
   private refuseIfCancelled(campaign: CampaignRecord, operation: CampaignOperation): void {

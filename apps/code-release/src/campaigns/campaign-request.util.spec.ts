@@ -5,6 +5,8 @@ import {
   parseListCampaigns,
   parseListTargets,
   parseRetry,
+  parseGetOperation,
+  parseListOperations,
 } from './campaign-request.util';
 
 describe('campaign requests', () => {
@@ -149,6 +151,28 @@ describe('campaign requests', () => {
       const message = refused(() => parseRetry({ campaignId, authorizerAppids: ['not an appid'] }));
       expect(message).toContain('authorizerAppids must be a list of 1..10000 appids');
       expect(message).toContain('requestedBy is required');
+    });
+
+    it('pages operations newest first by default, and refuses a bad status, order, limit or a short id', () => {
+      expect(parseListOperations({ campaignId })).toEqual({
+        campaignId,
+        status: undefined,
+        order: 'desc',
+        limit: 50,
+        offset: 0,
+      });
+      expect(
+        parseListOperations({ campaignId, status: 'running', order: 'asc', limit: 200, offset: 4 }),
+      ).toEqual({ campaignId, status: 'running', order: 'asc', limit: 200, offset: 4 });
+      const message = refused(() =>
+        parseListOperations({ campaignId, status: 'stuck', order: 'up', limit: 201 }),
+      );
+      expect(message).toContain('status must be one of');
+      expect(message).toContain('order must be one of');
+      expect(message).toContain('limit');
+      expect(parseGetOperation({ operationId: campaignId })).toBe(campaignId);
+      expect(refused(() => parseGetOperation({ operationId: 'op-1' }))).toContain('operationId');
+      expect(refused(() => parseGetOperation({ operationId: campaignId, extra: 1 }))).toContain('extra');
     });
   });
 });

@@ -279,3 +279,29 @@ export function parseRetry(request: unknown): {
   reader.done();
   return { campaignId, authorizerAppids, requestedBy };
 }
+
+/** `code-release.campaigns.operations.list`: optional status, by creation time, offset/limit paging. */
+export function parseListOperations(request: unknown): {
+  campaignId: string;
+  status?: 'running' | 'finished';
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+} {
+  const { campaignId, reader } = parseCampaignRef(request, ['status', 'order', 'limit', 'offset']);
+  const status =
+    reader.raw('status') === undefined ? undefined : reader.oneOf('status', ['running', 'finished'] as const);
+  const order = reader.raw('order') === undefined ? 'desc' : reader.oneOf('order', ['asc', 'desc'] as const);
+  const limit = reader.optionalInteger('limit', 1, 200) ?? 50;
+  const offset = reader.optionalInteger('offset', 0, 1_000_000) ?? 0;
+  reader.done();
+  return { campaignId, status, order, limit, offset };
+}
+
+/** `code-release.campaigns.operations.get`: the operation's id (a UUID, as its `running` reply gave it). */
+export function parseGetOperation(request: unknown): string {
+  const reader = new RequestReader(request, ['operationId']);
+  const operationId = reader.string('operationId', 36, { min: 36 });
+  reader.done();
+  return operationId;
+}

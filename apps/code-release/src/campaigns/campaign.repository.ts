@@ -246,6 +246,13 @@ export function toClaimed(row: TargetRow): ClaimedTarget {
   };
 }
 
+/** A target that was in audit, or whose submit was in flight, when its campaign was cancelled. */
+export interface InFlightAudit {
+  authorizerAppid: string;
+  auditId: number | null;
+  state: TargetState;
+}
+
 /** The only code touching the campaign tables. */
 @Injectable()
 export class CampaignRepository {
@@ -621,15 +628,15 @@ export class CampaignRepository {
   /**
    * Cancels a running or paused campaign like `setStatus`, and answers, read in the same transaction
    * just before they were cancelled, its targets in audit or whose submit was in flight (for the
-   * undo of their audits): none can enter audit under the campaign after it.
+   * undo of their audits): none can enter audit under the campaign after it. `withinCancel` runs in
+   * that transaction once the campaign is cancelled (cancel's undo operation is recorded there); if
+   * it throws, nothing is cancelled.
    */
   async cancelWithAudits(
     campaignId: string,
     reason: string,
-  ): Promise<{
-    cancelled: boolean;
-    inFlight: { authorizerAppid: string; auditId: number | null; state: TargetState }[];
-  }> {
+    withinCancel?: (manager: EntityManager, inFlight: InFlightAudit[]) => Promise<void>,
+  ): Promise<{ cancelled: boolean; inFlight: InFlightAudit[] }> {
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query(`SELECT campaign_id FROM code_release_campaigns WHERE campaign_id = ? FOR UPDATE`, [
         campaignId,
@@ -647,16 +654,14 @@ export class CampaignRepository {
         reason,
         [],
       );
-      return {
-        cancelled,
-        inFlight: cancelled
-          ? rows.map((row) => ({
-              authorizerAppid: row.authorizer_appid,
-              auditId: row.audit_id === null ? null : Number(row.audit_id),
-              state: row.state,
-            }))
-          : [],
-      };
+      if (!cancelled) return { cancelled, inFlight: [] };
+      const inFlight = rows.map((row) => ({
+        authorizerAppid: row.authorizer_appid,
+        auditId: row.audit_id === null ? null : Number(row.audit_id),
+        state: row.state,
+      }));
+      await withinCancel?.(manager, inFlight);
+      return { cancelled, inFlight };
     });
   }
 

@@ -13,6 +13,7 @@ const TRANSIENT: Record<CodeReleaseRpcErrorCode, boolean> = {
   [CodeReleaseRpcErrorCodes.AuthorizerNotFound]: false,
   [CodeReleaseRpcErrorCodes.AuthorizerNotAuthorized]: false,
   [CodeReleaseRpcErrorCodes.CampaignNotFound]: false,
+  [CodeReleaseRpcErrorCodes.OperationNotFound]: false,
   [CodeReleaseRpcErrorCodes.OperationNotAllowed]: false,
   [CodeReleaseRpcErrorCodes.TemplateNotFound]: false,
   [CodeReleaseRpcErrorCodes.TemplateLibraryFull]: false,

@@ -32,6 +32,18 @@ export const CampaignRpcPatterns = {
   Revert: 'code-release.campaigns.revert',
   /** speedupaudit (within `speedup_rest`, once per target and attempt) for targets in audit. CampaignTargetsOperationRequest → CampaignOperationReply. */
   Speedup: 'code-release.campaigns.speedup',
+  /**
+   * A campaign's background operations (those answered `running`, and cancel's undos), by creation
+   * time, newest first unless `order: 'asc'` (ListCampaignOperationsRequest). Answers
+   * CampaignOperationPage. An operation on one batch of targets or less answered with every
+   * outcome at once and is not listed.
+   */
+  ListOperations: 'code-release.campaigns.operations.list',
+  /**
+   * One background operation by the `operationId` its `running` reply gave, with its progress
+   * (GetCampaignOperationRequest). Answers CampaignOperationSummary; OPERATION_NOT_FOUND.
+   */
+  GetOperation: 'code-release.campaigns.operations.get',
 } as const;
 
 /** `targetFilter` of campaigns.create (authorizerType is always mini_program). */
@@ -293,4 +305,43 @@ export interface CampaignOperationReply {
   running?: boolean;
   /** The background operation's id (logs, `code_release_operations`), when `running`. */
   operationId?: string;
+}
+
+/** `code-release.campaigns.operations.list`: `limit` 1..200 (default 50) from `offset` (default 0). */
+export interface ListCampaignOperationsRequest {
+  campaignId: string;
+  status?: 'running' | 'finished';
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface CampaignOperationPage {
+  operations: CampaignOperationSummary[];
+  /** Operations matching the request, all pages together. */
+  total: number;
+}
+
+/** `code-release.campaigns.operations.get`. */
+export interface GetCampaignOperationRequest {
+  operationId: string;
+}
+
+/** A background operation on a campaign's targets and how far it got. */
+export interface CampaignOperationSummary {
+  operationId: string;
+  campaignId: string;
+  operation: 'approve' | 'gray.advance' | 'gray.revert' | 'revert' | 'speedup' | 'cancel.undo';
+  requestedBy: string;
+  /** `running` until every target has an outcome (another replica resumes it if its own stops). */
+  status: 'running' | 'finished';
+  /** Targets the operation accepted. */
+  total: number;
+  /** Accepted targets with no outcome yet. */
+  pending: number;
+  /** Targets with an outcome, by outcome (CampaignTargetOperationResult's `outcome`). */
+  outcomes: Partial<Record<CampaignTargetOperationResult['outcome'], number>>;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
 }

@@ -56,6 +56,8 @@ export const CodeReleaseRpcErrorCodes = {
   AuthorizerNotAuthorized: 'AUTHORIZER_NOT_AUTHORIZED',
   /** No campaign with this id. */
   CampaignNotFound: 'CAMPAIGN_NOT_FOUND',
+  /** No background operation with this id (code-release.campaigns.operations.get). */
+  OperationNotFound: 'OPERATION_NOT_FOUND',
   /** 85064: no such draft or template. */
   TemplateNotFound: 'TEMPLATE_NOT_FOUND',
   /** 85065: the library holds 200 templates; delete one first. */

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+
+import { PageQueryDto } from '../../shared/page-query.dto';
 
 import { CampaignDto } from './campaign.dto';
 
@@ -48,4 +50,61 @@ export class CampaignOperationReplyDto {
   running?: boolean;
   @ApiPropertyOptional({ description: 'id of the operation going on in the background, when running' })
   operationId?: string;
+}
+
+/** `GET /campaigns/{campaignId}/operations`: offset paged by creation time, optionally of one status. */
+export class CampaignOperationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['running', 'finished'] })
+  @IsOptional()
+  @IsIn(['running', 'finished'])
+  status?: 'running' | 'finished';
+
+  @ApiPropertyOptional({ enum: ['createdAt'], default: 'createdAt' })
+  @IsOptional()
+  @IsIn(['createdAt'])
+  declare sort?: 'createdAt';
+}
+
+export class CampaignOperationParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  campaignId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'operationId of a running operation reply' })
+  @IsUUID()
+  operationId!: string;
+}
+
+/** A background operation on a campaign's targets (one answered `running`, or cancel's undos) and how far it got. */
+export class CampaignOperationSummaryDto {
+  @ApiProperty({ format: 'uuid' }) operationId!: string;
+  @ApiProperty({ format: 'uuid' }) campaignId!: string;
+  @ApiProperty({ enum: ['approve', 'gray.advance', 'gray.revert', 'revert', 'speedup', 'cancel.undo'] })
+  operation!: string;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty({
+    enum: ['running', 'finished'],
+    description:
+      'running until every accepted target has an outcome (another replica resumes it if its own stops)',
+  })
+  status!: string;
+  @ApiProperty({ description: 'targets the operation accepted' }) total!: number;
+  @ApiProperty({ description: 'accepted targets with no outcome yet' }) pending!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { done: 28, already: 1, failed: 1 },
+    description: 'targets with an outcome, by outcome (done, already, not_applicable, busy, limit, failed)',
+  })
+  outcomes!: Record<string, number>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class CampaignOperationPageDto {
+  @ApiProperty({ type: [CampaignOperationSummaryDto] }) items!: CampaignOperationSummaryDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }
