@@ -127,6 +127,9 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     await sim.control('PUT', '/settings', { auditQuota: 1000 });
     await finished(created.campaignId, 90_000);
     expect((await campaign(created.campaignId)).counts['released']).toBe(12);
+    // Two replicas ran the campaign: each target was submitted exactly once.
+    const after = await countersOf(sim, 'wxa/submit_audit');
+    expect(appids.map((appid) => after.get(appid)?.calls ?? 0)).toEqual(appids.map(() => 1));
   }, 240_000);
 
   it('freezes the targets a bizRefPrefix filter selects, fills ext_json per target, sets domains once, fails a category-less target in preflight', async () => {

@@ -221,7 +221,16 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
 
     // Still waiting a while later: nothing beyond rest − reserve was submitted.
     await sleep(3000);
-    expect((await campaign(created.campaignId)).counts['waiting_quota']).toBe(20);
+    const waitingNow = await campaign(created.campaignId);
+    expect(waitingNow.counts['waiting_quota']).toBe(20);
+    // Its progress shows the quota left: the reading less the 10 submits, nothing above the reserve.
+    expect(waitingNow.quota).toEqual({
+      left: quota.rest - 10,
+      limit: quota.limit,
+      reserve: quota.rest - 10,
+      availableToCampaign: 0,
+      readAt: expect.any(String),
+    });
     expect((await submitsOf(appids)).reduce((a, b) => a + b, 0)).toBe(10);
 
     // Each month on WeChat's clock the quota returns, and again no more than rest − reserve goes: the

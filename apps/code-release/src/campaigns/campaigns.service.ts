@@ -21,7 +21,8 @@ import { PreflightSteps } from './preflight.steps';
 import { TargetFilterService } from './target-filter.service';
 import { TargetValuesError, withValues } from './target-filter.util';
 import type { ParsedCreateCampaign } from './campaign-request.util';
-import { campaignProgress, stateCounts } from './progress.util';
+import { PlatformQuotaRepository } from './platform-quota.repository';
+import { campaignProgress, campaignQuota, stateCounts } from './progress.util';
 import type { TargetState } from './target-state';
 
 /** Creating campaigns and the operator's operations on them; the worker moves the targets. */
@@ -31,6 +32,7 @@ export class CampaignsService {
     private readonly campaigns: CampaignRepository,
     private readonly targetFilter: TargetFilterService,
     private readonly preflight: PreflightSteps,
+    private readonly quota: PlatformQuotaRepository,
   ) {}
 
   /**
@@ -127,7 +129,9 @@ export class CampaignsService {
     order?: 'asc' | 'desc';
   }): Promise<CampaignSummary[]> {
     const campaigns = await this.campaigns.list(filter);
-    return Promise.all(campaigns.map((campaign) => this.summary(campaign)));
+    // One quota read per component for the page, not one per campaign.
+    const readings = new Map<string, ReturnType<PlatformQuotaRepository['reading']>>();
+    return Promise.all(campaigns.map((campaign) => this.summary(campaign, readings)));
   }
 
   async listTargets(
@@ -163,8 +167,17 @@ export class CampaignsService {
     return campaign;
   }
 
-  private async summary(campaign: CampaignRecord): Promise<CampaignSummary> {
-    const counts = stateCounts(await this.campaigns.countsByState(campaign.campaignId));
+  private async summary(
+    campaign: CampaignRecord,
+    readings = new Map<string, ReturnType<PlatformQuotaRepository['reading']>>(),
+  ): Promise<CampaignSummary> {
+    if (!readings.has(campaign.componentAppid))
+      readings.set(campaign.componentAppid, this.quota.reading(campaign.componentAppid));
+    const [stateRows, reading] = await Promise.all([
+      this.campaigns.countsByState(campaign.campaignId),
+      readings.get(campaign.componentAppid)!,
+    ]);
+    const counts = stateCounts(stateRows);
     return {
       campaignId: campaign.campaignId,
       componentAppid: campaign.componentAppid,
@@ -175,6 +188,7 @@ export class CampaignsService {
       targets: campaign.targetCount,
       counts,
       progress: campaignProgress(counts, campaign.startedAt, new Date()),
+      quota: campaignQuota(reading, campaign.quotaReserve),
       createdAt: campaign.createdAt.toISOString(),
       finishedAt: campaign.finishedAt ? campaign.finishedAt.toISOString() : null,
     };

@@ -113,10 +113,25 @@ export class PlatformQuotaRepository {
 
   /** The last reading and what was claimed against it since (what an operator or a test reads). */
   async left(componentAppid: string): Promise<{ rest: number; usedSinceRead: number } | null> {
+    const reading = await this.reading(componentAppid);
+    return reading ? { rest: reading.rest, usedSinceRead: reading.usedSinceRead } : null;
+  }
+
+  /** The last queryquota reading with its limit and time; null before the first read. */
+  async reading(
+    componentAppid: string,
+  ): Promise<{ rest: number; limit: number; usedSinceRead: number; readAt: Date | null } | null> {
     const [row] = (await this.dataSource.query(
-      `SELECT rest, used_since_read FROM code_release_quota WHERE component_appid = ?`,
+      `SELECT rest, quota_limit, used_since_read, read_at FROM code_release_quota WHERE component_appid = ?`,
       [componentAppid],
-    )) as { rest: number; used_since_read: number }[];
-    return row ? { rest: Number(row.rest), usedSinceRead: Number(row.used_since_read) } : null;
+    )) as { rest: number; quota_limit: number; used_since_read: number; read_at: Date | null }[];
+    return row
+      ? {
+          rest: Number(row.rest),
+          limit: Number(row.quota_limit),
+          usedSinceRead: Number(row.used_since_read),
+          readAt: row.read_at,
+        }
+      : null;
   }
 }

@@ -1,4 +1,10 @@
-import { campaignProgress, finalCounts, isCampaignFinished, stateCounts } from './progress.util';
+import {
+  campaignProgress,
+  campaignQuota,
+  finalCounts,
+  isCampaignFinished,
+  stateCounts,
+} from './progress.util';
 
 describe('progress', () => {
   it('counts every state and estimates the end from throughput', () => {
@@ -37,5 +43,32 @@ describe('progress', () => {
       skipped: 0,
     });
     expect(campaignProgress(counts, new Date(0), new Date(60_000)).etaAt).toBeNull();
+  });
+});
+
+describe(campaignQuota.name, () => {
+  const readAt = new Date('2026-12-02T10:00:00.000Z');
+
+  it('is null before the first queryquota reading', () => {
+    expect(campaignQuota(null, 2)).toBeNull();
+    expect(campaignQuota({ rest: 0, limit: 0, usedSinceRead: 0, readAt: null }, 2)).toBeNull();
+  });
+
+  it('counts the submits claimed since the reading, and keeps the reserve back from the campaign', () => {
+    expect(campaignQuota({ rest: 15, limit: 20, usedSinceRead: 3, readAt }, 2)).toEqual({
+      left: 12,
+      limit: 20,
+      reserve: 2,
+      availableToCampaign: 10,
+      readAt: '2026-12-02T10:00:00.000Z',
+    });
+    expect(campaignQuota({ rest: 3, limit: 20, usedSinceRead: 5, readAt }, 2)).toMatchObject({
+      left: 0,
+      availableToCampaign: 0,
+    });
+    expect(campaignQuota({ rest: 4, limit: 20, usedSinceRead: 2, readAt }, 5)).toMatchObject({
+      left: 2,
+      availableToCampaign: 0,
+    });
   });
 });

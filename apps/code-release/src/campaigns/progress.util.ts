@@ -1,3 +1,5 @@
+import type { CampaignQuota } from '@wxop/contracts';
+
 import { ALL_TARGET_STATES, FINAL_TARGET_STATES, TargetStates, type TargetState } from './target-state';
 
 export type StateCounts = Record<TargetState, number>;
@@ -52,3 +54,22 @@ export const COUNTED_AS_SUBMITTED: readonly TargetState[] = [
   TargetStates.Released,
   TargetStates.Reverted,
 ];
+
+/**
+ * The quota a campaign's progress shows: the component's last queryquota reading less the submits
+ * claimed since, and what this campaign may still submit above its reserve; null before the first read.
+ */
+export function campaignQuota(
+  reading: { rest: number; limit: number; usedSinceRead: number; readAt: Date | null } | null,
+  reserve: number,
+): CampaignQuota | null {
+  if (!reading?.readAt) return null;
+  const left = Math.max(0, reading.rest - reading.usedSinceRead);
+  return {
+    left,
+    limit: reading.limit,
+    reserve,
+    availableToCampaign: Math.max(0, left - reserve),
+    readAt: reading.readAt.toISOString(),
+  };
+}

@@ -161,8 +161,27 @@ export interface CampaignSummary {
   targets: number;
   counts: Record<string, number>;
   progress: { total: number; done: number; throughputPerMinute: number; etaAt: string | null };
+  /**
+   * The platform's monthly submit quota (shared by every campaign of the component) as code-release
+   * last read it with queryquota, less the submits claimed since; null before the first read.
+   * Absent from older servers.
+   */
+  quota?: CampaignQuota | null;
   createdAt: string;
   finishedAt: string | null;
+}
+
+export interface CampaignQuota {
+  /** Submits left this month: WeChat's `rest` at `readAt`, less the submits claimed since. */
+  left: number;
+  /** WeChat's monthly `limit`. */
+  limit: number;
+  /** This campaign's `quotaReserve`: it never submits into the last `reserve` units. */
+  reserve: number;
+  /** What this campaign may still submit now: `max(0, left − reserve)`. */
+  availableToCampaign: number;
+  /** When queryquota was last read (re-read when stale, and at every wave of submits). */
+  readAt: string;
 }
 
 export type CampaignStatus = CampaignSummary['status'];

@@ -308,6 +308,19 @@ class CampaignProgressDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) etaAt!: string | null;
 }
 
+class CampaignQuotaDto {
+  @ApiProperty({
+    description: "submits left this month: WeChat's rest at readAt, less the submits claimed since",
+  })
+  left!: number;
+  @ApiProperty({ description: "WeChat's monthly limit" }) limit!: number;
+  @ApiProperty({ description: "the campaign's quotaReserve: it never submits into the last reserve units" })
+  reserve!: number;
+  @ApiProperty({ description: 'what this campaign may still submit now: max(0, left − reserve)' })
+  availableToCampaign!: number;
+  @ApiProperty({ format: 'date-time', description: 'when queryquota was last read' }) readAt!: string;
+}
+
 export class CampaignDto {
   @ApiProperty() campaignId!: string;
   @ApiProperty() componentAppid!: string;
@@ -319,6 +332,13 @@ export class CampaignDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'targets per state' })
   counts!: Record<string, number>;
   @ApiProperty({ type: CampaignProgressDto }) progress!: CampaignProgressDto;
+  @ApiPropertyOptional({
+    type: CampaignQuotaDto,
+    nullable: true,
+    description:
+      "the component's monthly submit quota, shared by all its campaigns; null before code-release first read it",
+  })
+  quota?: CampaignQuotaDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt!: string | null;
 }
