@@ -177,7 +177,7 @@ async function main(): Promise<void> {
       `     curl -s -X POST -H 'content-type: application/json' -d '{"authorizerAppid":"${account}"}' '${sim}/sim/platforms/${componentAppid}/authorizations?wait=true'`,
       ...(token
         ? [
-            '     then its token:',
+            '     then, a moment later (the platform exchanges the code after answering the push), its token:',
             `     curl -s -H 'Authorization: Bearer ${apiKey}' ${token}/v1/components/${componentAppid}/authorizers/${account}/access-token`,
           ]
         : []),

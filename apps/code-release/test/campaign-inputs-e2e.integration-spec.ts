@@ -168,7 +168,11 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
         userVersion,
         userDesc: 'by filter',
         targetFilter: { bizRefPrefix: 'shop-' },
-        values: Object.fromEntries(good.map((appid, index) => [appid, { city: `city-${index}` }])),
+        values: {
+          ...Object.fromEntries(good.map((appid, index) => [appid, { city: `city-${index}` }])),
+          // Every frozen target needs a value for each variable, or the campaign is refused at creation.
+          [noCategory!]: { city: 'city-nocat' },
+        },
         extJson: {
           extAppid: '{{authorizerAppid}}',
           ext: { ref: '{{bizRef}}', name: '{{nickName}}', city: '{{city}}' },
@@ -180,7 +184,7 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
         concurrency: 10,
         requestedBy: 'operator-1',
       });
-    // The category-less target has no `city`: a missing variable would fail its commit, but it never gets there.
+    // The category-less target fails in preflight: it is never committed.
     const created = await create('2.0.0', templateId);
     expect(created.targets).toBe(7);
     const frozen = await targetsOf(created.campaignId);
@@ -346,6 +350,18 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     expect(unlisted).toContain('"code":"INVALID_REQUEST"');
     expect(unlisted).toContain('not on the platform');
     expect(unlisted).toContain('unlisted.shop-e2e.com');
+    // Explicit targets carry no nickName unless given one: an ext_json that needs it is refused
+    // here, not failed target by target at commit. One target given its nickName passes.
+    const [first, second] = await stack.newMiniPrograms(2);
+    const unnamed = await refusal({
+      ...base,
+      extJson: { ext: { title: '{{nickName}}', shop: '{{values.shop}}' } },
+      targets: [{ authorizerAppid: first, nickName: '一号店' }, { authorizerAppid: second }],
+      values: { [first!]: { shop: 's1' } },
+    });
+    expect(unnamed).toContain('"code":"INVALID_REQUEST"');
+    expect(unnamed).toContain(`{{nickName}}, which 1 target(s) have no value for (${second})`);
+    expect(unnamed).toContain(`{{values.shop}}, which 1 target(s) have no value for (${second})`);
     // Nothing was created.
     expect((await campaignCount()) - before).toBe(0);
   }, 60_000);

@@ -17,6 +17,7 @@ import {
   type CampaignStatus,
   type NewTarget,
 } from './campaign.repository';
+import { variablesWithoutValue } from './ext-json-template.util';
 import { PreflightSteps } from './preflight.steps';
 import { TargetFilterService } from './target-filter.service';
 import { TargetValuesError, withValues } from './target-filter.util';
@@ -51,6 +52,21 @@ export class CampaignsService {
       if (error instanceof TargetValuesError) throw CodeReleaseError.invalid(error.message);
       throw error;
     }
+    const unset = variablesWithoutValue(
+      parsed.inputs.extJson,
+      targets.map((target) => ({ ...target, values: target.variables ?? undefined })),
+    );
+    if (unset.length > 0)
+      throw CodeReleaseError.invalid(
+        `extJson uses ${unset
+          .map(
+            (v) =>
+              `{{${v.name}}}, which ${v.targets} target(s) have no value for (${v.examples.join(', ')}${v.targets > v.examples.length ? ', …' : ''})`,
+          )
+          .join(
+            '; ',
+          )}: give it per target (bizRef, nickName, values) or in values, or choose the targets with targetFilter, which fills bizRef and nickName from the authorizer service`,
+      );
     if (parsed.inputs.preflight)
       await this.preflight.checkPlatform(parsed.componentAppid, parsed.inputs.preflight);
     const request = { ...parsed, targets };

@@ -1,4 +1,10 @@
-import { ExtJsonTemplateError, renderExtJson, templateVariables } from './ext-json-template.util';
+import {
+  ExtJsonTemplateError,
+  renderExtJson,
+  templateVariables,
+  variablesWithoutValue,
+  type TargetTemplateVariables,
+} from './ext-json-template.util';
 
 describe('ext_json templates', () => {
   const template = {
@@ -43,6 +49,42 @@ describe('ext_json templates', () => {
         { authorizerAppid: 'wx1', bizRef: null, nickName: null, values: { x: '"},{"evil":1' } },
       );
       expect(rendered['ext']).toEqual({ a: '"},{"evil":1' });
+    });
+  });
+
+  describe('variablesWithoutValue', () => {
+    const target = (
+      appid: string,
+      extra: Partial<TargetTemplateVariables> = {},
+    ): TargetTemplateVariables => ({
+      authorizerAppid: appid,
+      bizRef: null,
+      nickName: null,
+      ...extra,
+    });
+
+    it('names each variable some targets lack, with their count and the first three', () => {
+      const template = {
+        ext: { title: '{{nickName}}', ref: '{{ bizRef }}', app: '{{authorizerAppid}}', v: '{{values.city}}' },
+      };
+      const targets = [
+        target('wx1', { nickName: 'a', bizRef: 'r1', values: { city: '深圳' } }),
+        target('wx2', { bizRef: 'r2' }),
+        target('wx3'),
+        target('wx4'),
+        target('wx5'),
+      ];
+      expect(variablesWithoutValue(template, targets)).toEqual([
+        { name: 'bizRef', targets: 3, examples: ['wx3', 'wx4', 'wx5'] },
+        { name: 'nickName', targets: 4, examples: ['wx2', 'wx3', 'wx4'] },
+        { name: 'values.city', targets: 4, examples: ['wx2', 'wx3', 'wx4'] },
+      ]);
+    });
+
+    it('is empty when every target has every value, or the template has no placeholder', () => {
+      expect(variablesWithoutValue({ a: '{{authorizerAppid}}' }, [target('wx1')])).toEqual([]);
+      expect(variablesWithoutValue({ a: 'plain' }, [target('wx1')])).toEqual([]);
+      expect(variablesWithoutValue({ a: '{{shop}}' }, [target('wx1', { values: { shop: '' } })])).toEqual([]);
     });
   });
 });

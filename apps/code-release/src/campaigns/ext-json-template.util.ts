@@ -44,6 +44,33 @@ function lookup(variables: TargetTemplateVariables, name: string): string | unde
 }
 
 /**
+ * The template's variables that some targets have no value for, each with how many targets and the
+ * first few of them: a campaign is refused at creation for these, rather than every such target
+ * failing at its commit.
+ */
+export function variablesWithoutValue(
+  template: unknown,
+  targets: readonly TargetTemplateVariables[],
+): { name: string; targets: number; examples: string[] }[] {
+  const names = templateVariables(template);
+  if (names.length === 0) return [];
+  const missing = new Map<string, string[]>();
+  for (const target of targets)
+    for (const name of names)
+      if (lookup(target, name) === undefined) {
+        const list = missing.get(name) ?? [];
+        list.push(target.authorizerAppid);
+        missing.set(name, list);
+      }
+  return names
+    .filter((name) => missing.has(name))
+    .map((name) => {
+      const appids = missing.get(name)!;
+      return { name, targets: appids.length, examples: appids.slice(0, 3) };
+    });
+}
+
+/**
  * Renders the campaign's ext_json template for one target (the client sends it to `wxa/commit` as
  * the JSON string WeChat expects). Placeholders are replaced inside strings only, so a value can never
  * change the JSON's structure; `extAppid` is always the target's appid, whatever the template says.
