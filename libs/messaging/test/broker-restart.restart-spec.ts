@@ -12,7 +12,14 @@ import {
 } from '@wxop/testing';
 import { connect } from 'amqplib';
 
-import { AmqpConnection, AmqpRpcClient, ConsumeEvent, EventPublisher, PublishError } from '../src';
+import {
+  AmqpConnection,
+  AmqpRpcClient,
+  BROKER_LOST_WAIT_MS,
+  ConsumeEvent,
+  EventPublisher,
+  PublishError,
+} from '../src';
 import { eventOfType, namesOf, startService } from './messaging-test.util';
 
 const namespace = `${uniqueRunId()}.`;
@@ -113,6 +120,14 @@ describe('broker restart in the middle of a stream', () => {
     await publishBatch(20); // nowhere to go: each must fail with a typed error, not hang
     expect(failures.length).toBeGreaterThanOrEqual(beforeOutagePublishes + 20);
     for (const failure of failures) expect(failure).toBeInstanceOf(PublishError);
+    // A request/reply meanwhile fails at once with a typed error, not after its whole timeout.
+    const rpc = app.get(AmqpRpcClient);
+    const asked = Date.now();
+    await expect(rpc.request('restart.ping', {}, { timeoutMs: 30_000 })).rejects.toMatchObject({
+      name: 'RpcUnavailableError',
+      reason: 'broker',
+    });
+    expect(Date.now() - asked).toBeLessThan(BROKER_LOST_WAIT_MS + 1_000);
 
     // 3. the broker comes back; nothing is restarted by hand
     await brokerControl.start();

@@ -1,4 +1,4 @@
-import { RpcCallError, RpcRemoteError } from '@wxop/messaging';
+import { RpcCallError, RpcRemoteError, RpcUnavailableError } from '@wxop/messaging';
 
 /**
  * HTTP status of a service's RPC refusal, by the shape of its code (the services' code enums live
@@ -31,6 +31,9 @@ export function rpcFailure(error: RpcCallError): {
   return {
     status: 503,
     code: 'service_unavailable',
-    message: `a service did not answer (${error.pattern}): try again later`,
+    message:
+      error instanceof RpcUnavailableError && error.reason === 'broker'
+        ? `the message broker is unreachable (${error.pattern}): try again later`
+        : `a service did not answer (${error.pattern}): try again later`,
   };
 }

@@ -16,6 +16,9 @@ import {
   type RpcReply,
 } from './rpc.errors';
 
+/** How long a request waits for the broker connection when it is down (lost, or not made yet). */
+export const BROKER_LOST_WAIT_MS = 2_000;
+
 interface Pending {
   pattern: string;
   resolve: (value: unknown) => void;
@@ -79,6 +82,12 @@ export class AmqpRpcClient extends ClientProxy {
   ): Promise<TResult> {
     const timeoutMs = options.timeoutMs ?? this.options.rpcTimeoutMs;
     const deadline = Date.now() + timeoutMs;
+    // A broker that is not connected is waited for only briefly: a caller (an operator's page behind
+    // admin-api's 30 s timeout) gets "broker unreachable" at once rather than after its whole
+    // timeout (the channel would buffer the request until then), while a reconnection blip still
+    // goes through.
+    if (!(await this.reconnectedWithin(Math.min(timeoutMs, BROKER_LOST_WAIT_MS))))
+      throw new RpcUnavailableError(pattern, 'broker');
     try {
       await this.connectWithin(timeoutMs);
     } catch (error) {
@@ -143,6 +152,16 @@ export class AmqpRpcClient extends ClientProxy {
 
   protected dispatchEvent(): Promise<never> {
     return Promise.reject(new Error('AmqpRpcClient does not emit events: publish them with EventPublisher'));
+  }
+
+  /** Whether the broker connection is up, or comes back within `ms`. */
+  private async reconnectedWithin(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (!this.connection.isConnected()) {
+      if (Date.now() >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
   }
 
   private async connectWithin(timeoutMs: number): Promise<void> {
