@@ -30,11 +30,25 @@ step() {
   shift
   local started=$SECONDS
   echo "[test] ── $name"
-  local code=0
-  timeout --kill-after=30 "$STEP_LIMIT" "$@" || code=$?
+  local code=0 pid
+  # timeout puts the tier in a process group of its own: Ctrl-C or a CI cancellation of this
+  # script is passed on to it (timeout forwards TERM to its group), so nothing is left running.
+  timeout --kill-after=30 "$STEP_LIMIT" "$@" &
+  pid=$!
+  local interrupted=0
+  trap 'kill -TERM "$pid" 2>/dev/null; interrupted=1' INT TERM
+  wait "$pid" || code=$?
+  trap - INT TERM
+  if ((interrupted)); then
+    wait "$pid" 2>/dev/null
+    echo "[test] ── $name interrupted"
+    # A restart suite stopped midway must not leave the broker down.
+    bash scripts/infra.sh >/dev/null 2>&1
+    exit 130
+  fi
   if ((code != 0)); then
     status=1
-    if ((code == 124 || code == 137)); then
+    if (((code == 124 || code == 137) && SECONDS - started >= STEP_LIMIT)); then
       echo "[test] ── $name STOPPED: still running after the ${STEP_LIMIT} s limit (WXOP_TEST_STEP_LIMIT_SECONDS)"
     fi
     echo "[test] ── $name FAILED after $((SECONDS - started)) s"

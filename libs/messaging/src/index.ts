@@ -33,7 +33,7 @@ export {
   type RetryPolicy,
 } from './retry-policy';
 export { AmqpRpcServer, RPC_DEADLINE_HEADER } from './rpc/amqp-rpc.server';
-export { AmqpRpcClient, BROKER_LOST_WAIT_MS, type RpcRequestOptions } from './rpc/amqp-rpc.client';
+export { AmqpRpcClient, type RpcRequestOptions } from './rpc/amqp-rpc.client';
 export { AmqpRpcContext } from './rpc/amqp-rpc.context';
 export {
   RpcError,

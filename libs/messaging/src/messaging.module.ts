@@ -45,10 +45,15 @@ export class MessagingModule {
    * it with ConfigModule), the RPC queue `<serviceName>.rpc`, and RABBITMQ_NAMESPACE unless a test
    * passes its own namespace.
    */
-  static forService(serviceName: string, namespace?: string): DynamicModule {
+  static forService(
+    serviceName: string,
+    namespace?: string,
+    overrides: Pick<MessagingOptions, 'rpcBrokerWaitMs'> = {},
+  ): DynamicModule {
     return MessagingModule.forRootAsync({
       inject: [RabbitMqConfig],
       useFactory: (rabbit: RabbitMqConfig) => ({
+        ...overrides,
         url: rabbit.RABBITMQ_URL,
         serviceName,
         prefetch: rabbit.RABBITMQ_PREFETCH,

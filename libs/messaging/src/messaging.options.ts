@@ -15,6 +15,13 @@ export interface MessagingOptions {
   /** Default time an RPC waits for its reply. */
   rpcTimeoutMs?: number;
   /**
+   * How long an RPC waits for the broker connection when it is down, before failing with
+   * RpcUnavailableError (`broker`). Default: the whole RPC timeout, so background callers ride out
+   * a broker restart. admin-api sets it short: an operator's page should say "broker unreachable"
+   * at once, not after its 30 s timeout.
+   */
+  rpcBrokerWaitMs?: number;
+  /**
    * Retries: `defaults` for consumers that do not set their own policy (5 s doubling to 10 min,
    * for 24 h unless changed), and `byQueue` overrides by logical queue name, from configuration,
    * which win over what a consumer sets in code.
@@ -44,6 +51,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     prefetch: options.prefetch ?? 20,
     confirmTimeoutMs: options.confirmTimeoutMs ?? 2000,
     rpcTimeoutMs: options.rpcTimeoutMs ?? 5000,
+    rpcBrokerWaitMs: options.rpcBrokerWaitMs ?? Number.POSITIVE_INFINITY,
     retry: resolveRetryOptions(options.retry),
     namespace: options.namespace ?? '',
     reconnectSeconds: options.reconnectSeconds ?? 1,

@@ -93,9 +93,14 @@ function run(command: string[], cwd: string, env: Record<string, string>): Start
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A process that could not be spawned emits 'error' and maybe never 'exit'.
+    child.once('error', (error) => {
+      output.push(`spawn failed: ${error.message}\n`);
+      resolve({ code: -1, signal: null });
+    });
+  });
   const started: Started = { output, exit, kill: (signal) => child.kill(signal) };
   children.add(started);
   void exit.then(() => children.delete(started));

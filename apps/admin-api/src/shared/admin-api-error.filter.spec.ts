@@ -44,7 +44,19 @@ describe('refusalOf (one error format)', () => {
       status: 503,
       body: { error: 'service_unavailable' },
     });
-    expect(refusalOf(new RpcUnavailableError('token.x', 'broker'), 'c', false).status).toBe(503);
+    expect(refusalOf(new RpcTimeoutError('token.x', 500), 'c', false).body.message).toBe(
+      'a service did not answer (token.x): try again later',
+    );
+    expect(refusalOf(new RpcUnavailableError('token.x', 'broker'), 'c', false)).toMatchObject({
+      status: 503,
+      body: {
+        error: 'service_unavailable',
+        message: 'the message broker is unreachable (token.x): try again later',
+      },
+    });
+    expect(refusalOf(new RpcUnavailableError('token.x', 'no-handler'), 'c', false).body.message).toBe(
+      'a service did not answer (token.x): try again later',
+    );
     expect(rpcRemoteStatus('INVALID_REQUEST')).toBe(400);
     expect(rpcRemoteStatus('UNAVAILABLE')).toBe(503);
     expect(rpcRemoteStatus('TOKEN_UNAVAILABLE')).toBe(503);

@@ -56,17 +56,21 @@ export class CampaignsService {
       parsed.inputs.extJson,
       targets.map((target) => ({ ...target, values: target.variables ?? undefined })),
     );
-    if (unset.length > 0)
+    if (unset.length > 0) {
+      const which = unset
+        .map(
+          (v) =>
+            `{{${v.name}}}, which ${v.targets} target(s) have no value for (${v.examples.join(', ')}${
+              v.targets > v.examples.length ? ', …' : ''
+            })`,
+        )
+        .join('; ');
       throw CodeReleaseError.invalid(
-        `extJson uses ${unset
-          .map(
-            (v) =>
-              `{{${v.name}}}, which ${v.targets} target(s) have no value for (${v.examples.join(', ')}${v.targets > v.examples.length ? ', …' : ''})`,
-          )
-          .join(
-            '; ',
-          )}: give it per target (bizRef, nickName, values) or in values, or choose the targets with targetFilter, which fills bizRef and nickName from the authorizer service`,
+        parsed.targetFilter
+          ? `extJson uses ${which}: the authorizer service has no such value for them; give it in values for those appids, or choose the targets with a bizRefs list that leaves them out`
+          : `extJson uses ${which}: give it per target (bizRef, nickName, values) or in values, or choose the targets with targetFilter, which fills bizRef and nickName from the authorizer service`,
       );
+    }
     if (parsed.inputs.preflight)
       await this.preflight.checkPlatform(parsed.componentAppid, parsed.inputs.preflight);
     const request = { ...parsed, targets };

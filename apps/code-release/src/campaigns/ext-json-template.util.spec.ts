@@ -85,6 +85,18 @@ describe('ext_json templates', () => {
       expect(variablesWithoutValue({ a: '{{authorizerAppid}}' }, [target('wx1')])).toEqual([]);
       expect(variablesWithoutValue({ a: 'plain' }, [target('wx1')])).toEqual([]);
       expect(variablesWithoutValue({ a: '{{shop}}' }, [target('wx1', { values: { shop: '' } })])).toEqual([]);
+      // An operator's value stands in for a nickName or bizRef the authorizer has not.
+      expect(
+        variablesWithoutValue({ a: '{{nickName}}', b: '{{bizRef}}' }, [
+          target('wx1', { values: { nickName: '一号店', bizRef: 'r1' } }),
+        ]),
+      ).toEqual([]);
+      expect(
+        renderExtJson(
+          { a: '{{nickName}}' },
+          target('wx1', { nickName: '真名', values: { nickName: '别名' } }),
+        ),
+      ).toMatchObject({ a: '真名' });
     });
   });
 });

@@ -37,8 +37,9 @@ export function templateVariables(template: unknown): string[] {
 
 function lookup(variables: TargetTemplateVariables, name: string): string | undefined {
   if (name === 'authorizerAppid') return variables.authorizerAppid;
-  if (name === 'bizRef') return variables.bizRef ?? undefined;
-  if (name === 'nickName') return variables.nickName ?? undefined;
+  // An operator's value stands in for an authorizer without one (`values: { [appid]: { nickName } }`).
+  if (name === 'bizRef') return variables.bizRef ?? variables.values?.['bizRef'];
+  if (name === 'nickName') return variables.nickName ?? variables.values?.['nickName'];
   const key = name.startsWith('values.') ? name.slice('values.'.length) : name;
   return variables.values?.[key];
 }

@@ -180,7 +180,10 @@ export interface CampaignQuota {
   reserve: number;
   /** What this campaign may still submit now: `max(0, left − reserve)`. */
   availableToCampaign: number;
-  /** When queryquota was last read (re-read when stale, and at every wave of submits). */
+  /**
+   * When the reading was taken: queryquota (read again when stale and no claimed submit is
+   * unanswered), or an 85085 answer that emptied the quota.
+   */
   readAt: string;
 }
 
@@ -350,7 +353,8 @@ export interface GetCampaignOperationRequest {
 export interface CampaignOperationSummary {
   operationId: string;
   campaignId: string;
-  operation: 'approve' | 'gray.advance' | 'gray.revert' | 'revert' | 'speedup' | 'cancel.undo';
+  /** approve is not among them: it always answers with every outcome at once. */
+  operation: 'gray.advance' | 'gray.revert' | 'revert' | 'speedup' | 'cancel.undo';
   requestedBy: string;
   /** `running` until every target has an outcome (another replica resumes it if its own stops). */
   status: 'running' | 'finished';

@@ -16,9 +16,6 @@ import {
   type RpcReply,
 } from './rpc.errors';
 
-/** How long a request waits for the broker connection when it is down (lost, or not made yet). */
-export const BROKER_LOST_WAIT_MS = 2_000;
-
 interface Pending {
   pattern: string;
   resolve: (value: unknown) => void;
@@ -28,6 +25,8 @@ interface Pending {
 
 export interface RpcRequestOptions {
   timeoutMs?: number;
+  /** How long to wait for a broker connection that is down (default: the service's `rpcBrokerWaitMs`). */
+  brokerWaitMs?: number;
   /** Passed to the handler's logs; defaults to the async context's, when that is enabled. */
   correlationId?: string;
 }
@@ -82,11 +81,11 @@ export class AmqpRpcClient extends ClientProxy {
   ): Promise<TResult> {
     const timeoutMs = options.timeoutMs ?? this.options.rpcTimeoutMs;
     const deadline = Date.now() + timeoutMs;
-    // A broker that is not connected is waited for only briefly: a caller (an operator's page behind
-    // admin-api's 30 s timeout) gets "broker unreachable" at once rather than after its whole
-    // timeout (the channel would buffer the request until then), while a reconnection blip still
-    // goes through.
-    if (!(await this.reconnectedWithin(Math.min(timeoutMs, BROKER_LOST_WAIT_MS))))
+    // With a short `brokerWaitMs` (admin-api), a broker that is down is waited for only that long:
+    // the caller gets "broker unreachable" then rather than after its whole timeout (the channel
+    // would buffer the request until then). By default the whole timeout, as before.
+    const brokerWaitMs = options.brokerWaitMs ?? this.options.rpcBrokerWaitMs;
+    if (brokerWaitMs < timeoutMs && !(await this.reconnectedWithin(brokerWaitMs)))
       throw new RpcUnavailableError(pattern, 'broker');
     try {
       await this.connectWithin(timeoutMs);

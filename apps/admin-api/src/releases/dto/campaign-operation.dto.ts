@@ -79,7 +79,7 @@ export class CampaignOperationParams {
 export class CampaignOperationSummaryDto {
   @ApiProperty({ format: 'uuid' }) operationId!: string;
   @ApiProperty({ format: 'uuid' }) campaignId!: string;
-  @ApiProperty({ enum: ['approve', 'gray.advance', 'gray.revert', 'revert', 'speedup', 'cancel.undo'] })
+  @ApiProperty({ enum: ['gray.advance', 'gray.revert', 'revert', 'speedup', 'cancel.undo'] })
   operation!: string;
   @ApiProperty() requestedBy!: string;
   @ApiProperty({

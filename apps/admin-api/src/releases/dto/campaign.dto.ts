@@ -318,7 +318,11 @@ class CampaignQuotaDto {
   reserve!: number;
   @ApiProperty({ description: 'what this campaign may still submit now: max(0, left − reserve)' })
   availableToCampaign!: number;
-  @ApiProperty({ format: 'date-time', description: 'when queryquota was last read' }) readAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'when the reading was taken (queryquota, or an 85085 answer that emptied the quota)',
+  })
+  readAt!: string;
 }
 
 export class CampaignDto {
