@@ -205,6 +205,16 @@ describe('authorizer repositories (real MariaDB)', () => {
           'wx5555000000000005',
           'wx5555000000000025',
         ]);
+        // By appids (a campaign's explicit targets): only those, and only the ones in the set.
+        const chosen = await search.search({
+          componentAppid: campaignSet.componentAppid,
+          authorizerAppids: ['wx5555000000000003', 'wx5555000000000024', 'wx5555999999999999'],
+          afterAuthorizerAppid: '',
+          countTotal: false,
+          offset: 0,
+          limit: 200,
+        });
+        expect(appids(chosen)).toEqual(['wx5555000000000003', 'wx5555000000000024']);
 
         const seen: string[] = [];
         let after: string | undefined = '';

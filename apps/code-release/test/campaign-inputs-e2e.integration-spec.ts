@@ -350,19 +350,53 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     expect(unlisted).toContain('"code":"INVALID_REQUEST"');
     expect(unlisted).toContain('not on the platform');
     expect(unlisted).toContain('unlisted.shop-e2e.com');
-    // Explicit targets carry no nickName unless given one: an ext_json that needs it is refused
-    // here, not failed target by target at commit. One target given its nickName passes.
+    // A variable some explicit targets have no value for is refused here, not failed target by
+    // target at commit; a nickName the operator did not give comes from the authorizer service.
     const [first, second] = await stack.newMiniPrograms(2);
-    const unnamed = await refusal({
+    const unvalued = await refusal({
       ...base,
       extJson: { ext: { title: '{{nickName}}', shop: '{{values.shop}}' } },
       targets: [{ authorizerAppid: first, nickName: '一号店' }, { authorizerAppid: second }],
       values: { [first!]: { shop: 's1' } },
     });
-    expect(unnamed).toContain('"code":"INVALID_REQUEST"');
-    expect(unnamed).toContain(`{{nickName}}, which 1 target(s) have no value for (${second})`);
-    expect(unnamed).toContain(`{{values.shop}}, which 1 target(s) have no value for (${second})`);
+    expect(unvalued).toContain('"code":"INVALID_REQUEST"');
+    expect(unvalued).toContain(`{{values.shop}}, which 1 target(s) have no value for (${second})`);
+    expect(unvalued).not.toContain('{{nickName}}');
     // Nothing was created.
     expect((await campaignCount()) - before).toBe(0);
   }, 60_000);
+
+  it('fills the nickName an explicit target lacks from the authorizer service, frozen with the campaign', async () => {
+    await sim.control('PUT', '/settings', { auditQuota: 1000 });
+    const [named, unnamed] = await stack.newMiniPrograms(2);
+    await waitUntil(
+      async () =>
+        (
+          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
+            componentAppid: COMPONENT,
+            authorizerAppids: [named, unnamed],
+            limit: 200,
+          })
+        ).items.filter((item) => item.nickName).length === 2,
+      60_000,
+      'the authorizer service to hold both profiles',
+    );
+    const created = await rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
+      componentAppid: COMPONENT,
+      templateId: await stack.addTemplate('4.0.0'),
+      userVersion: '4.0.0',
+      userDesc: 'nick names',
+      targets: [{ authorizerAppid: named, nickName: '一号店' }, { authorizerAppid: unnamed }],
+      extJson: { ext: { title: '{{nickName}}' } },
+      requestedBy: 'operator-1',
+    });
+    await finished(created.campaignId, 60_000);
+    const trialExt = async (appid: string) =>
+      JSON.parse((await sim.control<SimAccount>('GET', `/accounts/${appid}`)).code.trial!.extJson) as {
+        ext: { title: string };
+      };
+    expect((await trialExt(named!)).ext.title).toBe('一号店');
+    const account = await sim.control<SimAccount>('GET', `/accounts/${unnamed}`);
+    expect((await trialExt(unnamed!)).ext.title).toBe(account.nickName);
+  }, 120_000);
 });

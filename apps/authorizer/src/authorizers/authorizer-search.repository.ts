@@ -15,6 +15,7 @@ export interface AuthorizerFilter {
   bizRef?: string;
   bizRefs?: string[];
   bizRefPrefix?: string;
+  authorizerAppids?: string[];
   funcInfo?: number[];
   credentialStatus?: 'active' | 'invalid';
   /** Keyset paging by appid (see SearchAuthorizersRequest). */
@@ -67,6 +68,10 @@ export class AuthorizerSearchRepository {
     if (filter.bizRefPrefix !== undefined) {
       where.push('biz_ref LIKE ?');
       params.push(`${escapeLike(filter.bizRefPrefix)}%`);
+    }
+    if (filter.authorizerAppids !== undefined) {
+      where.push(`authorizer_appid IN (${filter.authorizerAppids.map(() => '?').join(', ')})`);
+      params.push(...filter.authorizerAppids);
     }
     for (const id of filter.funcInfo ?? []) {
       // func_info is the JSON list of permission-set ids as WeChat granted them.

@@ -39,6 +39,13 @@ describe('parseSearchRequest', () => {
       limit: 200,
     });
     expect(parseSearchRequest({ bizRefs: ['a', 'b', 'a'] }, COMPONENT).bizRefs).toEqual(['a', 'b']);
+    expect(
+      parseSearchRequest({ authorizerAppids: ['wx0000000000000001', 'wx0000000000000001'] }, COMPONENT)
+        .authorizerAppids,
+    ).toEqual(['wx0000000000000001']);
+    expect(refusal(() => parseSearchRequest({ authorizerAppids: ['not an appid'] }, COMPONENT)).message).toBe(
+      'authorizerAppids must be a list of 1 to 1000 appids',
+    );
   });
 
   it('refuses set filters that contradict each other or are malformed, naming each', () => {

@@ -16,6 +16,7 @@ const FIELDS = new Set([
   'bizRef',
   'bizRefs',
   'bizRefPrefix',
+  'authorizerAppids',
   'funcInfo',
   'credentialStatus',
   'afterAuthorizerAppid',
@@ -110,6 +111,16 @@ function readSetFilters(
     if (typeof r.bizRefPrefix !== 'string' || r.bizRefPrefix.length === 0 || r.bizRefPrefix.length > 128) {
       problems.push('bizRefPrefix must be 1 to 128 characters');
     } else filter.bizRefPrefix = r.bizRefPrefix;
+  }
+  if (r.authorizerAppids !== undefined) {
+    if (
+      !Array.isArray(r.authorizerAppids) ||
+      r.authorizerAppids.length === 0 ||
+      r.authorizerAppids.length > 1000 ||
+      r.authorizerAppids.some((appid) => typeof appid !== 'string' || !APPID_PATTERN.test(appid))
+    ) {
+      problems.push('authorizerAppids must be a list of 1 to 1000 appids');
+    } else filter.authorizerAppids = [...new Set(r.authorizerAppids)];
   }
   if (r.funcInfo !== undefined) {
     if (

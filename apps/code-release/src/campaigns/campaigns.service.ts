@@ -17,7 +17,7 @@ import {
   type CampaignStatus,
   type NewTarget,
 } from './campaign.repository';
-import { variablesWithoutValue } from './ext-json-template.util';
+import { templateVariables, variablesWithoutValue } from './ext-json-template.util';
 import { PreflightSteps } from './preflight.steps';
 import { TargetFilterService } from './target-filter.service';
 import { TargetValuesError, withValues } from './target-filter.util';
@@ -52,6 +52,8 @@ export class CampaignsService {
       if (error instanceof TargetValuesError) throw CodeReleaseError.invalid(error.message);
       throw error;
     }
+    if (!parsed.targetFilter)
+      targets = await this.withProfiles(parsed.componentAppid, targets, parsed.inputs.extJson);
     const unset = variablesWithoutValue(
       parsed.inputs.extJson,
       targets.map((target) => ({ ...target, values: target.variables ?? undefined })),
@@ -68,7 +70,11 @@ export class CampaignsService {
       throw CodeReleaseError.invalid(
         parsed.targetFilter
           ? `extJson uses ${which}: the authorizer service has no such value for them; give it in values for those appids, or choose the targets with a bizRefs list that leaves them out`
-          : `extJson uses ${which}: give it per target (bizRef, nickName, values) or in values, or choose the targets with targetFilter, which fills bizRef and nickName from the authorizer service`,
+          : `extJson uses ${which}: give it per target (bizRef, nickName, values) or in values${
+              unset.some((v) => v.name === 'bizRef' || v.name === 'nickName')
+                ? ' (the authorizer service holds no bizRef or nickName for them either)'
+                : ''
+            }`,
       );
     }
     if (parsed.inputs.preflight)
@@ -178,6 +184,36 @@ export class CampaignsService {
       throw CodeReleaseError.invalid(`campaign ${campaignId} is cancelled; its targets cannot be retried`);
     const retried = await this.campaigns.retryFailed(campaignId, authorizerAppids);
     return { retried, campaign: await this.get(campaignId) };
+  }
+
+  /**
+   * Explicit targets whose ext_json needs a bizRef or nick name the operator did not give get the
+   * authorizer service's, frozen with the campaign as a filter's targets are; asked only for those.
+   */
+  private async withProfiles(
+    componentAppid: string,
+    targets: NewTarget[],
+    extJson: unknown,
+  ): Promise<NewTarget[]> {
+    const used = new Set(templateVariables(extJson));
+    const lacks = (target: NewTarget, name: 'bizRef' | 'nickName') =>
+      used.has(name) && target[name] === null && target.variables?.[name] === undefined;
+    const lacking = targets.filter((target) => lacks(target, 'bizRef') || lacks(target, 'nickName'));
+    if (lacking.length === 0) return targets;
+    const profiles = await this.targetFilter.profiles(
+      componentAppid,
+      lacking.map((target) => target.authorizerAppid),
+    );
+    return targets.map((target) => {
+      const profile = profiles.get(target.authorizerAppid);
+      return profile
+        ? {
+            ...target,
+            bizRef: target.bizRef ?? profile.bizRef,
+            nickName: target.nickName ?? profile.nickName,
+          }
+        : target;
+    });
   }
 
   private async require(campaignId: string): Promise<CampaignRecord> {

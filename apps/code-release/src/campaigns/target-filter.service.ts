@@ -72,6 +72,30 @@ export class TargetFilterService {
     return targets;
   }
 
+  /**
+   * The bizRef and nick name the authorizer service holds for these appids (of the component), in
+   * pages of 200 by appid list: what an explicit target's ext_json may use when the operator gave
+   * none. Appids it does not know are absent from the answer.
+   */
+  async profiles(
+    componentAppid: string,
+    appids: readonly string[],
+  ): Promise<Map<string, { bizRef: string | null; nickName: string | null }>> {
+    const found = new Map<string, { bizRef: string | null; nickName: string | null }>();
+    for (let start = 0; start < appids.length; start += PAGE) {
+      const page = await this.search({
+        componentAppid,
+        authorizerAppids: appids.slice(start, start + PAGE),
+        afterAuthorizerAppid: '',
+        countTotal: false,
+        limit: PAGE,
+      });
+      for (const item of page.items)
+        found.set(item.authorizerAppid, { bizRef: item.bizRef, nickName: item.nickName });
+    }
+    return found;
+  }
+
   private async search(request: SearchAuthorizersRequest): Promise<AuthorizerPage> {
     try {
       return await this.rpc.request<AuthorizerPage, SearchAuthorizersRequest>(

@@ -92,6 +92,8 @@ export interface SearchAuthorizersRequest {
   bizRefs?: string[];
   /** Business references starting with this (1–128 characters, taken literally). Excludes `bizRef` and `bizRefs`. */
   bizRefPrefix?: string;
+  /** Only these authorizers (1–1000 appids): e.g. the bizRef and nick name of a campaign's explicit targets. */
+  authorizerAppids?: string[];
   /** Authorizers granted every one of these permission-set ids (e.g. `[18]` code management). */
   funcInfo?: number[];
   /** `active`: the token service holds a working credential; `invalid`: the merchant must authorize again. */
