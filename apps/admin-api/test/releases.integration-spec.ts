@@ -660,9 +660,19 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     expect(sped.status).toBe(200);
     expect(sped.body.done).toBe(2);
     expect(sped.body.results.map((r) => r.outcome)).toEqual(['done', 'done']);
-    // One batch: answered when done (more would answer `running: true` with an operationId).
+    // One batch: answered when done (more would answer `running: true`), and recorded all the same.
     expect(sped.body).toMatchObject({ accepted: 2, running: false });
-    expect(sped.body.operationId).toBeUndefined();
+    const speedup = await campaigns<{ status: string; operation: string; total: number; outcomes: object }>(
+      'GET',
+      `/${campaignId}/operations/${sped.body.operationId}`,
+      viewer,
+    );
+    expect(speedup.body).toMatchObject({
+      status: 'finished',
+      operation: 'speedup',
+      total: 2,
+      outcomes: { done: 2 },
+    });
 
     for (const appid of appids)
       await sim.control('POST', `/platforms/${COMPONENT}/accounts/${appid}/audit`, { decision: 'success' });

@@ -208,6 +208,47 @@ describe('campaign operations in the background (end to end with wechat-sim)', (
     expect(Number(left!.n)).toBe(0);
   }, 400_000);
 
+  it('a revert of 4 targets (one batch) killed midway is taken over and reverts each exactly once', async () => {
+    const appids = await stack.newMiniPrograms(4);
+    const first = await create(await stack.addTemplate('5.0.0'), '5.0.0', appids);
+    await finished(first.campaignId, 120_000);
+    const second = await create(await stack.addTemplate('5.1.0'), '5.1.0', appids);
+    await finished(second.campaignId, 120_000);
+    // Each revert takes 3 s at WeChat: the caller gives up first, and the service dies with the
+    // reverts on their way (before, a batch this small was not recorded: nobody reconciled it).
+    await sim.control('POST', '/faults', { endpoint: 'wxa/revertcoderelease', latencyMs: 3_000 });
+    await sim.control('DELETE', '/counters');
+    try {
+      await expect(
+        rpc(CampaignRpcPatterns.Revert, { campaignId: second.campaignId, requestedBy: 'operator-4' }, 1_000),
+      ).rejects.toThrow();
+      await sleep(500);
+      await stack.restart('code-release', { signal: 'SIGKILL' });
+    } finally {
+      await sim.control('DELETE', '/faults');
+    }
+    const { operations } = await rpc<CampaignOperationPage>(CampaignRpcPatterns.ListOperations, {
+      campaignId: second.campaignId,
+    });
+    expect(operations).toHaveLength(1);
+    expect(operations[0]).toMatchObject({ operation: 'revert', requestedBy: 'operator-4', total: 4 });
+    await waitUntil(
+      async () =>
+        (
+          await rpc<CampaignOperationSummary>(CampaignRpcPatterns.GetOperation, {
+            operationId: operations[0]!.operationId,
+          })
+        ).status === 'finished',
+      120_000,
+      'the operation finished by the restarted service',
+    );
+    expect((await targets(second.campaignId)).map((t) => t.state)).toEqual(appids.map(() => 'reverted'));
+    const calls = await countersOf(sim, 'wxa/revertcoderelease');
+    expect(appids.map((appid) => calls.get(appid)?.calls ?? 0)).toEqual(appids.map(() => 1));
+    const online = await Promise.all(appids.map((appid) => versions(appid)));
+    expect(online.map((v) => v.online?.userVersion)).toEqual(appids.map(() => '5.0.0'));
+  }, 400_000);
+
   it('cancel with undoAudits withdraws an audit whose submit answered after the cancel', async () => {
     // Audits stay pending long enough to be withdrawn.
     await sim.control('PUT', '/settings', { auditDelaySeconds: 300 });

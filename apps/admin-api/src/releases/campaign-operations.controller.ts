@@ -115,7 +115,7 @@ export class CampaignOperationsController {
   @Roles('admin', 'operator', 'viewer')
   @ApiOperation({
     summary:
-      "A campaign's background operations (those answered running, and cancel's undos), newest first, with their progress",
+      "A campaign's operations on targets (gray, revert, speedup that accepted a target, and cancel's undos), newest first, with their progress",
   })
   @ApiOkResponse({ type: CampaignOperationPageDto })
   async operations(
@@ -138,7 +138,7 @@ export class CampaignOperationsController {
   @Get('operations/:operationId')
   @Roles('admin', 'operator', 'viewer')
   @ApiOperation({
-    summary: 'One background operation (the operationId of a running reply) and how far it got',
+    summary: "One operation (the operationId of an operation's reply) and how far it got",
   })
   @ApiOkResponse({ type: CampaignOperationSummaryDto })
   async operation(@Param() params: CampaignOperationParams): Promise<CampaignOperationSummary> {

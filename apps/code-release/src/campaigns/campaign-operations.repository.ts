@@ -482,6 +482,36 @@ export class CampaignOperationsRepository {
     );
   }
 
+  /** Each target of the operation, in order, with its outcome (null while still to do). */
+  async outcomesOf(operationId: string): Promise<
+    {
+      authorizerAppid: string;
+      outcome: string | null;
+      state: string | null;
+      errcode: number | null;
+      message: string | null;
+    }[]
+  > {
+    const rows = (await this.dataSource.query(
+      `SELECT authorizer_appid, outcome, state, errcode, message FROM code_release_operation_targets
+       WHERE operation_id = ? ORDER BY ordinal`,
+      [operationId],
+    )) as {
+      authorizer_appid: string;
+      outcome: string | null;
+      state: string | null;
+      errcode: number | null;
+      message: string | null;
+    }[];
+    return rows.map((row) => ({
+      authorizerAppid: row.authorizer_appid,
+      outcome: row.outcome,
+      state: row.state,
+      errcode: row.errcode === null ? null : Number(row.errcode),
+      message: row.message,
+    }));
+  }
+
   /** One background operation with its progress; null when there is none with this id. */
   async summary(operationId: string): Promise<CampaignOperationSummary | null> {
     const [row] = (await this.dataSource.query(`${SUMMARY_SELECT} WHERE op.operation_id = ?`, [

@@ -50,6 +50,7 @@ describe(CampaignOperationsService.name, () => {
     renewOperation: jest.fn(),
     finishOperation: jest.fn(),
     targetsOf: jest.fn(),
+    outcomesOf: jest.fn(),
   };
   const steps = {
     speedupRest: jest.fn(),
@@ -133,6 +134,15 @@ describe(CampaignOperationsService.name, () => {
         leaseOwner: appid === 'wxa0000000000000011' ? 'worker-2' : owner,
       })),
     );
+    operations.outcomesOf.mockImplementation(async () =>
+      [...recorded.entries()].map(([authorizerAppid, target]) => ({
+        authorizerAppid,
+        outcome: target.outcome?.outcome ?? null,
+        state: target.outcome?.state ?? null,
+        errcode: target.outcome?.errcode ?? null,
+        message: target.outcome?.message ?? null,
+      })),
+    );
     operations.renewOperation.mockResolvedValue(true);
     operations.finishOperation.mockResolvedValue(true);
     summaries.get.mockResolvedValue({ campaignId: 'c-1' });
@@ -170,7 +180,13 @@ describe(CampaignOperationsService.name, () => {
     const reply = await service.speedup('c-1', undefined, 'op:alice');
     expect(reply).toMatchObject({ done: 10, accepted: 10, running: false });
     expect(reply.results).toHaveLength(10);
-    expect(operations.recordOperation).not.toHaveBeenCalled();
+    expect(reply.results.every((result) => result.outcome === 'done')).toBe(true);
+    // Recorded all the same (a crash midway is taken over and reconciled), and finished.
+    expect(operations.recordOperation).toHaveBeenCalledTimes(1);
+    expect(reply.operationId).toBe(
+      (operations.recordOperation.mock.calls[0][0] as { operationId: string }).operationId,
+    );
+    expect(operations.finishOperation).toHaveBeenCalledTimes(1);
   });
 
   it('answers more than one batch at once (accepted, running) and goes on in the background under its ops: owner', async () => {

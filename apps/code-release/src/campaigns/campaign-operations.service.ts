@@ -59,6 +59,11 @@ const TAKE_OVER_EVERY_MS = 5_000;
 const MAX_IDLE_MS = 2_000;
 /** Cancel answers after this long at most (well inside the callers' RPC timeout, 5 s by default). */
 const CANCEL_ANSWER_WITHIN_MS = 2_000;
+/**
+ * How long an operation on one batch of targets may take before it is answered `running` rather
+ * than with every outcome: within admin-api's 30 s RPC timeout for code-release.
+ */
+const INLINE_ANSWER_WITHIN_MS = 20_000;
 /** A cancelled target that was submitting, held back until its submit can no longer be in flight. */
 const LATE_SUBMIT = 'late_submit';
 
@@ -302,9 +307,11 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
   }
 
   /**
-   * Claims the chosen targets the operation applies to. One batch or less: runs it on each and
-   * answers every outcome. More: records the operation and answers at once with what it accepted
-   * (`running`), the rest going on in the background.
+   * Claims the chosen targets the operation applies to and records the operation: every operation
+   * is one (`code_release_operations`), so a replica that dies midway leaves it to a takeover that
+   * reconciles a started revert with WeChat, and `operations.list` shows it. One batch or less is
+   * answered with every outcome once done (within INLINE_ANSWER_WITHIN_MS); more, or a batch that
+   * takes longer, is answered with what was accepted (`running`), the rest going on in the background.
    */
   private async onTargets(
     campaignId: string,
@@ -329,22 +336,33 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
       ...chosen.notApplicable.map((target) => ({ ...target, outcome: 'not_applicable' as const })),
     ];
     const accepted = chosen.claimed.length;
-    if (accepted <= PARALLEL) {
-      const run = this.runnerFor(operation, by);
-      results.push(
-        ...(await Promise.all(
-          chosen.claimed.map((target) => this.one(campaign, target, owner, run, operation, {})),
-        )),
-      );
-      return { ...(await this.reply(campaignId, results)), accepted, running: false };
-    }
+    if (accepted === 0) return { ...(await this.reply(campaignId, results)), accepted, running: false };
     const record: OperationRecord = { operationId, campaignId, operation, requestedBy: by, owner };
     await this.operations.recordOperation(
       record,
       chosen.claimed.map((target) => ({ authorizerAppid: target.authorizerAppid, state: target.state })),
       this.leaseSeconds,
     );
-    void this.start(record);
+    const driving = this.start(record);
+    if (accepted <= PARALLEL) {
+      const settled = await Promise.race([
+        driving.then(() => true),
+        sleep(INLINE_ANSWER_WITHIN_MS).then(() => false),
+      ]);
+      const outcomes = settled ? await this.operations.outcomesOf(operationId) : [];
+      if (settled && outcomes.length === accepted && outcomes.every((target) => target.outcome !== null)) {
+        results.push(
+          ...outcomes.map(({ authorizerAppid, outcome, state, errcode, message }) => ({
+            authorizerAppid,
+            outcome: outcome as CampaignTargetOperationResult['outcome'],
+            state: state ?? '',
+            ...(errcode !== null ? { errcode } : {}),
+            ...(message !== null ? { message } : {}),
+          })),
+        );
+        return { ...(await this.reply(campaignId, results)), accepted, running: false, operationId };
+      }
+    }
     this.logger.pino.info(
       { campaignId, operation, operationId, accepted, by },
       'campaign operation accepted',

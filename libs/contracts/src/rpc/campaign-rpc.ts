@@ -33,10 +33,9 @@ export const CampaignRpcPatterns = {
   /** speedupaudit (within `speedup_rest`, once per target and attempt) for targets in audit. CampaignTargetsOperationRequest → CampaignOperationReply. */
   Speedup: 'code-release.campaigns.speedup',
   /**
-   * A campaign's background operations (those answered `running`, and cancel's undos), by creation
-   * time, newest first unless `order: 'asc'` (ListCampaignOperationsRequest). Answers
-   * CampaignOperationPage. An operation on one batch of targets or less answered with every
-   * outcome at once and is not listed.
+   * A campaign's operations on targets (every gray advance/revert, revert and speedup that
+   * accepted a target, and cancel's undos), by creation time, newest first unless `order: 'asc'`
+   * (ListCampaignOperationsRequest). Answers CampaignOperationPage.
    */
   ListOperations: 'code-release.campaigns.operations.list',
   /**
@@ -320,12 +319,16 @@ export interface CampaignOperationReply {
   /** Targets the operation took under its leases (done now, or still to do when `running`). Absent from older servers. */
   accepted?: number;
   /**
-   * true: more targets than one batch were accepted and the operation goes on after this answer,
-   * in the background under the operation's leases (another replica resumes it if this one stops).
-   * Absent from older servers, which answered only when done.
+   * true: more targets than one batch were accepted (or one batch took longer than 20 s) and the
+   * operation goes on after this answer, in the background under the operation's leases (another
+   * replica resumes it if this one stops). Absent from older servers, which answered only when done.
    */
   running?: boolean;
-  /** The background operation's id (logs, `code_release_operations`), when `running`. */
+  /**
+   * The operation's id (`code-release.campaigns.operations.get`, logs) whenever it accepted a
+   * target: every such operation is recorded, so one cut short by a crash is taken over and its
+   * started WeChat calls reconciled. Older servers gave it only when `running`.
+   */
   operationId?: string;
 }
 
@@ -349,7 +352,7 @@ export interface GetCampaignOperationRequest {
   operationId: string;
 }
 
-/** A background operation on a campaign's targets and how far it got. */
+/** An operation on a campaign's targets (recorded whenever it accepted one) and how far it got. */
 export interface CampaignOperationSummary {
   operationId: string;
   campaignId: string;

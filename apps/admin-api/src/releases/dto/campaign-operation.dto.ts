@@ -48,7 +48,9 @@ export class CampaignOperationReplyDto {
       'true: the operation goes on after this answer; follow it in the targets list and the counts',
   })
   running?: boolean;
-  @ApiPropertyOptional({ description: 'id of the operation going on in the background, when running' })
+  @ApiPropertyOptional({
+    description: 'id of the operation (GET …/operations/{operationId}) whenever it accepted a target',
+  })
   operationId?: string;
 }
 
@@ -70,12 +72,12 @@ export class CampaignOperationParams {
   @IsUUID()
   campaignId!: string;
 
-  @ApiProperty({ format: 'uuid', description: 'operationId of a running operation reply' })
+  @ApiProperty({ format: 'uuid', description: "operationId of an operation's reply" })
   @IsUUID()
   operationId!: string;
 }
 
-/** A background operation on a campaign's targets (one answered `running`, or cancel's undos) and how far it got. */
+/** An operation on a campaign's targets (recorded whenever it accepted one, and cancel's undos) and how far it got. */
 export class CampaignOperationSummaryDto {
   @ApiProperty({ format: 'uuid' }) operationId!: string;
   @ApiProperty({ format: 'uuid' }) campaignId!: string;
