@@ -353,6 +353,18 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     // A variable some explicit targets have no value for is refused here, not failed target by
     // target at commit; a nickName the operator did not give comes from the authorizer service.
     const [first, second] = await stack.newMiniPrograms(2);
+    await waitUntil(
+      async () =>
+        (
+          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
+            componentAppid: COMPONENT,
+            authorizerAppids: [first, second],
+            limit: 200,
+          })
+        ).items.filter((item) => item.nickName).length === 2,
+      60_000,
+      'the authorizer service to hold both profiles',
+    );
     const unvalued = await refusal({
       ...base,
       extJson: { ext: { title: '{{nickName}}', shop: '{{values.shop}}' } },

@@ -3,6 +3,8 @@ import { RpcException } from '@nestjs/microservices';
 import { ConsumeEvent } from './consume-event.decorator';
 import { attemptOf, originalRoutingKey } from './delivery.util';
 import { BrokerNames, resolveMessagingOptions } from './messaging.options';
+import { AmqpRpcContext } from './rpc/amqp-rpc.context';
+import { RPC_DEADLINE_HEADER } from './rpc/amqp-rpc.server';
 import { RpcError, toRpcErrorBody } from './rpc/rpc.errors';
 
 const message = (headers: Record<string, unknown> | undefined, routingKey = 'q') =>
@@ -131,5 +133,17 @@ describe(ConsumeEvent.name, () => {
   it('refuses a handler without queue or patterns', () => {
     expect(() => ConsumeEvent({ queue: '', patterns: ['a'] })).toThrow(TypeError);
     expect(() => ConsumeEvent({ queue: 'q', patterns: [] })).toThrow(TypeError);
+  });
+});
+
+describe(AmqpRpcContext.name, () => {
+  const contextWith = (headers: Record<string, unknown> | undefined) =>
+    new AmqpRpcContext([{ properties: { headers } } as never, {} as never, 'p']);
+
+  it('gives the caller’s deadline from the request’s header, and none when it sent none or garbage', () => {
+    expect(contextWith({ [RPC_DEADLINE_HEADER]: 1_796_000_000_000 }).getDeadline()).toBe(1_796_000_000_000);
+    expect(contextWith({}).getDeadline()).toBeUndefined();
+    expect(contextWith(undefined).getDeadline()).toBeUndefined();
+    expect(contextWith({ [RPC_DEADLINE_HEADER]: 'soon' }).getDeadline()).toBeUndefined();
   });
 });

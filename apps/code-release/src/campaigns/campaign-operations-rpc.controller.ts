@@ -1,11 +1,12 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CampaignRpcPatterns,
   type CampaignOperationPage,
   type CampaignOperationReply,
   type CampaignOperationSummary,
 } from '@wxop/contracts';
+import { AmqpRpcContext } from '@wxop/messaging';
 
 import { rpc } from '../shared/rpc.util';
 import { parseGetOperation, parseListOperations, parseRetry } from './campaign-request.util';
@@ -31,34 +32,34 @@ export class CampaignOperationsRpcController {
   }
 
   @MessagePattern(CampaignRpcPatterns.GrayAdvance)
-  grayAdvance(@Payload() request: unknown): Promise<CampaignOperationReply> {
+  grayAdvance(@Payload() request: unknown, @Ctx() context: AmqpRpcContext): Promise<CampaignOperationReply> {
     return rpc(() => {
       const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
-      return this.operations.grayAdvance(campaignId, authorizerAppids, requestedBy);
+      return this.operations.grayAdvance(campaignId, authorizerAppids, requestedBy, context.getDeadline());
     });
   }
 
   @MessagePattern(CampaignRpcPatterns.GrayRevert)
-  grayRevert(@Payload() request: unknown): Promise<CampaignOperationReply> {
+  grayRevert(@Payload() request: unknown, @Ctx() context: AmqpRpcContext): Promise<CampaignOperationReply> {
     return rpc(() => {
       const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
-      return this.operations.grayRevert(campaignId, authorizerAppids, requestedBy);
+      return this.operations.grayRevert(campaignId, authorizerAppids, requestedBy, context.getDeadline());
     });
   }
 
   @MessagePattern(CampaignRpcPatterns.Revert)
-  revert(@Payload() request: unknown): Promise<CampaignOperationReply> {
+  revert(@Payload() request: unknown, @Ctx() context: AmqpRpcContext): Promise<CampaignOperationReply> {
     return rpc(() => {
       const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
-      return this.operations.revert(campaignId, authorizerAppids, requestedBy);
+      return this.operations.revert(campaignId, authorizerAppids, requestedBy, context.getDeadline());
     });
   }
 
   @MessagePattern(CampaignRpcPatterns.Speedup)
-  speedup(@Payload() request: unknown): Promise<CampaignOperationReply> {
+  speedup(@Payload() request: unknown, @Ctx() context: AmqpRpcContext): Promise<CampaignOperationReply> {
     return rpc(() => {
       const { campaignId, authorizerAppids, requestedBy } = parseTargetsOperation(request);
-      return this.operations.speedup(campaignId, authorizerAppids, requestedBy);
+      return this.operations.speedup(campaignId, authorizerAppids, requestedBy, context.getDeadline());
     });
   }
 

@@ -174,6 +174,39 @@ describe(CampaignOperationsService.name, () => {
     expect(outcomes).toEqual([...Array(2).fill('done'), ...Array(8).fill('limit')].sort());
   });
 
+  it('answers one batch that outlasts the caller’s deadline as running, with its operationId, and finishes it', async () => {
+    steps.speedupRest.mockResolvedValue(20);
+    steps.speedup.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return true;
+    });
+    // The caller stops waiting 1.6 s from now: less the 1.5 s margin, 100 ms are left.
+    const startedAt = Date.now();
+    const reply = await service.speedup('c-1', undefined, 'op:alice', Date.now() + 1_600);
+    expect(Date.now() - startedAt).toBeLessThan(280);
+    expect(reply).toMatchObject({ accepted: 10, running: true, done: 0, results: [] });
+    expect(reply.operationId).toBe(
+      (operations.recordOperation.mock.calls[0][0] as { operationId: string }).operationId,
+    );
+    await waitFor(() => operations.finishOperation.mock.calls.length === 1);
+    expect([...recorded.values()].every((target) => target.outcome?.outcome === 'done')).toBe(true);
+  });
+
+  it('marks an operation lost when its outcomes are not written (another replica holds it), and stops', async () => {
+    steps.speedupRest.mockResolvedValue(20);
+    steps.speedup.mockResolvedValue(true);
+    operations.claimChosen.mockResolvedValue({ claimed: twenty(), busy: [], notApplicable: [] });
+    operations.noteOutcomes.mockResolvedValue(0);
+    await service.speedup('c-1', undefined, 'op:alice');
+    await waitFor(() => logger.pino.warn.mock.calls.length > 0);
+    expect(logger.pino.warn.mock.calls[0]![1]).toBe(
+      'campaign operation lease lost: another replica goes on with it',
+    );
+    // One batch, not the same due targets again and again.
+    expect(steps.speedup).toHaveBeenCalledTimes(10);
+    expect(operations.finishOperation).not.toHaveBeenCalled();
+  });
+
   it('answers one batch when done, each outcome in the reply', async () => {
     steps.speedupRest.mockResolvedValue(20);
     steps.speedup.mockResolvedValue(true);

@@ -64,6 +64,8 @@ const CANCEL_ANSWER_WITHIN_MS = 2_000;
  * than with every outcome: within admin-api's 30 s RPC timeout for code-release.
  */
 const INLINE_ANSWER_WITHIN_MS = 20_000;
+/** Kept from the caller's RPC deadline for reading the outcomes and sending the reply. */
+const ANSWER_MARGIN_MS = 1_500;
 /** A cancelled target that was submitting, held back until its submit can no longer be in flight. */
 const LATE_SUBMIT = 'late_submit';
 
@@ -98,6 +100,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
   private readonly driving = new Set<string>();
   /** How often a running operation renews its lease (tests shorten it). */
   renewEveryMs = RENEW_EVERY_MS;
+  inlineAnswerWithinMs = INLINE_ANSWER_WITHIN_MS;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private takingOver = false;
@@ -177,8 +180,9 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     campaignId: string,
     authorizerAppids: string[] | undefined,
     by: string,
+    answerBy?: number,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'gray.advance', authorizerAppids, by);
+    return this.onTargets(campaignId, 'gray.advance', authorizerAppids, by, answerBy);
   }
 
   /** revertgrayrelease; the target waits in `approved` for `approve`. */
@@ -186,8 +190,9 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     campaignId: string,
     authorizerAppids: string[] | undefined,
     by: string,
+    answerBy?: number,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'gray.revert', authorizerAppids, by);
+    return this.onTargets(campaignId, 'gray.revert', authorizerAppids, by, answerBy);
   }
 
   /** revertcoderelease of released targets whose online version is still the campaign's. */
@@ -195,8 +200,9 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     campaignId: string,
     authorizerAppids: string[] | undefined,
     by: string,
+    answerBy?: number,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'revert', authorizerAppids, by);
+    return this.onTargets(campaignId, 'revert', authorizerAppids, by, answerBy);
   }
 
   /** speedupaudit, once per target and attempt, within the platform's speedup_rest (read once). */
@@ -204,8 +210,9 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     campaignId: string,
     authorizerAppids: string[] | undefined,
     by: string,
+    answerBy?: number,
   ): Promise<CampaignOperationReply> {
-    return this.onTargets(campaignId, 'speedup', authorizerAppids, by);
+    return this.onTargets(campaignId, 'speedup', authorizerAppids, by, answerBy);
   }
 
   /**
@@ -318,6 +325,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     operation: Exclude<BackgroundOperation, 'cancel.undo'>,
     authorizerAppids: string[] | undefined,
     by: string,
+    answerBy?: number,
   ): Promise<CampaignOperationReply> {
     const campaign = await this.require(campaignId);
     const states = operationStates(operation, this.mode(campaign));
@@ -345,9 +353,15 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     );
     const driving = this.start(record);
     if (accepted <= PARALLEL) {
+      // Answered within the caller's deadline (the RPC's, less a margin for the reply), at most
+      // inlineAnswerWithinMs: past it the caller gets `running` and the operationId, not a timeout.
+      const wait = Math.min(
+        this.inlineAnswerWithinMs,
+        answerBy === undefined ? Number.POSITIVE_INFINITY : answerBy - Date.now() - ANSWER_MARGIN_MS,
+      );
       const settled = await Promise.race([
         driving.then(() => true),
-        sleep(INLINE_ANSWER_WITHIN_MS).then(() => false),
+        sleep(Math.max(0, wait)).then(() => false),
       ]);
       const outcomes = settled ? await this.operations.outcomesOf(operationId) : [];
       if (settled && outcomes.length === accepted && outcomes.every((target) => target.outcome !== null)) {
@@ -489,6 +503,7 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
     }, this.renewEveryMs);
     renewer.unref();
     try {
+      if (!campaign) await this.endWithoutCampaign(record);
       while (campaign && !this.stopped && !lost) {
         const { due, nextInSeconds } = await this.operations.pendingTargets(record.operationId, PARALLEL);
         if (nextInSeconds === null) break;
@@ -499,7 +514,8 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
         const outcomes = run
           ? await this.targetsBatch(campaign, record, due, run)
           : await this.undoBatch(campaign, record, due);
-        await this.operations.noteOutcomes(record, outcomes);
+        // Every due target had no outcome: fewer written means another replica holds the operation.
+        if ((await this.operations.noteOutcomes(record, outcomes)) < outcomes.length) lost = true;
       }
     } finally {
       clearInterval(renewer);
@@ -521,6 +537,21 @@ export class CampaignOperationsService implements OnApplicationBootstrap, OnModu
         { campaignId: record.campaignId, operation, operationId: record.operationId },
         'campaign operation finished',
       );
+  }
+
+  /** The campaign is gone (never, today: campaigns are not deleted): its targets end not_applicable. */
+  private async endWithoutCampaign(record: OperationRecord): Promise<void> {
+    for (;;) {
+      const { due, nextInSeconds } = await this.operations.pendingTargets(record.operationId, 200);
+      if (nextInSeconds === null || due.length === 0) return;
+      const outcomes = due.map((target) => ({
+        authorizerAppid: target.authorizerAppid,
+        outcome: 'not_applicable',
+        state: target.initialState,
+        message: `campaign ${record.campaignId} not found`,
+      }));
+      if ((await this.operations.noteOutcomes(record, outcomes)) < outcomes.length) return;
+    }
   }
 
   /** One batch of an operation on chosen targets: those whose lease it lost are answered busy. */

@@ -204,15 +204,15 @@ export class CampaignsService {
       componentAppid,
       lacking.map((target) => target.authorizerAppid),
     );
+    // Only the field the target lacks: a value the operator gave (per target or in `values`) stays.
     return targets.map((target) => {
       const profile = profiles.get(target.authorizerAppid);
-      return profile
-        ? {
-            ...target,
-            bizRef: target.bizRef ?? profile.bizRef,
-            nickName: target.nickName ?? profile.nickName,
-          }
-        : target;
+      if (!profile) return target;
+      return {
+        ...target,
+        bizRef: lacks(target, 'bizRef') ? profile.bizRef : target.bizRef,
+        nickName: lacks(target, 'nickName') ? profile.nickName : target.nickName,
+      };
     });
   }
 

@@ -319,14 +319,15 @@ export interface CampaignOperationReply {
   /** Targets the operation took under its leases (done now, or still to do when `running`). Absent from older servers. */
   accepted?: number;
   /**
-   * true: more targets than one batch were accepted (or one batch took longer than 20 s) and the
+   * true: more targets than one batch were accepted (or one batch would have outlasted the
+   * caller's RPC deadline, less 1.5 s, or 20 s) and the
    * operation goes on after this answer, in the background under the operation's leases (another
    * replica resumes it if this one stops). Absent from older servers, which answered only when done.
    */
   running?: boolean;
   /**
-   * The operation's id (`code-release.campaigns.operations.get`, logs) whenever it accepted a
-   * target: every such operation is recorded, so one cut short by a crash is taken over and its
+   * The operation's id (`code-release.campaigns.operations.get`, logs) whenever a gray advance or
+   * revert, a revert or a speedup accepted a target (approve has none): every such operation is recorded, so one cut short by a crash is taken over and its
    * started WeChat calls reconciled. Older servers gave it only when `running`.
    */
   operationId?: string;

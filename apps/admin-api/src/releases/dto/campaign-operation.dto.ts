@@ -49,7 +49,8 @@ export class CampaignOperationReplyDto {
   })
   running?: boolean;
   @ApiPropertyOptional({
-    description: 'id of the operation (GET …/operations/{operationId}) whenever it accepted a target',
+    description:
+      'id of the operation (GET …/operations/{operationId}) whenever a gray advance/revert, revert or speedup accepted a target (approve has none)',
   })
   operationId?: string;
 }
