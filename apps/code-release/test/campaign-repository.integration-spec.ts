@@ -465,6 +465,39 @@ describe('CampaignRepository (real MariaDB)', () => {
       )) as { authorizer_appid: string }[]
     ).map((row) => row.authorizer_appid);
 
+  it('purges operations finished before the cutoff with their targets, never running ones', async () => {
+    const campaignId = await createCampaign(3, 3);
+    const operations = new CampaignOperationsRepository(database.dataSource);
+    const appids = await appidsOf(campaignId);
+    const [old, recent, running] = ['ops:x:1', 'ops:x:2', 'ops:x:3'].map((owner) =>
+      operationOn(campaignId, owner, 'revert'),
+    );
+    for (const record of [old!, recent!, running!])
+      await operations.recordOperation(
+        record,
+        appids.map((authorizerAppid) => ({ authorizerAppid, state: 'released' })),
+        30,
+      );
+    await operations.finishOperation(old!);
+    await operations.finishOperation(recent!);
+    await database.dataSource.query(
+      `UPDATE code_release_operations SET finished_at = UTC_TIMESTAMP(3) - INTERVAL 100 DAY,
+         created_at = UTC_TIMESTAMP(3) - INTERVAL 100 DAY WHERE operation_id IN (?)`,
+      [[old!.operationId, running!.operationId]],
+    );
+    const cutoff = new Date(Date.now() - 90 * 86_400_000);
+    expect(await operations.purgeFinishedBatch(cutoff, 500)).toBe(1);
+    expect(await operations.purgeFinishedBatch(cutoff, 500)).toBe(0);
+    expect(await operations.summary(old!.operationId)).toBeNull();
+    const [{ n }] = (await database.dataSource.query(
+      `SELECT COUNT(*) AS n FROM code_release_operation_targets WHERE operation_id = ?`,
+      [old!.operationId],
+    )) as [{ n: number | string }];
+    expect(Number(n)).toBe(0);
+    expect(await operations.summary(recent!.operationId)).toMatchObject({ status: 'finished', total: 3 });
+    expect(await operations.summary(running!.operationId)).toMatchObject({ status: 'running', total: 3 });
+  });
+
   it('answers the due targets of an operation even behind ten held back earlier in its order', async () => {
     const campaignId = await createCampaign(14, 14);
     const operations = new CampaignOperationsRepository(database.dataSource);

@@ -6,3 +6,4 @@ export { applyPendingMigrations, pendingMigrations } from './migrations.util';
 export { runMigrations, type MigrationsRun, type RunMigrationsOptions } from './run-migrations.util';
 export { runMigrateCommand, type MigrateCommandIo } from './migrate-command.util';
 export { inTransaction, isLockConflict, type TransactionOptions } from './transaction.util';
+export { ScheduledPurge, type ScheduledPurgeOptions } from './scheduled-purge';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 
 import { AdminApiConfig } from '../config/admin-api.config';
-import { ScheduledPurge } from '../shared/scheduled-purge';
+import { ScheduledPurge } from '@wxop/database';
 import { ForwardingDeliveryRepository } from './forwarding-delivery.repository';
 
 /**

@@ -512,6 +512,26 @@ export class CampaignOperationsRepository {
     }));
   }
 
+  /**
+   * Deletes up to `limit` operations finished before `cutoff`, with their targets, in one short
+   * transaction (replicas purging together only share the work); answers how many operations went.
+   * Running operations stay whatever their age.
+   */
+  async purgeFinishedBatch(cutoff: Date, limit: number): Promise<number> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const rows = (await manager.query(
+        `SELECT operation_id FROM code_release_operations
+         WHERE status = 'finished' AND finished_at < ? ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [cutoff, limit],
+      )) as { operation_id: string }[];
+      if (rows.length === 0) return 0;
+      const ids = rows.map((row) => row.operation_id);
+      await manager.query(`DELETE FROM code_release_operation_targets WHERE operation_id IN (?)`, [ids]);
+      await manager.query(`DELETE FROM code_release_operations WHERE operation_id IN (?)`, [ids]);
+      return ids.length;
+    });
+  }
+
   /** One background operation with its progress; null when there is none with this id. */
   async summary(operationId: string): Promise<CampaignOperationSummary | null> {
     const [row] = (await this.dataSource.query(`${SUMMARY_SELECT} WHERE op.operation_id = ?`, [

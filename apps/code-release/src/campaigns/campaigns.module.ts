@@ -11,6 +11,7 @@ import { CampaignWorker } from './campaign-worker.service';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsRpcController } from './campaigns-rpc.controller';
 import { CampaignsService } from './campaigns.service';
+import { OperationRetentionService } from './operation-retention.service';
 import { PlatformQuotaRepository } from './platform-quota.repository';
 import { PreflightSteps } from './preflight.steps';
 import { ReleaseSteps } from './release-steps';
@@ -18,7 +19,8 @@ import { TargetFilterService } from './target-filter.service';
 
 /**
  * Release campaigns: RPC, the lease-based worker and the audit-result consumer, the target filter
- * over the authorizer service, the preflight steps and the platform-wide quota row.
+ * over the authorizer service, the preflight steps, the platform-wide quota row and the retention of
+ * finished operations.
  */
 @Module({
   imports: [HistoryModule],
@@ -34,6 +36,7 @@ import { TargetFilterService } from './target-filter.service';
     AuditResultsConsumer,
     CampaignOperationsRepository,
     CampaignOperationsService,
+    OperationRetentionService,
     ReleaseSteps,
   ],
 })

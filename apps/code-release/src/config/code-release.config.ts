@@ -59,4 +59,17 @@ export class CodeReleaseConfig {
   @Min(0)
   @Max(1000)
   CODE_RELEASE_UNDO_PER_MONTH = 10;
+
+  /** Finished operations on targets (code_release_operations and their targets) are kept this long. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CODE_RELEASE_OPERATION_RETENTION_DAYS = 90;
+
+  @EnvInt()
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  CODE_RELEASE_OPERATION_PURGE_INTERVAL_SECONDS = 3600;
 }

@@ -20,7 +20,7 @@ export interface ScheduledPurgeOptions {
  * A retention run on a schedule: rows older than the retention are deleted in batches until a
  * batch comes back short, at most one run at a time per process. Safe with replicas as long as
  * each batch is one short `DELETE … LIMIT n`: replicas purging together only share the work.
- * The push log and the forwarding delivery log both purge this way.
+ * admin-api's push log and forwarding delivery log, and code-release's finished operations, purge this way.
  */
 export abstract class ScheduledPurge implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
