@@ -579,7 +579,7 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     expect(unknown).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
     const unknownTargets = await campaigns('GET', '/00000000-0000-4000-8000-000000000000/targets', viewer);
     expect(unknownTargets).toMatchObject({ status: 404, body: { error: 'campaign_not_found' } });
-    // Retry answers at once: no background operation to follow (those are a revert of 30, …).
+    // Retry is not an operation on targets (gray, revert, speedup): nothing is recorded for it.
     const operations = await campaigns('GET', `/${campaignId}/operations`, viewer);
     expect(operations).toMatchObject({ status: 200, body: { items: [], total: 0, limit: 50, offset: 0 } });
     const noOperation = await campaigns(

@@ -41,6 +41,20 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
   const targetsOf = async (campaignId: string) =>
     (await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, { campaignId, limit: 500 })).targets;
   const campaign = (campaignId: string) => rpc<CampaignSummary>(CampaignRpcPatterns.Get, { campaignId });
+  /** Waits until the authorizer service holds a nick name for each (it records them after the token service). */
+  const profilesHeld = (appids: string[]) =>
+    waitUntil(
+      async () =>
+        (
+          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
+            componentAppid: COMPONENT,
+            authorizerAppids: appids,
+            limit: 200,
+          })
+        ).items.filter((item) => item.nickName).length === appids.length,
+      60_000,
+      'the authorizer service to hold the profiles',
+    );
   const finished = (campaignId: string, timeoutMs: number) =>
     waitUntil(
       async () => (await campaign(campaignId)).status === 'finished',
@@ -353,18 +367,7 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
     // A variable some explicit targets have no value for is refused here, not failed target by
     // target at commit; a nickName the operator did not give comes from the authorizer service.
     const [first, second] = await stack.newMiniPrograms(2);
-    await waitUntil(
-      async () =>
-        (
-          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
-            componentAppid: COMPONENT,
-            authorizerAppids: [first, second],
-            limit: 200,
-          })
-        ).items.filter((item) => item.nickName).length === 2,
-      60_000,
-      'the authorizer service to hold both profiles',
-    );
+    await profilesHeld([first!, second!]);
     const unvalued = await refusal({
       ...base,
       extJson: { ext: { title: '{{nickName}}', shop: '{{values.shop}}' } },
@@ -381,18 +384,7 @@ describe('campaign inputs (end to end with the authorizer service and wechat-sim
   it('fills the nickName an explicit target lacks from the authorizer service, frozen with the campaign', async () => {
     await sim.control('PUT', '/settings', { auditQuota: 1000 });
     const [named, unnamed] = await stack.newMiniPrograms(2);
-    await waitUntil(
-      async () =>
-        (
-          await rpc<AuthorizerPage>(AuthorizerRpcPatterns.SearchAuthorizers, {
-            componentAppid: COMPONENT,
-            authorizerAppids: [named, unnamed],
-            limit: 200,
-          })
-        ).items.filter((item) => item.nickName).length === 2,
-      60_000,
-      'the authorizer service to hold both profiles',
-    );
+    await profilesHeld([named!, unnamed!]);
     const created = await rpc<CampaignSummary>(CampaignRpcPatterns.Create, {
       componentAppid: COMPONENT,
       templateId: await stack.addTemplate('4.0.0'),

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { ScheduledPurge } from '@wxop/database';
 
 import { AdminApiConfig } from '../config/admin-api.config';
-import { ScheduledPurge } from '@wxop/database';
 import { ForwardingDeliveryRepository } from './forwarding-delivery.repository';
 
 /**

@@ -105,6 +105,15 @@ export interface OperationListQuery {
   offset: number;
 }
 
+/** A target of an operation as recorded: its outcome and what came with it (all null while still to do). */
+export interface RecordedOutcome {
+  authorizerAppid: string;
+  outcome: string | null;
+  state: string | null;
+  errcode: number | null;
+  message: string | null;
+}
+
 /** The chosen targets of an operation, sorted by what can be done with them now. */
 export interface ChosenTargets {
   /** In a state the operation applies to, now leased by the operation's owner. */
@@ -483,33 +492,13 @@ export class CampaignOperationsRepository {
   }
 
   /** Each target of the operation, in order, with its outcome (null while still to do). */
-  async outcomesOf(operationId: string): Promise<
-    {
-      authorizerAppid: string;
-      outcome: string | null;
-      state: string | null;
-      errcode: number | null;
-      message: string | null;
-    }[]
-  > {
+  async outcomesOf(operationId: string): Promise<RecordedOutcome[]> {
     const rows = (await this.dataSource.query(
-      `SELECT authorizer_appid, outcome, state, errcode, message FROM code_release_operation_targets
-       WHERE operation_id = ? ORDER BY ordinal`,
+      `SELECT authorizer_appid AS authorizerAppid, outcome, state, errcode, message
+       FROM code_release_operation_targets WHERE operation_id = ? ORDER BY ordinal`,
       [operationId],
-    )) as {
-      authorizer_appid: string;
-      outcome: string | null;
-      state: string | null;
-      errcode: number | null;
-      message: string | null;
-    }[];
-    return rows.map((row) => ({
-      authorizerAppid: row.authorizer_appid,
-      outcome: row.outcome,
-      state: row.state,
-      errcode: row.errcode === null ? null : Number(row.errcode),
-      message: row.message,
-    }));
+    )) as RecordedOutcome[];
+    return rows.map((row) => ({ ...row, errcode: row.errcode === null ? null : Number(row.errcode) }));
   }
 
   /**

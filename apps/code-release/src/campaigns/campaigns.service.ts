@@ -54,29 +54,7 @@ export class CampaignsService {
     }
     if (!parsed.targetFilter)
       targets = await this.withProfiles(parsed.componentAppid, targets, parsed.inputs.extJson);
-    const unset = variablesWithoutValue(
-      parsed.inputs.extJson,
-      targets.map((target) => ({ ...target, values: target.variables ?? undefined })),
-    );
-    if (unset.length > 0) {
-      const which = unset
-        .map(
-          (v) =>
-            `{{${v.name}}}, which ${v.targets} target(s) have no value for (${v.examples.join(', ')}${
-              v.targets > v.examples.length ? ', …' : ''
-            })`,
-        )
-        .join('; ');
-      throw CodeReleaseError.invalid(
-        parsed.targetFilter
-          ? `extJson uses ${which}: the authorizer service has no such value for them; give it in values for those appids, or choose the targets with a bizRefs list that leaves them out`
-          : `extJson uses ${which}: give it per target (bizRef, nickName, values) or in values${
-              unset.some((v) => v.name === 'bizRef' || v.name === 'nickName')
-                ? ' (the authorizer service holds no bizRef or nickName for them either)'
-                : ''
-            }`,
-      );
-    }
+    refuseUnsetVariables(parsed.inputs.extJson, targets, parsed.targetFilter !== undefined);
     if (parsed.inputs.preflight)
       await this.preflight.checkPlatform(parsed.componentAppid, parsed.inputs.preflight);
     const request = { ...parsed, targets };
@@ -249,4 +227,27 @@ export class CampaignsService {
       finishedAt: campaign.finishedAt ? campaign.finishedAt.toISOString() : null,
     };
   }
+}
+
+/** INVALID_REQUEST naming each ext_json variable some targets have no value for (none: nothing). */
+function refuseUnsetVariables(extJson: unknown, targets: NewTarget[], byFilter: boolean): void {
+  const unset = variablesWithoutValue(
+    extJson,
+    targets.map((target) => ({ ...target, values: target.variables ?? undefined })),
+  );
+  if (unset.length === 0) return;
+  const which = unset
+    .map((v) => {
+      const more = v.targets > v.examples.length ? ', …' : '';
+      return `{{${v.name}}}, which ${v.targets} target(s) have no value for (${v.examples.join(', ')}${more})`;
+    })
+    .join('; ');
+  const profileUnset = unset.some((v) => v.name === 'bizRef' || v.name === 'nickName');
+  throw CodeReleaseError.invalid(
+    byFilter
+      ? `extJson uses ${which}: the authorizer service has no such value for them; give it in values for those appids, or choose the targets with a bizRefs list that leaves them out`
+      : `extJson uses ${which}: give it per target (bizRef, nickName, values) or in values${
+          profileUnset ? ' (the authorizer service holds no bizRef or nickName for them either)' : ''
+        }`,
+  );
 }

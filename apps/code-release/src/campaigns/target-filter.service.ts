@@ -87,21 +87,23 @@ export class TargetFilterService {
     const chunks: string[][] = [];
     for (let start = 0; start < appids.length; start += PAGE) chunks.push(appids.slice(start, start + PAGE));
     // A few pages at a time: 100,000 explicit targets are 500 pages, within admin-api's 30 s.
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let index = next++; index < chunks.length; index = next++) {
-        const page = await this.search({
-          componentAppid,
-          authorizerAppids: chunks[index],
-          afterAuthorizerAppid: '',
-          countTotal: false,
-          limit: PAGE,
-        });
-        for (const item of page.items)
-          found.set(item.authorizerAppid, { bizRef: item.bizRef, nickName: item.nickName });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PROFILE_PAGES_AT_ONCE, chunks.length) }, worker));
+    for (let first = 0; first < chunks.length; first += PROFILE_PAGES_AT_ONCE) {
+      const pages = await Promise.all(
+        chunks
+          .slice(first, first + PROFILE_PAGES_AT_ONCE)
+          .map((authorizerAppids) =>
+            this.search({
+              componentAppid,
+              authorizerAppids,
+              afterAuthorizerAppid: '',
+              countTotal: false,
+              limit: PAGE,
+            }),
+          ),
+      );
+      for (const item of pages.flatMap((page) => page.items))
+        found.set(item.authorizerAppid, { bizRef: item.bizRef, nickName: item.nickName });
+    }
     return found;
   }
 
