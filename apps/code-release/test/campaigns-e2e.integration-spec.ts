@@ -254,6 +254,14 @@ describe('release campaigns (end to end with wechat-sim, ingress and token)', ()
     }
     await finished(created.campaignId, 60_000);
     const done = await campaign(created.campaignId);
+    // Every target released; one that is not shows its state, step, errcode and reason here.
+    const notReleased = (
+      await rpc<CampaignTargetPage>(CampaignRpcPatterns.ListTargets, {
+        campaignId: created.campaignId,
+        limit: 100,
+      })
+    ).targets.filter((t) => t.state !== 'released');
+    expect(notReleased).toEqual([]);
     expect(done.counts['released']).toBe(30);
     expect(done.counts['waiting_quota']).toBe(0);
     // WeChat accepted one submit per target. A target's first call after a jump may be refused with

@@ -89,17 +89,15 @@ export class TargetFilterService {
     // A few pages at a time: 100,000 explicit targets are 500 pages, within admin-api's 30 s.
     for (let first = 0; first < chunks.length; first += PROFILE_PAGES_AT_ONCE) {
       const pages = await Promise.all(
-        chunks
-          .slice(first, first + PROFILE_PAGES_AT_ONCE)
-          .map((authorizerAppids) =>
-            this.search({
-              componentAppid,
-              authorizerAppids,
-              afterAuthorizerAppid: '',
-              countTotal: false,
-              limit: PAGE,
-            }),
-          ),
+        chunks.slice(first, first + PROFILE_PAGES_AT_ONCE).map((authorizerAppids) =>
+          this.search({
+            componentAppid,
+            authorizerAppids,
+            afterAuthorizerAppid: '',
+            countTotal: false,
+            limit: PAGE,
+          }),
+        ),
       );
       for (const item of pages.flatMap((page) => page.items))
         found.set(item.authorizerAppid, { bizRef: item.bizRef, nickName: item.nickName });
