@@ -113,6 +113,8 @@ class ServiceCConsumers {
       ]);
       if (failInboxEffectOnce.delete(envelope.id)) throw new Error('crash after the effect, before commit');
     });
+    // Recorded once the inbox transaction committed: a test that counts these sees the effects.
+    record('c-done', envelope as EventEnvelope, context);
   }
 }
 
@@ -432,9 +434,9 @@ describe('messaging on the real broker', () => {
       await publisher.publish(event);
       await publisher.publish(event);
       await waitUntil(
-        () => calls('c').filter((c) => c.envelope.id === event.id).length >= 2,
+        () => calls('c-done').filter((c) => c.envelope.id === event.id).length >= 2,
         5000,
-        'two deliveries',
+        'two deliveries handled',
       );
       expect(Number(await effectsOf(event.id))).toBe(1);
     });
@@ -455,9 +457,11 @@ describe('messaging on the real broker', () => {
       const event = authorizedEvent();
       await publisher.publishAll(Array.from({ length: 10 }, () => event));
       await waitUntil(
-        () => calls('c').filter((c) => c.envelope.id === event.id).length >= 10,
+        () =>
+          calls('c').filter((c) => c.envelope.id === event.id).length >= 10 &&
+          calls('c-done').some((c) => c.envelope.id === event.id),
         5000,
-        'ten deliveries',
+        'ten deliveries, one of them committed',
       );
       expect(Number(await effectsOf(event.id))).toBe(1);
       const inbox = (await database.dataSource.query(
