@@ -17,6 +17,8 @@ COPY deploy/build deploy/build
 COPY libs libs
 COPY apps apps
 RUN npx nx run-many -t build --projects=tag:type:app --outputStyle=static
+# The web console: static files that admin-api serves at /console (ADMIN_API_CONSOLE_DIR, default ./console).
+RUN npx nx run console:build --outputStyle=static
 
 # ---- runtime: what every app image shares ----
 FROM ${NODE_IMAGE} AS runtime
@@ -69,6 +71,7 @@ COPY --from=build /workspace/dist/apps/admin-api/package.json /workspace/dist/ap
 # argon2 ships its prebuilt binary in the package (loaded by node-gyp-build at run time), so no install script runs.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/admin-api/ ./
+COPY --from=build /workspace/dist/apps/console/ ./console/
 ENV WXOP_HEALTH_PORT_VARIABLE=ADMIN_API_HTTP_PORT WXOP_HEALTH_PORT_DEFAULT=3500
 EXPOSE 3500
 USER 1000:1000

@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Module boundaries (STYLE.md): apps never import apps; each lib may only use
@@ -21,12 +22,15 @@ function boundaries(inTests) {
     { sourceTag: 'scope:admin-api', onlyDependOnLibsWithTags: ['scope:admin-api', 'scope:shared'] },
     { sourceTag: 'scope:wechat-sim', onlyDependOnLibsWithTags: ['scope:wechat-sim', 'scope:shared'] },
     { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] },
+    { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared'] },
     // type: layering
     {
       sourceTag: 'type:app',
       onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:util'],
       bannedExternalImports: brokerPackages,
     },
+    // The web console runs in a browser: no lib of ours (they are Node), but libs/testing in its e2e.
+    { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
     {
       sourceTag: 'type:feature',
       onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'],
@@ -73,11 +77,14 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx', 'coverage'] },
-  { files: ['**/*.ts'], rules: { '@nx/enforce-module-boundaries': ['error', boundaries(false)] } },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(false)] },
+  },
   // Tests may also use libs/testing.
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] } },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -95,6 +102,23 @@ export default [
     // Tests, benches and scripts are allowed to talk to a person.
     files: [...testFiles, 'bench/**/*.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
+  },
+  // The console (React): the rules of hooks. Its specs and e2e have tsconfigs of their own (node
+  // types), which the project service would not find from the page's tsconfig.json.
+  { files: ['apps/console/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
+  {
+    files: ['apps/console/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: [
+          'apps/console/tsconfig.spec.json',
+          'apps/console/tsconfig.e2e.json',
+          'apps/console/tsconfig.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 ];

@@ -9,6 +9,8 @@
 #   WXOP_INFRA_INSTALL=0                  never install packages
 #   WXOP_DATABASES="a b"                  databases to create (default: every app's)
 #   WXOP_INFRA_EXTRA_DATABASES="c d"      more databases to create
+#   WXOP_INFRA_BROWSER=1                  also Debian's chromium and a CJK font (the console's browser tests)
+#   CHROMIUM_PATH                         the browser the console tests drive (default /usr/bin/chromium)
 set -euo pipefail
 
 DB_HOST="${DB_HOST:-127.0.0.1}"
@@ -20,6 +22,8 @@ RABBITMQ_PORT="${RABBITMQ_PORT:-5672}"
 WXOP_INFRA_INSTALL="${WXOP_INFRA_INSTALL:-1}"
 WXOP_DATABASES="${WXOP_DATABASES:-wxop_ingress wxop_token wxop_authorizer wxop_code_release wxop_admin}"
 WXOP_INFRA_EXTRA_DATABASES="${WXOP_INFRA_EXTRA_DATABASES:-}"
+WXOP_INFRA_BROWSER="${WXOP_INFRA_BROWSER:-0}"
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '[infra] %s\n' "$*"; }
@@ -159,9 +163,27 @@ ensure_broker() {
   say "broker: started"
 }
 
+# --- Chromium for the console's browser tests ---------------------------------
+# Debian's package, driven by playwright-core: no browser download (this machine reaches only the
+# npm registry and Debian). Without a CJK font Chinese renders as empty boxes in screenshots.
+ensure_browser() {
+  local missing=()
+  [[ -x "$CHROMIUM_PATH" ]] || missing+=(chromium)
+  if command -v fc-list >/dev/null && ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-wqy-microhei); fi
+  if ((${#missing[@]} == 0)); then
+    say "browser: $("$CHROMIUM_PATH" --version 2>/dev/null | head -1)"
+    return
+  fi
+  apt_install "${missing[@]}" ||
+    fail "the console's browser tests need ${missing[*]}, which could not be installed automatically (needs root and apt)." \
+      "Install them: sudo apt-get install chromium fonts-wqy-microhei   (or set CHROMIUM_PATH to a Chromium)"
+  say "browser: installed ${missing[*]}"
+}
+
 ensure_database_server
 ensure_database_login
 ensure_broker
+if [[ "$WXOP_INFRA_BROWSER" == "1" ]]; then ensure_browser; fi
 # shellcheck disable=SC2086
 node "$ROOT_DIR/scripts/create-databases.cjs" $WXOP_DATABASES $WXOP_INFRA_EXTRA_DATABASES
 say "ready: database $DB_HOST:$DB_PORT, broker $RABBITMQ_HOST:$RABBITMQ_PORT"

@@ -35,7 +35,7 @@ const APPS: Record<string, { port: string; role: string }> = {
   },
   'admin-api': {
     port: env['ADMIN_API_HTTP_PORT'] || '3500',
-    role: "operators' API /admin/v1, docs /admin/docs",
+    role: "web console /console, operators' API /admin/v1, docs /admin/docs",
   },
   'wechat-sim': { port: env['SIM_HTTP_PORT'] || '3900', role: 'WeChat simulator; control API /sim' },
 };
@@ -184,7 +184,8 @@ async function main(): Promise<void> {
     );
   if (apps.includes('admin-api'))
     lines.push(
-      "  3. the operators' API: create your admin (no default user or password), then open /admin/docs",
+      '  3. the web console: create your admin (there is no default user or password), then sign in at',
+      `     ${urlOf('admin-api')}/console/   (the API's documents: ${urlOf('admin-api')}/admin/docs)`,
       `     echo 'a-long-password-of-yours' | npm run admin -- create-user --username you --role admin`,
     );
   lines.push(

@@ -7,14 +7,16 @@ import { AppLogger, createFastifyAdapter } from '@wxop/observability';
 
 import { AdminApiModule, type AdminApiModuleOptions } from './app.module';
 import { AdminApiConfig } from './config/admin-api.config';
+import { findConsoleDir } from './console/console-dir';
+import { serveConsole } from './console/serve-console';
 import { serveOpenApi } from './openapi';
 import { adminValidationPipe } from './shared/validation.util';
 
 export const ADMIN_API_PREFIX = 'admin/v1';
 
 /**
- * Builds admin-api: `/admin/v1` (JSON, validated, one error format), OpenAPI at `/admin/docs`,
- * security headers, CORS only for configured origins, health and metrics outside the prefix.
+ * Builds admin-api: `/admin/v1` (JSON, validated, one error format), OpenAPI at `/admin/docs`, the
+ * web console at `/console`, security headers, CORS only for configured origins, health and metrics outside the prefix.
  */
 export async function createAdminApiApp(
   options: AdminApiModuleOptions = {},
@@ -50,6 +52,12 @@ export async function createAdminApiApp(
   });
   app.useGlobalPipes(adminValidationPipe());
   serveOpenApi(app);
+  const consoleDir = findConsoleDir(admin.ADMIN_API_CONSOLE_DIR);
+  if ((await serveConsole(app, consoleDir)) === 'missing')
+    app.get(AppLogger).warn({
+      msg: 'web console not built: /console answers 404 (npx nx build console)',
+      configured: admin.ADMIN_API_CONSOLE_DIR,
+    });
   app.enableShutdownHooks();
   return app;
 }

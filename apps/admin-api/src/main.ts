@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '@wxop/config';
 import { runMigrateCommand } from '@wxop/database';
 
 import { createAdminApiApp } from './admin-api-app';
+import { openApiDocument } from './openapi';
 import { AdminApiConfig } from './config/admin-api.config';
 import { ADMIN_API_MIGRATIONS } from './database/migrations';
 import { runCreateUserCommand } from './users/create-user.command';
@@ -29,8 +31,21 @@ async function createUser(): Promise<void> {
   process.exitCode = await runCreateUserCommand(process.argv.slice(3));
 }
 
-void (process.argv[2] === 'migrate'
-  ? migrate()
-  : process.argv[2] === 'create-user'
-    ? createUser()
-    : bootstrap());
+/**
+ * `npm run admin -- openapi <file>`: write the OpenAPI document (the console's typed client is
+ * generated from it: `npm run console:api`). Builds the app as serving does, so it needs the database.
+ */
+async function writeOpenApi(): Promise<void> {
+  const file = process.argv[3];
+  if (!file) throw new Error('usage: openapi <file>');
+  const app = await createAdminApiApp();
+  await writeFile(file, `${JSON.stringify(openApiDocument(app), null, 2)}\n`);
+  await app.close();
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  migrate,
+  'create-user': createUser,
+  openapi: writeOpenApi,
+};
+void (commands[process.argv[2] ?? ''] ?? bootstrap)();

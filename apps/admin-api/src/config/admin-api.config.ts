@@ -187,6 +187,14 @@ export class AdminApiConfig {
   @Max(100_000)
   ADMIN_API_FORWARDING_PURGE_BATCH_SIZE = 1000;
 
+  /**
+   * The built web console (`npx nx build console`), served at /console. Empty (the default): the
+   * first of `dist/apps/console` under the working directory and `console/` beside the bundle
+   * (the container image) that exists; when none does, /console answers 404 saying how to build it.
+   */
+  @IsString()
+  ADMIN_API_CONSOLE_DIR = '';
+
   /** Unacknowledged pushes the push-log consumer holds: the group-commit window (four batches, so the broker never waits on a commit). */
   @EnvInt()
   @IsInt()

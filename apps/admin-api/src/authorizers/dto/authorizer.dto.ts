@@ -47,17 +47,17 @@ export class AuthorizerSummaryDto {
   @ApiProperty() authorizerAppid!: string;
   @ApiProperty({ enum: AUTHORIZER_STATUSES }) status!: string;
   @ApiProperty({ enum: ['official_account', 'mini_program'], nullable: true }) authorizerType!: string | null;
-  @ApiProperty({ nullable: true }) nickName!: string | null;
-  @ApiProperty({ nullable: true }) userName!: string | null;
-  @ApiProperty({ nullable: true }) headImg!: string | null;
-  @ApiProperty({ nullable: true }) principalName!: string | null;
-  @ApiProperty({ nullable: true }) bizRef!: string | null;
+  @ApiProperty({ type: String, nullable: true }) nickName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) userName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) headImg!: string | null;
+  @ApiProperty({ type: String, nullable: true }) principalName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) bizRef!: string | null;
   @ApiProperty({ type: [Number] }) funcInfo!: number[];
-  @ApiProperty({ nullable: true }) accountStatus!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) accountStatus!: number | null;
   @ApiProperty({ enum: ['active', 'invalid'], nullable: true }) credentialStatus!: string | null;
-  @ApiProperty({ nullable: true }) authorizedAt!: string | null;
-  @ApiProperty({ nullable: true }) unauthorizedAt!: string | null;
-  @ApiProperty({ nullable: true }) profileRefreshedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) authorizedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) unauthorizedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) profileRefreshedAt!: string | null;
 }
 
 export class AuthorizerPageDto {
@@ -71,21 +71,21 @@ export class AuthorizerHistoryEntryDto {
   @ApiProperty({ enum: ['authorized', 'updated', 'unauthorized'] }) status!: string;
   @ApiProperty() source!: string;
   @ApiProperty({ type: [Number], nullable: true }) funcInfo!: number[] | null;
-  @ApiProperty({ nullable: true }) bizRef!: string | null;
-  @ApiProperty({ nullable: true }) eventId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) bizRef!: string | null;
+  @ApiProperty({ type: String, nullable: true }) eventId!: string | null;
   @ApiProperty() occurredAt!: string;
 }
 
 export class AuthorizerDetailDto extends AuthorizerSummaryDto {
-  @ApiProperty({ nullable: true }) alias!: string | null;
-  @ApiProperty({ nullable: true }) signature!: string | null;
-  @ApiProperty({ nullable: true }) qrcodeUrl!: string | null;
-  @ApiProperty({ nullable: true }) serviceType!: number | null;
-  @ApiProperty({ nullable: true }) verifyType!: number | null;
+  @ApiProperty({ type: String, nullable: true }) alias!: string | null;
+  @ApiProperty({ type: String, nullable: true }) signature!: string | null;
+  @ApiProperty({ type: String, nullable: true }) qrcodeUrl!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) serviceType!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) verifyType!: number | null;
   @ApiProperty({ nullable: true, type: Object, description: 'network domains, categories, visit status' })
   miniProgram!: unknown;
-  @ApiProperty({ nullable: true }) credentialErrcode!: number | null;
-  @ApiProperty({ nullable: true }) profileError!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) credentialErrcode!: number | null;
+  @ApiProperty({ type: String, nullable: true }) profileError!: string | null;
   @ApiProperty({ type: [AuthorizerHistoryEntryDto] }) history!: AuthorizerHistoryEntryDto[];
 }
 
@@ -95,7 +95,7 @@ export class SyncRunDto {
   @ApiProperty({ enum: ['start', 'schedule', 'operator'] }) trigger!: string;
   @ApiProperty({ enum: ['running', 'succeeded', 'partial', 'failed'] }) status!: string;
   @ApiProperty() complete!: boolean;
-  @ApiProperty({ nullable: true }) totalCount!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) totalCount!: number | null;
   @ApiProperty() listed!: number;
   @ApiProperty() discovered!: number;
   @ApiProperty() handedOver!: number;
@@ -105,7 +105,7 @@ export class SyncRunDto {
   @ApiProperty() failed!: number;
   @ApiProperty() listCalls!: number;
   @ApiProperty() infoCalls!: number;
-  @ApiProperty({ nullable: true }) error!: string | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty() startedAt!: string;
-  @ApiProperty({ nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
 }

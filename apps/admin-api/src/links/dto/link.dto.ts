@@ -93,12 +93,12 @@ export class AuthorizationLinkSummaryDto {
   @ApiProperty() linkId!: string;
   @ApiProperty() componentAppid!: string;
   @ApiProperty({ enum: ['pc', 'h5'] }) kind!: string;
-  @ApiProperty({ nullable: true }) authType!: number | null;
-  @ApiProperty({ nullable: true }) bizAppid!: string | null;
-  @ApiProperty({ nullable: true }) bizRef!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) authType!: number | null;
+  @ApiProperty({ type: String, nullable: true }) bizAppid!: string | null;
+  @ApiProperty({ type: String, nullable: true }) bizRef!: string | null;
   @ApiProperty() startUrl!: string;
   @ApiProperty({ enum: AUTHORIZATION_LINK_STATES }) state!: string;
-  @ApiProperty({ nullable: true, description: 'the account that authorized through it' })
+  @ApiProperty({ type: String, nullable: true, description: 'the account that authorized through it' })
   authorizerAppid!: string | null;
   @ApiProperty() expiresAt!: string;
   @ApiProperty() createdAt!: string;

@@ -1,0 +1,15 @@
+import { Empty, Spin } from 'antd';
+import { useTranslation } from 'react-i18next';
+
+import { useComponent } from '../auth/ComponentProvider';
+import { ErrorAlert } from './ErrorAlert';
+
+/** Renders `children(componentAppid)` once a component is chosen; says what to do while none exists. */
+export function RequireComponent({ children }: { children: (componentAppid: string) => React.ReactNode }) {
+  const { t } = useTranslation();
+  const { componentAppid, loading, error } = useComponent();
+  if (loading) return <Spin />;
+  if (error) return <ErrorAlert error={error} />;
+  if (!componentAppid) return <Empty description={t('empty.noComponent')} />;
+  return <>{children(componentAppid)}</>;
+}
