@@ -169,14 +169,23 @@ ensure_broker() {
 ensure_browser() {
   local missing=()
   [[ -x "$CHROMIUM_PATH" ]] || missing+=(chromium)
-  if command -v fc-list >/dev/null && ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-wqy-microhei); fi
+  # fc-list comes with fontconfig, which chromium pulls in: without it the font is surely missing too.
+  if ! command -v fc-list >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-wqy-microhei); fi
   if ((${#missing[@]} == 0)); then
     say "browser: $("$CHROMIUM_PATH" --version 2>/dev/null | head -1)"
     return
   fi
-  apt_install "${missing[@]}" ||
+  if ! apt_install "${missing[@]}"; then
+    # Without a CJK font the screenshots show boxes for Chinese, but every test still means what it says.
+    if [[ -x "$CHROMIUM_PATH" ]]; then
+      say "browser: WARNING: no CJK font and none could be installed (sudo apt-get install fonts-wqy-microhei)"
+      return
+    fi
     fail "the console's browser tests need ${missing[*]}, which could not be installed automatically (needs root and apt)." \
       "Install them: sudo apt-get install chromium fonts-wqy-microhei   (or set CHROMIUM_PATH to a Chromium)"
+  fi
+  [[ -x "$CHROMIUM_PATH" ]] ||
+    fail "installed chromium, but CHROMIUM_PATH=$CHROMIUM_PATH is still not an executable." "Unset CHROMIUM_PATH to use /usr/bin/chromium."
   say "browser: installed ${missing[*]}"
 }
 

@@ -37,7 +37,11 @@ export async function createAdminApiApp(
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // Accounts' head images and audit screenshots are WeChat's (https) URLs.
+        imgSrc: ["'self'", 'data:', 'https:'],
+        // Off: behind plain HTTP (a LAN address, a port-forward) the browser would rewrite the
+        // console's scripts to https and show a blank page. TLS is the ingress's job (HSTS there).
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -43,9 +43,10 @@ async function writeOpenApi(): Promise<void> {
   await app.close();
 }
 
-const commands: Record<string, () => Promise<void>> = {
-  migrate,
-  'create-user': createUser,
-  openapi: writeOpenApi,
-};
-void (commands[process.argv[2] ?? ''] ?? bootstrap)();
+void (process.argv[2] === 'migrate'
+  ? migrate()
+  : process.argv[2] === 'create-user'
+    ? createUser()
+    : process.argv[2] === 'openapi'
+      ? writeOpenApi()
+      : bootstrap());

@@ -42,6 +42,13 @@ describe('the web console on admin-api', () => {
     // A missing chunk (a tab open across a deployment) fails visibly instead of answering the page.
     const stale = await fetch(`${api.url}/console/assets/index-old999.js`);
     expect([stale.status, (await stale.text()).includes('root')]).toEqual([404, false]);
+    // A chunk written after start (the console rebuilt while admin-api runs) is served; nothing outside.
+    writeFileSync(join(dir, 'assets', 'index-new456.js'), 'export {}');
+    expect((await fetch(`${api.url}/console/assets/index-new456.js`)).status).toBe(200);
+    const outside = await fetch(`${api.url}/console/..%2f..%2fetc%2fpasswd`);
+    expect((await outside.text()).includes('root:')).toBe(false);
+    // Over plain HTTP the page's scripts must not be rewritten to https.
+    expect(page.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     // The console's files are public; the API behind them is not.
     expect((await adminCall(api.url, 'GET', '/admin/v1/me')).status).toBe(401);
   });

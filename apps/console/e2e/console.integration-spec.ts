@@ -201,6 +201,8 @@ describe('the web console in Chromium (end to end)', () => {
     await page.getByRole('menuitem', { name: '授权账号' }).click();
     await waitUntil(
       async () => {
+        // A reload reads the list again (the search is in the URL), in case it ran before the account existed.
+        if (page.url().includes('q=')) await page.reload();
         await page.getByLabel('搜索账号').fill(merchant);
         await page.getByLabel('搜索账号').press('Enter');
         await settled(page);
@@ -222,8 +224,12 @@ describe('the web console in Chromium (end to end)', () => {
     await page.getByRole('button', { name: '从微信同步' }).click();
     await settled(page);
     await page.getByRole('tab', { name: /草稿/ }).click();
+    const added = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' && /\/drafts\/\d+\/templates$/.test(response.url()),
+    );
     await page.getByRole('button', { name: '设为模板' }).first().click();
-    await settled(page);
+    expect((await added).status()).toBe(200);
 
     // The campaign wizard over the five, then its live view until every target is released.
     await page.getByRole('menuitem', { name: '批量发布' }).click();
@@ -426,8 +432,28 @@ describe('the web console in Chromium (end to end)', () => {
     }
     await page.getByText(/Too many failed sign-ins: try again in \d+ s/).waitFor();
 
-    // A session whose tokens no longer work (ended on the server) lands on the login page, saying so.
+    // An access token that no longer works (expired): one refresh, the page shows, the tokens rotated.
     await signIn(page, baseUrl, users.operator, 'en');
+    const before = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('wxop.console.session')!) as { refreshToken: string },
+    );
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('wxop.console.session')!) as Record<string, unknown>;
+      localStorage.setItem('wxop.console.session', JSON.stringify({ ...session, accessToken: 'x.y.z' }));
+    });
+    await page.goto(`${baseUrl}/console/pushes`);
+    await page.getByRole('heading', { name: 'Pushes', level: 2 }).waitFor();
+    const after = await page.evaluate(
+      () =>
+        JSON.parse(localStorage.getItem('wxop.console.session')!) as {
+          refreshToken: string;
+          accessToken: string;
+        },
+    );
+    expect(after.accessToken).not.toBe('x.y.z');
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+
+    // A session whose tokens no longer work (ended on the server) lands on the login page, saying so.
     await page.evaluate(() => {
       const session = JSON.parse(localStorage.getItem('wxop.console.session')!) as Record<string, unknown>;
       localStorage.setItem(

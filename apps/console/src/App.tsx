@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -11,6 +11,8 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { ApiError } from './api/errors';
 import { AuthProvider, useAuth } from './auth/AuthProvider';
 import { ComponentProvider } from './auth/ComponentProvider';
+import { ErrorAlert } from './components/ErrorAlert';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { AppLayout } from './layout/AppLayout';
 import LoginPage from './pages/login/LoginPage';
 import { PAGES as P } from './routes';
@@ -60,9 +62,25 @@ const queryClient = new QueryClient({
 });
 
 function RequireUser({ children }: { children: React.ReactNode }) {
-  const { user, loading } = useAuth();
+  const { t } = useTranslation();
+  const { user, loading, error, retry } = useAuth();
   const location = useLocation();
   if (loading) return <Spin fullscreen />;
+  // The API did not answer who is signed in (a restart, the network): say so, keep the session.
+  if (!user && error)
+    return (
+      <Result
+        status="warning"
+        title={t('error.title')}
+        extra={
+          <Button type="primary" onClick={retry}>
+            {t('action.retry')}
+          </Button>
+        }
+      >
+        <ErrorAlert error={error} />
+      </Result>
+    );
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   return <>{children}</>;
 }
@@ -81,7 +99,9 @@ function Shell() {
               element={
                 <RequireUser>
                   <ComponentProvider>
-                    <AppLayout />
+                    <PageErrorBoundary>
+                      <AppLayout />
+                    </PageErrorBoundary>
                   </ComponentProvider>
                 </RequireUser>
               }

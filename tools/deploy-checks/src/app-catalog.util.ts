@@ -105,15 +105,17 @@ function describeApp(name: string): AppInfo {
   };
 }
 
-/** Every app with a `build` target, i.e. every app that ships as an image. */
+/** Every service with a `build` target, i.e. every app that ships as an image (the console ships inside admin-api's). */
 export function deployableApps(): AppInfo[] {
   return readdirSync(join(WORKSPACE_ROOT, 'apps'))
     .filter((name) => {
       const project = join(WORKSPACE_ROOT, 'apps', name, 'project.json');
       if (!existsSync(project)) return false;
-      const targets = (JSON.parse(readFileSync(project, 'utf8')) as { targets?: Record<string, unknown> })
-        .targets;
-      return Boolean(targets?.['build']);
+      const { targets, tags } = JSON.parse(readFileSync(project, 'utf8')) as {
+        targets?: Record<string, unknown>;
+        tags?: string[];
+      };
+      return Boolean(targets?.['build']) && (tags ?? []).includes('type:app');
     })
     .sort()
     .map(describeApp);

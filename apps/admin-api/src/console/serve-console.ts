@@ -1,7 +1,8 @@
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 
 import { CONSOLE_PATH } from './console-dir';
 
@@ -43,10 +44,24 @@ export async function serveConsole(
   const index = (_request: FastifyRequest, reply: FastifyReply) => reply.sendFile('index.html');
   fastify.get(`${CONSOLE_PATH}/`, index);
   fastify.get(`${CONSOLE_PATH}/*`, (request, reply) => {
+    // A file written after start (the console rebuilt while admin-api runs): served from disk, if
+    // it is inside the console's directory.
+    const relative = safeDecode(request.url.slice(CONSOLE_PATH.length + 1).split('?')[0] ?? '');
+    const file = resolve(dir, relative);
+    if (relative && file.startsWith(`${dir}${sep}`) && existsSync(file) && statSync(file).isFile())
+      return reply.sendFile(relative);
     // A missing asset is a 404, not the page (a stale tab asking for an old chunk must fail visibly).
     if (request.url.startsWith(`${CONSOLE_PATH}/assets/`))
       return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
     return index(request, reply);
   });
   return 'served';
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return '';
+  }
 }

@@ -6,61 +6,84 @@ import { readSession, sessionFromTokens, signOut, writeSession, type Session } f
 
 const PUBLIC_PATHS = ['/admin/v1/auth/login', '/admin/v1/auth/refresh'];
 
-let refreshing: Promise<Session | undefined> | undefined;
+/** What a refresh answered: a new session, the session is over, or the server could not say (5xx, network). */
+export type RefreshOutcome = { session: Session } | { ended: true } | { unavailable: true };
+
+let refreshing: Promise<RefreshOutcome> | undefined;
+
+/** Runs `task` holding the browser-wide lock of the session (every tab), or alone where Web Locks are missing. */
+function withSessionLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? (locks.request('wxop.console.session-refresh', task) as Promise<T>) : task();
+}
 
 /**
- * One refresh at a time for every call that met a 401 (a refresh token works once: two refreshes
- * with the same one would end the session as a reuse).
+ * One refresh at a time for every call that met a 401, in this tab (one promise) and across tabs
+ * (a Web Lock): a refresh token works once, and a second use of it is taken as theft and ends the
+ * session. `usedAccessToken` is the token the refused call carried: when the stored session holds a
+ * different one, another call or tab refreshed already and that session is answered as it is.
  */
-export function refreshSession(): Promise<Session | undefined> {
-  refreshing ??= (async () => {
+export function refreshSession(usedAccessToken?: string): Promise<RefreshOutcome> {
+  refreshing ??= withSessionLock(async (): Promise<RefreshOutcome> => {
     const session = readSession();
-    if (!session) return undefined;
-    // Another tab may have refreshed already: its tokens are in storage.
-    const response = await fetch('/admin/v1/auth/refresh', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ refreshToken: session.refreshToken }),
-    });
-    if (!response.ok) {
-      const latest = readSession();
-      if (latest && latest.refreshToken !== session.refreshToken) return latest;
-      return undefined;
+    if (!session) return { ended: true };
+    if (usedAccessToken !== undefined && session.accessToken !== usedAccessToken) return { session };
+    let response: Response;
+    try {
+      response = await fetch('/admin/v1/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: session.refreshToken }),
+      });
+    } catch {
+      return { unavailable: true };
     }
+    // 400/401: the refresh token is gone (expired, revoked, reused). Anything else (a restart's 502,
+    // a 503, throttling) says nothing about the session: keep it and let the call fail.
+    if (response.status === 400 || response.status === 401) return { ended: true };
+    if (!response.ok) return { unavailable: true };
     const next = sessionFromTokens(await response.json());
     writeSession(next);
-    return next;
-  })().finally(() => {
+    return { session: next };
+  }).finally(() => {
     refreshing = undefined;
   });
   return refreshing;
 }
 
-const retries = new WeakMap<Request, Request>();
+const retries = new WeakMap<Request, { retry: Request; accessToken?: string }>();
 
-/** Bearer token on every call; on a 401, one refresh and one retry; a failed refresh ends the session. */
+/** Bearer token on every call; on a 401, one refresh and one retry; a session the server ended ends here too. */
 const auth: Middleware = {
   onRequest({ request, schemaPath }) {
     if (PUBLIC_PATHS.includes(schemaPath)) return request;
     const session = readSession();
     if (session) request.headers.set('authorization', `Bearer ${session.accessToken}`);
-    retries.set(request, request.clone());
+    // The body is consumed by the first fetch: keep a copy to send again after a refresh.
+    retries.set(request, { retry: request.clone(), accessToken: session?.accessToken });
     return request;
   },
   async onResponse({ request, response, schemaPath }) {
     if (response.status !== 401 || PUBLIC_PATHS.includes(schemaPath)) return response;
-    const retry = retries.get(request);
-    const session = await refreshSession();
-    if (!session || !retry) {
+    const saved = retries.get(request);
+    // Signed out meanwhile (logout while a poll was in flight): nothing to refresh, nothing to report.
+    if (!readSession()) return response;
+    const outcome = await refreshSession(saved?.accessToken);
+    if ('ended' in outcome) {
       signOut('expired');
       return response;
     }
-    retry.headers.set('authorization', `Bearer ${session.accessToken}`);
-    return fetch(retry);
+    if ('unavailable' in outcome || !saved) return response;
+    saved.retry.headers.set('authorization', `Bearer ${outcome.session.accessToken}`);
+    const retried = await fetch(saved.retry);
+    // Refused with a fresh token: the session was ended on the server (a password change, say).
+    if (retried.status === 401) signOut('expired');
+    return retried;
   },
 };
 
-export const api = createClient<paths>({ baseUrl: '' });
+// Same origin as the page (admin-api serves both); absolute, as Request needs outside a browser too.
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '' });
 api.use(auth);
 
 /** The data of an openapi-fetch answer, or the API's refusal as an ApiError. */

@@ -10,7 +10,8 @@ export interface Session {
   refreshExpiresAt: number;
 }
 
-const KEY = 'wxop.console.session';
+export const SESSION_KEY = 'wxop.console.session';
+const KEY = SESSION_KEY;
 
 export function sessionFromTokens(tokens: SchemaSessionTokensDto, now = Date.now()): Session {
   return {
