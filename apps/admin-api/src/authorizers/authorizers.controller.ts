@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiAcceptedResponse } from '@nestjs/swagger';
 import type { AuthorizerDetail, AuthorizerPage, SyncRunSummary } from '@wxop/contracts';
 
 import { AuditAction } from '../audit/audit-action.decorator';
@@ -61,7 +61,7 @@ export class AuthorizersController {
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('authorizers.sync.start')
-  @ApiOkResponse({ type: SyncRunDto, description: 'the run started, or the one already running' })
+  @ApiAcceptedResponse({ type: SyncRunDto, description: 'the run started, or the one already running' })
   startSync(@Param() params: ComponentAppidParam): Promise<SyncRunSummary> {
     return this.authorizers.startSync({ componentAppid: params.componentAppid });
   }

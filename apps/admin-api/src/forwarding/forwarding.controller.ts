@@ -10,7 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiAcceptedResponse } from '@nestjs/swagger';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -121,7 +121,7 @@ export class ForwardingController {
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.rule.test')
-  @ApiOkResponse({ type: DeliveryDto })
+  @ApiAcceptedResponse({ type: DeliveryDto })
   async test(@Param('id', ParseUUIDPipe) id: string, @Body() body: SendTestEventDto): Promise<DeliveryDto> {
     return DeliveryDto.of(await this.deliveries.sendTest(id, body.eventType));
   }
@@ -146,7 +146,7 @@ export class ForwardingController {
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.delivery.retry_failed')
-  @ApiOkResponse({ type: RetriedCountDto })
+  @ApiAcceptedResponse({ type: RetriedCountDto })
   async retryFailed(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: DeliveryFilterDto,
@@ -173,7 +173,7 @@ export class ForwardingController {
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('forwarding.delivery.retry')
-  @ApiOkResponse({ type: DeliveryDto })
+  @ApiAcceptedResponse({ type: DeliveryDto })
   async retry(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('deliveryId') deliveryId: string,

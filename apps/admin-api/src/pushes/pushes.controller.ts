@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiAcceptedResponse } from '@nestjs/swagger';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -42,7 +42,7 @@ export class PushesController {
   @HttpCode(202)
   @Roles('admin', 'operator')
   @AuditAction('pushes.replay')
-  @ApiOkResponse({ type: PushReplayDto })
+  @ApiAcceptedResponse({ type: PushReplayDto })
   async replay(@Param('id', ParseIntPipe) id: number): Promise<PushReplayDto> {
     const envelope = await this.pushes.replay(id);
     return { eventId: envelope.id, replayOf: envelope.replayOf!, type: envelope.type };

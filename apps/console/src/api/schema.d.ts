@@ -2260,8 +2260,28 @@ export interface components {
        */
       undoAudits: boolean;
     };
+    CampaignTargetRowDto: {
+      authorizerAppid: string;
+      /** @description position in the campaign (creation order) */
+      ordinal: number;
+      bizRef: string | null;
+      /** @example in_audit */
+      state: string;
+      /** @description the step a failed target failed in */
+      step: string | null;
+      attempt: number;
+      auditId: number | null;
+      /** @description WeChat's errcode */
+      errcode: number | null;
+      message: string | null;
+      /** @description why it waits, was rejected or failed (quota_exhausted, the reviewer's reason, …) */
+      reason: string | null;
+      screenshots: string[] | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     CampaignTargetPageDto: {
-      items: components['schemas']['CampaignTargetDto'][];
+      items: components['schemas']['CampaignTargetRowDto'][];
       limit: number;
       /** @description pass as `cursor` for the next page; null on the last */
       nextCursor: string | null;
@@ -2458,6 +2478,7 @@ export type SchemaCampaignQuotaDto = components['schemas']['CampaignQuotaDto'];
 export type SchemaCampaignDto = components['schemas']['CampaignDto'];
 export type SchemaCampaignPageDto = components['schemas']['CampaignPageDto'];
 export type SchemaCancelCampaignDto = components['schemas']['CancelCampaignDto'];
+export type SchemaCampaignTargetRowDto = components['schemas']['CampaignTargetRowDto'];
 export type SchemaCampaignTargetPageDto = components['schemas']['CampaignTargetPageDto'];
 export type SchemaRetryCampaignDto = components['schemas']['RetryCampaignDto'];
 export type SchemaRetryCampaignReplyDto = components['schemas']['RetryCampaignReplyDto'];
@@ -2996,7 +3017,7 @@ export interface operations {
     requestBody?: never;
     responses: {
       /** @description the run started, or the one already running */
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
@@ -3188,7 +3209,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
@@ -3454,7 +3475,7 @@ export interface operations {
       };
     };
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
@@ -3510,7 +3531,7 @@ export interface operations {
       };
     };
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
@@ -3554,7 +3575,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };

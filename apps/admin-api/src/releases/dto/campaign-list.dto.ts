@@ -76,7 +76,8 @@ export class CampaignTargetsQueryDto {
   cursor?: string;
 }
 
-export class CampaignTargetDto {
+/** One target of a campaign as listed (not the creation request's CampaignTargetDto). */
+export class CampaignTargetRowDto {
   @ApiProperty() authorizerAppid!: string;
   @ApiProperty({ description: 'position in the campaign (creation order)' }) ordinal!: number;
   @ApiProperty({ type: String, nullable: true }) bizRef!: string | null;
@@ -98,7 +99,7 @@ export class CampaignTargetDto {
 }
 
 export class CampaignTargetPageDto {
-  @ApiProperty({ type: [CampaignTargetDto] }) items!: CampaignTargetDto[];
+  @ApiProperty({ type: [CampaignTargetRowDto] }) items!: CampaignTargetRowDto[];
   @ApiProperty() limit!: number;
   @ApiProperty({
     type: String,

@@ -127,7 +127,6 @@ function Detail({ campaignId }: { campaignId: string }) {
   const targets = useQuery({
     queryKey: ['campaign-targets', campaignId, stateFilter, cursor],
     queryFn: async () =>
-      // The generated type of this page is wrong (campaign-types.ts says why).
       (await unwrap(
         api.GET('/admin/v1/campaigns/{campaignId}/targets', {
           params: {
@@ -139,7 +138,7 @@ function Detail({ campaignId }: { campaignId: string }) {
             },
           },
         }),
-      )) as unknown as CampaignTargetRowPage,
+      )) satisfies CampaignTargetRowPage,
     placeholderData: keepPreviousData,
     refetchInterval: pollInterval(status, anyRunning(operations.data)),
   });
