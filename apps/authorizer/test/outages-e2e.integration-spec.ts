@@ -347,11 +347,14 @@ describe('authorizations through WeChat outages (end to end)', () => {
     await sleep(60_000 - (Date.now() - outageStarted));
     expect(eventsOf(account)).toHaveLength(0);
     await clearFaults();
-    const authorized = await waitForEvent(account, DomainEventTypes.AuthorizationAuthorized, 30_000);
+    // The token service backs off 5, 10, 20, 40 s after its failed refreshes (attempts at about 0,
+    // 5, 15, 35 and 75 s into the outage), so its next call comes up to 40 s after the clear; the
+    // push's own retry comes up to 15 s after that (AUTH_CODE_RETRY_POLICY). 60 s covers both.
+    const authorized = await waitForEvent(account, DomainEventTypes.AuthorizationAuthorized, 60_000);
     expect(authorized.data).toMatchObject({ bizRef: 'no-component-token' });
     expect((await authorizerToken(account)).status).toBe(200);
     await landing;
     await sleep(1000);
     expect(eventsOf(account)).toHaveLength(1);
-  }, 120_000);
+  }, 150_000);
 });
