@@ -23,6 +23,9 @@ function boundaries(inTests) {
     { sourceTag: 'scope:wechat-sim', onlyDependOnLibsWithTags: ['scope:wechat-sim', 'scope:shared'] },
     { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] },
     { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // The examples' tests start the stack through libs/testing; the examples themselves are plain
+    // JavaScript and Python and may import no wxop code (the rule below).
+    { sourceTag: 'scope:examples', onlyDependOnLibsWithTags: ['scope:shared'] },
     // type: layering
     {
       sourceTag: 'type:app',
@@ -121,4 +124,15 @@ export default [
     },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // A team copies an example out of this repository: it uses the public contract only.
+    files: ['examples/*/src/**/*.{js,mjs,cjs}'],
+    rules: {
+      'no-console': 'off',
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@wxop/*', '../../*'], message: 'examples use no wxop code' }] },
+      ],
+    },
+  },
 ];

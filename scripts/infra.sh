@@ -10,6 +10,7 @@
 #   WXOP_DATABASES="a b"                  databases to create (default: every app's)
 #   WXOP_INFRA_EXTRA_DATABASES="c d"      more databases to create
 #   WXOP_INFRA_BROWSER=1                  also Debian's chromium and a CJK font (the console's browser tests)
+#   WXOP_INFRA_PYTHON=1                   also Debian's python3-pika (examples/python-subscriber's test)
 #   CHROMIUM_PATH                         the browser the console tests drive (default /usr/bin/chromium)
 set -euo pipefail
 
@@ -23,6 +24,7 @@ WXOP_INFRA_INSTALL="${WXOP_INFRA_INSTALL:-1}"
 WXOP_DATABASES="${WXOP_DATABASES:-wxop_ingress wxop_token wxop_authorizer wxop_code_release wxop_admin}"
 WXOP_INFRA_EXTRA_DATABASES="${WXOP_INFRA_EXTRA_DATABASES:-}"
 WXOP_INFRA_BROWSER="${WXOP_INFRA_BROWSER:-0}"
+WXOP_INFRA_PYTHON="${WXOP_INFRA_PYTHON:-0}"
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -189,10 +191,30 @@ ensure_browser() {
   say "browser: installed ${missing[*]}"
 }
 
+# --- pika for the Python example's test ---------------------------------------
+# Debian's package installs into /usr/bin/python3 (not a pyenv or virtualenv python3 first on the
+# PATH); examples/python-subscriber/run.sh and its test look there too. Without it that test is
+# skipped (and says why), so a failure here is a warning, never an error.
+ensure_python_pika() {
+  local python
+  for python in python3 /usr/bin/python3; do
+    if command -v "$python" >/dev/null && "$python" -c 'import pika' 2>/dev/null; then
+      say "python: $python imports pika $("$python" -c 'import pika; print(pika.__version__)')"
+      return
+    fi
+  done
+  if apt_install python3-pika && /usr/bin/python3 -c 'import pika' 2>/dev/null; then
+    say "python: installed python3-pika for /usr/bin/python3"
+  else
+    say "python: WARNING: no python3 imports pika and python3-pika could not be installed; examples/python-subscriber's test will be skipped (sudo apt-get install python3-pika)"
+  fi
+}
+
 ensure_database_server
 ensure_database_login
 ensure_broker
 if [[ "$WXOP_INFRA_BROWSER" == "1" ]]; then ensure_browser; fi
+if [[ "$WXOP_INFRA_PYTHON" == "1" ]]; then ensure_python_pika; fi
 # shellcheck disable=SC2086
 node "$ROOT_DIR/scripts/create-databases.cjs" $WXOP_DATABASES $WXOP_INFRA_EXTRA_DATABASES
 say "ready: database $DB_HOST:$DB_PORT, broker $RABBITMQ_HOST:$RABBITMQ_PORT"

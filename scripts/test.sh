@@ -22,7 +22,7 @@ if [[ ! -d node_modules ]]; then
   exit 1
 fi
 
-WXOP_INFRA_BROWSER=1 bash scripts/infra.sh || exit 1
+WXOP_INFRA_BROWSER=1 WXOP_INFRA_PYTHON=1 bash scripts/infra.sh || exit 1
 
 status=0
 step() {
