@@ -32,6 +32,7 @@ import {
   filtersFromParams,
   filtersToParams,
   filtersToQuery,
+  searchAction,
   type AccountFilters,
 } from './filters';
 import './messages';
@@ -170,9 +171,6 @@ function Accounts({ componentAppid }: { componentAppid: string }) {
     setBizRef(filters.bizRef ?? '');
   }
 
-  const update = (next: Partial<AccountFilters>) =>
-    setParams(filtersToParams({ ...filters, page: 1, ...next }));
-
   const list = useQuery({
     queryKey: ['authorizers', componentAppid, filters],
     queryFn: () =>
@@ -183,6 +181,13 @@ function Accounts({ componentAppid }: { componentAppid: string }) {
       ),
     placeholderData: keepPreviousData,
   });
+
+  /** A new search goes into the URL; the same search again reads the list again (same query key). */
+  const update = (next: Partial<AccountFilters>) => {
+    const action = searchAction(filters, next);
+    if (action.kind === 'refetch') void list.refetch();
+    else setParams(action.params);
+  };
   const filtered = Boolean(filters.name || filters.bizRef || filters.status || filters.type);
 
   return (
@@ -236,7 +241,7 @@ function Accounts({ componentAppid }: { componentAppid: string }) {
         <ErrorAlert error={list.error} style={{ marginBottom: 16 }} />
         <Table<SchemaAuthorizerSummaryDto>
           rowKey="authorizerAppid"
-          loading={list.isPending || list.isPlaceholderData}
+          loading={list.isPending || list.isFetching}
           dataSource={list.data?.items}
           scroll={{ x: 'max-content' }}
           locale={{

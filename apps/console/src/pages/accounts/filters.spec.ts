@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { filtersFromParams, filtersToParams, filtersToQuery } from './filters';
+import { filtersFromParams, filtersToParams, filtersToQuery, sameSearch, searchAction } from './filters';
 
 describe('filtersFromParams', () => {
   it('reads every filter of the URL', () => {
@@ -56,5 +56,47 @@ describe('filtersToQuery', () => {
       bizRef: 'M',
     });
     expect(filtersToQuery({ page: 1 }, 20)).toEqual({ limit: 20, offset: 0 });
+  });
+});
+
+describe('sameSearch', () => {
+  it('is true for the same search, whitespace around the text aside (Search then refetches)', () => {
+    expect(sameSearch({ name: 'shop', page: 1 }, { name: ' shop ', page: 1 })).toBe(true);
+    expect(sameSearch({ page: 1 }, { name: '  ', page: 1 })).toBe(true);
+    expect(
+      sameSearch(
+        { name: 'shop', bizRef: 'M', status: 'authorized', type: 'mini_program', page: 1 },
+        { type: 'mini_program', status: 'authorized', bizRef: 'M', name: 'shop', page: 1 },
+      ),
+    ).toBe(true);
+  });
+
+  it('is false when any filter or the page differs (the URL changes and the list is read)', () => {
+    expect(sameSearch({ name: 'shop', page: 1 }, { name: 'shop2', page: 1 })).toBe(false);
+    expect(sameSearch({ name: 'shop', page: 1 }, { name: 'shop', page: 2 })).toBe(false);
+    expect(sameSearch({ page: 1 }, { bizRef: 'M', page: 1 })).toBe(false);
+    expect(sameSearch({ page: 1, status: 'authorized' }, { page: 1, status: 'unauthorized' })).toBe(false);
+    expect(sameSearch({ page: 1, type: 'official_account' }, { page: 1 })).toBe(false);
+  });
+});
+
+describe('searchAction', () => {
+  it('reads the list again when Search is pressed with the search already shown', () => {
+    expect(searchAction({ name: 'shop', page: 1 }, { name: 'shop', bizRef: '' })).toEqual({
+      kind: 'refetch',
+    });
+    expect(searchAction({ page: 1 }, { name: '', bizRef: '' })).toEqual({ kind: 'refetch' });
+  });
+
+  it('puts a different search in the URL, back on its first page', () => {
+    const changed = searchAction({ name: 'shop', page: 1 }, { name: 'mall' });
+    expect(changed.kind).toBe('navigate');
+    expect(changed.kind === 'navigate' && changed.params.toString()).toBe('q=mall');
+    // the same text from page 3: to page 1, which is a new URL
+    const fromPage3 = searchAction({ name: 'shop', status: 'authorized', page: 3 }, { name: 'shop' });
+    expect(fromPage3.kind === 'navigate' && fromPage3.params.toString()).toBe('q=shop&status=authorized');
+    // a filter cleared
+    const cleared = searchAction({ type: 'mini_program', page: 1 }, { type: undefined });
+    expect(cleared.kind === 'navigate' && cleared.params.toString()).toBe('');
   });
 });

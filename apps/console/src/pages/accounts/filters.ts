@@ -60,6 +60,28 @@ export function filtersToParams(filters: AccountFilters): URLSearchParams {
   return params;
 }
 
+/**
+ * Whether two searches ask for the same list: the same URL, so the same query key. Searching
+ * again for the same must read the list again (the page refetches: the key does not change).
+ */
+export function sameSearch(a: AccountFilters, b: AccountFilters): boolean {
+  return filtersToParams(a).toString() === filtersToParams(b).toString();
+}
+
+/**
+ * What a search (Search, Enter, a filter chosen) does: a different one goes into the URL, on its
+ * first page; the one already shown reads the list again.
+ */
+export function searchAction(
+  current: AccountFilters,
+  next: Partial<AccountFilters>,
+): { kind: 'navigate'; params: URLSearchParams } | { kind: 'refetch' } {
+  const wanted: AccountFilters = { ...current, page: 1, ...next };
+  return sameSearch(wanted, current)
+    ? { kind: 'refetch' }
+    : { kind: 'navigate', params: filtersToParams(wanted) };
+}
+
 /** The query of GET …/authorizers for the filters. */
 export function filtersToQuery(filters: AccountFilters, pageSize = PAGE_SIZE): SearchQuery {
   const query: SearchQuery = { limit: pageSize, offset: (Math.max(1, filters.page) - 1) * pageSize };

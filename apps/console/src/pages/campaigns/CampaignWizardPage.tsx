@@ -4,9 +4,12 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import {
   Alert,
   App,
+  AutoComplete,
   Button,
   Card,
   Checkbox,
+  Col,
+  Collapse,
   Descriptions,
   Divider,
   Empty,
@@ -14,6 +17,7 @@ import {
   Input,
   InputNumber,
   Radio,
+  Row,
   Select,
   Space,
   Steps,
@@ -21,7 +25,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
@@ -36,12 +40,26 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { RequireComponent } from '../../components/RequireComponent';
 import { parseJsonObject, parseTargetValues, renderExtJson, targetsMissing } from './ext-json-preview';
 import {
+  MAX_AUDIT_ITEMS,
+  MAX_PRIVACY_SETTINGS,
+  PRIVACY_KEYS,
+  UGC_METHODS,
+  UGC_SCENES,
   WIZARD_DEFAULTS,
   WizardInputError,
+  auditItemsProblem,
   chosenTargetCount,
   grayPlanProblem,
+  normalizeUgcScene,
+  privacyContactProblem,
+  privacySettingsProblem,
+  sectionOf,
   splitBizRefs,
   toCreateCampaignDto,
+  ugcSceneProblem,
+  type AuditItemValues,
+  type WizardProblem,
+  type WizardSection,
   type WizardValues,
 } from './wizard-form';
 import './messages';
@@ -68,6 +86,19 @@ const STEP_FIELDS: (keyof WizardValues)[][] = [
   [
     'versionDesc',
     'feedbackInfo',
+    'auditItems',
+    'ugcScene',
+    'ugcOtherSceneDesc',
+    'ugcMethod',
+    'ugcAuditDesc',
+    'privacyContactEmail',
+    'privacyContactPhone',
+    'privacyContactQq',
+    'privacyContactWeixin',
+    'privacyNoticeMethod',
+    'privacyStoreExpireDays',
+    'privacyExtFileMediaId',
+    'privacySettings',
     'requestDomain',
     'wsRequestDomain',
     'uploadDomain',
@@ -129,6 +160,7 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
   const navigate = useNavigate();
   const [form] = Form.useForm<WizardValues>();
   const [current, setCurrent] = useState(0);
+  const [openSections, setOpenSections] = useState<WizardSection[]>([]);
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebounced(search.trim(), 300);
   /** Profiles of the mini programs chosen (or previewed), kept when they leave the search results. */
@@ -183,6 +215,12 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
   const templateId = Form.useWatch('templateId', form);
   const serverDomainsEnabled = Form.useWatch('serverDomainsEnabled', form) ?? false;
   const webviewDomainsEnabled = Form.useWatch('webviewDomainsEnabled', form) ?? false;
+  const watchedAuditItems = Form.useWatch('auditItems', form) as AuditItemValues[] | undefined;
+  const auditItemCount = watchedAuditItems?.length ?? 0;
+  const ugcDeclareEnabled = Form.useWatch('ugcDeclareEnabled', form) ?? false;
+  const watchedUgcScene = Form.useWatch('ugcScene', form);
+  const ugcScene = useMemo(() => watchedUgcScene ?? [], [watchedUgcScene]);
+  const privacyEnabled = Form.useWatch('privacyEnabled', form) ?? false;
   const canaryEnabled = Form.useWatch('canaryEnabled', form) ?? false;
   const autoPauseEnabled = Form.useWatch('autoPauseEnabled', form) ?? false;
   const speedupEnabled = Form.useWatch('speedupEnabled', form) ?? false;
@@ -237,21 +275,30 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
         )
       : [];
 
-  const next = async () => {
+  /** Opens the folded sections holding these fields (an error in a closed one would go unseen). */
+  const openSectionsOf = (fields: readonly (string | number | undefined)[]) => {
+    const sections = fields.flatMap((field) => sectionOf(field) ?? []);
+    if (sections.length > 0) setOpenSections((open) => [...new Set([...open, ...sections])]);
+  };
+
+  /** Validates the current step, nested list items included; the fields show their errors. */
+  const validateStep = async (): Promise<boolean> => {
     try {
-      await form.validateFields(STEP_FIELDS[current]);
-      setCurrent(current + 1);
-    } catch {
-      // the fields show their errors
+      await form.validateFields(STEP_FIELDS[current], { recursive: true });
+      return true;
+    } catch (error) {
+      const errorFields = (error as { errorFields?: { name: (string | number)[] }[] }).errorFields ?? [];
+      openSectionsOf(errorFields.map((field) => field.name[0]));
+      return false;
     }
   };
 
+  const next = async () => {
+    if (await validateStep()) setCurrent(current + 1);
+  };
+
   const submit = async () => {
-    try {
-      await form.validateFields(STEP_FIELDS[current]);
-    } catch {
-      return;
-    }
+    if (!(await validateStep())) return;
     const values = { ...WIZARD_DEFAULTS, ...form.getFieldsValue(true) } as WizardValues;
     try {
       create.mutate(toCreateCampaignDto(values, componentAppid));
@@ -259,7 +306,17 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
       if (!(error instanceof WizardInputError)) throw error;
       const step = STEP_FIELDS.findIndex((fields) => fields.includes(error.field));
       if (step >= 0) setCurrent(step);
-      form.setFields([{ name: error.field, errors: [error.message] }]);
+      openSectionsOf([error.field]);
+      form.setFields([
+        {
+          name: error.field,
+          errors: [
+            error.problem
+              ? t(`wizard.problem.${error.problem.key}`, { max: error.problem.max })
+              : error.message,
+          ],
+        },
+      ]);
     }
   };
 
@@ -292,6 +349,330 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
         suffixIcon={null}
       />
     </Form.Item>
+  );
+
+  /** A rule from a check of wizard-form (`undefined` when fine), its problem shown in the page's language. */
+  const checkRule = <T,>(check: (value: T) => WizardProblem | undefined) => ({
+    validator: (_: unknown, value: T) => {
+      const problem = check(value);
+      return problem ? Promise.reject(new Error(t(`wizard.problem.${problem}`))) : Promise.resolve();
+    },
+  });
+  /** Folded sections: a section's own keys change; the other Collapse's stay as they are. */
+  const sections = (items: { key: WizardSection; label: React.ReactNode; children: React.ReactNode }[]) => {
+    const keys = items.map((item) => item.key);
+    return (
+      <Collapse
+        size="small"
+        style={{ marginBottom: 16 }}
+        activeKey={openSections.filter((key) => keys.includes(key))}
+        onChange={(active) =>
+          setOpenSections((open) => [
+            ...open.filter((key) => !keys.includes(key)),
+            ...(active as WizardSection[]),
+          ])
+        }
+        items={items.map((item) => ({ ...item, forceRender: true }))}
+      />
+    );
+  };
+  const sectionState = (on: boolean, text?: string) => (
+    <Tag color={on ? 'blue' : 'default'} style={{ marginInlineStart: 8 }}>
+      {text ?? (on ? t('wizard.sectionOn') : t('wizard.sectionOff'))}
+    </Tag>
+  );
+
+  const itemListSection = (
+    <>
+      <Typography.Paragraph type="secondary">{t('wizard.itemListDefault')}</Typography.Paragraph>
+      <Form.List
+        name="auditItems"
+        rules={[checkRule((items: AuditItemValues[] | undefined) => auditItemsProblem(items ?? []))]}
+      >
+        {(fields, { add, remove }, { errors }) => (
+          <>
+            {fields.map((field, index) => (
+              <Card
+                key={field.key}
+                size="small"
+                title={t('wizard.auditItem', { n: index + 1 })}
+                data-testid="audit-item"
+                style={{ marginBottom: 12 }}
+                extra={
+                  <Button
+                    aria-label={t('wizard.auditItemRemove', { n: index + 1 })}
+                    icon={<DeleteOutlined />}
+                    onClick={() => remove(field.name)}
+                  />
+                }
+              >
+                <Row gutter={12}>
+                  <Col xs={24} md={12}>
+                    <Form.Item
+                      name={[field.name, 'address']}
+                      label={t('wizard.auditItemField.address')}
+                      rules={[
+                        { required: true, whitespace: true, message: t('wizard.problem.auditItemAddress') },
+                        { max: 256 },
+                      ]}
+                    >
+                      <Input placeholder="pages/index/index" />
+                    </Form.Item>
+                  </Col>
+                  <Col xs={24} md={12}>
+                    <Form.Item
+                      name={[field.name, 'title']}
+                      label={t('wizard.auditItemField.title')}
+                      rules={[{ max: 256 }]}
+                    >
+                      <Input />
+                    </Form.Item>
+                  </Col>
+                  <Col span={24}>
+                    <Form.Item
+                      name={[field.name, 'tag']}
+                      label={t('wizard.auditItemField.tag')}
+                      extra={t('wizard.auditItemTagHelp')}
+                      rules={[{ max: 256 }]}
+                    >
+                      <Input />
+                    </Form.Item>
+                  </Col>
+                  {(['first', 'second', 'third'] as const).map((level) => (
+                    <Fragment key={level}>
+                      <Col xs={24} md={12}>
+                        <Form.Item
+                          name={[field.name, `${level}Class`]}
+                          label={t(`wizard.auditItemField.${level}Class`)}
+                          rules={[{ max: 256 }]}
+                        >
+                          <Input />
+                        </Form.Item>
+                      </Col>
+                      <Col xs={24} md={12}>
+                        <Form.Item
+                          name={[field.name, `${level}Id`]}
+                          label={t(`wizard.auditItemField.${level}Id`)}
+                        >
+                          <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+                        </Form.Item>
+                      </Col>
+                    </Fragment>
+                  ))}
+                </Row>
+              </Card>
+            ))}
+            <Form.ErrorList errors={errors} />
+            <Button
+              icon={<PlusOutlined />}
+              disabled={fields.length >= MAX_AUDIT_ITEMS}
+              onClick={() => add({})}
+            >
+              {t('wizard.auditItemAdd')}
+            </Button>
+          </>
+        )}
+      </Form.List>
+    </>
+  );
+
+  const ugcSection = (
+    <>
+      <Form.Item name="ugcDeclareEnabled" valuePropName="checked" extra={t('wizard.ugcHelp')}>
+        <Checkbox>{t('wizard.ugcEnabled')}</Checkbox>
+      </Form.Item>
+      {ugcDeclareEnabled ? (
+        <>
+          <Form.Item
+            name="ugcScene"
+            label={t('wizard.ugcScene')}
+            normalize={(value: number[] | undefined, previous: number[] | undefined) =>
+              normalizeUgcScene(value, previous)
+            }
+            rules={[checkRule((scene: number[] | undefined) => ugcSceneProblem(scene ?? []))]}
+          >
+            <Checkbox.Group
+              options={UGC_SCENES.map((value) => ({ value, label: t(`wizard.ugcScenes.${value}`) }))}
+            />
+          </Form.Item>
+          {ugcScene.length > 0 && !ugcScene.includes(0) ? (
+            <>
+              {ugcScene.includes(5) ? (
+                <Form.Item
+                  name="ugcOtherSceneDesc"
+                  label={t('wizard.ugcOtherSceneDesc')}
+                  rules={[{ max: 256 }]}
+                >
+                  <Input />
+                </Form.Item>
+              ) : null}
+              <Form.Item name="ugcMethod" label={t('wizard.ugcMethod')}>
+                <Checkbox.Group
+                  options={UGC_METHODS.map((value) => ({ value, label: t(`wizard.ugcMethods.${value}`) }))}
+                />
+              </Form.Item>
+              <Form.Item name="ugcHasAuditTeam" valuePropName="checked">
+                <Checkbox>{t('wizard.ugcHasAuditTeam')}</Checkbox>
+              </Form.Item>
+              <Form.Item name="ugcAuditDesc" label={t('wizard.ugcAuditDesc')} rules={[{ max: 256 }]}>
+                <Input.TextArea rows={2} />
+              </Form.Item>
+            </>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+
+  const contactFields = [
+    'privacyContactEmail',
+    'privacyContactPhone',
+    'privacyContactQq',
+    'privacyContactWeixin',
+  ] as const;
+  const privacySection = (
+    <>
+      <Form.Item name="privacyEnabled" valuePropName="checked" extra={t('wizard.privacyHelp')}>
+        <Checkbox>{t('wizard.privacyEnabled')}</Checkbox>
+      </Form.Item>
+      {privacyEnabled ? (
+        <>
+          <Form.Item name="privacyVer" label={t('wizard.privacyVer')}>
+            <Radio.Group
+              options={[
+                { value: 2, label: t('wizard.privacyVer2') },
+                { value: 1, label: t('wizard.privacyVer1') },
+              ]}
+            />
+          </Form.Item>
+          <Typography.Paragraph strong style={{ marginBottom: 8 }}>
+            {t('wizard.privacyContacts')}
+          </Typography.Paragraph>
+          <Row gutter={12}>
+            {contactFields.map((name, index) => (
+              <Col xs={24} md={12} key={name}>
+                <Form.Item
+                  name={name}
+                  label={t(`wizard.${name}`)}
+                  // One rule for the four, under the first: it is checked again when any of them changes.
+                  dependencies={index === 0 ? contactFields.slice(1) : undefined}
+                  rules={[
+                    { max: 256 },
+                    ...(index === 0
+                      ? [checkRule(() => privacyContactProblem(form.getFieldsValue([...contactFields])))]
+                      : []),
+                  ]}
+                >
+                  <Input />
+                </Form.Item>
+              </Col>
+            ))}
+          </Row>
+          <Form.Item
+            name="privacyNoticeMethod"
+            label={t('wizard.privacyNoticeMethod')}
+            rules={[
+              { required: true, whitespace: true, message: t('wizard.problem.privacyNoticeMethod') },
+              { max: 256 },
+            ]}
+          >
+            <Input placeholder={t('wizard.privacyNoticeMethodPlaceholder')} />
+          </Form.Item>
+          <Row gutter={12}>
+            <Col xs={24} md={12}>
+              <Form.Item
+                name="privacyStoreExpireDays"
+                label={t('wizard.privacyStoreExpireDays')}
+                extra={t('wizard.privacyStoreExpireHelp')}
+              >
+                <InputNumber min={0} precision={0} suffix={t('wizard.days')} style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12}>
+              <Form.Item
+                name="privacyExtFileMediaId"
+                label={t('wizard.privacyExtFileMediaId')}
+                rules={[{ max: 256 }]}
+              >
+                <Input />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Typography.Paragraph strong style={{ marginBottom: 8 }}>
+            {t('wizard.privacySettings')}
+          </Typography.Paragraph>
+          <Form.List
+            name="privacySettings"
+            rules={[
+              checkRule((settings: WizardValues['privacySettings'] | undefined) =>
+                privacySettingsProblem(settings ?? []),
+              ),
+            ]}
+          >
+            {(fields, { add, remove }, { errors }) => (
+              <>
+                {fields.map((field, index) => (
+                  <Space key={field.key} align="start" wrap style={{ display: 'flex' }}>
+                    <Form.Item
+                      name={[field.name, 'privacyKey']}
+                      style={{ marginBottom: 12 }}
+                      rules={[
+                        { required: true, whitespace: true, message: t('wizard.problem.privacySetting') },
+                        { max: 64, message: t('wizard.problem.tooLong', { max: 64 }) },
+                      ]}
+                    >
+                      <AutoComplete
+                        aria-label={t('wizard.privacyKey', { n: index + 1 })}
+                        placeholder={t('wizard.privacyKeyPlaceholder')}
+                        style={{ width: 280 }}
+                        options={PRIVACY_KEYS.map((key) => ({
+                          value: key,
+                          label: `${key} · ${t(`wizard.privacyKeys.${key}`)}`,
+                        }))}
+                        showSearch={{
+                          filterOption: (input, option) =>
+                            String(option?.label ?? '')
+                              .toLowerCase()
+                              .includes(input.trim().toLowerCase()),
+                        }}
+                      />
+                    </Form.Item>
+                    <Form.Item
+                      name={[field.name, 'privacyText']}
+                      style={{ marginBottom: 12 }}
+                      rules={[
+                        { required: true, whitespace: true, message: t('wizard.problem.privacySetting') },
+                        { max: 256, message: t('wizard.problem.tooLong', { max: 256 }) },
+                      ]}
+                    >
+                      <Input
+                        aria-label={t('wizard.privacyText', { n: index + 1 })}
+                        placeholder={t('wizard.privacyTextPlaceholder')}
+                        style={{ width: 320 }}
+                      />
+                    </Form.Item>
+                    <Button
+                      aria-label={t('wizard.privacySettingRemove', { n: index + 1 })}
+                      icon={<DeleteOutlined />}
+                      disabled={fields.length <= 1}
+                      onClick={() => remove(field.name)}
+                    />
+                  </Space>
+                ))}
+                <Form.ErrorList errors={errors} />
+                <Button
+                  icon={<PlusOutlined />}
+                  disabled={fields.length >= MAX_PRIVACY_SETTINGS}
+                  onClick={() => add({ privacyKey: '', privacyText: '' })}
+                >
+                  {t('wizard.privacySettingAdd')}
+                </Button>
+              </>
+            )}
+          </Form.List>
+        </>
+      ) : null}
+    </>
   );
 
   return (
@@ -589,7 +970,33 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
           <Form.Item name="privacyApiNotUse" valuePropName="checked">
             <Checkbox>{t('wizard.privacyApiNotUse')}</Checkbox>
           </Form.Item>
-          <Typography.Paragraph type="secondary">{t('wizard.itemListDefault')}</Typography.Paragraph>
+          {sections([
+            {
+              key: 'itemList',
+              label: (
+                <>
+                  {t('wizard.itemListTitle')}
+                  {sectionState(
+                    auditItemCount > 0,
+                    auditItemCount > 0
+                      ? t('wizard.itemListCount', { count: auditItemCount })
+                      : t('wizard.itemListNone'),
+                  )}
+                </>
+              ),
+              children: itemListSection,
+            },
+            {
+              key: 'ugc',
+              label: (
+                <>
+                  {t('wizard.ugcTitle')}
+                  {sectionState(ugcDeclareEnabled)}
+                </>
+              ),
+              children: ugcSection,
+            },
+          ])}
           <Typography.Title level={4}>{t('wizard.preflightTitle')}</Typography.Title>
           <Form.Item name="profileCheck" valuePropName="checked" extra={t('wizard.profileCheckHelp')}>
             <Checkbox>{t('wizard.profileCheck')}</Checkbox>
@@ -660,6 +1067,18 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
               </Form.Item>
             </Card>
           ) : null}
+          {sections([
+            {
+              key: 'privacy',
+              label: (
+                <>
+                  {t('wizard.privacyTitle')}
+                  {sectionState(privacyEnabled)}
+                </>
+              ),
+              children: privacySection,
+            },
+          ])}
         </div>
 
         {/* 4. Release mode, canary, pace */}

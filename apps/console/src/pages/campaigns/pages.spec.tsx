@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App as AntApp } from 'antd';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,8 @@ vi.setConfig({ testTimeout: 30_000 });
 import '../../i18n';
 
 const auth = vi.hoisted(() => ({ allowed: true }));
+/** The bodies the pages POST, by path. */
+const posted = vi.hoisted(() => [] as { path: string; body: unknown }[]);
 
 vi.mock('../../auth/AuthProvider', () => ({
   useAuth: () => ({ can: () => auth.allowed }),
@@ -77,7 +79,10 @@ vi.mock('../../api/client', () => {
     api: {
       GET: (path: string) =>
         Promise.resolve({ data: answers[path], response: new Response(null, { status: 200 }) }),
-      POST: () => Promise.resolve({ data: campaign, response: new Response(null, { status: 200 }) }),
+      POST: (path: string, init?: { body?: unknown }) => {
+        posted.push({ path, body: init?.body });
+        return Promise.resolve({ data: campaign, response: new Response(null, { status: 200 }) });
+      },
     },
     unwrap: async <T,>(call: Promise<{ data?: T }>) => (await call).data as T,
   };
@@ -107,6 +112,7 @@ beforeAll(() => {
 afterEach(() => {
   cleanup();
   auth.allowed = true;
+  posted.length = 0;
 });
 
 async function show(path: string) {
@@ -183,5 +189,79 @@ describe('campaign wizard and list', () => {
     expect(button('新建发布')).not.toBeNull();
     const link = (await screen.findByText('2.0.0')).closest('a');
     expect(link?.getAttribute('href')).toBe(`/campaigns/${campaign.campaignId}`);
+  });
+});
+
+describe('campaign wizard: audit pages, UGC and privacy', () => {
+  const field = (id: string) => {
+    const element = document.getElementById(`campaign_${id}`);
+    if (!element) throw new Error(`no field ${id}`);
+    return element;
+  };
+  const type = (element: HTMLElement, value: string) => fireEvent.change(element, { target: { value } });
+  const activeStep = () => document.querySelector('.ant-steps-item-active')?.textContent;
+  const openSections = () =>
+    [...document.querySelectorAll('.ant-collapse-item-active .ant-collapse-header')].map(
+      (header) => header.textContent,
+    );
+  const next = async (step: string) => {
+    fireEvent.click(button('下一步')!);
+    await waitFor(() => expect(activeStep()).toContain(step));
+  };
+
+  it('shows a missing page path and privacy contact in their opened sections, then sends what was filled', async () => {
+    await show('/campaigns/new');
+    await screen.findByText('下一步');
+    fireEvent.mouseDown(labelled('模板')!);
+    fireEvent.click(await screen.findByText('2.0.0 · #7 · spring'));
+    fireEvent.click(screen.getByText('按业务编号筛选'));
+    type(await waitFor(() => field('bizRefPrefix')), 'shop-');
+    await next('ext.json');
+    await next('提审与预检');
+
+    // An audit page without its path, and the privacy guide switched on but empty, in folded sections.
+    fireEvent.click(screen.getByText('审核页面（item_list）'));
+    fireEvent.click(button('添加审核页面')!);
+    fireEvent.click(screen.getByText('用户隐私保护指引（setprivacysetting）'));
+    fireEvent.click(screen.getByText('设置用户隐私保护指引'));
+    await waitFor(() => field('privacyNoticeMethod'));
+    fireEvent.click(screen.getByText('用户隐私保护指引（setprivacysetting）'));
+    fireEvent.click(screen.getByText('审核页面（item_list）'));
+    await waitFor(() => expect(openSections()).toEqual([]));
+    fireEvent.click(button('下一步')!);
+    expect(await screen.findByText('请填写页面路径')).toBeTruthy();
+    expect(await screen.findByText('请至少填写一种联系方式（邮箱、电话、QQ 或微信号）')).toBeTruthy();
+    expect(screen.getByText('请填写通知用户的方式')).toBeTruthy();
+    await waitFor(() =>
+      expect(openSections()).toEqual([
+        expect.stringContaining('审核页面（item_list）'),
+        expect.stringContaining('用户隐私保护指引'),
+      ]),
+    );
+    expect(activeStep()).toContain('提审与预检');
+
+    type(field('auditItems_0_address'), 'pages/index/index');
+    type(field('auditItems_0_firstClass'), '工具');
+    type(field('auditItems_0_firstId'), '287');
+    type(field('privacyContactQq'), '10001');
+    type(field('privacyNoticeMethod'), '弹窗');
+    type(screen.getByLabelText('第 1 项的信息类型'), 'UserInfo');
+    type(screen.getByLabelText('第 1 项的用途'), '登录');
+    await next('发布方式');
+    fireEvent.click(button('创建发布')!);
+    await waitFor(() => expect(posted).toHaveLength(1));
+    const body = posted[0]!.body as Record<string, { [key: string]: unknown }>;
+    expect(body['submit']).toEqual({
+      itemList: [{ address: 'pages/index/index', firstClass: '工具', firstId: 287 }],
+    });
+    expect(body['preflight']).toEqual({
+      profileCheck: false,
+      privacy: {
+        privacyVer: 2,
+        ownerSetting: { contactQq: '10001', noticeMethod: '弹窗' },
+        settingList: [{ privacyKey: 'UserInfo', privacyText: '登录' }],
+      },
+    });
+    expect(body['targetFilter']).toEqual({ authorizerType: 'mini_program', bizRefPrefix: 'shop-' });
   });
 });

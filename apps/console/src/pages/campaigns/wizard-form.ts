@@ -1,4 +1,9 @@
-import type { SchemaCreateCampaignDto } from '../../api/schema';
+import type {
+  SchemaAuditItemDto,
+  SchemaCampaignPrivacyDto,
+  SchemaCreateCampaignDto,
+  SchemaUgcDeclareDto,
+} from '../../api/schema';
 import { parseJsonObject, parseTargetValues } from './ext-json-preview';
 
 /**
@@ -26,6 +31,17 @@ export interface WizardValues {
   versionDesc: string;
   privacyApiNotUse: boolean;
   feedbackInfo: string;
+  /** submit_audit's item_list; none for each target's own category and first page */
+  auditItems: AuditItemValues[];
+  ugcDeclareEnabled: boolean;
+  /** UGC_SCENES; 0 ("none") stands alone */
+  ugcScene: number[];
+  /** with scene 5 ("other") */
+  ugcOtherSceneDesc: string;
+  /** UGC_METHODS */
+  ugcMethod: number[];
+  ugcHasAuditTeam: boolean;
+  ugcAuditDesc: string;
   profileCheck: boolean;
   serverDomainsEnabled: boolean;
   requestDomain: string[];
@@ -41,6 +57,18 @@ export interface WizardValues {
   webviewDomains: string[];
   webviewDomainsAction: 'add' | 'set';
   webviewDomainsAddToPlatform: boolean;
+  privacyEnabled: boolean;
+  /** 2: the development version, 1: the online one */
+  privacyVer: 1 | 2;
+  privacyContactEmail: string;
+  privacyContactPhone: string;
+  privacyContactQq: string;
+  privacyContactWeixin: string;
+  privacyNoticeMethod: string;
+  /** days, sent as WeChat's "<n>天"; empty for none */
+  privacyStoreExpireDays?: number | null;
+  privacyExtFileMediaId: string;
+  privacySettings: PrivacySettingValues[];
   // 5. release
   releaseMode: 'on_approval' | 'manual' | 'gray';
   graySteps: { percentage: number; waitSeconds?: number | null }[];
@@ -63,6 +91,64 @@ export interface WizardValues {
   quotaReserve: number;
   pollAfterSeconds: number;
 }
+
+/** One audit item as the form holds it (InputNumber clears to null). */
+export interface AuditItemValues {
+  address?: string;
+  tag?: string;
+  title?: string;
+  firstClass?: string;
+  secondClass?: string;
+  thirdClass?: string;
+  firstId?: number | null;
+  secondId?: number | null;
+  thirdId?: number | null;
+}
+
+export interface PrivacySettingValues {
+  privacyKey?: string;
+  privacyText?: string;
+}
+
+/** submit_audit's item_list: at most 5 (CampaignSubmitDto, WeChat's 85023). */
+export const MAX_AUDIT_ITEMS = 5;
+/** setprivacysetting's setting_list: 1 to 100 (CampaignPrivacyDto; code-release wants one at least). */
+export const MAX_PRIVACY_SETTINGS = 100;
+/** ugc_declare.scene, as submit_audit documents it: 0 none, 1 profiles, 2 pictures, 3 videos, 4 text, 5 other. */
+export const UGC_SCENES = [0, 1, 2, 3, 4, 5] as const;
+/** ugc_declare.method: 1 WeChat's content-security API, 2 another product, 3 people, 4 none. */
+export const UGC_METHODS = [1, 2, 3, 4] as const;
+/** The privacy_key values of WeChat's privacy guide (suggestions: the field takes any key). */
+export const PRIVACY_KEYS = [
+  'UserInfo',
+  'Location',
+  'ChooseLocation',
+  'Address',
+  'Invoice',
+  'RunData',
+  'Record',
+  'Album',
+  'AlbumWriteOnly',
+  'Camera',
+  'PhoneNumber',
+  'Contact',
+  'DeviceInfo',
+  'Email',
+  'MessageFile',
+  'Clipboard',
+  'BlueTooth',
+  'CalendarWriteOnly',
+  'LicensePlate',
+  'Accelerometer',
+  'Compass',
+  'DeviceMotion',
+  'Gyroscope',
+  'EXIDNumber',
+  'EXOrderInfo',
+  'EXUserPublishContent',
+  'EXUserFollowAcct',
+  'EXUserOpLog',
+] as const;
 
 /**
  * The first ext.json: only the variable every target has (a {{bizRef}} or {{nickName}} some target
@@ -89,6 +175,13 @@ export const WIZARD_DEFAULTS: WizardValues = {
   versionDesc: '',
   privacyApiNotUse: false,
   feedbackInfo: '',
+  auditItems: [],
+  ugcDeclareEnabled: false,
+  ugcScene: [0],
+  ugcOtherSceneDesc: '',
+  ugcMethod: [],
+  ugcHasAuditTeam: false,
+  ugcAuditDesc: '',
   profileCheck: false,
   serverDomainsEnabled: false,
   requestDomain: [],
@@ -104,6 +197,16 @@ export const WIZARD_DEFAULTS: WizardValues = {
   webviewDomains: [],
   webviewDomainsAction: 'add',
   webviewDomainsAddToPlatform: false,
+  privacyEnabled: false,
+  privacyVer: 2,
+  privacyContactEmail: '',
+  privacyContactPhone: '',
+  privacyContactQq: '',
+  privacyContactWeixin: '',
+  privacyNoticeMethod: '',
+  privacyStoreExpireDays: null,
+  privacyExtFileMediaId: '',
+  privacySettings: [{ privacyKey: '', privacyText: '' }],
   releaseMode: 'on_approval',
   graySteps: [
     { percentage: 10, waitSeconds: 3600 },
@@ -163,7 +266,7 @@ export function grayPlanProblem(
   return undefined;
 }
 
-const nonEmpty = (list: readonly string[] | undefined) => (list && list.length > 0 ? [...list] : undefined);
+const nonEmpty = <T>(list: readonly T[] | undefined) => (list && list.length > 0 ? [...list] : undefined);
 const text = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 /** Drops keys whose value is undefined (the DTO's optional fields are omitted, not null). */
@@ -171,15 +274,218 @@ function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** What the submit and privacy checks find, each a message `wizard.problem.<key>` of the page. */
+export type WizardProblem =
+  | 'auditItemsTooMany'
+  | 'auditItemAddress'
+  | 'ugcSceneEmpty'
+  | 'ugcSceneNoneWithOthers'
+  | 'privacyContact'
+  | 'privacyNoticeMethod'
+  | 'privacyStoreExpire'
+  | 'privacySettingsEmpty'
+  | 'privacySettingsTooMany'
+  | 'privacySetting'
+  | 'tooLong';
+
 /** Thrown for a form that cannot become a request (the wizard validates each step before this). */
 export class WizardInputError extends Error {
   constructor(
     readonly field: keyof WizardValues,
     message: string,
+    /** the page's message for it, when there is one */
+    readonly problem?: { key: WizardProblem; max?: number },
   ) {
     super(message);
     this.name = 'WizardInputError';
   }
+}
+
+/** The folded sections of the submit step, each opened when a field in it has an error. */
+export type WizardSection = 'itemList' | 'ugc' | 'privacy';
+
+/** The section a field (the first part of its name path) is in, if any. */
+export function sectionOf(field: string | number | undefined): WizardSection | undefined {
+  if (typeof field !== 'string') return undefined;
+  if (field === 'auditItems') return 'itemList';
+  if (field.startsWith('ugc')) return 'ugc';
+  if (field.startsWith('privacy') && field !== 'privacyApiNotUse') return 'privacy';
+  return undefined;
+}
+
+/** More audit items than submit_audit takes (the form's add button stops at the maximum too). */
+export function auditItemsProblem(items: readonly AuditItemValues[]): 'auditItemsTooMany' | undefined {
+  return items.length > MAX_AUDIT_ITEMS ? 'auditItemsTooMany' : undefined;
+}
+
+/** The UGC scenes the declaration cannot have: none, or "none" (0) with a scene. */
+export function ugcSceneProblem(
+  scene: readonly number[],
+): 'ugcSceneEmpty' | 'ugcSceneNoneWithOthers' | undefined {
+  if (scene.length === 0) return 'ugcSceneEmpty';
+  if (scene.includes(0) && scene.some((value) => value !== 0)) return 'ugcSceneNoneWithOthers';
+  return undefined;
+}
+
+/** Ticking "none" (0) clears the other scenes; ticking another scene clears "none". */
+export function normalizeUgcScene(
+  next: readonly number[] | undefined,
+  previous: readonly number[] | undefined,
+): number[] {
+  const scene = [...(next ?? [])];
+  if (!scene.includes(0) || scene.length === 1) return scene;
+  return (previous ?? []).includes(0) ? scene.filter((value) => value !== 0) : [0];
+}
+
+type PrivacyContacts = Pick<
+  WizardValues,
+  'privacyContactEmail' | 'privacyContactPhone' | 'privacyContactQq' | 'privacyContactWeixin'
+>;
+
+/** setprivacysetting needs one contact of the four (WeChat: "owner_setting必填字段字段缺失"). */
+export function privacyContactProblem(values: Partial<PrivacyContacts>): 'privacyContact' | undefined {
+  const contacts = [
+    values.privacyContactEmail,
+    values.privacyContactPhone,
+    values.privacyContactQq,
+    values.privacyContactWeixin,
+  ];
+  return contacts.some((contact) => contact?.trim()) ? undefined : 'privacyContact';
+}
+
+/** The setting list code-release takes: 1 to 100 items. */
+export function privacySettingsProblem(
+  settings: readonly PrivacySettingValues[],
+): 'privacySettingsEmpty' | 'privacySettingsTooMany' | undefined {
+  if (settings.length === 0) return 'privacySettingsEmpty';
+  if (settings.length > MAX_PRIVACY_SETTINGS) return 'privacySettingsTooMany';
+  return undefined;
+}
+
+/** Trimmed text of at most `max` characters, undefined when blank; longer throws for `field`. */
+function limited(value: string | undefined, max: number, field: keyof WizardValues): string | undefined {
+  const trimmed = text(value);
+  if (trimmed !== undefined && trimmed.length > max)
+    throw new WizardInputError(field, `at most ${max} characters`, { key: 'tooLong', max });
+  return trimmed;
+}
+
+/** A category id: a non-negative integer, or nothing. */
+function categoryId(value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0)
+    throw new WizardInputError('auditItems', 'category ids are non-negative integers');
+  return value;
+}
+
+/** The audit items as CampaignSubmitDto's itemList; undefined for none (each target's own). */
+export function toItemList(items: readonly AuditItemValues[]): SchemaAuditItemDto[] | undefined {
+  if (items.length === 0) return undefined;
+  const problem = auditItemsProblem(items);
+  if (problem) throw new WizardInputError('auditItems', 'at most 5 audit items', { key: problem });
+  return items.map((item) => {
+    const address = limited(item.address, 256, 'auditItems');
+    if (!address)
+      throw new WizardInputError('auditItems', 'each audit item needs a page path', {
+        key: 'auditItemAddress',
+      });
+    return defined({
+      address,
+      tag: limited(item.tag, 256, 'auditItems'),
+      firstClass: limited(item.firstClass, 256, 'auditItems'),
+      secondClass: limited(item.secondClass, 256, 'auditItems'),
+      thirdClass: limited(item.thirdClass, 256, 'auditItems'),
+      firstId: categoryId(item.firstId),
+      secondId: categoryId(item.secondId),
+      thirdId: categoryId(item.thirdId),
+      title: limited(item.title, 256, 'auditItems'),
+    });
+  });
+}
+
+/**
+ * The UGC declaration as CampaignSubmitDto's ugcDeclare, when switched on: scene 0 ("none") alone
+ * (WeChat wants nothing else with it), else the scenes with what was filled of the rest.
+ */
+export function toUgcDeclare(
+  values: Pick<
+    WizardValues,
+    'ugcDeclareEnabled' | 'ugcScene' | 'ugcOtherSceneDesc' | 'ugcMethod' | 'ugcHasAuditTeam' | 'ugcAuditDesc'
+  >,
+): SchemaUgcDeclareDto | undefined {
+  if (!values.ugcDeclareEnabled) return undefined;
+  const scene = [...new Set(values.ugcScene)].sort((a, b) => a - b);
+  const problem = ugcSceneProblem(scene);
+  if (problem) throw new WizardInputError('ugcScene', 'choose the UGC scenes', { key: problem });
+  if (scene[0] === 0) return { scene: [0] };
+  return defined({
+    scene,
+    otherSceneDesc: scene.includes(5)
+      ? limited(values.ugcOtherSceneDesc, 256, 'ugcOtherSceneDesc')
+      : undefined,
+    method: nonEmpty([...new Set(values.ugcMethod)].sort((a, b) => a - b)),
+    hasAuditTeam: values.ugcHasAuditTeam ? 1 : undefined,
+    auditDesc: limited(values.ugcAuditDesc, 256, 'ugcAuditDesc'),
+  });
+}
+
+/** The privacy guide as CampaignPreflightDto's privacy (setprivacysetting), when switched on. */
+export function toPrivacy(
+  values: Pick<
+    WizardValues,
+    | 'privacyEnabled'
+    | 'privacyVer'
+    | 'privacyContactEmail'
+    | 'privacyContactPhone'
+    | 'privacyContactQq'
+    | 'privacyContactWeixin'
+    | 'privacyNoticeMethod'
+    | 'privacyStoreExpireDays'
+    | 'privacyExtFileMediaId'
+    | 'privacySettings'
+  >,
+): SchemaCampaignPrivacyDto | undefined {
+  if (!values.privacyEnabled) return undefined;
+  const contact = privacyContactProblem(values);
+  if (contact)
+    throw new WizardInputError('privacyContactEmail', 'give one contact (email, phone, QQ or Weixin)', {
+      key: contact,
+    });
+  const noticeMethod = limited(values.privacyNoticeMethod, 256, 'privacyNoticeMethod');
+  if (!noticeMethod)
+    throw new WizardInputError('privacyNoticeMethod', 'say how users are told', {
+      key: 'privacyNoticeMethod',
+    });
+  const days = values.privacyStoreExpireDays;
+  if (days !== null && days !== undefined && (!Number.isInteger(days) || days < 0))
+    throw new WizardInputError('privacyStoreExpireDays', 'the storage period is a number of days', {
+      key: 'privacyStoreExpire',
+    });
+  const listProblem = privacySettingsProblem(values.privacySettings);
+  if (listProblem)
+    throw new WizardInputError('privacySettings', 'give 1 to 100 privacy settings', { key: listProblem });
+  const settingList = values.privacySettings.map((setting) => {
+    const privacyKey = limited(setting.privacyKey, 64, 'privacySettings');
+    const privacyText = limited(setting.privacyText, 256, 'privacySettings');
+    if (!privacyKey || !privacyText)
+      throw new WizardInputError('privacySettings', 'each privacy setting needs a key and a purpose', {
+        key: 'privacySetting',
+      });
+    return { privacyKey, privacyText };
+  });
+  return {
+    privacyVer: values.privacyVer,
+    ownerSetting: defined({
+      contactEmail: limited(values.privacyContactEmail, 256, 'privacyContactEmail'),
+      contactPhone: limited(values.privacyContactPhone, 256, 'privacyContactPhone'),
+      contactQq: limited(values.privacyContactQq, 256, 'privacyContactQq'),
+      contactWeixin: limited(values.privacyContactWeixin, 256, 'privacyContactWeixin'),
+      noticeMethod,
+      storeExpireTimestamp: days === null || days === undefined ? undefined : `${days}天`,
+      extFileMediaId: limited(values.privacyExtFileMediaId, 256, 'privacyExtFileMediaId'),
+    }),
+    settingList,
+  };
 }
 
 /** The wizard's values as the body of `POST /admin/v1/campaigns`. */
@@ -212,6 +518,8 @@ export function toCreateCampaignDto(values: WizardValues, componentAppid: string
     versionDesc: text(values.versionDesc),
     privacyApiNotUse: values.privacyApiNotUse ? true : undefined,
     feedbackInfo: text(values.feedbackInfo),
+    itemList: toItemList(values.auditItems),
+    ugcDeclare: toUgcDeclare(values),
   });
 
   const serverDomains = values.serverDomainsEnabled
@@ -234,9 +542,10 @@ export function toCreateCampaignDto(values: WizardValues, componentAppid: string
         addToPlatform: values.webviewDomainsAddToPlatform || undefined,
       })
     : undefined;
+  const privacy = toPrivacy(values);
   const preflight: SchemaCreateCampaignDto['preflight'] =
-    values.profileCheck || serverDomains || webviewDomains
-      ? defined({ profileCheck: values.profileCheck, serverDomains, webviewDomains })
+    values.profileCheck || serverDomains || webviewDomains || privacy
+      ? defined({ profileCheck: values.profileCheck, serverDomains, webviewDomains, privacy })
       : undefined;
 
   const gray =
