@@ -133,7 +133,7 @@ async function queueExists(config: DemoConfig, queue: string): Promise<boolean> 
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 /**
  * `npm run demo`: the whole story against the running stack (or one it starts), step by step,
@@ -661,7 +661,7 @@ export async function runDemo(
         const rejected = receiver!.where((line) => line['outcome'] === 'rejected').length;
         if (rejected > 0) throw new Error(`the receiver rejected ${rejected} requests: ${receiver!.tail(5)}`);
         step.say(
-          `${plural(deliveries.length, 'delivery')} of release.# accepted with a valid signature; none rejected`,
+          `${plural(deliveries.length, 'delivery', 'deliveries')} of release.# accepted with a valid signature; none rejected`,
         );
         return { deliveries: deliveries.length, accepted: accepted.size };
       },

@@ -98,7 +98,7 @@ export class ReleaseGraySteppedData extends ReleaseCampaignRef {
   userVersion!: string;
 }
 
-/** `release.campaign.finished`: counts per final state, e.g. `{ "released": 98, "audit_failed": 2 }`. */
+/** `release.campaign.finished`: counts per final state, e.g. `{ "released": 98, "rejected": 2 }`. */
 export class ReleaseCampaignFinishedData extends ReleaseCampaignRef {
   @IsObject()
   counts!: Record<string, number>;
