@@ -397,6 +397,73 @@ describe('Forwarding to HTTP subscribers - /admin/v1/forwarding/rules', () => {
     await receiver.stop();
   }, 180_000);
 
+  it('clears an authorizer filter with null (PATCH), after which the rule takes every authorizer', async () => {
+    const receiver = new Receiver(await freePort());
+    await receiver.start();
+    // The witness takes every event of the pattern: once it has one, the filtered rule has decided too.
+    const witness = await createRule('filter witness', receiver.url, 'test.filter.*');
+    const filtered = await call<RuleAnswer>('POST', '/forwarding/rules', {
+      name: 'filtered subscriber',
+      eventPattern: 'test.filter.*',
+      componentAppid: COMPONENT,
+      authorizerAppid: 'wx_fwd_only_this',
+      targetUrl: receiver.url,
+    });
+    expect(filtered.status).toBe(201);
+    receiver.secrets = [witness.secret, filtered.body.secret];
+    const ruleId = filtered.body.rule.id;
+    const publishFor = async (authorizerAppid: string): Promise<string> => {
+      const envelope = createEnvelope(
+        'test.filter.created',
+        { probe: true },
+        { componentAppid: COMPONENT, authorizerAppid, id: randomUUID() },
+      );
+      await publishTestEvent(envelope, { namespace: api.namespace });
+      return envelope.id;
+    };
+
+    const before = await publishFor('wx_fwd_someone_else');
+    await waitUntil(
+      async () => (await deliveriesOf(witness.rule.id)).total === 1,
+      10_000,
+      'witness delivery',
+    );
+    expect((await deliveriesOf(ruleId)).total).toBe(0);
+
+    // null for a field a rule cannot be without is refused, and changes nothing.
+    const refused = await call<{ error: string; details: { fields: { field: string }[] } }>(
+      'PATCH',
+      `/forwarding/rules/${ruleId}`,
+      { name: null, authorizerAppid: null },
+    );
+    expect([refused.status, refused.body.error]).toEqual([400, 'validation_failed']);
+    expect(refused.body.details.fields.map((field) => field.field)).toEqual(['name']);
+
+    const cleared = await call<{ componentAppid?: string; authorizerAppid?: string; name: string }>(
+      'PATCH',
+      `/forwarding/rules/${ruleId}`,
+      { authorizerAppid: null },
+    );
+    expect(cleared.status).toBe(200);
+    // Only the cleared filter changed: the component filter and the name stay.
+    expect(cleared.body).toMatchObject({ componentAppid: COMPONENT, name: 'filtered subscriber' });
+    expect(cleared.body).not.toHaveProperty('authorizerAppid');
+    const read = await call<{ authorizerAppid?: string }>('GET', `/forwarding/rules/${ruleId}`);
+    expect(read.body).not.toHaveProperty('authorizerAppid');
+
+    const after = await publishFor('wx_fwd_someone_else');
+    await waitUntil(
+      async () => (await deliveriesOf(ruleId)).total === 1,
+      10_000,
+      'the unfiltered rule delivery',
+    );
+    expect((await deliveriesOf(ruleId)).items.map((delivery) => delivery.eventId)).toEqual([after]);
+    expect((await deliveriesOf(witness.rule.id)).items.map((delivery) => delivery.eventId).sort()).toEqual(
+      [before, after].sort(),
+    );
+    await receiver.stop();
+  }, 60_000);
+
   it('lets a viewer read rules but not change them', async () => {
     const viewer = await loginAs(api.url, 'viewer');
     const read = await adminCall(api.url, 'GET', '/admin/v1/forwarding/rules', { token: viewer });

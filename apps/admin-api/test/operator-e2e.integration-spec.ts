@@ -299,6 +299,16 @@ describe('an operator over admin-api (end to end)', () => {
     );
     expect([noTargets.status, noTargets.body.error]).toEqual([400, 'validation_failed']);
     expect(JSON.stringify(noTargets.body.details)).toContain('targetFilter');
+    // The wizard's count of a prefix is what the campaign then takes (the same criteria as code-release).
+    const count = (prefix: string) =>
+      call<{ count: number }>(
+        operator,
+        'GET',
+        `/components/${COMPONENT}/campaign-targets/count?bizRefPrefix=${encodeURIComponent(prefix)}`,
+      );
+    expect(await count(bizRef)).toMatchObject({ status: 200, body: { count: 5 } });
+    expect((await count(`${bizRef}-1`)).body.count).toBe(1);
+    expect((await count('nobody-has-this-')).body.count).toBe(0);
     // The targets: the merchants' mini programs chosen by their bizRef prefix, frozen at creation.
     const started = await call<{ campaignId: string; status: string; targets: number }>(
       operator,

@@ -164,6 +164,42 @@ describe('Push log and dead letters - /admin/v1/pushes, /admin/v1/dead-letters',
     expect([bad.status, bad.body.error]).toEqual([400, 'invalid_cursor']);
   });
 
+  it('finds the push of an envelope id from the bus (in capitals too), with other filters and text', async () => {
+    const get = (query: string) =>
+      adminCall<PushPage & { scanLimited?: boolean }>(api.url, 'GET', `/admin/v1/pushes?${query}`, {
+        token: viewer,
+      });
+    const found = await get(`eventId=${textPush.id}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((push) => push.eventId)).toEqual([textPush.id]);
+    expect(found.body.nextCursor).toBeUndefined();
+    expect((await get(`eventId=${textPush.id.toUpperCase()}`)).body.items.map((p) => p.id)).toEqual([
+      found.body.items[0]!.id,
+    ]);
+    // The filters combine: another type, or text it does not hold, finds nothing.
+    expect((await get(`eventId=${textPush.id}&type=wechat.component.*`)).body.items).toEqual([]);
+    expect((await get(`eventId=${textPush.id}&text=${encodeURIComponent('世界')}`)).body.items).toHaveLength(
+      1,
+    );
+    const none = await get(`eventId=${randomUUID()}&text=hello`);
+    expect([none.body.items, none.body.nextCursor, none.body.scanLimited]).toEqual([
+      [],
+      undefined,
+      undefined,
+    ]);
+    const bad = await adminCall<{ error: string; details: { fields: { field: string }[] } }>(
+      api.url,
+      'GET',
+      '/admin/v1/pushes?eventId=not-an-id',
+      { token: viewer },
+    );
+    expect([bad.status, bad.body.error, bad.body.details.fields[0]?.field]).toEqual([
+      400,
+      'validation_failed',
+      'eventId',
+    ]);
+  });
+
   it('Replay a push - /admin/v1/pushes/:id/replay (POST): a subscriber receives a new id with replayOf, audited', async () => {
     const probe = await BrokerProbe.bind(['wechat.message.text'], { namespace: api.namespace });
     try {

@@ -1,12 +1,19 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiAcceptedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiAcceptedResponse } from '@nestjs/swagger';
 import type { AuthorizerDetail, AuthorizerPage, SyncRunSummary } from '@wxop/contracts';
 
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AuthorizerAppidParam, ComponentAppidParam } from '../components/dto/component-appid.param';
 import { AuthorizersService } from './authorizers.service';
-import { AuthorizerDetailDto, AuthorizerPageDto, AuthorizerQueryDto, SyncRunDto } from './dto/authorizer.dto';
+import {
+  AuthorizerDetailDto,
+  AuthorizerPageDto,
+  AuthorizerQueryDto,
+  CampaignTargetCountDto,
+  CampaignTargetCountQueryDto,
+  SyncRunDto,
+} from './dto/authorizer.dto';
 import { SyncIdParam } from './dto/sync-id.param';
 
 /** A component's authorizers: search, detail, profile refresh, full sync and its progress. */
@@ -33,6 +40,21 @@ export class AuthorizersController {
       offset: query.offset,
     });
     return { items: page.items, total: page.total, limit: page.limit, offset: page.offset };
+  }
+
+  @Get('campaign-targets/count')
+  @Roles('admin', 'operator', 'viewer')
+  @ApiOperation({
+    summary: "How many mini programs a campaign's targetFilter with this bizRefPrefix takes now",
+    description:
+      'The criteria code-release applies at creation: authorized mini programs with code management (set 18) and a working credential.',
+  })
+  @ApiOkResponse({ type: CampaignTargetCountDto })
+  async countCampaignTargets(
+    @Param() params: ComponentAppidParam,
+    @Query() query: CampaignTargetCountQueryDto,
+  ): Promise<CampaignTargetCountDto> {
+    return { count: await this.authorizers.countCampaignTargets(params.componentAppid, query.bizRefPrefix) };
   }
 
   @Get('authorizers/:authorizerAppid')

@@ -14,6 +14,21 @@ import { AmqpRpcClient } from '@wxop/messaging';
 /** How long an operator waits for a profile read from WeChat (refresh). */
 const REFRESH_TIMEOUT_MS = 20_000;
 
+/**
+ * What a campaign's `targetFilter` selects besides the bizRefs, the criteria of code-release's
+ * TargetFilterService (apps/code-release/src/campaigns/target-filter.service.ts): authorized mini
+ * programs with code management (permission set 18) and a working credential. Keep the two alike:
+ * the operator-e2e test checks a count against the campaign created with the same prefix.
+ */
+export const CAMPAIGN_TARGET_CRITERIA: Readonly<
+  Required<Pick<SearchAuthorizersRequest, 'authorizerType' | 'status' | 'credentialStatus' | 'funcInfo'>>
+> = {
+  authorizerType: 'mini_program',
+  status: 'authorized',
+  credentialStatus: 'active',
+  funcInfo: [18],
+};
+
 /** Authorizers, all through the authorizer service (its database is the only record of them). */
 @Injectable()
 export class AuthorizersService {
@@ -24,6 +39,21 @@ export class AuthorizersService {
       AuthorizerRpcPatterns.SearchAuthorizers,
       request,
     );
+  }
+
+  /**
+   * How many mini programs a campaign created now with `targetFilter: { bizRefPrefix }` would
+   * take (one counted search; the campaign freezes its own list at creation).
+   */
+  async countCampaignTargets(componentAppid: string, bizRefPrefix: string): Promise<number> {
+    const page = await this.search({
+      componentAppid,
+      ...CAMPAIGN_TARGET_CRITERIA,
+      bizRefPrefix,
+      limit: 1,
+      offset: 0,
+    });
+    return page.total;
   }
 
   get(ref: AuthorizerRefRequest): Promise<AuthorizerDetail> {

@@ -32,12 +32,13 @@ export interface NewRule {
   secret: string;
 }
 
+/** What an update changes: an undefined field stays as it is; a filter set to `null` is cleared. */
 export type RuleChanges = Partial<
-  Pick<
-    NewRule,
-    'name' | 'eventPattern' | 'componentAppid' | 'authorizerAppid' | 'targetUrl' | 'enabled' | 'concurrency'
-  >
->;
+  Pick<NewRule, 'name' | 'eventPattern' | 'targetUrl' | 'enabled' | 'concurrency'>
+> & {
+  componentAppid?: string | null;
+  authorizerAppid?: string | null;
+};
 
 interface RuleRow {
   id: string;
@@ -141,10 +142,10 @@ export class ForwardingRuleRepository {
     const sets: string[] = [];
     const values: unknown[] = [];
     for (const [key, column] of Object.entries(CHANGE_COLUMNS) as [keyof RuleChanges, string][]) {
-      if (!(key in changes)) continue;
       const value = changes[key];
+      if (value === undefined) continue;
       sets.push(`${column} = ?`);
-      values.push(typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null));
+      values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
     sets.push(`updated_at = ${NOW}`);
     const result = (await this.write((manager) =>

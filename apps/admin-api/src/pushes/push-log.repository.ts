@@ -20,6 +20,8 @@ export interface StoredPush extends PushRecord {
 }
 
 export interface PushSearch {
+  /** The envelope id: at most one push (the column is unique). */
+  eventId?: string;
   componentAppid?: string;
   authorizerAppid?: string;
   /** Exact type, or a prefix when it ends with `*` (`wechat.message.*`). */
@@ -104,10 +106,16 @@ export class PushLogRepository {
   async search(query: PushSearch): Promise<PushSearchResult> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const window = query.text && query.textScanRows ? await this.scanWindow(query) : undefined;
+    // By event id the unique index finds the one row: there is no scan for the window to bound.
+    const window =
+      query.text && query.textScanRows && !query.eventId ? await this.scanWindow(query) : undefined;
     if (window) {
       where.push('id >= ?');
       params.push(window.lowest);
+    }
+    if (query.eventId) {
+      where.push('event_id = ?');
+      params.push(query.eventId);
     }
     if (query.componentAppid) {
       where.push('component_appid = ?');

@@ -19,6 +19,7 @@ export class PushesController {
   @ApiOkResponse({ type: PushPageDto })
   async search(@Query() query: PushQueryDto): Promise<PushPageDto> {
     const page = await this.pushes.search({
+      eventId: query.eventId,
       componentAppid: query.componentAppid,
       authorizerAppid: query.authorizerAppid,
       type: query.type,

@@ -244,6 +244,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/v1/components/{componentAppid}/campaign-targets/count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How many mini programs a campaign's targetFilter with this bizRefPrefix takes now
+     * @description The criteria code-release applies at creation: authorized mini programs with code management (set 18) and a working credential.
+     */
+    get: operations['AuthorizersController_countCampaignTargets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/v1/components/{componentAppid}/authorizers/{authorizerAppid}': {
     parameters: {
       query?: never;
@@ -1343,6 +1363,48 @@ export interface components {
       limit: number;
       offset: number;
     };
+    CampaignTargetCountDto: {
+      /**
+       * @description authorized mini programs with code management (set 18) and a working credential whose bizRef starts with the prefix: the targets a campaign created now with this targetFilter takes
+       * @example 42
+       */
+      count: number;
+    };
+    MiniProgramNetworkDto: {
+      /**
+       * @example [
+       *       "https://api.example.com"
+       *     ]
+       */
+      requestDomain: string[];
+      /**
+       * @example [
+       *       "wss://ws.example.com"
+       *     ]
+       */
+      wsRequestDomain: string[];
+      uploadDomain: string[];
+      downloadDomain: string[];
+      udpDomain: string[];
+      tcpDomain: string[];
+      /** @description web-view (业务域名) domains */
+      bizDomain: string[];
+    };
+    MiniProgramCategoryDto: {
+      /** @example 工具 */
+      first: string;
+      /**
+       * @description empty when WeChat gave none
+       * @example 效率
+       */
+      second: string;
+    };
+    MiniProgramProfileDto: {
+      network: components['schemas']['MiniProgramNetworkDto'];
+      categories: components['schemas']['MiniProgramCategoryDto'][];
+      /** @description 0 open; other values: closed or paused by WeChat; null when WeChat did not say */
+      visitStatus: number | null;
+    };
     AuthorizerHistoryEntryDto: {
       /** @enum {string} */
       status: 'authorized' | 'updated' | 'unauthorized';
@@ -1376,8 +1438,8 @@ export interface components {
       qrcodeUrl: string | null;
       serviceType: number | null;
       verifyType: number | null;
-      /** @description network domains, categories, visit status */
-      miniProgram: Record<string, never> | null;
+      /** @description network domains, categories, visit status; null for an official account or before its profile is read */
+      miniProgram: components['schemas']['MiniProgramProfileDto'] | null;
       credentialErrcode: number | null;
       profileError: string | null;
       history: components['schemas']['AuthorizerHistoryEntryDto'][];
@@ -1652,13 +1714,13 @@ export interface components {
       authorizerAppid?: string;
       /** @example https://hooks.example.com/wxop */
       targetUrl: string;
-      /** @default true */
-      enabled: boolean;
+      /** @description false: saved but nothing is forwarded (default true) */
+      enabled?: boolean;
       /**
-       * @description deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018)
-       * @default 4
+       * @description deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018); default 4
+       * @example 4
        */
-      concurrency: number;
+      concurrency?: number;
     };
     ForwardingRuleDto: {
       id: string;
@@ -1695,19 +1757,15 @@ export interface components {
        * @example authorization.*
        */
       eventPattern?: string;
-      /** @description only events of this component */
-      componentAppid?: string;
-      /** @description only events of this authorizer */
-      authorizerAppid?: string;
+      /** @description only events of this component; `null` clears the filter */
+      componentAppid?: string | null;
+      /** @description only events of this authorizer; `null` clears the filter */
+      authorizerAppid?: string | null;
       /** @example https://hooks.example.com/wxop */
       targetUrl?: string;
-      /** @default true */
-      enabled: boolean;
-      /**
-       * @description deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018)
-       * @default 4
-       */
-      concurrency: number;
+      enabled?: boolean;
+      /** @description deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018) */
+      concurrency?: number;
     };
     RotatedSecretDto: {
       /** @description the new signing secret; shown only now */
@@ -2395,6 +2453,10 @@ export type SchemaAuthorizerCredentialDto = components['schemas']['AuthorizerCre
 export type SchemaRevealedTokenDto = components['schemas']['RevealedTokenDto'];
 export type SchemaAuthorizerSummaryDto = components['schemas']['AuthorizerSummaryDto'];
 export type SchemaAuthorizerPageDto = components['schemas']['AuthorizerPageDto'];
+export type SchemaCampaignTargetCountDto = components['schemas']['CampaignTargetCountDto'];
+export type SchemaMiniProgramNetworkDto = components['schemas']['MiniProgramNetworkDto'];
+export type SchemaMiniProgramCategoryDto = components['schemas']['MiniProgramCategoryDto'];
+export type SchemaMiniProgramProfileDto = components['schemas']['MiniProgramProfileDto'];
 export type SchemaAuthorizerHistoryEntryDto = components['schemas']['AuthorizerHistoryEntryDto'];
 export type SchemaAuthorizerDetailDto = components['schemas']['AuthorizerDetailDto'];
 export type SchemaSyncRunDto = components['schemas']['SyncRunDto'];
@@ -2961,6 +3023,30 @@ export interface operations {
       };
     };
   };
+  AuthorizersController_countCampaignTargets: {
+    parameters: {
+      query: {
+        /** @description business references starting with this (taken literally) */
+        bizRefPrefix: string;
+      };
+      header?: never;
+      path: {
+        componentAppid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignTargetCountDto'];
+        };
+      };
+    };
+  };
   AuthorizersController_get: {
     parameters: {
       query?: never;
@@ -3150,6 +3236,8 @@ export interface operations {
         limit?: number;
         /** @description nextCursor of the previous page */
         cursor?: string;
+        /** @description the envelope `id` (the AMQP messageId, `X-Wxop-Event-Id` of a forwarded event): its push, while the log keeps it (at most one; a replay has its own id) */
+        eventId?: string;
         componentAppid?: string;
         authorizerAppid?: string;
         /** @description a type (`wechat.message.text`), or a prefix ending in `*` (`wechat.message.*`) */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUTHORIZER_STATUSES, type AuthorizerStatus } from '@wxop/contracts';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { PageQueryDto } from '../../shared/page-query.dto';
 
@@ -42,6 +42,28 @@ export class AuthorizerQueryDto extends PageQueryDto {
   declare order: 'asc' | 'desc';
 }
 
+/** The bizRef prefix of a campaign's `targetFilter`, to count what it would take. */
+export class CampaignTargetCountQueryDto {
+  @ApiProperty({
+    maxLength: 128,
+    example: 'shop-',
+    description: 'business references starting with this (taken literally)',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  bizRefPrefix!: string;
+}
+
+export class CampaignTargetCountDto {
+  @ApiProperty({
+    example: 42,
+    description:
+      'authorized mini programs with code management (set 18) and a working credential whose bizRef starts with the prefix: the targets a campaign created now with this targetFilter takes',
+  })
+  count!: number;
+}
+
 export class AuthorizerSummaryDto {
   @ApiProperty() componentAppid!: string;
   @ApiProperty() authorizerAppid!: string;
@@ -76,14 +98,47 @@ export class AuthorizerHistoryEntryDto {
   @ApiProperty() occurredAt!: string;
 }
 
+/** A mini program's server and business domains (api_get_authorizer_info's MiniProgramInfo.network). */
+export class MiniProgramNetworkDto {
+  @ApiProperty({ type: [String], example: ['https://api.example.com'] }) requestDomain!: string[];
+  @ApiProperty({ type: [String], example: ['wss://ws.example.com'] }) wsRequestDomain!: string[];
+  @ApiProperty({ type: [String] }) uploadDomain!: string[];
+  @ApiProperty({ type: [String] }) downloadDomain!: string[];
+  @ApiProperty({ type: [String] }) udpDomain!: string[];
+  @ApiProperty({ type: [String] }) tcpDomain!: string[];
+  @ApiProperty({ type: [String], description: 'web-view (业务域名) domains' }) bizDomain!: string[];
+}
+
+export class MiniProgramCategoryDto {
+  @ApiProperty({ example: '工具' }) first!: string;
+  @ApiProperty({ example: '效率', description: 'empty when WeChat gave none' }) second!: string;
+}
+
+/** What the authorizer service keeps of a mini program's settings (from api_get_authorizer_info). */
+export class MiniProgramProfileDto {
+  @ApiProperty({ type: MiniProgramNetworkDto }) network!: MiniProgramNetworkDto;
+  @ApiProperty({ type: [MiniProgramCategoryDto] }) categories!: MiniProgramCategoryDto[];
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '0 open; other values: closed or paused by WeChat; null when WeChat did not say',
+  })
+  visitStatus!: number | null;
+}
+
 export class AuthorizerDetailDto extends AuthorizerSummaryDto {
   @ApiProperty({ type: String, nullable: true }) alias!: string | null;
   @ApiProperty({ type: String, nullable: true }) signature!: string | null;
   @ApiProperty({ type: String, nullable: true }) qrcodeUrl!: string | null;
   @ApiProperty({ type: Number, nullable: true }) serviceType!: number | null;
   @ApiProperty({ type: Number, nullable: true }) verifyType!: number | null;
-  @ApiProperty({ nullable: true, type: Object, description: 'network domains, categories, visit status' })
-  miniProgram!: unknown;
+  @ApiProperty({
+    type: MiniProgramProfileDto,
+    nullable: true,
+    description:
+      'network domains, categories, visit status; null for an official account or before its profile is read',
+  })
+  miniProgram!: MiniProgramProfileDto | null;
   @ApiProperty({ type: Number, nullable: true }) credentialErrcode!: number | null;
   @ApiProperty({ type: String, nullable: true }) profileError!: string | null;
   @ApiProperty({ type: [AuthorizerHistoryEntryDto] }) history!: AuthorizerHistoryEntryDto[];

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsInt,
@@ -10,6 +10,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 import type { RuleRecord } from '../forwarding-rule.repository';
@@ -44,16 +45,19 @@ export class CreateForwardingRuleDto {
   @MaxLength(2048)
   targetUrl!: string;
 
-  @ApiPropertyOptional({ default: true })
+  // The server defaults are in the descriptions, not in `default`: openapi-typescript (the console's
+  // client) makes a property with a `default` required, and these may be left out.
+  @ApiPropertyOptional({ description: 'false: saved but nothing is forwarded (default true)' })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({
-    default: 4,
     minimum: 1,
     maximum: 64,
-    description: 'deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018)',
+    example: 4,
+    description:
+      'deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018); default 4',
   })
   @IsOptional()
   @IsInt()
@@ -62,7 +66,70 @@ export class CreateForwardingRuleDto {
   concurrency?: number;
 }
 
-export class UpdateForwardingRuleDto extends PartialType(CreateForwardingRuleDto) {}
+/** Optional, but not nullable: absent leaves the value as it is, `null` is refused. */
+const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/**
+ * A change of a rule: an absent field stays as it is. The component and authorizer filters also
+ * take `null`, which clears them (the rule then takes events of any component or authorizer).
+ */
+export class UpdateForwardingRuleDto {
+  @ApiPropertyOptional({ example: 'billing webhooks', minLength: 1, maxLength: 128 })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  name?: string;
+
+  @ApiPropertyOptional({
+    example: 'authorization.*',
+    description: 'topic syntax: `*` one word, `#` any words',
+  })
+  @IsOptionalNotNull()
+  @Matches(PATTERN, { message: 'eventPattern must be dot-separated lower-case words, `*` or `#`' })
+  @MaxLength(255)
+  eventPattern?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'only events of this component; `null` clears the filter',
+  })
+  @IsOptional()
+  @Matches(APPID)
+  componentAppid?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'only events of this authorizer; `null` clears the filter',
+  })
+  @IsOptional()
+  @Matches(APPID)
+  authorizerAppid?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://hooks.example.com/wxop' })
+  @IsOptionalNotNull()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  targetUrl?: string;
+
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 64,
+    description: 'deliveries in flight at once per admin-api replica (N replicas: up to N × this; ADR 0018)',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  concurrency?: number;
+}
 
 /** A rule as operators see it: never its secret (shown once, at creation or rotation). */
 export class ForwardingRuleDto {

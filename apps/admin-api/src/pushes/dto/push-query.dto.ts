@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { APPID_PATTERN } from '@wxop/contracts';
-import { Type } from 'class-transformer';
+import { APPID_PATTERN, UUID_PATTERN } from '@wxop/contracts';
+import { Transform, Type } from 'class-transformer';
 import {
   IsDate,
   IsInt,
@@ -33,6 +33,20 @@ export class PushQueryDto {
   @IsString()
   @MaxLength(64)
   cursor?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11',
+    description:
+      'the envelope `id` (the AMQP messageId, `X-Wxop-Event-Id` of a forwarded event): its push, while the log keeps it (at most one; a replay has its own id)',
+  })
+  @IsOptional()
+  // Ids are lower-case UUIDs; one copied from a log or a tool in capitals still finds its push.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @Matches(UUID_PATTERN, { message: 'eventId must be a UUID' })
+  eventId?: string;
 
   @ApiPropertyOptional()
   @IsOptional()

@@ -1,27 +1,28 @@
 import { describe, expect, it } from 'vitest';
 
-import type { SchemaAuthorizerDetailDto } from '../../api/schema';
-import { miniProgramOf } from './profile';
+import type { SchemaMiniProgramProfileDto } from '../../api/schema';
+import { DOMAIN_KINDS, miniProgramOf } from './profile';
 
-function detail(miniProgram: unknown): Pick<SchemaAuthorizerDetailDto, 'miniProgram'> {
-  return { miniProgram: miniProgram as SchemaAuthorizerDetailDto['miniProgram'] };
-}
+const NO_DOMAINS = Object.fromEntries(
+  DOMAIN_KINDS.map((kind) => [kind, []]),
+) as unknown as SchemaMiniProgramProfileDto['network'];
 
 describe('miniProgramOf', () => {
   it('is undefined for an official account', () => {
-    expect(miniProgramOf(detail(null))).toBeUndefined();
+    expect(miniProgramOf({ miniProgram: null })).toBeUndefined();
   });
 
-  it('reads the domains, categories and visit status', () => {
-    const info = miniProgramOf(
-      detail({
-        network: { requestDomain: ['https://api.example.com'], bizDomain: ['example.com', 7] },
-        categories: [{ first: '工具', second: '效率' }, { nope: true }],
+  it('reads the domains in a fixed order, the categories and the visit status', () => {
+    const info = miniProgramOf({
+      miniProgram: {
+        network: { ...NO_DOMAINS, requestDomain: ['https://api.example.com'], bizDomain: ['example.com'] },
+        categories: [{ first: '工具', second: '效率' }],
         visitStatus: 0,
-      }),
-    );
+      },
+    });
     expect(info?.visitStatus).toBe(0);
     expect(info?.categories).toEqual([{ first: '工具', second: '效率' }]);
+    expect(info?.domains.map(([kind]) => kind)).toEqual([...DOMAIN_KINDS]);
     expect(info?.domains.find(([kind]) => kind === 'requestDomain')?.[1]).toEqual([
       'https://api.example.com',
     ]);
@@ -29,11 +30,13 @@ describe('miniProgramOf', () => {
     expect(info?.domains.find(([kind]) => kind === 'tcpDomain')?.[1]).toEqual([]);
   });
 
-  it('tolerates a partial profile', () => {
-    expect(miniProgramOf(detail({}))).toEqual({
+  it('keeps an unknown visit status unknown', () => {
+    expect(
+      miniProgramOf({ miniProgram: { network: NO_DOMAINS, categories: [], visitStatus: null } }),
+    ).toEqual({
       visitStatus: null,
       categories: [],
-      domains: expect.arrayContaining([['requestDomain', []]]) as unknown,
+      domains: DOMAIN_KINDS.map((kind) => [kind, []]),
     });
   });
 });

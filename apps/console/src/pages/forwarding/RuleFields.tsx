@@ -6,7 +6,10 @@ import './messages';
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+\S*$/i;
 
-/** The fields of a rule, shared by the create modal and the rule page's settings. */
+/**
+ * The fields of a rule, shared by the create modal and the rule page's settings. An emptied filter
+ * (the clear buttons) is saved as cleared: updateRuleBody sends it as `null`.
+ */
 export function RuleFields({ componentOptions }: { componentOptions: { value: string; label: string }[] }) {
   const { t } = useTranslation('forwarding');
   return (
@@ -58,6 +61,7 @@ export function RuleFields({ componentOptions }: { componentOptions: { value: st
       <Form.Item
         label={t('componentAppid')}
         name="componentAppid"
+        extra={t('filterHelp')}
         rules={[{ pattern: /^[A-Za-z0-9_-]{1,64}$/ }]}
       >
         <Select allowClear showSearch placeholder={t('filterPlaceholder')} options={componentOptions} />
@@ -65,9 +69,10 @@ export function RuleFields({ componentOptions }: { componentOptions: { value: st
       <Form.Item
         label={t('authorizerAppid')}
         name="authorizerAppid"
+        extra={t('filterHelp')}
         rules={[{ pattern: /^[A-Za-z0-9_-]{1,64}$/ }]}
       >
-        <Input placeholder={t('filterPlaceholder')} autoComplete="off" />
+        <Input allowClear placeholder={t('filterPlaceholder')} autoComplete="off" />
       </Form.Item>
       <Form.Item label={t('concurrency')} name="concurrency" extra={t('concurrencyHelp')}>
         <InputNumber min={1} max={64} precision={0} style={{ width: 120 }} />

@@ -96,23 +96,30 @@ describe('updateRuleBody', () => {
     expect(updateRuleBody(RULE, ruleFormValues(RULE))).toBeUndefined();
   });
 
-  it('sends only what changed, with enabled and concurrency always', () => {
+  it('sends only what changed', () => {
     expect(
       updateRuleBody(RULE, { ...ruleFormValues(RULE), targetUrl: 'https://new.example.com', events: ['#'] }),
-    ).toEqual({ enabled: true, concurrency: 4, targetUrl: 'https://new.example.com', eventPattern: '#' });
+    ).toEqual({ targetUrl: 'https://new.example.com', eventPattern: '#' });
   });
 
-  it('sends a toggle of enabled alone', () => {
-    expect(updateRuleBody(RULE, { ...ruleFormValues(RULE), enabled: false })).toEqual({
-      enabled: false,
-      concurrency: 4,
+  it('sends a toggle of enabled alone, and a changed concurrency alone', () => {
+    expect(updateRuleBody(RULE, { ...ruleFormValues(RULE), enabled: false })).toEqual({ enabled: false });
+    expect(updateRuleBody(RULE, { ...ruleFormValues(RULE), concurrency: 8 })).toEqual({ concurrency: 8 });
+  });
+
+  it('clears an emptied filter with null, and sets a new one trimmed', () => {
+    const rule = { ...RULE, componentAppid: 'wxcomp', authorizerAppid: 'wxauth' };
+    expect(
+      updateRuleBody(rule, { ...ruleFormValues(rule), componentAppid: undefined, authorizerAppid: '  ' }),
+    ).toEqual({ componentAppid: null, authorizerAppid: null });
+    expect(updateRuleBody(RULE, { ...ruleFormValues(RULE), authorizerAppid: ' wxnew ' })).toEqual({
+      authorizerAppid: 'wxnew',
     });
   });
 
-  it('does not send a cleared name, URL or filter (the API cannot clear them)', () => {
-    const rule = { ...RULE, componentAppid: 'wxcomp' };
+  it('does not send a cleared name or URL (they cannot be cleared), nor a filter that was never set', () => {
     expect(
-      updateRuleBody(rule, { ...ruleFormValues(rule), name: ' ', targetUrl: '', componentAppid: undefined }),
+      updateRuleBody(RULE, { ...ruleFormValues(RULE), name: ' ', targetUrl: '', componentAppid: '' }),
     ).toBeUndefined();
   });
 });

@@ -75,45 +75,40 @@ export function ruleFormValues(rule: SchemaForwardingRuleDto): RuleFormValues {
 }
 
 /**
- * A PATCH body with what changed (enabled and concurrency always: the generated type requires them).
- * Undefined when nothing changed. The filters cannot be cleared through the API (an absent field is
- * "unchanged"), so a cleared filter is not sent.
+ * A PATCH body with what changed, undefined when nothing did. A filter the form emptied is sent as
+ * `null` (the API clears it); an emptied name or URL is not sent (they cannot be cleared, and the
+ * form requires the URL).
  */
 export function updateRuleBody(
   rule: SchemaForwardingRuleDto,
   values: RuleFormValues,
 ): SchemaUpdateForwardingRuleDto | undefined {
-  const body: SchemaUpdateForwardingRuleDto = {
-    enabled: values.enabled ?? rule.enabled,
-    concurrency: values.concurrency ?? rule.concurrency,
-  };
-  let changed = body.enabled !== rule.enabled || body.concurrency !== rule.concurrency;
+  const body: SchemaUpdateForwardingRuleDto = {};
+  const enabled = values.enabled ?? rule.enabled;
+  if (enabled !== rule.enabled) body.enabled = enabled;
+  const concurrency = values.concurrency ?? rule.concurrency;
+  if (concurrency !== rule.concurrency) body.concurrency = concurrency;
   const name = blankToUndefined(values.name);
-  if (name !== undefined && name !== rule.name) {
-    body.name = name;
-    changed = true;
-  }
+  if (name !== undefined && name !== rule.name) body.name = name;
   const targetUrl = blankToUndefined(values.targetUrl);
-  if (targetUrl !== undefined && targetUrl !== rule.targetUrl) {
-    body.targetUrl = targetUrl;
-    changed = true;
-  }
+  if (targetUrl !== undefined && targetUrl !== rule.targetUrl) body.targetUrl = targetUrl;
   const eventPattern = patternOf(values.events);
-  if (eventPattern !== undefined && eventPattern !== rule.eventPattern) {
-    body.eventPattern = eventPattern;
-    changed = true;
-  }
-  const componentAppid = blankToUndefined(values.componentAppid);
-  if (componentAppid !== undefined && componentAppid !== rule.componentAppid) {
-    body.componentAppid = componentAppid;
-    changed = true;
-  }
-  const authorizerAppid = blankToUndefined(values.authorizerAppid);
-  if (authorizerAppid !== undefined && authorizerAppid !== rule.authorizerAppid) {
-    body.authorizerAppid = authorizerAppid;
-    changed = true;
-  }
-  return changed ? body : undefined;
+  if (eventPattern !== undefined && eventPattern !== rule.eventPattern) body.eventPattern = eventPattern;
+  const componentAppid = filterChange(rule.componentAppid, values.componentAppid);
+  if (componentAppid !== undefined) body.componentAppid = componentAppid;
+  const authorizerAppid = filterChange(rule.authorizerAppid, values.authorizerAppid);
+  if (authorizerAppid !== undefined) body.authorizerAppid = authorizerAppid;
+  return Object.keys(body).length > 0 ? body : undefined;
+}
+
+/** A filter's PATCH value: the new appid, `null` when the form emptied a set filter, undefined when unchanged. */
+function filterChange(
+  current: string | undefined,
+  value: string | undefined | null,
+): string | null | undefined {
+  const next = blankToUndefined(value);
+  if (next === current) return undefined;
+  return next ?? null;
 }
 
 /** An event type matching `pattern`, for the test button: `*` and `#` become `test`. */

@@ -19,6 +19,7 @@ addMessages('forwarding', {
     componentAppid: '仅此第三方平台',
     authorizerAppid: '仅此授权账号',
     filterPlaceholder: '不限',
+    filterHelp: '留空则不限。清空已有的过滤条件并保存，规则即接收所有第三方平台（或授权账号）的事件。',
     concurrency: '并发数',
     concurrencyHelp: '每个 admin-api 实例同时投递的上限（N 个实例时最多 N × 此值）',
     enabled: '启用',
@@ -110,6 +111,8 @@ addMessages('forwarding', {
     componentAppid: 'Only this component',
     authorizerAppid: 'Only this authorized account',
     filterPlaceholder: 'Any',
+    filterHelp:
+      'Empty: any. Emptying a filter and saving makes the rule take events of every component (or authorized account).',
     concurrency: 'Concurrency',
     concurrencyHelp: 'Deliveries in flight at once per admin-api replica (N replicas: up to N × this)',
     enabled: 'Enabled',

@@ -28,6 +28,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
 import './messages';
 import {
+  eventIdOf,
   filtersFromSearchParams,
   filtersToQuery,
   filtersToSearchParams,
@@ -121,7 +122,7 @@ function SearchForm({ filters, onSearch }: { filters: PushFilters; onSearch(next
             />
           </Form.Item>
         </Col>
-        <Col xs={24} md={12} xl={10}>
+        <Col xs={24} md={12} xl={8}>
           <Form.Item label={t('timeRange')} name="range">
             <DatePicker.RangePicker
               showTime
@@ -131,12 +132,30 @@ function SearchForm({ filters, onSearch }: { filters: PushFilters; onSearch(next
             />
           </Form.Item>
         </Col>
-        <Col xs={24} md={12} xl={8}>
+        <Col xs={24} md={12} xl={5}>
           <Form.Item label={t('text')} name="text" tooltip={t('textHelp')} rules={[{ max: TEXT_MAX }]}>
             <Input allowClear maxLength={TEXT_MAX} />
           </Form.Item>
         </Col>
-        <Col xs={24} xl={6} style={{ display: 'flex', alignItems: 'flex-end' }}>
+        <Col xs={24} md={12} xl={6}>
+          <Form.Item
+            label={t('eventId')}
+            name="eventId"
+            tooltip={t('eventIdHelp')}
+            rules={[
+              {
+                // A pasted id may carry spaces: formToFilters trims it.
+                validator: (_, value: string | undefined) =>
+                  !value?.trim() || eventIdOf(value)
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('eventIdInvalid'))),
+              },
+            ]}
+          >
+            <Input allowClear placeholder="0b8c6a1e-5f0e-4c47-…" autoComplete="off" spellCheck={false} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12} xl={5} style={{ display: 'flex', alignItems: 'flex-end' }}>
           <Form.Item>
             <Space>
               <Button type="primary" htmlType="submit">

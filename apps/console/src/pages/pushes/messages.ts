@@ -24,6 +24,9 @@ addMessages('pushes', {
     timeEnd: '结束时间',
     text: '内容关键字',
     textHelp: '匹配任一字段值的一部分，不区分大小写',
+    eventIdHelp:
+      '事件总线上的事件 ID（信封的 id，即转发请求头 X-Wxop-Event-Id）：只找这一条推送。重放出的推送有自己的 ID',
+    eventIdInvalid: '事件 ID 是形如 0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11 的 UUID',
     receivedAt: '接收时间',
     type: '类型',
     summary: '内容摘要',
@@ -82,6 +85,9 @@ addMessages('pushes', {
     timeEnd: 'To',
     text: 'Text',
     textHelp: 'Part of any field value, case-insensitive',
+    eventIdHelp:
+      "An event id from the bus (the envelope's id, the X-Wxop-Event-Id header of a forwarded event): that push only. A replayed push has its own id",
+    eventIdInvalid: 'An event id is a UUID such as 0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11',
     receivedAt: 'Received',
     type: 'Type',
     summary: 'Summary',

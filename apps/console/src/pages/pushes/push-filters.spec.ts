@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  eventIdOf,
   filtersFromSearchParams,
   filtersToQuery,
   filtersToSearchParams,
@@ -17,6 +18,7 @@ import {
 describe('push filters and the URL', () => {
   it('round-trips every filter through the search params', () => {
     const filters: PushFilters = {
+      eventId: '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11',
       componentAppid: 'wx1234567890abcdef',
       authorizerAppid: 'wxabcdef1234567890',
       type: 'wechat.message.*',
@@ -29,6 +31,7 @@ describe('push filters and the URL', () => {
     const params = filtersToSearchParams(filters);
     expect(params.get('component')).toBe('wx1234567890abcdef');
     expect(params.get('q')).toBe('你好 world');
+    expect(params.get('event')).toBe('0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11');
     expect(params.get('back')).toBe('aWQ6NDU2,aWQ6Nzg5');
     expect(filtersFromSearchParams(new URLSearchParams(params.toString()))).toEqual(filters);
   });
@@ -41,7 +44,7 @@ describe('push filters and the URL', () => {
   it('drops values the API would refuse instead of failing the page', () => {
     const filters = filtersFromSearchParams(
       new URLSearchParams(
-        'component=wx%20bad&type=Wechat.Message&from=yesterday&to=2024-05-02&q=%20%20&cursor=a%2Fb',
+        'component=wx%20bad&type=Wechat.Message&from=yesterday&to=2024-05-02&q=%20%20&cursor=a%2Fb&event=42',
       ),
     );
     expect(filters).toEqual({ to: new Date('2024-05-02').toISOString(), back: [] });
@@ -54,6 +57,27 @@ describe('push filters and the URL', () => {
   it('cuts the free text at the API limit', () => {
     const filters = filtersFromSearchParams(new URLSearchParams({ q: 'x'.repeat(150) }));
     expect(filters.text).toHaveLength(100);
+  });
+});
+
+describe('event ids', () => {
+  it('takes an envelope id as the bus has it or in capitals, lower-cased, and nothing else', () => {
+    const id = '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11';
+    expect(eventIdOf(` ${id.toUpperCase()} `)).toBe(id);
+    expect(eventIdOf(id)).toBe(id);
+    for (const bad of ['', '  ', '0b8c6a1e', `${id}x`, 'not-a-uuid', null, undefined])
+      expect(eventIdOf(bad)).toBeUndefined();
+  });
+
+  it('reads a linked event id (lower-cased) and sends it as the API filter', () => {
+    const filters = filtersFromSearchParams(
+      new URLSearchParams('event=0B8C6A1E-5F0E-4C47-9A8E-4D1D1C2F9E11'),
+    );
+    expect(filters).toEqual({ eventId: '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11', back: [] });
+    expect(filtersToQuery(filters, 20)).toEqual({
+      limit: 20,
+      eventId: '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11',
+    });
   });
 });
 

@@ -9,6 +9,8 @@ export type PushQuery = NonNullable<paths['/admin/v1/pushes']['get']['parameters
  * so "previous" needs them).
  */
 export interface PushFilters {
+  /** An envelope id (lower-case UUID): its push only. */
+  eventId?: string;
   componentAppid?: string;
   authorizerAppid?: string;
   /** A routing key (`wechat.message.text`) or a prefix ending in `*` (`wechat.message.*`). */
@@ -26,6 +28,7 @@ export interface PushFilters {
 
 /** The URL's names of the filters (short, stable: links to the page keep working). */
 const PARAM = {
+  eventId: 'event',
   componentAppid: 'component',
   authorizerAppid: 'authorizer',
   type: 'type',
@@ -40,6 +43,14 @@ const APPID = /^[A-Za-z0-9_-]{1,64}$/;
 /** admin-api's rule for `type`: a routing key, or a prefix ending in `*`. */
 export const TYPE_PATTERN = /^[a-z0-9_.]+\*?$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,64}$/;
+/** An envelope id, as the bus carries it (lower-case) or copied in capitals. */
+export const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The envelope id of a typed or linked value, lower-cased; undefined when it is not one. */
+export function eventIdOf(value: string | null | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed && EVENT_ID.test(trimmed) ? trimmed.toLowerCase() : undefined;
+}
 export const TEXT_MAX = 100;
 
 function isoOrUndefined(value: string | null): string | undefined {
@@ -64,6 +75,7 @@ export function filtersFromSearchParams(params: URLSearchParams): PushFilters {
         .filter((value) => CURSOR.test(value))
     : [];
   return clean({
+    eventId: eventIdOf(params.get(PARAM.eventId)),
     componentAppid: matching(params.get(PARAM.componentAppid), APPID),
     authorizerAppid: matching(params.get(PARAM.authorizerAppid), APPID),
     type: matching(params.get(PARAM.type), TYPE_PATTERN),
@@ -81,6 +93,7 @@ export function filtersToSearchParams(filters: PushFilters): URLSearchParams {
   const set = (key: string, value: string | undefined) => {
     if (value) params.set(key, value);
   };
+  set(PARAM.eventId, filters.eventId);
   set(PARAM.componentAppid, filters.componentAppid);
   set(PARAM.authorizerAppid, filters.authorizerAppid);
   set(PARAM.type, filters.type);
@@ -95,6 +108,7 @@ export function filtersToSearchParams(filters: PushFilters): URLSearchParams {
 /** The API query of these filters. */
 export function filtersToQuery(filters: PushFilters, limit: number): PushQuery {
   const query: PushQuery = { limit };
+  if (filters.eventId) query.eventId = filters.eventId;
   if (filters.componentAppid) query.componentAppid = filters.componentAppid;
   if (filters.authorizerAppid) query.authorizerAppid = filters.authorizerAppid;
   if (filters.type) query.type = filters.type;
@@ -132,6 +146,7 @@ export function withFilters(
 
 export function hasFilters(filters: PushFilters): boolean {
   return Boolean(
+    filters.eventId ||
     filters.componentAppid ||
     filters.authorizerAppid ||
     filters.type ||
@@ -143,7 +158,16 @@ export function hasFilters(filters: PushFilters): boolean {
 
 function clean(filters: PushFilters): PushFilters {
   const out: PushFilters = { back: filters.back };
-  for (const key of ['componentAppid', 'authorizerAppid', 'type', 'from', 'to', 'text', 'cursor'] as const) {
+  for (const key of [
+    'eventId',
+    'componentAppid',
+    'authorizerAppid',
+    'type',
+    'from',
+    'to',
+    'text',
+    'cursor',
+  ] as const) {
     const value = filters[key];
     if (value) out[key] = value;
   }

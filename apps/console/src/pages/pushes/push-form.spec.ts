@@ -41,6 +41,15 @@ describe('the push search form', () => {
     expect(formToFilters({ back: [] }, form)).toEqual(filters);
   });
 
+  it('takes a pasted event id, trimmed and lower-cased, and shows it back', () => {
+    const filters = formToFilters(
+      { back: [] },
+      { eventId: ' 0B8C6A1E-5F0E-4C47-9A8E-4D1D1C2F9E11 ', text: '' },
+    );
+    expect(filters).toEqual({ eventId: '0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11', back: [] });
+    expect(filtersToForm(filters).eventId).toBe('0b8c6a1e-5f0e-4c47-9a8e-4d1d1c2f9e11');
+  });
+
   it('shows no range when the filters have no time', () => {
     expect(filtersToForm({ back: [] }).range).toBeNull();
   });

@@ -1,9 +1,11 @@
 import dayjs, { type Dayjs } from 'dayjs';
 
-import { joinType, splitType, withFilters, type PushFilters, type TypeKind } from './push-filters';
+import { eventIdOf, joinType, splitType, withFilters, type PushFilters, type TypeKind } from './push-filters';
 
 /** The search form's fields. */
 export interface PushFormValues {
+  /** An envelope id from the bus (a subscriber's log, X-Wxop-Event-Id). */
+  eventId?: string;
   componentAppid?: string;
   authorizerAppid?: string;
   typeKind?: TypeKind;
@@ -18,6 +20,7 @@ export function filtersToForm(filters: PushFilters): PushFormValues {
   const from = filters.from ? dayjs(filters.from) : null;
   const to = filters.to ? dayjs(filters.to) : null;
   return {
+    eventId: filters.eventId,
     componentAppid: filters.componentAppid,
     authorizerAppid: filters.authorizerAppid,
     typeKind: kind,
@@ -31,6 +34,7 @@ export function filtersToForm(filters: PushFilters): PushFormValues {
 export function formToFilters(current: PushFilters, values: PushFormValues): PushFilters {
   const [from, to] = values.range ?? [null, null];
   return withFilters(current, {
+    eventId: eventIdOf(values.eventId),
     componentAppid: values.componentAppid || undefined,
     authorizerAppid: values.authorizerAppid?.trim() || undefined,
     type: joinType(values.typeKind, values.typeValue),
