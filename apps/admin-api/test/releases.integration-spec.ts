@@ -55,6 +55,9 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
   }, 60_000);
 
   it('syncs the library, adds a draft as a template, lists, deletes; a second delete is 404 template_not_found with errcode 85064', async () => {
+    // Before the first sync the stored library is empty and says so.
+    const unsynced = await call<Page<unknown> & { syncedAt: string | null }>('GET', '/templates', viewer);
+    expect(unsynced.body).toMatchObject({ total: 0, syncedAt: null });
     const { draftId } = await sim.control<{ draftId: number }>('POST', `/platforms/${COMPONENT}/drafts`, {
       userVersion: '0.9.0',
       userDesc: 'first draft',
@@ -68,9 +71,14 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     expect(synced.body.drafts.map((d) => d.draftId)).toContain(draftId);
     expect(synced.body.syncedAt).not.toBeNull();
 
-    const drafts = await call<Page<{ draftId: number; userVersion: string }>>('GET', '/drafts?q=0.9', viewer);
+    const drafts = await call<Page<{ draftId: number; userVersion: string }> & { syncedAt: string | null }>(
+      'GET',
+      '/drafts?q=0.9',
+      viewer,
+    );
     expect(drafts.status).toBe(200);
-    expect(drafts.body).toMatchObject({ total: 1, limit: 50, offset: 0 });
+    // The list is as of that sync, and says when it was.
+    expect(drafts.body).toMatchObject({ total: 1, limit: 50, offset: 0, syncedAt: synced.body.syncedAt });
     expect(drafts.body.items[0]).toMatchObject({ draftId, userVersion: '0.9.0' });
 
     const added = await call<{ templates: { templateId: number; draftId: number; templateType: number }[] }>(
@@ -406,7 +414,18 @@ describe('admin-api releases (end to end with wechat-sim, ingress, token and cod
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'running', targets: 2 });
     const { campaignId } = created.body;
-    expect((await campaigns('GET', `/${campaignId}`, viewer)).body).toMatchObject({ campaignId, targets: 2 });
+    // The read carries what the operator chose: the mode, the window (its default offset filled in), the operator.
+    expect((await campaigns('GET', `/${campaignId}`, viewer)).body).toMatchObject({
+      campaignId,
+      targets: 2,
+      userDesc: 'campaign from admin-api',
+      releaseMode: 'manual',
+      gray: null,
+      releaseWindow: { startHour: 0, endHour: 24, utcOffsetMinutes: 480 },
+      concurrency: 2,
+      quotaReserve: 0,
+      createdBy: operatorName,
+    });
 
     expect((await campaigns('POST', `/${campaignId}/pause`, operator)).body.status).toBe('paused');
     expect((await campaigns('POST', `/${campaignId}/resume`, operator)).body.status).toBe('running');

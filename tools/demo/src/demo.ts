@@ -144,16 +144,16 @@ export async function runDemo(
   print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {
   if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    print(DEMO_USAGE);
+    return 0;
+  }
   let config: DemoConfig;
   try {
     config = demoConfig(process.env, argv);
   } catch (error) {
     print((error as Error).message);
     return 2;
-  }
-  if (argv.includes('--help')) {
-    print(DEMO_USAGE);
-    return 0;
   }
   const tour = new Tour(print);
   const admin = (path: string) => `${config.urls.adminApi}/admin/v1${path}`;

@@ -3,7 +3,20 @@ import { join } from 'node:path';
 
 import { DomainEventTypes, RawPushTypes } from '@wxop/contracts';
 
-import { EVENTS_DOC_PATH, generateEventsDoc, readCatalogSources } from './events-doc';
+import {
+  EVENTS_DOC_PATH,
+  generateDocs,
+  prettierFormat,
+  readCatalogSources,
+  type GeneratedDocs,
+} from './events-doc';
+import {
+  EVENTS_TABLE_END,
+  EVENTS_TABLE_START,
+  eventsTableIn,
+  README_PATH,
+  replaceEventsTable,
+} from './readme-events-table';
 import { REGENERATE_COMMAND } from './render-events-doc';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -17,11 +30,13 @@ function firstDifference(expected: string, actual: string): string {
   return `line ${at + 1}:\n  generated: ${want[at] ?? '(end of file)'}\n  committed: ${have[at] ?? '(end of file)'}`;
 }
 
-describe(generateEventsDoc.name, () => {
+describe(generateDocs.name, () => {
   let generated: string;
+  let docs: GeneratedDocs;
 
   beforeAll(() => {
-    generated = generateEventsDoc(ROOT, readCatalogSources(ROOT));
+    docs = generateDocs(ROOT, readCatalogSources(ROOT));
+    generated = docs.eventsDoc;
   }, 60_000);
 
   it(`finds ${EVENTS_DOC_PATH} up to date with libs/contracts`, () => {
@@ -38,6 +53,39 @@ describe(generateEventsDoc.name, () => {
           `and commit the result. First difference at ${firstDifference(generated, committed)}`,
       );
     }
+  });
+
+  it(`finds ${README_PATH}'s events table (between its markers) up to date with libs/contracts`, () => {
+    // Throws, saying how to restore them, when the markers are missing.
+    const committed = eventsTableIn(readFileSync(join(ROOT, README_PATH), 'utf8'));
+    if (committed !== docs.readmeTable) {
+      throw new Error(
+        `${README_PATH}'s events table (between ${EVENTS_TABLE_START} and ${EVENTS_TABLE_END}) is not what ` +
+          `the generator writes now. Regenerate it with\n\n` +
+          `  npm run events:doc    (or: ${REGENERATE_COMMAND})\n\n` +
+          `and commit the result. First difference in the table at ${firstDifference(docs.readmeTable, committed)}`,
+      );
+    }
+  });
+
+  it('writes the events table as Prettier leaves it in the README', () => {
+    const readme = replaceEventsTable(readFileSync(join(ROOT, README_PATH), 'utf8'), docs.readmeTable);
+    expect(eventsTableIn(prettierFormat(readme, join(ROOT, README_PATH)))).toBe(docs.readmeTable);
+  }, 30_000);
+
+  it("gives the README's table a row per raw-push family and per domain event, each linked to its section", () => {
+    const rows = docs.readmeTable.split('\n').filter((line) => /^\| \[/.test(line));
+    const keys = rows.map((row) => /^\| \[`([^`]+)`\]\(docs\/events\.md#([^)]+)\)/.exec(row)?.slice(1));
+    expect(keys.map((key) => key?.[0])).toEqual([
+      'wechat.component.<infotype>',
+      'wechat.message.<msgtype>',
+      'wechat.message.event.<event>',
+      ...Object.values(DomainEventTypes),
+    ]);
+    const headings = generated.split('\n').filter((line) => line.startsWith('#'));
+    for (const [key] of keys as [string, string][])
+      expect(headings.some((heading) => heading.endsWith(`\`${key}\``))).toBe(true);
+    for (const row of rows) expect(row).toMatch(/\| `\{.*\}` +\|$/);
   });
 
   it('documents every domain event and every well-known raw push libs/contracts registers', () => {

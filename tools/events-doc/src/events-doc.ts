@@ -1,12 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 import * as contracts from '@wxop/contracts';
 
 import { ContractTypes } from './contract-types';
-import { buildEventCatalog, type CatalogSources, type ContractsRegistry } from './event-catalog';
+import {
+  buildEventCatalog,
+  type CatalogSources,
+  type ContractsRegistry,
+  type EventCatalog,
+} from './event-catalog';
 import { EVENTS_METADATA, type EventsMetadata } from './events-metadata';
+import {
+  eventsTableIn,
+  eventsTableSnippet,
+  README_PATH,
+  renderEventsTable,
+  replaceEventsTable,
+} from './readme-events-table';
 import { renderEventsDoc } from './render-events-doc';
 
 /** Where the generated page lives, relative to the repository root. */
@@ -65,16 +77,62 @@ export function readCatalogSources(root: string, metadata: EventsMetadata = EVEN
   };
 }
 
-/** docs/events.md as the generator writes it now, formatted as `npm run format` would. */
-export function generateEventsDoc(root: string, sources: CatalogSources = readCatalogSources(root)): string {
-  return prettierFormat(renderEventsDoc(buildEventCatalog(sources)), join(root, EVENTS_DOC_PATH));
+/** What the generator writes, each formatted as `npm run format` would. */
+export interface GeneratedDocs {
+  /** docs/events.md, whole. */
+  eventsDoc: string;
+  /** The README's events table: what goes between its marker lines (without the blank lines around it). */
+  readmeTable: string;
+}
+
+/** docs/events.md and the README's events table as the generator writes them now. */
+export function generateDocs(
+  root: string,
+  sources: CatalogSources = readCatalogSources(root),
+): GeneratedDocs {
+  const catalog = buildEventCatalog(sources);
+  return {
+    eventsDoc: prettierFormat(renderEventsDoc(catalog), join(root, EVENTS_DOC_PATH)),
+    readmeTable: generateReadmeEventsTable(root, catalog),
+  };
+}
+
+/**
+ * The README's events table, formatted as Prettier formats it in the README: the table between the
+ * marker lines is a block of its own, so Prettier gives it alone (with the README's settings) the
+ * same result as the whole file.
+ */
+export function generateReadmeEventsTable(root: string, catalog: EventCatalog): string {
+  return eventsTableIn(
+    prettierFormat(eventsTableSnippet(renderEventsTable(catalog)), join(root, README_PATH)),
+  );
+}
+
+/**
+ * Puts `table` between the README's marker lines, reading the README right before writing it (others
+ * edit the rest of it) and leaving every other character as it is; false when it was already there.
+ * Throws ReadmeMarkersError when the markers are missing.
+ */
+export function writeReadmeEventsTable(root: string, table: string): boolean {
+  const path = join(root, README_PATH);
+  const current = readFileSync(path, 'utf8');
+  const next = replaceEventsTable(current, table);
+  if (next === current) return false;
+  writeFileSync(path, next);
+  return true;
+}
+
+/** Whether the README's events table is `table` (reading the README now); throws ReadmeMarkersError. */
+export function readmeEventsTableUpToDate(root: string, table: string): boolean {
+  const current = readFileSync(join(root, README_PATH), 'utf8');
+  return replaceEventsTable(current, table) === current;
 }
 
 /**
  * The repository's Prettier (its settings found from `filepath`), in a process of its own: Prettier 3
  * loads its plugins with import(), which Jest's module sandbox cannot run.
  */
-function prettierFormat(text: string, filepath: string): string {
+export function prettierFormat(text: string, filepath: string): string {
   const cli = join(dirname(require.resolve('prettier/package.json')), 'bin', 'prettier.cjs');
   return execFileSync(process.execPath, [cli, '--stdin-filepath', filepath], {
     input: text,

@@ -9,6 +9,9 @@ import type {
 /** The command that writes docs/events.md (the `events:doc` npm script runs it). */
 export const REGENERATE_COMMAND = 'node scripts/run-ts.cjs tools/events-doc/src/main.ts';
 
+/** The app that publishes every raw push. */
+export const RAW_PUSH_PUBLISHER = 'ingress';
+
 /** docs/events.md as markdown (before Prettier, which the caller applies). */
 export function renderEventsDoc(catalog: EventCatalog): string {
   const raw = catalog.rawPushFamilies;
@@ -40,7 +43,7 @@ export function renderEventsDoc(catalog: EventCatalog): string {
     ...forwardingSection(),
     '## Raw pushes',
     '',
-    `Published by **ingress** for every push WeChat sends that passes verification and decryption. The routing key is the type. Its last part is WeChat's \`InfoType\`, \`MsgType\` or \`Event\`, lower-cased, while \`data\` keeps WeChat's original names and case. A raw push's \`id\` is deterministic (derived from the push itself), so WeChat sending the same push again gives the same \`id\`. \`occurredAt\` is the push's \`CreateTime\`.`,
+    `Published by **${RAW_PUSH_PUBLISHER}** for every push WeChat sends that passes verification and decryption. The routing key is the type. Its last part is WeChat's \`InfoType\`, \`MsgType\` or \`Event\`, lower-cased, while \`data\` keeps WeChat's original names and case. A raw push's \`id\` is deterministic (derived from the push itself), so WeChat sending the same push again gives the same \`id\`. \`occurredAt\` is the push's \`CreateTime\`.`,
     '',
     table(
       ['routing key', 'when', '`authorizerAppid`', 'since'],
@@ -175,7 +178,7 @@ function rawFamilySection(family: RawPushFamilyDoc): string[] {
     '',
     ...facts([
       ['Routing key', `\`${family.pattern}\` (lower-cased)`],
-      ['Publisher', 'ingress'],
+      ['Publisher', RAW_PUSH_PUBLISHER],
       ['Since', family.since],
       ['`authorizerAppid`', authorizerText(family.authorizer)],
       ['Bind with', bindWith(family.patterns, `${family.prefix}*`)],
@@ -283,7 +286,8 @@ function facts(rows: [string, string][]): string[] {
   return rows.map(([name, value]) => `- ${name}: ${value}`);
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A GFM table (before Prettier aligns it); cells escaped by {@link escapeCell}. */
+export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

@@ -8,6 +8,7 @@ import {
   type TemplateDraftSummary,
   type TemplateLibrary,
   type TemplateSummary,
+  type TemplateSyncState,
 } from '@wxop/contracts';
 
 import { AuditAction } from '../audit/audit-action.decorator';
@@ -25,6 +26,9 @@ import {
 } from './dto/template.dto';
 import { pageOfLibrary } from './library-page.util';
 
+/** A page of the stored library, with when it was last read from WeChat. */
+type LibraryPage<T> = Page<T> & { syncedAt: string | null };
+
 /** A component's template library (草稿箱 and 模板库) through the code-release service. */
 @ApiTags('templates')
 @ApiBearerAuth()
@@ -39,16 +43,19 @@ export class TemplatesController {
   async templates(
     @Param() params: ComponentParams,
     @Query() query: TemplateQueryDto,
-  ): Promise<Page<TemplateSummary>> {
-    const templates = await this.codeRelease.call<TemplateSummary[], CodeReleaseComponentRequest>(
-      CodeReleaseRpcPatterns.ListTemplates,
-      { componentAppid: params.componentAppid },
-    );
+  ): Promise<LibraryPage<TemplateSummary>> {
+    const [templates, { syncedAt }] = await Promise.all([
+      this.codeRelease.call<TemplateSummary[], CodeReleaseComponentRequest>(
+        CodeReleaseRpcPatterns.ListTemplates,
+        { componentAppid: params.componentAppid },
+      ),
+      this.syncState(params.componentAppid),
+    ]);
     const rows =
       query.templateType === undefined
         ? templates
         : templates.filter((t) => t.templateType === query.templateType);
-    return pageOfLibrary(rows, query, 'createdAt', 'templateId');
+    return { ...pageOfLibrary(rows, query, 'createdAt', 'templateId'), syncedAt };
   }
 
   @Get('drafts')
@@ -58,12 +65,23 @@ export class TemplatesController {
   async drafts(
     @Param() params: ComponentParams,
     @Query() query: DraftQueryDto,
-  ): Promise<Page<TemplateDraftSummary>> {
-    const drafts = await this.codeRelease.call<TemplateDraftSummary[], CodeReleaseComponentRequest>(
-      CodeReleaseRpcPatterns.ListDrafts,
-      { componentAppid: params.componentAppid },
+  ): Promise<LibraryPage<TemplateDraftSummary>> {
+    const [drafts, { syncedAt }] = await Promise.all([
+      this.codeRelease.call<TemplateDraftSummary[], CodeReleaseComponentRequest>(
+        CodeReleaseRpcPatterns.ListDrafts,
+        { componentAppid: params.componentAppid },
+      ),
+      this.syncState(params.componentAppid),
+    ]);
+    return { ...pageOfLibrary(drafts, query, 'createdAt', 'draftId'), syncedAt };
+  }
+
+  /** When the stored library was last read from WeChat: the lists are as of then. */
+  private syncState(componentAppid: string): Promise<TemplateSyncState> {
+    return this.codeRelease.call<TemplateSyncState, CodeReleaseComponentRequest>(
+      CodeReleaseRpcPatterns.GetTemplateSync,
+      { componentAppid },
     );
-    return pageOfLibrary(drafts, query, 'createdAt', 'draftId');
   }
 
   @Post('templates/sync')

@@ -43,9 +43,14 @@ describe(CampaignsService.name, () => {
       componentAppid: COMPONENT,
       templateId: 1,
       userVersion: '1.0.0',
+      userDesc: 'd',
+      createdBy: 'op',
+      // As stored before release modes existed: no releaseMode, gray or releaseWindow.
+      inputs: { extJson: {} },
       status: 'running',
       pauseReason: null,
       targetCount: 3,
+      concurrency: 20,
       quotaReserve: 0,
       startedAt: new Date(),
       createdAt: new Date(),
@@ -83,6 +88,63 @@ describe(CampaignsService.name, () => {
     await create({ ext: { name: '{{nickName}}' } }, [{ authorizerAppid: A, nickName: 'n' }]);
     expect(targetFilter.profiles).not.toHaveBeenCalled();
     expect(campaigns.create).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers the choices made at creation, with defaults for a campaign stored before release modes', async () => {
+    const older = await service.get('c-old');
+    expect(older).toMatchObject({
+      userDesc: 'd',
+      createdBy: 'op',
+      releaseMode: 'on_approval',
+      gray: null,
+      releaseWindow: null,
+      concurrency: 20,
+      quotaReserve: 0,
+    });
+
+    const plan = {
+      steps: [
+        { percentage: 10, waitSeconds: 3600 },
+        { percentage: 50, waitSeconds: null },
+      ],
+    };
+    await service.create(
+      parseCreateCampaign(
+        {
+          templateId: 1,
+          userVersion: '1.0.0',
+          userDesc: 'gray one',
+          extJson: {},
+          targets: [{ authorizerAppid: A }],
+          releaseMode: 'gray',
+          gray: plan,
+          releaseWindow: { startHour: 9, endHour: 18, utcOffsetMinutes: 480 },
+          concurrency: 5,
+          quotaReserve: 2,
+          requestedBy: 'alice',
+        },
+        COMPONENT,
+      ),
+    );
+    const stored = campaigns.create.mock.calls[0]![0] as Record<string, unknown>;
+    campaigns.find.mockResolvedValueOnce({
+      ...stored,
+      status: 'running',
+      pauseReason: null,
+      targetCount: 1,
+      startedAt: new Date(),
+      createdAt: new Date(),
+      finishedAt: null,
+    });
+    expect(await service.get(String(stored['campaignId']))).toMatchObject({
+      userDesc: 'gray one',
+      createdBy: 'alice',
+      releaseMode: 'gray',
+      gray: { ...plan, experiencerFirst: false, debuggerFirst: false },
+      releaseWindow: { startHour: 9, endHour: 18, utcOffsetMinutes: 480 },
+      concurrency: 5,
+      quotaReserve: 2,
+    });
   });
 
   it('refuses, creating nothing, when the authorizer service has no value either', async () => {

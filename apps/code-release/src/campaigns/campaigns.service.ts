@@ -22,6 +22,7 @@ import { PreflightSteps } from './preflight.steps';
 import { TargetFilterService } from './target-filter.service';
 import { TargetValuesError, withValues } from './target-filter.util';
 import type { ParsedCreateCampaign } from './campaign-request.util';
+import type { CampaignInputs } from './campaign-worker.service';
 import { PlatformQuotaRepository } from './platform-quota.repository';
 import { campaignProgress, campaignQuota, stateCounts } from './progress.util';
 import type { TargetState } from './target-state';
@@ -212,6 +213,8 @@ export class CampaignsService {
       readings.get(campaign.componentAppid)!,
     ]);
     const counts = stateCounts(stateRows);
+    // Frozen at creation; a campaign stored before release modes has none (on_approval, as it runs).
+    const inputs = campaign.inputs as Partial<CampaignInputs>;
     return {
       campaignId: campaign.campaignId,
       componentAppid: campaign.componentAppid,
@@ -225,6 +228,13 @@ export class CampaignsService {
       quota: campaignQuota(reading, campaign.quotaReserve),
       createdAt: campaign.createdAt.toISOString(),
       finishedAt: campaign.finishedAt ? campaign.finishedAt.toISOString() : null,
+      userDesc: campaign.userDesc,
+      createdBy: campaign.createdBy,
+      releaseMode: inputs.releaseMode ?? 'on_approval',
+      gray: inputs.releaseMode === 'gray' && inputs.gray ? inputs.gray : null,
+      releaseWindow: inputs.releaseWindow ?? null,
+      concurrency: campaign.concurrency,
+      quotaReserve: campaign.quotaReserve,
     };
   }
 }

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { TemplateDraftSummary, TemplateLibrary, TemplateSummary } from '@wxop/contracts';
+import type {
+  TemplateDraftSummary,
+  TemplateLibrary,
+  TemplateSummary,
+  TemplateSyncState,
+} from '@wxop/contracts';
 import { inTransaction } from '@wxop/database';
 import type { Template, TemplateDraft } from '@wxop/wechat-api';
 import { DataSource } from 'typeorm';
@@ -122,6 +127,21 @@ export class TemplateRepository {
         [componentAppid, drafts.length, templates.length],
       );
     });
+  }
+
+  /** The component's last sync (its row of code_release_template_syncs), without the library. */
+  async syncState(componentAppid: string): Promise<TemplateSyncState> {
+    const rows = (await this.dataSource.query(
+      'SELECT synced_at, drafts, templates FROM code_release_template_syncs WHERE component_appid = ?',
+      [componentAppid],
+    )) as { synced_at: Date; drafts: number | string; templates: number | string }[];
+    const row = rows[0];
+    return {
+      componentAppid,
+      syncedAt: row ? new Date(row.synced_at).toISOString() : null,
+      drafts: row ? Number(row.drafts) : 0,
+      templates: row ? Number(row.templates) : 0,
+    };
   }
 
   async library(componentAppid: string): Promise<TemplateLibrary> {

@@ -6,6 +6,7 @@ import {
   type TemplateDraftSummary,
   type TemplateLibrary,
   type TemplateSummary,
+  type TemplateSyncState,
 } from '@wxop/contracts';
 
 import { rpc } from '../shared/rpc.util';
@@ -33,6 +34,11 @@ export class TemplatesRpcController {
   @MessagePattern(CodeReleaseRpcPatterns.ListDrafts)
   drafts(@Payload() request: unknown): Promise<TemplateDraftSummary[]> {
     return rpc(() => this.templates.drafts(this.componentOf(request)));
+  }
+
+  @MessagePattern(CodeReleaseRpcPatterns.GetTemplateSync)
+  syncState(@Payload() request: unknown): Promise<TemplateSyncState> {
+    return rpc(() => this.templates.syncState(this.componentOf(request)));
   }
 
   @MessagePattern(CodeReleaseRpcPatterns.AddDraftToTemplates)

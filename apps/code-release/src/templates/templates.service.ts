@@ -1,5 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { TemplateDraftSummary, TemplateLibrary, TemplateSummary } from '@wxop/contracts';
+import type {
+  TemplateDraftSummary,
+  TemplateLibrary,
+  TemplateSummary,
+  TemplateSyncState,
+} from '@wxop/contracts';
 import { MetricsService } from '@wxop/observability';
 import { WechatCodeApi, type TemplateType } from '@wxop/wechat-api';
 import type { Counter } from 'prom-client';
@@ -52,6 +57,11 @@ export class TemplatesService {
 
   drafts(componentAppid: string): Promise<TemplateDraftSummary[]> {
     return this.repository.drafts(componentAppid);
+  }
+
+  /** When the stored copy was last read from WeChat (no WeChat call). */
+  syncState(componentAppid: string): Promise<TemplateSyncState> {
+    return this.repository.syncState(componentAppid);
   }
 
   /** Adds a draft as a normal (0) or standard (1) template; 85065 (library full) is TEMPLATE_LIBRARY_FULL. */

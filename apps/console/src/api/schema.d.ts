@@ -1868,6 +1868,11 @@ export interface components {
       total: number;
       limit: number;
       offset: number;
+      /**
+       * Format: date-time
+       * @description when the stored library (these items) was last read from WeChat; null before the first sync
+       */
+      syncedAt: string | null;
     };
     DraftDto: {
       draftId: number;
@@ -1884,6 +1889,11 @@ export interface components {
       total: number;
       limit: number;
       offset: number;
+      /**
+       * Format: date-time
+       * @description when the stored library (these items) was last read from WeChat; null before the first sync
+       */
+      syncedAt: string | null;
     };
     TemplateLibraryDto: {
       componentAppid: string;
@@ -2304,6 +2314,22 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       finishedAt: string | null;
+      userDesc?: string;
+      /** @description the operator (username) who created it */
+      createdBy?: string;
+      /**
+       * @description on_approval: each target released once approved; manual: approved targets wait for approve; gray: the `gray` plan
+       * @enum {string}
+       */
+      releaseMode?: 'on_approval' | 'manual' | 'gray';
+      /** @description releaseMode gray only */
+      gray?: components['schemas']['CampaignGrayPlanDto'] | null;
+      /** @description null: any hour */
+      releaseWindow?: components['schemas']['ReleaseWindowDto'] | null;
+      /** @description targets driven at once */
+      concurrency?: number;
+      /** @description submits of the monthly quota this campaign never uses */
+      quotaReserve?: number;
     };
     CampaignPageDto: {
       items: components['schemas']['CampaignDto'][];

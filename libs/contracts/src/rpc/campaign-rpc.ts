@@ -168,6 +168,18 @@ export interface CampaignSummary {
   quota?: CampaignQuota | null;
   createdAt: string;
   finishedAt: string | null;
+  /** What the operator chose at creation, defaults filled in (absent from older servers). */
+  userDesc?: string;
+  /** The operator (username) or service that created it. */
+  createdBy?: string;
+  /** `on_approval` also for campaigns created before release modes existed. */
+  releaseMode?: 'on_approval' | 'manual' | 'gray';
+  /** The gray plan (releaseMode `gray`); null otherwise. */
+  gray?: Required<CampaignGrayPlan> | null;
+  /** null: no window (any hour). */
+  releaseWindow?: { startHour: number; endHour: number; utcOffsetMinutes: number } | null;
+  concurrency?: number;
+  quotaReserve?: number;
 }
 
 export interface CampaignQuota {

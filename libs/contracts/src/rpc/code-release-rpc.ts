@@ -18,6 +18,8 @@ export const CodeReleaseRpcPatterns = {
   AddDraftToTemplates: 'code-release.templates.add-draft',
   /** Deletes a template (then syncs). Answers TemplateLibrary. TEMPLATE_NOT_FOUND on 85064. */
   DeleteTemplate: 'code-release.templates.delete',
+  /** When the stored library was last read from WeChat, without reading it now. Answers TemplateSyncState. */
+  GetTemplateSync: 'code-release.templates.sync.get',
 
   /** Trial, audit and online versions, history and gray plan of one mini program. Answers MiniProgramVersions. */
   GetVersions: 'code-release.versions.get',
@@ -114,6 +116,16 @@ export interface TemplateLibrary {
   templates: TemplateSummary[];
   /** ISO-8601: when this was read from WeChat; null before the first sync. */
   syncedAt: string | null;
+}
+
+/** The last sync of a component's template library (CodeReleaseRpcPatterns.GetTemplateSync). */
+export interface TemplateSyncState {
+  componentAppid: string;
+  /** ISO-8601: when the library was last read from WeChat; null before the first sync. */
+  syncedAt: string | null;
+  /** How many drafts and templates that sync stored (0 before the first). */
+  drafts: number;
+  templates: number;
 }
 
 export interface AddDraftToTemplatesRequest extends CodeReleaseComponentRequest {

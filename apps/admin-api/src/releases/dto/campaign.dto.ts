@@ -345,4 +345,21 @@ export class CampaignDto {
   quota?: CampaignQuotaDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt!: string | null;
+
+  // What the operator chose at creation, defaults filled in; absent when code-release predates them.
+  @ApiPropertyOptional() userDesc?: string;
+  @ApiPropertyOptional({ description: 'the operator (username) who created it' }) createdBy?: string;
+  @ApiPropertyOptional({
+    enum: ['on_approval', 'manual', 'gray'],
+    description:
+      'on_approval: each target released once approved; manual: approved targets wait for approve; gray: the `gray` plan',
+  })
+  releaseMode?: 'on_approval' | 'manual' | 'gray';
+  @ApiPropertyOptional({ type: CampaignGrayPlanDto, nullable: true, description: 'releaseMode gray only' })
+  gray?: CampaignGrayPlanDto | null;
+  @ApiPropertyOptional({ type: ReleaseWindowDto, nullable: true, description: 'null: any hour' })
+  releaseWindow?: ReleaseWindowDto | null;
+  @ApiPropertyOptional({ description: 'targets driven at once' }) concurrency?: number;
+  @ApiPropertyOptional({ description: 'submits of the monthly quota this campaign never uses' })
+  quotaReserve?: number;
 }

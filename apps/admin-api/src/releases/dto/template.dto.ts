@@ -97,11 +97,19 @@ export class TemplateLibraryDto {
   syncedAt!: string | null;
 }
 
+const SYNCED_AT = {
+  type: String,
+  nullable: true,
+  format: 'date-time',
+  description: 'when the stored library (these items) was last read from WeChat; null before the first sync',
+} as const;
+
 export class TemplatePageDto {
   @ApiProperty({ type: [TemplateDto] }) items!: TemplateDto[];
   @ApiProperty() total!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
+  @ApiProperty(SYNCED_AT) syncedAt!: string | null;
 }
 
 export class DraftPageDto {
@@ -109,4 +117,5 @@ export class DraftPageDto {
   @ApiProperty() total!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
+  @ApiProperty(SYNCED_AT) syncedAt!: string | null;
 }

@@ -55,6 +55,7 @@ import {
   stateColor,
   type ProgressSample,
 } from './campaign-progress';
+import { grayPlanText, releaseWindowText } from './campaign-settings';
 import type { CampaignTargetRow, CampaignTargetRowPage } from './campaign-types';
 import './messages';
 
@@ -327,6 +328,42 @@ function Detail({ campaignId }: { campaignId: string }) {
             { key: 'targets', label: t('field.targets'), children: data.targets },
             { key: 'created', label: t('common:field.createdAt'), children: formatTime(data.createdAt) },
             { key: 'finished', label: t('field.finishedAt'), children: formatTime(data.finishedAt) },
+            // The creation choices (absent from a code-release that predates them).
+            ...(data.releaseMode
+              ? [
+                  {
+                    key: 'releaseMode',
+                    label: t('wizard.releaseMode'),
+                    children: (
+                      <span data-testid="campaign-release-mode">
+                        {t(`releaseMode.${data.releaseMode}`)}
+                        {data.gray ? ` · ${grayPlanText(data.gray, t('detail.grayManual'))}` : ''}
+                      </span>
+                    ),
+                  },
+                ]
+              : []),
+            ...(data.releaseWindow !== undefined
+              ? [
+                  {
+                    key: 'releaseWindow',
+                    label: t('wizard.releaseWindow'),
+                    children: releaseWindowText(data.releaseWindow) ?? t('detail.anyHour'),
+                  },
+                ]
+              : []),
+            ...(data.concurrency !== undefined
+              ? [{ key: 'concurrency', label: t('wizard.concurrency'), children: data.concurrency }]
+              : []),
+            ...(data.quotaReserve !== undefined
+              ? [{ key: 'quotaReserve', label: t('wizard.quotaReserve'), children: data.quotaReserve }]
+              : []),
+            ...(data.createdBy
+              ? [{ key: 'createdBy', label: t('detail.createdBy'), children: data.createdBy }]
+              : []),
+            ...(data.userDesc
+              ? [{ key: 'userDesc', label: t('wizard.userDesc'), children: data.userDesc }]
+              : []),
             {
               key: 'id',
               label: t('field.campaignId'),

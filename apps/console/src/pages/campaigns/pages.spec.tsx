@@ -1,10 +1,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App as AntApp } from 'antd';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.setConfig({ testTimeout: 30_000 });
+// antd's forms in jsdom re-render slowly on a loaded machine (npm test runs two tiers at once):
+// findBy*/waitFor wait up to 10 s, not 1 s (a wrong page still fails, later).
+configure({ asyncUtilTimeout: 10_000 });
 
 import '../../i18n';
 

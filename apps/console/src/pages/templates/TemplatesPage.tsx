@@ -12,6 +12,7 @@ import {
   Table,
   Tabs,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
@@ -28,6 +29,7 @@ import {
   PAGE_SIZE,
   draftsQuery,
   switchTab,
+  syncAge,
   templateAudit,
   templatesQuery,
   viewFromParams,
@@ -124,8 +126,11 @@ function Library({ componentAppid }: { componentAppid: string }) {
       void message.success(t('deleted'));
     },
   });
-  // The last library an action here answered (the list routes do not say when it was synced).
+  // When the library shown was read from WeChat: the list's answer, else the last action's here.
   const library = queryClient.getQueryData<SchemaTemplateLibraryDto>(['template-library', componentAppid]);
+  const listed = view.tab === 'templates' ? templates.data : drafts.data;
+  const syncedAt = listed ? listed.syncedAt : library?.syncedAt;
+  const age = syncAge(syncedAt);
   const filtered = Boolean(view.q || view.templateType !== undefined);
 
   const search = (
@@ -340,7 +345,15 @@ function Library({ componentAppid }: { componentAppid: string }) {
             </Button>
           ) : null
         }
-        title={library?.syncedAt ? t('syncedAt', { time: formatTime(library.syncedAt) }) : t('library')}
+        title={
+          listed || library ? (
+            <Tooltip title={syncedAt ? formatTime(syncedAt) : undefined}>
+              <span data-testid="library-synced">{t(age.key, { count: age.count })}</span>
+            </Tooltip>
+          ) : (
+            t('library')
+          )
+        }
       >
         <ErrorAlert error={sync.error} style={{ marginBottom: 16 }} />
         <Tabs

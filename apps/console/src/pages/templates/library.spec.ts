@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   draftsQuery,
   switchTab,
+  syncAge,
   templateAudit,
   templatesQuery,
   viewFromParams,
@@ -73,5 +74,22 @@ describe('templateAudit', () => {
     expect(templateAudit(3)).toEqual({ key: 'approved', color: 'success' });
     expect(templateAudit(2)?.key).toBe('rejected');
     expect(templateAudit(9)?.key).toBe('unknown');
+  });
+});
+
+describe('syncAge', () => {
+  const now = Date.parse('2026-12-01T12:00:00.000Z');
+  const ago = (ms: number) => new Date(now - ms).toISOString();
+
+  it('says how long ago the library was synced, in whole minutes, hours or days', () => {
+    expect(syncAge(ago(20_000), now)).toEqual({ key: 'syncedJustNow', count: 0 });
+    expect(syncAge(ago(3 * 60_000 + 59_000), now)).toEqual({ key: 'syncedMinutesAgo', count: 3 });
+    expect(syncAge(ago(2 * 3_600_000 + 1), now)).toEqual({ key: 'syncedHoursAgo', count: 2 });
+    expect(syncAge(ago(3 * 86_400_000), now)).toEqual({ key: 'syncedDaysAgo', count: 3 });
+  });
+
+  it('says never for a library not synced yet, and just now for a clock a little behind', () => {
+    expect(syncAge(null, now)).toEqual({ key: 'neverSynced', count: 0 });
+    expect(syncAge(new Date(now + 5_000).toISOString(), now)).toEqual({ key: 'syncedJustNow', count: 0 });
   });
 });

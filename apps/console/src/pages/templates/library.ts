@@ -71,6 +71,24 @@ export function draftsQuery(view: LibraryView, pageSize = PAGE_SIZE): DraftsQuer
   return query;
 }
 
+/** How long ago the library was synced, as the title says it: a message key and its count. */
+export function syncAge(
+  syncedAt: string | null | undefined,
+  now: number = Date.now(),
+): {
+  key: 'neverSynced' | 'syncedJustNow' | 'syncedMinutesAgo' | 'syncedHoursAgo' | 'syncedDaysAgo';
+  count: number;
+} {
+  const at = syncedAt ? Date.parse(syncedAt) : Number.NaN;
+  if (Number.isNaN(at)) return { key: 'neverSynced', count: 0 };
+  const minutes = Math.floor(Math.max(0, now - at) / 60_000);
+  if (minutes < 1) return { key: 'syncedJustNow', count: 0 };
+  if (minutes < 60) return { key: 'syncedMinutesAgo', count: minutes };
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return { key: 'syncedHoursAgo', count: hours };
+  return { key: 'syncedDaysAgo', count: Math.floor(hours / 24) };
+}
+
 /** A standard template's audit state (TemplateDto.auditStatus) as a message key and a Tag colour. */
 export function templateAudit(
   auditStatus: number | null | undefined,
