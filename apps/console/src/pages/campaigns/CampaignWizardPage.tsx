@@ -209,6 +209,22 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
   const watchedAppids = Form.useWatch('authorizerAppids', form);
   const authorizerAppids = useMemo(() => watchedAppids ?? [], [watchedAppids]);
   const bizRefsText = Form.useWatch('bizRefsText', form) ?? '';
+  const bizRefPrefix = (Form.useWatch('bizRefPrefix', form) ?? '').trim();
+  const debouncedPrefix = useDebounced(bizRefPrefix, 300);
+  const mayCountTargets = can('GET /admin/v1/components/{componentAppid}/campaign-targets/count');
+  // What a prefix takes now, counted by admin-api with code-release's criteria (fixed at creation).
+  const prefixCount = useQuery({
+    queryKey: ['campaign-wizard', 'prefix-count', componentAppid, debouncedPrefix],
+    queryFn: () =>
+      unwrap(
+        api.GET('/admin/v1/components/{componentAppid}/campaign-targets/count', {
+          params: { path: { componentAppid }, query: { bizRefPrefix: debouncedPrefix } },
+        }),
+      ),
+    enabled:
+      mayCountTargets && debouncedPrefix !== '' && targetMode === 'filter' && filterKind === 'bizRefPrefix',
+    refetchInterval: 10_000,
+  });
   const extJsonText = Form.useWatch('extJsonText', form) ?? WIZARD_DEFAULTS.extJsonText;
   const valuesText = Form.useWatch('valuesText', form) ?? '';
   const releaseMode = Form.useWatch('releaseMode', form) ?? WIZARD_DEFAULTS.releaseMode;
@@ -228,7 +244,10 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
   const concurrency = Form.useWatch('concurrency', form) ?? WIZARD_DEFAULTS.concurrency;
   const quotaReserve = Form.useWatch('quotaReserve', form) ?? WIZARD_DEFAULTS.quotaReserve;
 
-  const count = chosenTargetCount({ targetMode, authorizerAppids, filterKind, bizRefsText });
+  const count = chosenTargetCount(
+    { targetMode, authorizerAppids, filterKind, bizRefsText },
+    bizRefPrefix !== '' && bizRefPrefix === debouncedPrefix ? prefixCount.data?.count : undefined,
+  );
   const template = templates.data?.items.find((item) => item.templateId === templateId);
 
   const toOption = (authorizer: Authorizer) => optionOf(authorizer, t);
@@ -836,9 +855,11 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
           <Typography.Paragraph strong data-testid="wizard-target-count" aria-live="polite">
             {count === undefined
               ? t('wizard.countAtCreation')
-              : count.exact
-                ? t('wizard.countExact', { count: count.count })
-                : t('wizard.countUpTo', { count: count.count })}
+              : count.now
+                ? t('wizard.countPrefixNow', { count: count.count })
+                : count.exact
+                  ? t('wizard.countExact', { count: count.count })
+                  : t('wizard.countUpTo', { count: count.count })}
           </Typography.Paragraph>
         </div>
 
@@ -1306,9 +1327,11 @@ function Wizard({ componentAppid }: { componentAppid: string }) {
                 children:
                   count === undefined
                     ? t('wizard.countAtCreation')
-                    : count.exact
-                      ? t('wizard.countExact', { count: count.count })
-                      : t('wizard.countUpTo', { count: count.count }),
+                    : count.now
+                      ? t('wizard.countPrefixNow', { count: count.count })
+                      : count.exact
+                        ? t('wizard.countExact', { count: count.count })
+                        : t('wizard.countUpTo', { count: count.count }),
               },
               {
                 key: 'mode',

@@ -91,6 +91,7 @@ addMessages('campaigns', {
       countExact: '已选 {{count}} 个目标小程序',
       countUpTo: '最多 {{count}} 个目标小程序（创建时确定，只含可发布的）',
       countAtCreation: '目标数在创建时确定（按前缀匹配的可发布小程序）',
+      countPrefixNow: '此前缀现在匹配 {{count}} 个可发布小程序（目标在创建时确定）',
       extJson: 'ext.json 内容（可含变量）',
       extJsonHelp:
         '可在字符串里使用 {{authorizerAppid}}、{{bizRef}}、{{nickName}} 和自定义变量 {{name}}；extAppid 总是目标小程序的 AppID，extEnable 默认为 true。',
@@ -496,6 +497,8 @@ addMessages('campaigns', {
       countExact: '{{count}} target mini program(s) chosen',
       countUpTo: 'Up to {{count}} target mini program(s) (fixed at creation, releasable ones only)',
       countAtCreation: 'The targets are counted at creation (releasable mini programs matching the prefix)',
+      countPrefixNow:
+        'The prefix matches {{count}} releasable mini program(s) now (the targets are fixed at creation)',
       extJson: 'ext.json (with placeholders)',
       extJsonHelp:
         "Strings may use {{authorizerAppid}}, {{bizRef}}, {{nickName}} and your own {{name}} variables; extAppid is always the target's appid and extEnable defaults to true.",

@@ -77,6 +77,7 @@ vi.mock('../../api/client', () => {
       offset: 0,
     },
     '/admin/v1/components/{componentAppid}/authorizers': { items: [], total: 0, limit: 50, offset: 0 },
+    '/admin/v1/components/{componentAppid}/campaign-targets/count': { count: 3 },
   };
   return {
     api: {
@@ -219,6 +220,13 @@ describe('campaign wizard: audit pages, UGC and privacy', () => {
     fireEvent.click(await screen.findByText('2.0.0 · #7 · spring'));
     fireEvent.click(screen.getByText('按业务编号筛选'));
     type(await waitFor(() => field('bizRefPrefix')), 'shop-');
+    // The live count of what the prefix matches now (admin-api counts it with code-release's criteria).
+    expect(await screen.findByTestId('wizard-target-count')).toBeTruthy();
+    await waitFor(() =>
+      expect(screen.getByTestId('wizard-target-count').textContent).toBe(
+        '此前缀现在匹配 3 个可发布小程序（目标在创建时确定）',
+      ),
+    );
     await next('ext.json');
     await next('提审与预检');
 

@@ -416,6 +416,17 @@ describe('helpers', () => {
     expect(chosenTargetCount({ ...base, targetMode: 'filter', filterKind: 'bizRefPrefix' })).toBeUndefined();
   });
 
+  it("chosenTargetCount takes a prefix's count from admin-api, as of now, and never for explicit targets or bizRefs", () => {
+    const prefix = { ...base, targetMode: 'filter', filterKind: 'bizRefPrefix' } as const;
+    expect(chosenTargetCount(prefix, 7)).toEqual({ count: 7, exact: true, now: true });
+    expect(chosenTargetCount(prefix, 0)).toEqual({ count: 0, exact: true, now: true });
+    expect(chosenTargetCount({ ...base }, 7)).toEqual({ count: 2, exact: true });
+    expect(chosenTargetCount({ ...prefix, filterKind: 'bizRefs', bizRefsText: 'a' }, 7)).toEqual({
+      count: 1,
+      exact: false,
+    });
+  });
+
   it('auditItemsProblem allows 0 to 5 items', () => {
     expect(auditItemsProblem([])).toBeUndefined();
     expect(auditItemsProblem(Array.from({ length: 5 }, () => ({})))).toBeUndefined();

@@ -602,14 +602,18 @@ export function toCreateCampaignDto(values: WizardValues, componentAppid: string
 /**
  * How many targets the chosen targets come to, as far as the console can tell before creation:
  * the explicit appids, or the filter's bizRefs (an upper bound: code-release keeps those with code
- * management and a working credential); a prefix is counted only at creation (`undefined`).
+ * management and a working credential), or for a prefix admin-api's count of what it matches now
+ * (`prefixCount`, `now`: the targets are fixed at creation); `undefined` while a prefix is not
+ * counted yet.
  */
 export function chosenTargetCount(
   values: Pick<WizardValues, 'targetMode' | 'authorizerAppids' | 'filterKind' | 'bizRefsText'>,
-): { count: number; exact: boolean } | undefined {
+  prefixCount?: number,
+): { count: number; exact: boolean; now?: true } | undefined {
   if (values.targetMode === 'explicit')
     return { count: new Set(values.authorizerAppids ?? []).size, exact: true };
   if (values.filterKind === 'bizRefs')
     return { count: splitBizRefs(values.bizRefsText ?? '').length, exact: false };
+  if (prefixCount !== undefined) return { count: prefixCount, exact: true, now: true };
   return undefined;
 }
