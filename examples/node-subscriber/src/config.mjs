@@ -65,6 +65,9 @@ export function loadConfig(env = process.env) {
     seenIds: positiveInteger('SUBSCRIBER_SEEN_IDS', 10_000_000),
   };
   if (config.bindings.length === 0) problems.push('SUBSCRIBER_BINDINGS must name at least one pattern');
+  // As wxop's services require: `staging` would name another exchange, which nobody publishes to.
+  if (config.namespace !== '' && !config.namespace.endsWith('.'))
+    problems.push('RABBITMQ_NAMESPACE must be empty or end with a dot (e.g. staging.)');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...config,

@@ -74,6 +74,9 @@ def load_config(env: Optional[Mapping[str, str]] = None) -> Config:
 
     # Every broker object wxop declares is prefixed with RABBITMQ_NAMESPACE (it is usually empty).
     namespace = env.get("RABBITMQ_NAMESPACE", "").strip()
+    if namespace and not namespace.endswith("."):
+        # As wxop's services require: "staging" would name another exchange, which nobody publishes to.
+        problems.append("RABBITMQ_NAMESPACE must be empty or end with a dot (e.g. staging.)")
     queue = value("SUBSCRIBER_QUEUE")
     bindings = [pattern.strip() for pattern in value("SUBSCRIBER_BINDINGS").split(",") if pattern.strip()]
     config = Config(

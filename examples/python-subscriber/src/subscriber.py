@@ -89,6 +89,11 @@ class Subscriber:
                 if method is None:
                     continue  # no message within WAKE_SECONDS
                 self.on_message(channel, method, properties, body)
+            if not self.stopping:
+                # pika ends consume() when the broker cancels the consumer (the queue was deleted).
+                log("error", "the broker cancelled the consumer (queue deleted?), exiting")
+                connection.close()
+                return 1
             log("info", "stopping", signal=self.stopping)
             # Cancels the consumer; messages prefetched but not handled go back to the queue.
             channel.cancel()

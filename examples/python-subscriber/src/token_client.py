@@ -13,6 +13,8 @@ from urllib.parse import quote
 ATTEMPTS = 5
 FIRST_DELAY_SECONDS = 0.25
 TIMEOUT_SECONDS = 5
+# The token API is internal (CONTRACT §3): never through an http_proxy, which would see the key and the token.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class TokenOutcome:
@@ -56,7 +58,7 @@ class TokenClient:
         )
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+                with _DIRECT.open(request, timeout=TIMEOUT_SECONDS) as response:
                     body = json.load(response)
                 return TokenRead(TokenOutcome.OK, body["accessToken"], body["expiresAt"])
             except urllib.error.HTTPError as error:

@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -118,21 +118,6 @@ async function deleteQueues(config: DemoConfig, queues: string[]): Promise<void>
   }
 }
 
-/** Whether the queue exists (an example declared it): checkQueue closes its channel when not. */
-async function queueExists(config: DemoConfig, queue: string): Promise<boolean> {
-  const connection = await connect(config.rabbitUrl);
-  try {
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    return await channel.checkQueue(queue).then(
-      () => true,
-      () => false,
-    );
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 /**
@@ -176,8 +161,51 @@ export async function runDemo(
   let campaign: Campaign | undefined;
   let rejectedAppid = '';
   let pythonSkipped: string | undefined;
+  /**
+   * The created operator's password: printed to a terminal (a person is there to sign in with it),
+   * else written to tmp/demo-operator.txt (mode 0600), so a captured log does not carry it.
+   */
+  const passwordShown = () => {
+    if (process.stdout.isTTY) return user.password;
+    const file = join(ROOT, 'tmp', 'demo-operator.txt');
+    mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+    writeFileSync(file, `${user.username}\n${user.password}\n`, { mode: 0o600 });
+    return `the password in ${file}`;
+  };
   const call = <T>(method: string, path: string, body?: unknown) =>
     json<T>(method, admin(path), { token, body }).then((answer) => answer.body);
+
+  /**
+   * What the demo undoes, once, at the end or on Ctrl-C / SIGTERM: the examples, the forwarding
+   * rule (disabled, its log kept), wechat-sim's audit policy, its own queues, a stack it started.
+   */
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await Promise.all(examples.map((example) => example.stop()));
+      if (ruleId && token)
+        await call('PATCH', `/forwarding/rules/${ruleId}`, { enabled: false }).catch(() => undefined);
+      if (restoreAuditPolicy)
+        await json('PUT', sim('/settings'), { body: { auditPolicy: restoreAuditPolicy } }).catch(
+          () => undefined,
+        );
+      await deleteQueues(
+        config,
+        queues.flatMap((queue) => [queue, `${queue}.dlq`]),
+      ).catch(() => undefined);
+      if (started && !config.keepStack) {
+        print('\nstopping the npm start the demo started (--keep leaves it running)');
+        await started.stop();
+      }
+    })());
+  const interrupted = (signal: NodeJS.Signals) => {
+    print(
+      `\n${signal}: cleaning up (examples, the forwarding rule, wechat-sim's audit policy, queues${started ? ', npm start' : ''})`,
+    );
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
 
   print(`wxop demo — component ${C}, ${config.targets} mini programs (run ${run})`);
   try {
@@ -191,7 +219,7 @@ export async function runDemo(
           step.say(
             'nothing answers: starting it with npm start (stops again at the end; --keep leaves it running)',
           );
-          started = await startStack(ROOT, config, step.say);
+          started = await startStack(ROOT, config, step.say, (spawned) => (started = spawned));
         } else if (down.length > 0) {
           throw new Error(
             `not ready: ${down.map((name) => `${APP_NAMES[name]} (${config.urls[name]})`).join(', ')}` +
@@ -294,9 +322,10 @@ export async function runDemo(
           [pythonSubscriber, queues[1]!],
         ] as const) {
           if (!subscriber) continue;
-          await eventually(`${subscriber.name}'s queue ${queue}`, 30_000, async () => {
+          // "listening" comes after its queue, its bindings and its consumer: no event can miss it.
+          await eventually(`${subscriber.name} listening on ${queue}`, 30_000, () => {
             subscriber.assertRunning();
-            return (await queueExists(config, queue)) || undefined;
+            return subscriber.listening() || undefined;
           });
           step.say(`${subscriber.name} consumes ${queue}`);
         }
@@ -440,14 +469,14 @@ export async function runDemo(
           'examples/webhook-receiver',
           process.execPath,
           nodeEntry('webhook-receiver'),
-          { PORT: String(receiverPort), WEBHOOK_SECRET: secret },
+          { HOST: '127.0.0.1', PORT: String(receiverPort), WEBHOOK_SECRET: secret },
           join(ROOT, 'examples', 'webhook-receiver'),
         );
         examples.push(receiver);
         // It says so on a line of its own (a probing request would be one it rightly rejects).
         await eventually('the webhook receiver listening', 20_000, () => {
           receiver!.assertRunning();
-          return receiver!.where((line) => line['msg'] === 'listening').length > 0 || undefined;
+          return receiver!.listening() || undefined;
         });
         step.say(
           `rule ${ruleId} → http://127.0.0.1:${receiverPort}/webhooks/wxop (signed with its secret, shown once)`,
@@ -514,12 +543,21 @@ export async function runDemo(
               const round = target.authorizerAppid === rejectedAppid && retried ? 2 : 1;
               if (times >= round) continue;
               const reject = target.authorizerAppid === rejectedAppid && !retried;
-              await json('POST', sim(`/platforms/${C}/accounts/${target.authorizerAppid}/audit`), {
-                body: reject
-                  ? { decision: 'fail', reason: '小程序名称与内容不符（演示：审核被驳回）' }
-                  : { decision: 'success' },
-              });
-              decided.set(target.authorizerAppid, times + 1);
+              // One refused decision (its audit not visible to WeChat's side yet) must not hold up the
+              // others: it is decided again at the next look.
+              const decision = await json(
+                'POST',
+                sim(`/platforms/${C}/accounts/${target.authorizerAppid}/audit`),
+                {
+                  body: reject
+                    ? { decision: 'fail', reason: '小程序名称与内容不符（演示：审核被驳回）' }
+                    : { decision: 'success' },
+                },
+              ).then(
+                () => true,
+                () => false,
+              );
+              if (decision) decided.set(target.authorizerAppid, times + 1);
             }
             if (!retried && (now.counts['rejected'] ?? 0) > 0) {
               const rejected = await call<{ items: Target[] }>(
@@ -626,7 +664,10 @@ export async function runDemo(
         let deliveries: Delivery[] = [];
         // The rule matches what the subscribers bound with release.#: one delivery per such event.
         const releaseEvents = nodeSubscriber!.where(
-          (line) => String(line['type']).startsWith('release.') && line['duplicate'] !== true,
+          (line) =>
+            String(line['type']).startsWith('release.') &&
+            line['duplicate'] !== true &&
+            line['componentAppid'] === C,
         ).length;
         await eventually('every delivery of the rule delivered', 60_000, async () => {
           receiver!.assertRunning();
@@ -669,7 +710,7 @@ export async function runDemo(
 
     await tour.step('console', 'Look at it all in the web console', async (step) => {
       step.say(
-        `${config.urls.adminApi}/console/  — sign in as ${user.username}${config.password ? '' : ` / ${user.password}`}`,
+        `${config.urls.adminApi}/console/  — sign in as ${user.username}${config.password ? '' : ` / ${passwordShown()}`}`,
       );
       if (campaign)
         step.say(`the campaign: ${config.urls.adminApi}/console/campaigns/${campaign.campaignId}`);
@@ -677,21 +718,9 @@ export async function runDemo(
       return {};
     });
   } finally {
-    await Promise.all(examples.map((example) => example.stop()));
-    if (ruleId && token)
-      await call('PATCH', `/forwarding/rules/${ruleId}`, { enabled: false }).catch(() => undefined);
-    if (restoreAuditPolicy)
-      await json('PUT', sim('/settings'), { body: { auditPolicy: restoreAuditPolicy } }).catch(
-        () => undefined,
-      );
-    await deleteQueues(
-      config,
-      queues.flatMap((queue) => [queue, `${queue}.dlq`]),
-    ).catch(() => undefined);
-    if (started && !config.keepStack) {
-      print('\nstopping the npm start the demo started (--keep leaves it running)');
-      await started.stop();
-    }
+    await cleanup();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
   print('');
   print(tour.summary({ componentAppid: C, run }));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { DemoConfig } from './demo-config';
@@ -35,6 +35,8 @@ export async function startStack(
   root: string,
   config: DemoConfig,
   say: (line: string) => void,
+  /** Called at once with the handle, so an interrupted demo can stop a stack that is still starting. */
+  onSpawned: (stack: StartedStack) => void = () => undefined,
   timeoutMs = 300_000,
 ): Promise<StartedStack> {
   mkdirSync(join(root, 'tmp'), { recursive: true });
@@ -46,6 +48,10 @@ export async function startStack(
     stdio: ['ignore', out, out],
     detached: true,
   });
+  // The child has its own copy of the log's descriptor.
+  closeSync(out);
+  // With --keep the demo ends and leaves npm start running: it must not wait for it.
+  if (config.keepStack) child.unref();
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
   const stop = async () => {
@@ -57,6 +63,7 @@ export async function startStack(
     await done;
     clearTimeout(timer);
   };
+  onSpawned({ log, stop });
   const started = Date.now();
   let lastSaid = 0;
   for (;;) {

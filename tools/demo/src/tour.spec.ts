@@ -1,5 +1,6 @@
 import { parseLine } from './line-process';
-import { Tour, eventually } from './tour';
+import { HttpError } from './http';
+import { FatalError, Tour, eventually } from './tour';
 
 describe('Tour', () => {
   const clock = () => {
@@ -78,6 +79,37 @@ describe('eventually', () => {
         5,
       ),
     ).rejects.toThrow('the campaign to finish: not after 0 s (last error: 503 from admin-api)');
+  });
+});
+
+describe('eventually, on what waiting cannot cure', () => {
+  it('stops at once on a FatalError (an example that exited)', async () => {
+    let calls = 0;
+    const started = Date.now();
+    await expect(
+      eventually('the subscriber', 10_000, () => {
+        calls++;
+        throw new FatalError('examples/node-subscriber exited (code 1)');
+      }),
+    ).rejects.toThrow('examples/node-subscriber exited (code 1)');
+    expect(calls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('stops at once on a 4xx, and goes on through a 5xx', async () => {
+    const refused = new HttpError(
+      403,
+      'GET',
+      'http://127.0.0.1:3500/admin/v1/x',
+      { error: 'forbidden' },
+      null,
+    );
+    await expect(eventually('a page', 10_000, () => Promise.reject(refused), 1)).rejects.toBe(refused);
+    let calls = 0;
+    const unavailable = new HttpError(503, 'GET', 'http://127.0.0.1:3500/admin/v1/x', 'down', null);
+    await expect(
+      eventually('a page', 10_000, () => (++calls < 3 ? Promise.reject(unavailable) : 'up'), 1),
+    ).resolves.toBe('up');
   });
 });
 

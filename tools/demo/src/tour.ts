@@ -71,7 +71,20 @@ export class Tour {
   }
 }
 
-/** Polls `probe` every `intervalMs` until it answers a value other than undefined; throws `what` after `timeoutMs`. */
+/** An error waiting cannot cure (an example that exited, a refused request): `eventually` stops at once. */
+export class FatalError extends Error {}
+
+/** Whether waiting longer could change the answer: not after a FatalError or a 4xx. */
+function fatal(error: unknown): boolean {
+  if (error instanceof FatalError) return true;
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * Polls `probe` every `intervalMs` until it answers a value other than undefined; throws `what`
+ * after `timeoutMs`, or at once when the probe throws what waiting cannot cure (`fatal`).
+ */
 export async function eventually<T>(
   what: string,
   timeoutMs: number,
@@ -85,6 +98,7 @@ export async function eventually<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (fatal(error)) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {

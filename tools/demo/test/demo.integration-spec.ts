@@ -18,14 +18,31 @@ function runDemo(args: string[], env: Record<string, string>, timeoutMs: number)
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, with the examples it starts: a timeout stops them all.
+      detached: true,
     });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    // SIGTERM first: the demo cleans up (examples, rule, queues) and exits; SIGKILL 15 s later.
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    };
+    let killer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      group('SIGTERM');
+      killer = setTimeout(() => group('SIGKILL'), 15_000);
+    }, timeoutMs);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      if (killer) clearTimeout(killer);
+      // Whatever it left in its group (it should have stopped its examples itself).
+      group('SIGKILL');
       const output = Buffer.concat(chunks).toString();
       const last = output.trim().split('\n').pop() ?? '';
       let summary: DemoRun['summary'];

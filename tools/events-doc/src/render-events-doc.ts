@@ -32,7 +32,7 @@ export function renderEventsDoc(catalog: EventCatalog): string {
     '- [Domain events](#domain-events)',
     ...[...groups].map(([group, events]) =>
       [
-        `  - [\`${group}.*\`](#${slug(`${group} events`)}):`,
+        `  - [\`${group}.#\`](#${slug(`${group} events`)}):`,
         events.map((event) => `[\`${event.type}\`](#${slug(event.type)})`).join(', '),
       ].join(' '),
     ),
