@@ -183,6 +183,16 @@ export async function runDemo(
   const cleanup = () =>
     (cleaning ??= (async () => {
       await Promise.all(examples.map((example) => example.stop()));
+      // A campaign the demo did not see finish (interrupted, or a failed step) would wait for
+      // WeChat's reviewer forever: cancel it, and withdraw its audits in flight.
+      if (campaign && campaign.status !== 'finished' && token) {
+        const id = campaign.campaignId;
+        await call('POST', `/campaigns/${id}/cancel`, { undoAudits: true }).then(
+          () => print(`    the unfinished campaign ${id} cancelled (its audits withdrawn)`),
+          (error: Error) =>
+            print(`    the unfinished campaign ${id} could not be cancelled: ${error.message}`),
+        );
+      }
       if (ruleId && token)
         await call('PATCH', `/forwarding/rules/${ruleId}`, { enabled: false }).catch(() => undefined);
       if (restoreAuditPolicy)
@@ -357,7 +367,8 @@ export async function runDemo(
             body: { count: config.targets, type: 'mini_program' },
           })
         ).body.appids;
-        const first = merchants[0]!;
+        // The newest account: WeChat's page (wechat-sim's) offers the scanning merchant's newest 200.
+        const first = merchants[merchants.length - 1]!;
         const start = await (await fetch(link.url)).text();
         const href = /<a id="authorize"[^>]*href="([^"]+)"/.exec(start)?.[1]?.replace(/&amp;/g, '&');
         if (!href) throw new Error(`the start page ${link.url} has no link to WeChat's page`);
@@ -388,7 +399,7 @@ export async function runDemo(
           `${first} authorized; WeChat sent the merchant back to ${new URL(landing).pathname} (${back.status})`,
         );
         // The other merchants authorize the same way on WeChat's side (each an `authorized` push with an auth code).
-        const rest = merchants.slice(1);
+        const rest = merchants.slice(0, -1);
         for (let i = 0; i < rest.length; i += 5) {
           await Promise.all(
             rest
@@ -502,7 +513,7 @@ export async function runDemo(
           step.say(
             `wechat-sim: the monthly submit quota raised to ${needed} (a provider asks WeChat for more in 服务商助手)`,
           );
-        rejectedAppid = merchants[merchants.length - 1]!;
+        rejectedAppid = merchants[0]!;
         campaign = await call<Campaign>('POST', '/campaigns', {
           componentAppid: C,
           templateId,
@@ -599,12 +610,14 @@ export async function runDemo(
         const succeeded = (line: Line) =>
           line['type'] === 'release.audit.succeeded' && line['duplicate'] !== true;
         const failed = (line: Line) => line['type'] === 'release.audit.failed' && line['duplicate'] !== true;
-        await eventually('the audit results at the node subscriber', 30_000, () =>
-          nodeSubscriber!.where(succeeded).length >= config.targets &&
-          nodeSubscriber!.where(failed).length >= 1
+        await eventually('the audit results at the node subscriber', 30_000, () => {
+          // An example exits when it loses the broker (its supervisor restarts it): say so at once.
+          nodeSubscriber!.assertRunning();
+          return nodeSubscriber!.where(succeeded).length >= config.targets &&
+            nodeSubscriber!.where(failed).length >= 1
             ? true
-            : undefined,
-        );
+            : undefined;
+        });
         const counts = {
           succeeded: nodeSubscriber!.where(succeeded).length,
           failed: nodeSubscriber!.where(failed).length,

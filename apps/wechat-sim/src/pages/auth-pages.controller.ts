@@ -144,11 +144,14 @@ export class AuthPagesController {
       return account ? [account] : [];
     }
     const authType = query['auth_type'] ?? '3';
+    // The accounts the scanning merchant administers, newest first (the page lists 200 at most):
+    // an account just created is always there, however many the simulator holds.
     return [...this.state.accounts.values()]
       .filter(
         (a) =>
           authType === '3' || (authType === '1' ? a.type === 'official_account' : a.type === 'mini_program'),
       )
+      .reverse()
       .slice(0, 200);
   }
 
