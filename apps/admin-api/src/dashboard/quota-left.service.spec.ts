@@ -86,6 +86,16 @@ describe(QuotaLeftService.name, () => {
       expect(codeRelease.call).toHaveBeenCalledTimes(2);
     });
 
+    it('does not keep "no authorized mini program": the first one to authorize is read at once', async () => {
+      const miniPrograms: string[] = [];
+      const { sut, codeRelease } = setup(miniPrograms);
+      expect((await sut.quotaLeft('wxc', now)).reason).toBe('no_authorized_mini_program');
+      miniPrograms.push('wxmp1');
+      const later = await sut.quotaLeft('wxc', new Date(now.getTime() + 1000));
+      expect(later).toMatchObject({ authorizerAppid: 'wxmp1', quota: QUOTA });
+      expect(codeRelease.call).toHaveBeenCalledTimes(1);
+    });
+
     it('throws a timeout (the section is unavailable) and does not keep it', async () => {
       let calls = 0;
       const { sut } = setup(['wxmp1'], async () => {

@@ -46,7 +46,10 @@ export class QuotaLeftService {
     const cached = this.cache.get(componentAppid);
     if (cached && cached.until > now.getTime()) return cached.value;
     const value = await this.read(componentAppid, now);
-    this.cache.set(componentAppid, { until: now.getTime() + QUOTA_CACHE_MS, value });
+    // "No authorized mini program" is not kept: it costs one search to ask again, and the first
+    // merchant to authorize would otherwise stay invisible on the dashboard for a minute.
+    if (value.authorizerAppid !== null)
+      this.cache.set(componentAppid, { until: now.getTime() + QUOTA_CACHE_MS, value });
     return value;
   }
 
