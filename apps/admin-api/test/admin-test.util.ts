@@ -1,5 +1,6 @@
 import {
   type ReleaseStack,
+  createAdminUser,
   createTestDatabase,
   databaseEnv,
   freePort,
@@ -125,23 +126,12 @@ export interface TestUser {
 }
 
 /** Creates a user through the CLI on the app's database (a strong random password). */
-export async function createUser(
+export function createUser(
   api: Pick<AdminApiProcess, 'env'>,
   role: AdminRole,
   username?: string,
 ): Promise<TestUser> {
-  const user = {
-    username: username ?? `${role}-${randomBytes(4).toString('hex')}`,
-    password: `pw-${randomBytes(12).toString('base64url')}`,
-    role,
-  };
-  const { code, output } = await runAdminCli(
-    api.env,
-    ['create-user', '--username', user.username, '--role', role],
-    `${user.password}\n`,
-  );
-  if (code !== 0) throw new Error(`create-user failed (${code}):\n${output}`);
-  return user;
+  return createAdminUser(api.env, role, { username });
 }
 
 export interface Tokens {

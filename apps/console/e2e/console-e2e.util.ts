@@ -1,6 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createAdminUser } from '@wxop/testing';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -58,36 +57,7 @@ export interface ConsoleUser {
 
 /** A user made with admin-api's CLI (`npm run admin -- create-user`) on the app's database. */
 export function createUser(env: Record<string, string>, role: ConsoleUser['role']): Promise<ConsoleUser> {
-  const user = {
-    username: `${role}-${randomBytes(3).toString('hex')}`,
-    password: `pw-${randomBytes(12).toString('base64url')}`,
-    role,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        'scripts/run-ts.cjs',
-        'apps/admin-api/src/main.ts',
-        'create-user',
-        '--username',
-        user.username,
-        '--role',
-        role,
-      ],
-      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    const output: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(user)
-        : reject(new Error(`create-user: ${code}\n${Buffer.concat(output).toString()}`)),
-    );
-    child.stdin.end(`${user.password}\n`);
-  });
+  return createAdminUser(env, role);
 }
 
 const LABELS = {

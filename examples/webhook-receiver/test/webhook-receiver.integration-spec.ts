@@ -14,6 +14,7 @@ import {
   type EventEnvelope,
 } from '@wxop/contracts';
 import {
+  createAdminUser,
   createTestDatabase,
   databaseEnv,
   deleteNamespaceObjects,
@@ -27,7 +28,6 @@ import {
   type TestDatabase,
 } from '@wxop/testing';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const RECEIVER_DIR = join(__dirname, '..');
 const PATH = '/webhooks/wxop';
 
@@ -415,35 +415,6 @@ const namespaceObjects = {
   exchanges: [EVENTS_EXCHANGE, 'wxop.rpc', 'wxop.retry'],
 };
 
-/** `npm run admin -- create-user` against the app's database, the password on standard input, as the README says. */
-function createAdmin(env: Record<string, string>, username: string, password: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        'scripts/run-ts.cjs',
-        'apps/admin-api/src/main.ts',
-        'create-user',
-        '--username',
-        username,
-        '--role',
-        'admin',
-      ],
-      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    const output: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`create-user exited ${code}:\n${Buffer.concat(output).toString()}`)),
-    );
-    child.stdin.end(`${password}\n`);
-  });
-}
-
 describe('examples/webhook-receiver - behind the real admin-api forwarding', () => {
   const COMPONENT = 'wx1234567890abcdef';
   const AUTHORIZER = 'wxfedcba0987654321';
@@ -479,7 +450,7 @@ describe('examples/webhook-receiver - behind the real admin-api forwarding', () 
       username: `admin-${randomBytes(4).toString('hex')}`,
       password: `pw-${randomBytes(12).toString('base64url')}`,
     };
-    await createAdmin(env, admin.username, admin.password);
+    await createAdminUser(env, 'admin', admin);
     const login = await call<{ accessToken: string }>('POST', '/auth/login', admin);
     expect(login.status).toBe(200);
     token = login.body.accessToken;

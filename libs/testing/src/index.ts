@@ -37,3 +37,4 @@ export {
   type SimPlatform,
 } from './release-stack';
 export { deleteNamespaceObjects } from './namespace-cleanup';
+export { createAdminUser, type AdminCliRole, type AdminCliUser } from './admin-cli';
