@@ -1,5 +1,4 @@
 import AxeBuilder from '@axe-core/playwright';
-import { createAdminUser } from '@wxop/testing';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -53,11 +52,6 @@ export interface ConsoleUser {
   username: string;
   password: string;
   role: 'admin' | 'operator' | 'viewer';
-}
-
-/** A user made with admin-api's CLI (`npm run admin -- create-user`) on the app's database. */
-export function createUser(env: Record<string, string>, role: ConsoleUser['role']): Promise<ConsoleUser> {
-  return createAdminUser(env, role);
 }
 
 const LABELS = {

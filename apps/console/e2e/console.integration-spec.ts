@@ -1,6 +1,7 @@
 import {
   authorizeHref,
   confirmForm,
+  createAdminUser,
   freePort,
   startReleaseStack,
   uniqueRunId,
@@ -12,7 +13,6 @@ import type { Browser, Page } from 'playwright-core';
 
 import {
   CONSOLE_DIST,
-  createUser,
   launchChromium,
   newContext,
   screenshot,
@@ -110,7 +110,8 @@ describe('the web console in Chromium (end to end)', () => {
     });
     baseUrl = stack.processes['admin-api']!.url;
     const env = stack.env['admin-api']!;
-    for (const role of ['admin', 'operator', 'viewer'] as const) users[role] = await createUser(env, role);
+    for (const role of ['admin', 'operator', 'viewer'] as const)
+      users[role] = await createAdminUser(env, role);
     // The component, configured over the API (its settings page is toured below).
     const admin = await tokenOf(users.admin);
     await api(

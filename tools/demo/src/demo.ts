@@ -1,8 +1,8 @@
-import { authorizeHref, confirmForm, createAdminUser, freePort } from '@wxop/testing';
 import { connect } from 'amqplib';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { DEMO_USAGE, demoConfig, type DemoConfig } from './demo-config';
@@ -39,6 +39,18 @@ interface Delivery {
   state: string;
 }
 
+/** The demo's free TCP port on loopback (for the example webhook receiver). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+    server.on('error', reject);
+  });
+}
+
 /** How an example's README runs it: `npm start` in its folder is `node <entry>`; the entry from its package.json. */
 function nodeEntry(example: string): string[] {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'examples', example, 'package.json'), 'utf8')) as {
@@ -60,6 +72,39 @@ export function findPython(preferred?: string): { python?: string; reason?: stri
   return {
     reason: `no Python interpreter that can import pika (${candidates.join(', ')}): apt-get install python3-pika`,
   };
+}
+
+/** Creates an operator with admin-api's CLI (`npm run admin -- create-user`) on the stack's database. */
+function createOperator(username: string, password: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        'scripts/run-ts.cjs',
+        'apps/admin-api/src/main.ts',
+        'create-user',
+        '--username',
+        username,
+        '--role',
+        'operator',
+      ],
+      { cwd: ROOT, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    const output: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `npm run admin -- create-user answered ${code}: ${Buffer.concat(output).toString().trim()}`,
+            ),
+          ),
+    );
+    child.stdin.end(`${password}\n`);
+  });
 }
 
 /** Deletes the demo's own subscriber queues (an example's queue outlives it: it is durable). */
@@ -202,7 +247,7 @@ export async function runDemo(
     await tour.step('operator', 'An operator signs in to admin-api', async (step) => {
       if (!user.username) {
         user = { username: `demo-${run}`, password: `Demo-${randomBytes(12).toString('base64url')}` };
-        await createAdminUser(process.env, 'operator', user);
+        await createOperator(user.username, user.password);
         step.say(
           `created operator ${user.username} with npm run admin -- create-user (its password is printed at the end)`,
         );
@@ -324,12 +369,26 @@ export async function runDemo(
         ).body.appids;
         // The newest account: WeChat's page (wechat-sim's) offers the scanning merchant's newest 200.
         const first = merchants[merchants.length - 1]!;
-        // What the merchant's browser does: our start page, its link to WeChat's page, the account's
-        // "Authorize" button (the page's form for it).
+        // What the merchant's browser does (parsed here, not with libs/testing's helpers: the demo is a
+        // tool, and module boundaries keep test code out of tools): our start page, its link to
+        // WeChat's page, the account's "Authorize" button.
         const start = await (await fetch(link.url, { signal: AbortSignal.timeout(15_000) })).text();
-        const wechatPage = authorizeHref(start);
-        const page = await (await fetch(wechatPage, { signal: AbortSignal.timeout(15_000) })).text();
-        const form = confirmForm(page, first);
+        const href = /<a id="authorize"[^>]*href="([^"]+)"/.exec(start)?.[1]?.replace(/&amp;/g, '&');
+        if (!href) throw new Error(`the start page ${link.url} has no link to WeChat's page`);
+        const page = await (await fetch(href, { signal: AbortSignal.timeout(15_000) })).text();
+        const item = page.split('<li>').find((li) => li.includes(`name="authorizer_appid" value="${first}"`));
+        if (!item) throw new Error(`WeChat's page does not offer ${first}`);
+        const form = new URLSearchParams();
+        for (const [, name, value] of item.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+          form.set(
+            name!,
+            value!
+              .replace(/&quot;/g, '"')
+              .replace(/&#39;/g, "'")
+              .replace(/&lt;/g, '<')
+              .replace(/&gt;/g, '>')
+              .replace(/&amp;/g, '&'),
+          );
         const confirmed = await fetch(`${config.urls.sim}/cgi-bin/componentloginpage/confirm`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
