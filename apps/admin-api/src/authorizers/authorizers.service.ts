@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   AuthorizerRpcPatterns,
+  CAMPAIGN_TARGET_CRITERIA,
   type AuthorizerDetail,
   type AuthorizerPage,
   type AuthorizerRefRequest,
@@ -13,21 +14,6 @@ import { AmqpRpcClient } from '@wxop/messaging';
 
 /** How long an operator waits for a profile read from WeChat (refresh). */
 const REFRESH_TIMEOUT_MS = 20_000;
-
-/**
- * What a campaign's `targetFilter` selects besides the bizRefs, the criteria of code-release's
- * TargetFilterService (apps/code-release/src/campaigns/target-filter.service.ts): authorized mini
- * programs with code management (permission set 18) and a working credential. Keep the two alike:
- * the operator-e2e test checks a count against the campaign created with the same prefix.
- */
-export const CAMPAIGN_TARGET_CRITERIA: Readonly<
-  Required<Pick<SearchAuthorizersRequest, 'authorizerType' | 'status' | 'credentialStatus' | 'funcInfo'>>
-> = {
-  authorizerType: 'mini_program',
-  status: 'authorized',
-  credentialStatus: 'active',
-  funcInfo: [18],
-};
 
 /** Authorizers, all through the authorizer service (its database is the only record of them). */
 @Injectable()

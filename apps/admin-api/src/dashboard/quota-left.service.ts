@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CodeReleaseRpcPatterns, type AuditQuotaReply } from '@wxop/contracts';
+import { CAMPAIGN_TARGET_CRITERIA, CodeReleaseRpcPatterns, type AuditQuotaReply } from '@wxop/contracts';
 
 import { AuthorizersService } from '../authorizers/authorizers.service';
 import { CodeReleaseClient } from '../releases/code-release.client';
@@ -7,9 +7,6 @@ import { ReleasesError } from '../releases/releases.errors';
 
 /** How long one component's answer is kept: the dashboard refreshes often, the quota changes slowly. */
 export const QUOTA_CACHE_MS = 60_000;
-
-/** Permission set 18: code management (wechat-protocol.md §5); wxa calls without it answer 61007. */
-const CODE_MANAGEMENT_PERMISSION = 18;
 
 /** Why a component's quota is `null`. */
 export type QuotaUnknownReason = 'no_authorized_mini_program' | string;
@@ -57,11 +54,8 @@ export class QuotaLeftService {
     const readAt = now.toISOString();
     const page = await this.authorizers.search({
       componentAppid,
-      authorizerType: 'mini_program',
-      status: 'authorized',
       // WeChat reads the quota only with code management (set 18) and a working token.
-      funcInfo: [CODE_MANAGEMENT_PERMISSION],
-      credentialStatus: 'active',
+      ...CAMPAIGN_TARGET_CRITERIA,
       limit: 1,
       offset: 0,
     });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   AuthorizerRpcErrorCodes,
   AuthorizerRpcPatterns,
+  CAMPAIGN_TARGET_CRITERIA,
   CodeReleaseRpcErrorCodes,
   type AuthorizerPage,
   type CampaignTargetFilter,
@@ -18,9 +19,6 @@ export const MAX_TARGETS = 100_000;
 /** Authorizer-service pages asked at once when reading explicit targets' profiles. */
 const PROFILE_PAGES_AT_ONCE = 6;
 
-/** The code-management permission set (§5): without it every §5 call answers 61007. */
-export const CODE_MANAGEMENT_FUNC_INFO = 18;
-
 /**
  * Resolves a campaign's `targetFilter` over `authorizer.authorizers.search` at creation: mini
  * programs, authorized, credential active, permission set 18, by bizRef list or prefix. Pages by
@@ -34,10 +32,7 @@ export class TargetFilterService {
   async resolve(componentAppid: string, filter: CampaignTargetFilter): Promise<NewTarget[]> {
     const query: SearchAuthorizersRequest = {
       componentAppid,
-      authorizerType: 'mini_program',
-      status: 'authorized',
-      credentialStatus: 'active',
-      funcInfo: [CODE_MANAGEMENT_FUNC_INFO],
+      ...CAMPAIGN_TARGET_CRITERIA,
       ...(filter.bizRefs ? { bizRefs: filter.bizRefs } : {}),
       ...(filter.bizRefPrefix !== undefined ? { bizRefPrefix: filter.bizRefPrefix } : {}),
       limit: PAGE,

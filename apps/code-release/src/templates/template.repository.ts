@@ -145,19 +145,12 @@ export class TemplateRepository {
   }
 
   async library(componentAppid: string): Promise<TemplateLibrary> {
-    const [drafts, templates, syncs] = await Promise.all([
+    const [drafts, templates, { syncedAt }] = await Promise.all([
       this.drafts(componentAppid),
       this.templates(componentAppid),
-      this.dataSource.query('SELECT synced_at FROM code_release_template_syncs WHERE component_appid = ?', [
-        componentAppid,
-      ]) as Promise<{ synced_at: Date }[]>,
+      this.syncState(componentAppid),
     ]);
-    return {
-      componentAppid,
-      drafts,
-      templates,
-      syncedAt: syncs[0] ? new Date(syncs[0].synced_at).toISOString() : null,
-    };
+    return { componentAppid, drafts, templates, syncedAt };
   }
 
   /** Newest first. */

@@ -1,3 +1,4 @@
+import type { SearchAuthorizersRequest } from './authorizer-rpc';
 import type { AuditItem, SubmitAuditRequest } from './code-release-rpc';
 
 /**
@@ -44,6 +45,23 @@ export const CampaignRpcPatterns = {
    */
   GetOperation: 'code-release.campaigns.operations.get',
 } as const;
+
+/** The code-management permission set (wechat-protocol.md §5): without it every §5 call answers 61007. */
+export const CODE_MANAGEMENT_FUNC_INFO = 18;
+
+/**
+ * What a campaign's `targetFilter` selects besides the bizRefs (code-release, at creation), and what
+ * admin-api counts and reads the audit quota with: authorized mini programs with code management
+ * and a working credential.
+ */
+export const CAMPAIGN_TARGET_CRITERIA: Readonly<
+  Required<Pick<SearchAuthorizersRequest, 'authorizerType' | 'status' | 'credentialStatus' | 'funcInfo'>>
+> = Object.freeze({
+  authorizerType: 'mini_program',
+  status: 'authorized',
+  credentialStatus: 'active',
+  funcInfo: [CODE_MANAGEMENT_FUNC_INFO],
+});
 
 /** `targetFilter` of campaigns.create (authorizerType is always mini_program). */
 export interface CampaignTargetFilter {
